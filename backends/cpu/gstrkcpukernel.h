@@ -1,0 +1,79 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_RK_CPU_KERNEL_H__
+#define __GST_RK_CPU_KERNEL_H__
+
+#include <gst/gst.h>
+#include "gstrkdispatcher.h"
+#include "gstrkcpupool.h"
+
+G_BEGIN_DECLS
+
+/*
+ * How a kernel runs on the CPU backend. The CPU implementation of a kernel
+ * is the reference every other backend is tested against.
+ */
+
+typedef struct _GstRkCpuContext GstRkCpuContext;
+
+/**
+ * GstRkCpuProcessFunc:
+ *
+ * Processes ctx->msg: reads its payload, updates ctx->state, emits zero or
+ * more outputs with gst_rk_cpu_context_emit().
+ */
+typedef gboolean (*GstRkCpuProcessFunc) (GstRkCpuContext * ctx,
+    GError ** error);
+
+/**
+ * GstRkCpuKernel:
+ * @name: the kernel's registry name
+ * @process: called once per message, in order
+ * @reset_state: (nullable): puts fresh state in place; %NULL zeroes it
+ */
+typedef struct
+{
+  const gchar *name;
+  GstRkCpuProcessFunc process;
+  void (*reset_state) (gpointer state, gsize size, const GstRkParams * params);
+} GstRkCpuKernel;
+
+/**
+ * GstRkCpuContext:
+ * @msg: the input; a kernel that forwards the payload unchanged may take
+ *   msg->payload (set it to %NULL)
+ * @config: the configuration the message was sent under
+ * @params: &config->params
+ * @state: the kernel's device state, kept across messages and deactivation
+ * @state_size: its size in bytes
+ * @grid_size: blocks to split data-parallel work into
+ */
+struct _GstRkCpuContext
+{
+  GstRkMessage *msg;
+  GstRkConfig *config;
+  const GstRkParams *params;
+  gpointer state;
+  gsize state_size;
+  guint grid_size;
+
+  /*< private >*/
+  GstRkDispatcher *dispatcher;
+  GstRkCpuPool *pool;
+};
+
+gboolean gst_rk_cpu_context_emit (GstRkCpuContext * ctx, guint32 type,
+    GstBuffer * payload, GError ** error);
+GstBuffer *gst_rk_cpu_context_alloc (GstRkCpuContext * ctx, gsize size,
+    GError ** error);
+void gst_rk_cpu_context_parallel_for (GstRkCpuContext * ctx, guint n_items,
+    GstRkCpuRangeFunc func, gpointer user_data);
+
+/* Built-in kernels (backends/cpu/kernels/) */
+extern const GstRkCpuKernel gst_rk_cpu_kernel_echo;
+extern const GstRkCpuKernel gst_rk_cpu_kernel_gray;
+
+G_END_DECLS
+
+#endif /* __GST_RK_CPU_KERNEL_H__ */

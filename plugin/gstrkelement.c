@@ -1,0 +1,1120 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:gstrkelement
+ * @title: GstRkElement
+ * @short_description: base class of the rk* elements
+ *
+ * Each registered kernel becomes an element "rk<name>" of its own GType,
+ * derived from this class, with the kernel's caps as pad templates and its
+ * parameters as properties. Adding a kernel adds an element without
+ * touching this file.
+ *
+ * Data path (DESIGN §5): the sink pad's chain function wraps each buffer as
+ * a message and pushes it into the kernel's input queue, blocking while the
+ * queue is full. A task on the src pad drains the output queue and pushes
+ * downstream, so the element is a thread boundary like `queue`. Serialized
+ * events wait in a list, tagged with the number of messages sent before
+ * them, and go downstream once every output of those messages has: EOS is
+ * forwarded only after the kernel has drained.
+ *
+ * Lifecycle (DESIGN §4): NULL→READY launches the kernel (finding or making
+ * the pipeline's runtime through GstContext), READY→PAUSED activates it,
+ * PAUSED→READY discards what is queued and deactivates it (device state is
+ * kept), READY→NULL terminates it.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gstrkelement.h"
+#include "gstrkcontext.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rk_element_debug);
+#define GST_CAT_DEFAULT gst_rk_element_debug
+
+#define DEFAULT_BACKEND GST_RK_BACKEND_AUTO
+#define DEFAULT_MODE GST_RK_KERNEL_MODE_AUTO
+#define DEFAULT_DEVICE_ID -1
+#define DEFAULT_GRID_SIZE 0
+#define DEFAULT_BLOCK_SIZE GST_RK_DEFAULT_BLOCK_SIZE
+#define DEFAULT_QUEUE_CAPACITY GST_RK_DEFAULT_QUEUE_CAPACITY
+#define DEFAULT_SHARED_MEMORY_SIZE 0
+#define DEFAULT_STATS_INTERVAL 0
+
+/* How long the src task sleeps at most without news: it also checks the
+ * device's health and posts stats on wake-up. */
+#define IDLE_WAKE_US (100 * 1000)
+
+enum
+{
+  PROP_0,
+  PROP_BACKEND,
+  PROP_MODE,
+  PROP_DEVICE_ID,
+  PROP_GRID_SIZE,
+  PROP_BLOCK_SIZE,
+  PROP_INPUT_QUEUE_CAPACITY,
+  PROP_OUTPUT_QUEUE_CAPACITY,
+  PROP_SHARED_MEMORY_SIZE,
+  PROP_STATS,
+  PROP_STATS_INTERVAL,
+  PROP_RUNTIME_STATS,
+  PROP_KERNEL_BASE
+};
+
+typedef struct
+{
+  guint64 after;                /* messages sent before the event */
+  GstEvent *event;
+} PendingEvent;
+
+static GstElementClass *parent_class = NULL;
+
+/* ---- Pending events ---- */
+
+static void
+pending_event_free (gpointer data)
+{
+  PendingEvent *pe = data;
+
+  gst_event_unref (pe->event);
+  g_free (pe);
+}
+
+static void
+clear_events (GstRkElement * self)
+{
+  g_mutex_lock (&self->lock);
+  g_queue_clear_full (&self->events, pending_event_free);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+queue_event (GstRkElement * self, GstEvent * event)
+{
+  PendingEvent *pe = g_new (PendingEvent, 1);
+
+  pe->after = gst_rk_kernel_get_sent (self->kernel);
+  pe->event = event;
+  g_mutex_lock (&self->lock);
+  g_queue_push_tail (&self->events, pe);
+  g_mutex_unlock (&self->lock);
+  gst_rk_kernel_wake (self->kernel);
+}
+
+/* ---- Src pad task ---- */
+
+static void
+set_srcresult (GstRkElement * self, GstFlowReturn ret)
+{
+  g_mutex_lock (&self->lock);
+  self->srcresult = ret;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Stops the task after a downstream failure and unblocks the chain
+ * function, which then returns the same flow. */
+static void
+pause_task (GstRkElement * self, GstFlowReturn ret)
+{
+  GST_DEBUG_OBJECT (self, "pausing task: %s", gst_flow_get_name (ret));
+  set_srcresult (self, ret);
+  gst_rk_kernel_set_flushing (self->kernel, TRUE);
+  gst_pad_pause_task (self->srcpad);
+}
+
+static void
+maybe_post_stats (GstRkElement * self)
+{
+  guint64 interval;
+  gint64 now;
+
+  GST_OBJECT_LOCK (self);
+  interval = self->stats_interval;
+  GST_OBJECT_UNLOCK (self);
+  if (interval == 0)
+    return;
+
+  now = g_get_monotonic_time ();
+  if (self->next_stats == 0)
+    self->next_stats = now + (gint64) (interval / 1000);
+  if (now < self->next_stats)
+    return;
+  self->next_stats = now + (gint64) (interval / 1000);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_rk_kernel_get_stats (self->kernel)));
+}
+
+static void
+push_event (GstRkElement * self, GstEvent * event)
+{
+  gboolean is_eos = GST_EVENT_TYPE (event) == GST_EVENT_EOS;
+
+  GST_LOG_OBJECT (self, "pushing %" GST_PTR_FORMAT, event);
+  gst_pad_push_event (self->srcpad, event);
+  if (is_eos)
+    pause_task (self, GST_FLOW_EOS);
+}
+
+static void
+handle_output (GstRkElement * self, GstRkMessage * msg)
+{
+  const GstRkKernelInfo *info = GST_RK_ELEMENT_GET_CLASS (self)->info;
+  GstFlowReturn ret;
+
+  if (msg->env.type == RK_MSG_NOTIFY) {
+    GstStructure *s = NULL;
+
+    if (info->notify_to_structure && msg->payload) {
+      GstMapInfo map;
+
+      gst_buffer_map (msg->payload, &map, GST_MAP_READ);
+      s = info->notify_to_structure (info, &msg->env, map.data, map.size);
+      gst_buffer_unmap (msg->payload, &map);
+    }
+    if (s)
+      gst_element_post_message (GST_ELEMENT (self),
+          gst_message_new_element (GST_OBJECT (self), s));
+    gst_rk_message_clear (msg);
+    return;
+  }
+
+  if (msg->payload == NULL)
+    return;
+
+  ret = gst_pad_push (self->srcpad, msg->payload);
+  msg->payload = NULL;
+  if (ret == GST_FLOW_OK)
+    return;
+
+  if (ret == GST_FLOW_FLUSHING)
+    gst_rk_kernel_return_output (self->kernel, TRUE);
+  if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
+    GST_ELEMENT_FLOW_ERROR (self, ret);
+    gst_pad_push_event (self->srcpad, gst_event_new_eos ());
+  }
+  pause_task (self, ret);
+}
+
+static void
+gst_rk_element_loop (GstPad * pad)
+{
+  GstRkElement *self = GST_RK_ELEMENT (GST_PAD_PARENT (pad));
+  GstRkKernel *kernel = self->kernel;
+  GstRkKernelProgress seen;
+  GstRkEnvelope env;
+  PendingEvent *pe;
+  GstRkMessage msg;
+  GError *err = NULL;
+  gboolean have, event_due;
+
+  /* Read the consumed position before looking at the output queue: all
+   * outputs of messages up to it are then in the queue or already pushed. */
+  gst_rk_kernel_get_progress (kernel, &seen);
+  have = gst_rk_kernel_peek (kernel, &env);
+
+  g_mutex_lock (&self->lock);
+  if (self->srcresult != GST_FLOW_OK) {
+    GstFlowReturn ret = self->srcresult;
+    g_mutex_unlock (&self->lock);
+    pause_task (self, ret);
+    return;
+  }
+  pe = g_queue_peek_head (&self->events);
+  event_due = pe && (have ? env.message_id > pe->after :
+      seen.consumed >= pe->after);
+  if (event_due)
+    g_queue_pop_head (&self->events);
+  g_mutex_unlock (&self->lock);
+
+  if (event_due) {
+    push_event (self, pe->event);
+    g_free (pe);
+    return;
+  }
+
+  if (have) {
+    if (gst_rk_kernel_try_receive (kernel, &msg, &err))
+      handle_output (self, &msg);
+    g_clear_error (&err);
+    maybe_post_stats (self);
+    return;
+  }
+
+  if (!gst_rk_kernel_check (kernel, &err)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+        ("Ring kernel %s failed on the %s backend.", GST_OBJECT_NAME (kernel),
+            gst_rk_backend_kind_get_display_name (gst_rk_kernel_get_backend
+                (kernel))), ("%s", err->message));
+    g_clear_error (&err);
+    gst_pad_push_event (self->srcpad, gst_event_new_eos ());
+    pause_task (self, GST_FLOW_ERROR);
+    return;
+  }
+
+  maybe_post_stats (self);
+  gst_rk_kernel_wait_progress (kernel, &seen,
+      g_get_monotonic_time () + IDLE_WAKE_US);
+}
+
+static gboolean
+start_task (GstRkElement * self)
+{
+  g_mutex_lock (&self->lock);
+  self->srcresult = GST_FLOW_OK;
+  self->eos = FALSE;
+  g_mutex_unlock (&self->lock);
+  gst_rk_kernel_set_flushing (self->kernel, FALSE);
+  return gst_pad_start_task (self->srcpad,
+      (GstTaskFunction) gst_rk_element_loop, self->srcpad, NULL);
+}
+
+static gboolean
+gst_rk_element_src_activate_mode (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active)
+{
+  GstRkElement *self = GST_RK_ELEMENT (parent);
+
+  if (mode != GST_PAD_MODE_PUSH)
+    return FALSE;
+  if (active)
+    return start_task (self);
+
+  set_srcresult (self, GST_FLOW_FLUSHING);
+  gst_rk_kernel_set_flushing (self->kernel, TRUE);
+  return gst_pad_stop_task (pad);
+}
+
+static gboolean
+gst_rk_element_sink_activate_mode (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active)
+{
+  GstRkElement *self = GST_RK_ELEMENT (parent);
+
+  if (mode != GST_PAD_MODE_PUSH)
+    return FALSE;
+  if (!active) {
+    /* Unblock a chain function waiting for queue space. */
+    set_srcresult (self, GST_FLOW_FLUSHING);
+    gst_rk_kernel_set_flushing (self->kernel, TRUE);
+  }
+  return TRUE;
+}
+
+/* ---- Sink pad ---- */
+
+static GstFlowReturn
+gst_rk_element_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  GstRkElement *self = GST_RK_ELEMENT (parent);
+  GstFlowReturn ret;
+  GError *err = NULL;
+  gboolean eos;
+
+  g_mutex_lock (&self->lock);
+  ret = self->srcresult;
+  eos = self->eos;
+  g_mutex_unlock (&self->lock);
+  if (ret != GST_FLOW_OK || eos) {
+    gst_buffer_unref (buf);
+    return ret != GST_FLOW_OK ? ret : GST_FLOW_EOS;
+  }
+
+  if (gst_rk_kernel_send (self->kernel, buf, RK_MSG_DATA, 0,
+          GST_RK_WAIT_FOREVER, NULL, &err))
+    return GST_FLOW_OK;
+
+  if (g_error_matches (err, GST_RK_ERROR, GST_RK_ERROR_FLUSHING)) {
+    g_error_free (err);
+    g_mutex_lock (&self->lock);
+    ret = self->srcresult == GST_FLOW_OK ? GST_FLOW_FLUSHING : self->srcresult;
+    g_mutex_unlock (&self->lock);
+    return ret;
+  }
+  GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+      ("Ring kernel %s failed on the %s backend.",
+          GST_OBJECT_NAME (self->kernel),
+          gst_rk_backend_kind_get_display_name (gst_rk_kernel_get_backend
+              (self->kernel))), ("%s", err->message));
+  g_error_free (err);
+  return GST_FLOW_ERROR;
+}
+
+static gboolean
+set_caps (GstRkElement * self, GstCaps * caps)
+{
+  GstPadTemplate *templ = gst_pad_get_pad_template (self->sinkpad);
+  GstCaps *tcaps = gst_pad_template_get_caps (templ);
+  GstCaps *src_caps = NULL;
+  GError *err = NULL;
+  gboolean ok;
+
+  ok = gst_caps_can_intersect (caps, tcaps);
+  if (!ok)
+    g_set_error (&err, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
+        "the kernel does not take these caps");
+  else
+    ok = gst_rk_kernel_set_caps (self->kernel, caps, &src_caps, &err);
+
+  if (!ok) {
+    gchar *got = gst_caps_to_string (caps);
+    gchar *accepts = gst_caps_to_string (tcaps);
+
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("%s cannot take %s", GST_ELEMENT_NAME (self), got),
+        ("%s; it accepts %s", err->message, accepts));
+    g_free (got);
+    g_free (accepts);
+    g_error_free (err);
+  } else if (src_caps) {
+    queue_event (self, gst_event_new_caps (src_caps));
+    gst_caps_unref (src_caps);
+  }
+  gst_caps_unref (tcaps);
+  gst_object_unref (templ);
+  return ok;
+}
+
+static gboolean
+gst_rk_element_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstRkElement *self = GST_RK_ELEMENT (parent);
+  GError *err = NULL;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_FLUSH_START:
+      gst_pad_push_event (self->srcpad, event);
+      set_srcresult (self, GST_FLOW_FLUSHING);
+      gst_rk_kernel_set_flushing (self->kernel, TRUE);
+      gst_pad_pause_task (self->srcpad);
+      return TRUE;
+
+    case GST_EVENT_FLUSH_STOP:
+      /* Discard what is queued; the kernel and its state stay. */
+      if (!gst_rk_kernel_flush (self->kernel, &err)) {
+        GST_ELEMENT_ERROR (self, RESOURCE, FAILED, ("Flushing %s failed.",
+                GST_OBJECT_NAME (self->kernel)), ("%s", err->message));
+        g_error_free (err);
+      }
+      clear_events (self);
+      gst_pad_push_event (self->srcpad, event);
+      return start_task (self);
+
+    case GST_EVENT_CAPS:{
+      GstCaps *caps;
+
+      gst_event_parse_caps (event, &caps);
+      if (!set_caps (self, caps)) {
+        gst_event_unref (event);
+        return FALSE;
+      }
+      gst_event_unref (event);
+      return TRUE;
+    }
+
+    case GST_EVENT_EOS:
+      g_mutex_lock (&self->lock);
+      self->eos = TRUE;
+      g_mutex_unlock (&self->lock);
+      queue_event (self, event);
+      return TRUE;
+
+    default:
+      if (GST_EVENT_IS_SERIALIZED (event)) {
+        queue_event (self, event);
+        return TRUE;
+      }
+      return gst_pad_push_event (self->srcpad, event);
+  }
+}
+
+/* Caps on the other pad, transformed by the kernel and limited by our own
+ * template. */
+static GstCaps *
+query_caps (GstRkElement * self, GstPad * pad, GstCaps * filter)
+{
+  const GstRkKernelInfo *info = GST_RK_ELEMENT_GET_CLASS (self)->info;
+  GstPad *otherpad = pad == self->srcpad ? self->sinkpad : self->srcpad;
+  GstCaps *templ = gst_pad_get_pad_template_caps (pad);
+  GstCaps *peer, *res;
+
+  peer = gst_pad_peer_query_caps (otherpad, NULL);
+  if (peer == NULL || gst_caps_is_any (peer)) {
+    gst_clear_caps (&peer);
+    res = gst_caps_ref (templ);
+  } else {
+    GstCaps *other_templ = gst_pad_get_pad_template_caps (otherpad);
+    GstCaps *limited = gst_caps_intersect (peer, other_templ);
+    GstCaps *transformed = gst_rk_kernel_info_transform_caps (info,
+        GST_PAD_DIRECTION (otherpad), limited, NULL);
+
+    res = gst_caps_intersect (transformed, templ);
+    gst_caps_unref (transformed);
+    gst_caps_unref (limited);
+    gst_caps_unref (other_templ);
+    gst_caps_unref (peer);
+  }
+  if (filter) {
+    GstCaps *tmp = gst_caps_intersect_full (filter, res,
+        GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref (res);
+    res = tmp;
+  }
+  gst_caps_unref (templ);
+  return res;
+}
+
+static gboolean
+gst_rk_element_query (GstRkElement * self, GstPad * pad, GstQuery * query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:{
+      GstCaps *filter, *caps;
+
+      gst_query_parse_caps (query, &filter);
+      caps = query_caps (self, pad, filter);
+      gst_query_set_caps_result (query, caps);
+      gst_caps_unref (caps);
+      return TRUE;
+    }
+    case GST_QUERY_ACCEPT_CAPS:{
+      GstCaps *caps, *templ;
+      gboolean ok;
+
+      /* Accept caps of our media type, so that caps the kernel refuses
+       * reach the CAPS event, which says what the kernel accepts. */
+      gst_query_parse_accept_caps (query, &caps);
+      templ = gst_pad_get_pad_template_caps (pad);
+      ok = gst_caps_is_any (templ) || gst_caps_can_intersect (caps, templ) ||
+          (gst_caps_get_size (caps) == 1 && gst_caps_get_size (templ) > 0 &&
+          gst_structure_has_name (gst_caps_get_structure (templ, 0),
+              gst_structure_get_name (gst_caps_get_structure (caps, 0))));
+      gst_caps_unref (templ);
+      gst_query_set_accept_caps_result (query, ok);
+      return TRUE;
+    }
+    case GST_QUERY_CONTEXT:{
+      gboolean ok;
+
+      GST_OBJECT_LOCK (self);
+      ok = gst_rk_context_handle_query (GST_ELEMENT (self), query,
+          self->runtime);
+      GST_OBJECT_UNLOCK (self);
+      return ok;
+    }
+    default:
+      return gst_pad_query_default (pad, GST_OBJECT (self), query);
+  }
+}
+
+static gboolean
+gst_rk_element_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  return gst_rk_element_query (GST_RK_ELEMENT (parent), pad, query);
+}
+
+static gboolean
+gst_rk_element_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  GstRkElement *self = GST_RK_ELEMENT (parent);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
+    gboolean live;
+    GstClockTime min, max;
+
+    if (!gst_pad_peer_query (self->sinkpad, query))
+      return FALSE;
+    /* The queues hold buffers, not time: we add no minimum latency and can
+     * hold an unbounded amount of time. */
+    gst_query_parse_latency (query, &live, &min, &max);
+    gst_query_set_latency (query, live, min, GST_CLOCK_TIME_NONE);
+    return TRUE;
+  }
+  return gst_rk_element_query (self, pad, query);
+}
+
+/* ---- Lifecycle ---- */
+
+static gboolean
+launch (GstRkElement * self)
+{
+  GstRkElementClass *klass = GST_RK_ELEMENT_GET_CLASS (self);
+  GstRkLaunchOptions opts;
+  GstRkBackendKind backend;
+  GstStructure *params;
+  GstRkKernel *kernel;
+  GError *err = NULL;
+  gint device_id;
+  const gchar *note;
+
+  GST_OBJECT_LOCK (self);
+  opts = self->opts;
+  opts.mode = self->mode;
+  opts.auto_activate = FALSE;
+  backend = self->backend;
+  device_id = self->device_id;
+  params = gst_structure_copy (self->params);
+  GST_OBJECT_UNLOCK (self);
+
+  if (!gst_rk_context_ensure_runtime (GST_ELEMENT (self), &self->runtime,
+          device_id)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, ("No ring kernel runtime."),
+        (NULL));
+    gst_structure_free (params);
+    return FALSE;
+  }
+
+  kernel = gst_rk_runtime_launch (self->runtime, klass->info->name,
+      GST_ELEMENT_NAME (self), backend, device_id, &opts, params, &err);
+  gst_structure_free (params);
+  if (kernel == NULL) {
+    if (g_error_matches (err, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT))
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("Invalid settings for %s: %s", GST_ELEMENT_NAME (self),
+              err->message), (NULL));
+    else
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Cannot launch kernel %s: %s", klass->info->name, err->message),
+          (NULL));
+    g_error_free (err);
+    return FALSE;
+  }
+
+  note = gst_rk_kernel_get_selection_note (kernel);
+  if (note && backend == GST_RK_BACKEND_AUTO)
+    GST_ELEMENT_INFO (self, RESOURCE, SETTINGS, ("%s", note), (NULL));
+  else if (note)
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("%s", note), (NULL));
+  GST_INFO_OBJECT (self, "kernel %s on %s (%s), %s mode", klass->info->name,
+      gst_rk_backend_kind_get_display_name (gst_rk_kernel_get_backend
+          (kernel)), gst_rk_kernel_get_device_name (kernel),
+      gst_rk_kernel_mode_get_name (gst_rk_kernel_get_mode (kernel)));
+
+  GST_OBJECT_LOCK (self);
+  self->kernel = kernel;
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+static void
+terminate (GstRkElement * self)
+{
+  GstRkKernel *kernel;
+  GstRkRuntime *runtime;
+  GError *err = NULL;
+
+  GST_OBJECT_LOCK (self);
+  kernel = self->kernel;
+  runtime = self->runtime;
+  self->kernel = NULL;
+  self->runtime = NULL;
+  GST_OBJECT_UNLOCK (self);
+
+  if (kernel) {
+    if (gst_rk_kernel_state_can_terminate (gst_rk_kernel_get_state (kernel))
+        && !gst_rk_kernel_terminate (kernel, &err)) {
+      GST_ELEMENT_WARNING (self, RESOURCE, CLOSE,
+          ("Kernel %s did not stop cleanly.", GST_OBJECT_NAME (kernel)),
+          ("%s", err->message));
+      g_error_free (err);
+    }
+    gst_object_unref (kernel);
+  }
+  gst_clear_object (&runtime);
+}
+
+static gboolean
+run_kernel_op (GstRkElement * self, gboolean (*op) (GstRkKernel *,
+        GError **), const gchar * what)
+{
+  GError *err = NULL;
+
+  if (op (self->kernel, &err))
+    return TRUE;
+  GST_ELEMENT_ERROR (self, RESOURCE, FAILED, ("Cannot %s kernel %s.", what,
+          GST_OBJECT_NAME (self->kernel)), ("%s", err->message));
+  g_error_free (err);
+  return FALSE;
+}
+
+static GstStateChangeReturn
+gst_rk_element_change_state (GstElement * element, GstStateChange transition)
+{
+  GstRkElement *self = GST_RK_ELEMENT (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      if (!launch (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      self->next_stats = 0;
+      if (!run_kernel_op (self, gst_rk_kernel_activate, "activate"))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_NULL_TO_READY)
+      terminate (self);
+    return ret;
+  }
+
+  switch (transition) {
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* The pads are inactive and the task stopped: discard what is still
+       * queued, then pause the kernel with its state intact. */
+      clear_events (self);
+      if (!run_kernel_op (self, gst_rk_kernel_flush, "flush") ||
+          !run_kernel_op (self, gst_rk_kernel_deactivate, "deactivate"))
+        ret = GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      terminate (self);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+static void
+gst_rk_element_set_context (GstElement * element, GstContext * context)
+{
+  GstRkElement *self = GST_RK_ELEMENT (element);
+
+  GST_OBJECT_LOCK (self);
+  gst_rk_context_handle_set_context (element, context, &self->runtime);
+  GST_OBJECT_UNLOCK (self);
+  GST_ELEMENT_CLASS (parent_class)->set_context (element, context);
+}
+
+/* ---- Properties ---- */
+
+static void
+set_kernel_param (GstRkElement * self, GParamSpec * pspec,
+    const GValue * value)
+{
+  GstStructure *one;
+  GstRkKernel *kernel;
+  GError *err = NULL;
+
+  GST_OBJECT_LOCK (self);
+  gst_structure_set_value (self->params, pspec->name, value);
+  kernel = self->kernel ? gst_object_ref (self->kernel) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (kernel == NULL)
+    return;
+
+  one = gst_structure_new_empty ("params");
+  gst_structure_set_value (one, pspec->name, value);
+  if (!gst_rk_kernel_set_params (kernel, one, &err)) {
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("Ignoring %s: %s", pspec->name, err->message), (NULL));
+    g_error_free (err);
+  }
+  gst_structure_free (one);
+  gst_object_unref (kernel);
+}
+
+static void
+warn_if_launched (GstRkElement * self, GParamSpec * pspec)
+{
+  if (self->kernel)
+    GST_WARNING_OBJECT (self, "%s applies from the next NULL to READY "
+        "change", pspec->name);
+}
+
+static void
+gst_rk_element_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstRkElement *self = GST_RK_ELEMENT (object);
+  GstRkElementClass *klass = GST_RK_ELEMENT_GET_CLASS (self);
+
+  if (prop_id >= PROP_KERNEL_BASE &&
+      prop_id < PROP_KERNEL_BASE + klass->info->n_params) {
+    set_kernel_param (self, pspec, value);
+    return;
+  }
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_BACKEND:
+      self->backend = g_value_get_enum (value);
+      break;
+    case PROP_MODE:
+      self->mode = g_value_get_enum (value);
+      break;
+    case PROP_DEVICE_ID:
+      self->device_id = g_value_get_int (value);
+      break;
+    case PROP_GRID_SIZE:
+      self->opts.grid_size = g_value_get_uint (value);
+      break;
+    case PROP_BLOCK_SIZE:
+      self->opts.block_size = g_value_get_uint (value);
+      break;
+    case PROP_INPUT_QUEUE_CAPACITY:
+      self->opts.input_queue_capacity = g_value_get_uint (value);
+      break;
+    case PROP_OUTPUT_QUEUE_CAPACITY:
+      self->opts.output_queue_capacity = g_value_get_uint (value);
+      break;
+    case PROP_SHARED_MEMORY_SIZE:
+      self->opts.shared_memory_size = g_value_get_uint (value);
+      break;
+    case PROP_STATS_INTERVAL:
+      self->stats_interval = g_value_get_uint64 (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  if (prop_id != PROP_STATS_INTERVAL)
+    warn_if_launched (self, pspec);
+  GST_OBJECT_UNLOCK (self);
+}
+
+static GstStructure *
+stats_of (GstRkElement * self)
+{
+  GstRkKernel *kernel;
+  GstStructure *s;
+
+  GST_OBJECT_LOCK (self);
+  kernel = self->kernel ? gst_object_ref (self->kernel) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (kernel == NULL)
+    return gst_structure_new ("ringkernel-stats", "state", G_TYPE_STRING,
+        "created", NULL);
+  s = gst_rk_kernel_get_stats (kernel);
+  gst_object_unref (kernel);
+  return s;
+}
+
+static void
+gst_rk_element_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstRkElement *self = GST_RK_ELEMENT (object);
+  GstRkElementClass *klass = GST_RK_ELEMENT_GET_CLASS (self);
+
+  if (prop_id >= PROP_KERNEL_BASE &&
+      prop_id < PROP_KERNEL_BASE + klass->info->n_params) {
+    GST_OBJECT_LOCK (self);
+    g_value_copy (gst_structure_get_value (self->params, pspec->name), value);
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+
+  switch (prop_id) {
+    case PROP_STATS:
+      g_value_take_boxed (value, stats_of (self));
+      return;
+    case PROP_RUNTIME_STATS:
+      GST_OBJECT_LOCK (self);
+      g_value_take_boxed (value, self->runtime ?
+          gst_rk_runtime_get_metrics_structure (self->runtime) : NULL);
+      GST_OBJECT_UNLOCK (self);
+      return;
+    default:
+      break;
+  }
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_BACKEND:
+      g_value_set_enum (value, self->backend);
+      break;
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
+      break;
+    case PROP_DEVICE_ID:
+      g_value_set_int (value, self->device_id);
+      break;
+    case PROP_GRID_SIZE:
+      g_value_set_uint (value, self->opts.grid_size);
+      break;
+    case PROP_BLOCK_SIZE:
+      g_value_set_uint (value, self->opts.block_size);
+      break;
+    case PROP_INPUT_QUEUE_CAPACITY:
+      g_value_set_uint (value, self->opts.input_queue_capacity);
+      break;
+    case PROP_OUTPUT_QUEUE_CAPACITY:
+      g_value_set_uint (value, self->opts.output_queue_capacity);
+      break;
+    case PROP_SHARED_MEMORY_SIZE:
+      g_value_set_uint (value, self->opts.shared_memory_size);
+      break;
+    case PROP_STATS_INTERVAL:
+      g_value_set_uint64 (value, self->stats_interval);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ---- GObject ---- */
+
+static void
+gst_rk_element_finalize (GObject * object)
+{
+  GstRkElement *self = GST_RK_ELEMENT (object);
+
+  terminate (self);
+  g_queue_clear_full (&self->events, pending_event_free);
+  gst_structure_free (self->params);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+/* Takes the class being instantiated: during a base-class instance init,
+ * the instance's own class pointer still names the base class. */
+static void
+gst_rk_element_init (GTypeInstance * instance, gpointer g_class)
+{
+  GstRkElement *self = GST_RK_ELEMENT (instance);
+  GstRkElementClass *klass = g_class;
+  GstElementClass *eclass = GST_ELEMENT_CLASS (klass);
+
+  self->sinkpad = gst_pad_new_from_template
+      (gst_element_class_get_pad_template (eclass, "sink"), "sink");
+  gst_pad_set_chain_function (self->sinkpad, gst_rk_element_chain);
+  gst_pad_set_event_function (self->sinkpad, gst_rk_element_sink_event);
+  gst_pad_set_query_function (self->sinkpad, gst_rk_element_sink_query);
+  gst_pad_set_activatemode_function (self->sinkpad,
+      gst_rk_element_sink_activate_mode);
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+
+  self->srcpad = gst_pad_new_from_template
+      (gst_element_class_get_pad_template (eclass, "src"), "src");
+  gst_pad_set_query_function (self->srcpad, gst_rk_element_src_query);
+  gst_pad_set_activatemode_function (self->srcpad,
+      gst_rk_element_src_activate_mode);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  g_mutex_init (&self->lock);
+  g_queue_init (&self->events);
+  self->srcresult = GST_FLOW_FLUSHING;
+  self->backend = DEFAULT_BACKEND;
+  self->mode = DEFAULT_MODE;
+  self->device_id = DEFAULT_DEVICE_ID;
+  gst_rk_launch_options_init (&self->opts);
+  self->opts.grid_size = DEFAULT_GRID_SIZE;
+  self->stats_interval = DEFAULT_STATS_INTERVAL;
+  self->params = gst_rk_kernel_info_default_params (klass->info);
+}
+
+static void
+gst_rk_element_class_init (gpointer g_class, gpointer class_data)
+{
+  GstRkElementClass *klass = g_class;
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  const GParamFlags ready = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY;
+
+  parent_class = g_type_class_peek_parent (klass);
+
+  gobject_class->set_property = gst_rk_element_set_property;
+  gobject_class->get_property = gst_rk_element_get_property;
+  gobject_class->finalize = gst_rk_element_finalize;
+  element_class->change_state = gst_rk_element_change_state;
+  element_class->set_context = gst_rk_element_set_context;
+
+  g_object_class_install_property (gobject_class, PROP_BACKEND,
+      g_param_spec_enum ("backend", "Backend",
+          "Where the kernel runs. auto: CUDA if usable, then Vulkan on a "
+          "hardware GPU, then the CPU", GST_TYPE_RK_BACKEND_KIND,
+          DEFAULT_BACKEND, ready));
+  g_object_class_install_property (gobject_class, PROP_MODE,
+      g_param_spec_enum ("mode", "Mode",
+          "persistent: launched once, polls its queue; event-driven: one "
+          "dispatch per message or batch; auto: what the kernel suits",
+          GST_TYPE_RK_KERNEL_MODE, DEFAULT_MODE, ready));
+  g_object_class_install_property (gobject_class, PROP_DEVICE_ID,
+      g_param_spec_int ("device-id", "Device ID",
+          "Device index within the backend (-1 = the backend's choice)",
+          -1, G_MAXINT16, DEFAULT_DEVICE_ID, ready));
+  g_object_class_install_property (gobject_class, PROP_GRID_SIZE,
+      g_param_spec_uint ("grid-size", "Grid size",
+          "Blocks per launch (0 = backend's choice: one per core on the CPU "
+          "for frame kernels)", 0, GST_RK_MAX_GRID_SIZE, DEFAULT_GRID_SIZE,
+          ready));
+  g_object_class_install_property (gobject_class, PROP_BLOCK_SIZE,
+      g_param_spec_uint ("block-size", "Block size",
+          "Threads per block (GPU backends; a CPU block is one task)", 1,
+          GST_RK_MAX_BLOCK_SIZE, DEFAULT_BLOCK_SIZE, ready));
+  g_object_class_install_property (gobject_class, PROP_INPUT_QUEUE_CAPACITY,
+      g_param_spec_uint ("input-queue-capacity", "Input queue capacity",
+          "Messages the input queue holds, rounded up to a power of two; "
+          "0 is refused", 0, GST_RK_MAX_QUEUE_CAPACITY,
+          DEFAULT_QUEUE_CAPACITY, ready));
+  g_object_class_install_property (gobject_class, PROP_OUTPUT_QUEUE_CAPACITY,
+      g_param_spec_uint ("output-queue-capacity", "Output queue capacity",
+          "Messages the output queue holds, rounded up to a power of two; "
+          "0 is refused", 0, GST_RK_MAX_QUEUE_CAPACITY,
+          DEFAULT_QUEUE_CAPACITY, ready));
+  g_object_class_install_property (gobject_class, PROP_SHARED_MEMORY_SIZE,
+      g_param_spec_uint ("shared-memory-size", "Shared memory size",
+          "Bytes of block-shared memory per block (GPU backends)", 0,
+          GST_RK_MAX_SHARED_MEMORY_SIZE, DEFAULT_SHARED_MEMORY_SIZE, ready));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Kernel statistics: state, backend, mode, queue depths, received, "
+          "processed, emitted, flushed, dropped, uptime and latency p50/p99 "
+          "in ns", GST_TYPE_STRUCTURE,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_STATS_INTERVAL,
+      g_param_spec_uint64 ("stats-interval", "Stats interval",
+          "Post the stats as a ringkernel-stats element message this often, "
+          "in ns (0 = never)", 0, G_MAXUINT64, DEFAULT_STATS_INTERVAL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_RUNTIME_STATS,
+      g_param_spec_boxed ("runtime-stats", "Runtime statistics",
+          "Metrics of the pipeline's shared runtime: active kernels, "
+          "launched, messages sent and received, memory used",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  GST_DEBUG_CATEGORY_INIT (gst_rk_element_debug, "ringkernel", 0,
+      "ring kernel elements");
+}
+
+/* ---- Per-kernel subclasses ---- */
+
+static GParamSpec *
+param_spec_for (const GstRkParamInfo * p)
+{
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      ((p->flags & GST_RK_PARAM_FLAG_MUTABLE_PLAYING) ?
+      GST_PARAM_MUTABLE_PLAYING : GST_PARAM_MUTABLE_READY);
+
+  switch (p->type) {
+    case GST_RK_PARAM_DOUBLE:
+      return g_param_spec_double (p->name, p->nick, p->blurb, p->min, p->max,
+          p->default_value, flags);
+    case GST_RK_PARAM_INT:
+      return g_param_spec_int (p->name, p->nick, p->blurb, (gint) p->min,
+          (gint) p->max, (gint) p->default_value, flags);
+    case GST_RK_PARAM_BOOLEAN:
+      return g_param_spec_boolean (p->name, p->nick, p->blurb,
+          p->default_value != 0.0, flags);
+    case GST_RK_PARAM_DOUBLE_ARRAY:
+      return gst_param_spec_array (p->name, p->nick, p->blurb,
+          g_param_spec_double ("value", "Value", "One value", -G_MAXDOUBLE,
+              G_MAXDOUBLE, 0.0, flags), flags);
+  }
+  return NULL;
+}
+
+static void
+kernel_class_init (gpointer g_class, gpointer class_data)
+{
+  GstRkElementClass *klass = g_class;
+  GObjectClass *gobject_class = G_OBJECT_CLASS (g_class);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (g_class);
+  const GstRkKernelInfo *info = class_data;
+  gchar *long_name, *author;
+  guint i;
+
+  klass->info = info;
+  long_name = g_strdup (info->long_name ? info->long_name : info->name);
+  author = g_strdup ("gst-ringkernel developers");
+  gst_element_class_set_metadata (element_class, long_name,
+      info->klass ? info->klass : "Generic", info->description, author);
+  g_free (long_name);
+  g_free (author);
+
+  gst_element_class_add_pad_template (element_class,
+      gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+          gst_caps_from_string (info->sink_caps)));
+  gst_element_class_add_pad_template (element_class,
+      gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+          gst_caps_from_string (info->src_caps)));
+
+  klass->param_specs = g_new0 (GParamSpec *, info->n_params);
+  for (i = 0; i < info->n_params; i++) {
+    klass->param_specs[i] = param_spec_for (&info->params[i]);
+    g_object_class_install_property (gobject_class, PROP_KERNEL_BASE + i,
+        klass->param_specs[i]);
+  }
+}
+
+/* "gray" → "GstRkGray": GType names for the subclasses. */
+static gchar *
+type_name_for (const gchar * kernel)
+{
+  gchar *name = g_strdup_printf ("GstRk%s", kernel);
+
+  name[5] = g_ascii_toupper (name[5]);
+  return name;
+}
+
+/**
+ * gst_rk_element_register:
+ *
+ * Registers "rk" + info->name as an element of its own GType.
+ */
+gboolean
+gst_rk_element_register (GstPlugin * plugin, const GstRkKernelInfo * info,
+    guint rank)
+{
+  GTypeInfo type_info = {
+    sizeof (GstRkElementClass),
+    NULL, NULL,
+    kernel_class_init, NULL, info,
+    sizeof (GstRkElement), 0,
+    NULL, NULL
+  };
+  gchar *type_name = type_name_for (info->name);
+  gchar *element_name = g_strdup_printf ("rk%s", info->name);
+  GType type;
+  gboolean ok;
+
+  type = g_type_from_name (type_name);
+  if (type == 0)
+    type = g_type_register_static (GST_TYPE_RK_ELEMENT, type_name, &type_info,
+        0);
+  ok = gst_element_register (plugin, element_name, rank, type);
+  g_free (type_name);
+  g_free (element_name);
+  return ok;
+}
+
+GType
+gst_rk_element_get_type (void)
+{
+  static gsize type = 0;
+
+  if (g_once_init_enter (&type)) {
+    GTypeInfo info = {
+      sizeof (GstRkElementClass),
+      NULL, NULL,
+      gst_rk_element_class_init, NULL, NULL,
+      sizeof (GstRkElement), 0,
+      gst_rk_element_init, NULL
+    };
+    GType t = g_type_register_static (GST_TYPE_ELEMENT, "GstRkElement", &info,
+        G_TYPE_FLAG_ABSTRACT);
+
+    gst_type_mark_as_plugin_api (t, 0);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}

@@ -1,0 +1,78 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_RK_ELEMENT_H__
+#define __GST_RK_ELEMENT_H__
+
+#include <gst/gst.h>
+#include "ringkernel.h"
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_RK_ELEMENT (gst_rk_element_get_type ())
+#define GST_RK_ELEMENT(obj) \
+  (G_TYPE_CHECK_INSTANCE_CAST ((obj), GST_TYPE_RK_ELEMENT, GstRkElement))
+#define GST_RK_ELEMENT_CLASS(klass) \
+  (G_TYPE_CHECK_CLASS_CAST ((klass), GST_TYPE_RK_ELEMENT, GstRkElementClass))
+#define GST_RK_ELEMENT_GET_CLASS(obj) \
+  (G_TYPE_INSTANCE_GET_CLASS ((obj), GST_TYPE_RK_ELEMENT, GstRkElementClass))
+
+typedef struct _GstRkElement GstRkElement;
+typedef struct _GstRkElementClass GstRkElementClass;
+
+/**
+ * GstRkElement:
+ *
+ * The base of every rk<kernel> element: a sink pad feeding the kernel's
+ * input queue, a src pad task draining its output queue.
+ */
+struct _GstRkElement
+{
+  GstElement parent;
+
+  GstPad *sinkpad;
+  GstPad *srcpad;
+
+  /* Properties, under the object lock */
+  GstRkBackendKind backend;
+  GstRkKernelMode mode;
+  gint device_id;
+  GstRkLaunchOptions opts;
+  guint64 stats_interval;
+  GstStructure *params;
+
+  /* Set at NULL → READY, cleared at READY → NULL (object lock to read
+   * from other threads) */
+  GstRkRuntime *runtime;
+  GstRkKernel *kernel;
+
+  /* Stream state, under lock */
+  GMutex lock;
+  GQueue events;
+  GstFlowReturn srcresult;
+  gboolean eos;
+  gint64 next_stats;
+};
+
+/**
+ * GstRkElementClass:
+ * @info: the kernel this element type runs
+ * @param_specs: one property per kernel parameter, in the order of
+ *   info->params
+ */
+struct _GstRkElementClass
+{
+  GstElementClass parent_class;
+
+  const GstRkKernelInfo *info;
+  GParamSpec **param_specs;
+};
+
+GType gst_rk_element_get_type (void);
+
+gboolean gst_rk_element_register (GstPlugin * plugin,
+    const GstRkKernelInfo * info, guint rank);
+
+G_END_DECLS
+
+#endif /* __GST_RK_ELEMENT_H__ */

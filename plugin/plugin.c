@@ -1,0 +1,41 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * plugin-ringkernel:
+ *
+ * Persistent ring kernels: one element rk<kernel> per registered kernel,
+ * on the CPU, CUDA or Vulkan backend. The plugin loads and every element
+ * works on machines without a GPU: the CPU backend serves.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstrkelement.h"
+
+static gboolean
+plugin_init (GstPlugin * plugin)
+{
+  GPtrArray *kernels;
+  gboolean ok = TRUE;
+  guint i;
+
+  gst_rk_init ();
+  gst_type_mark_as_plugin_api (GST_TYPE_RK_BACKEND_KIND, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_RK_KERNEL_MODE, 0);
+
+  kernels = gst_rk_registry_list ();
+  for (i = 0; i < kernels->len; i++)
+    ok &= gst_rk_element_register (plugin, g_ptr_array_index (kernels, i),
+        GST_RANK_NONE);
+  g_ptr_array_unref (kernels);
+  return ok;
+}
+
+GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, ringkernel,
+    "Persistent ring kernels (CPU, CUDA, Vulkan) as GStreamer elements",
+    plugin_init, PACKAGE_VERSION, "LGPL", "gst-ringkernel",
+    "Unknown package origin")

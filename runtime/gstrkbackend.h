@@ -1,0 +1,169 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_RK_BACKEND_H__
+#define __GST_RK_BACKEND_H__
+
+#include <gst/gst.h>
+#include "gstrkbackendkind.h"
+#include "gstrkkernel.h"
+#include "gstrkring.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The backend interface: what the runtime knows of a backend. Each backend
+ * defines one GstRkBackend table; backends/meson.build lists the built ones
+ * and the runtime finds them through that list only. A backend never
+ * includes plugin headers, and the runtime never includes backend headers.
+ */
+
+typedef struct _GstRkBackend GstRkBackend;
+
+/**
+ * GstRkDevice:
+ * @backend: the backend that opened it
+ * @index: device index within the backend
+ * @name: human-readable device name
+ * @is_software: a CPU implementation of a GPU API (lavapipe, ...)
+ * @memory_used: device memory allocated for kernels, in bytes
+ * @host_memory_used: host memory allocated for kernels, in bytes
+ *
+ * Common head of every backend's device struct.
+ */
+typedef struct
+{
+  const GstRkBackend *backend;
+  gint index;
+  gchar *name;
+  gboolean is_software;
+  gint64 memory_used;
+  gint64 host_memory_used;
+} GstRkDevice;
+
+/**
+ * GstRkDeviceDesc:
+ *
+ * One device found by a probe.
+ */
+typedef struct
+{
+  gint index;
+  gchar *name;
+  gboolean is_software;
+} GstRkDeviceDesc;
+
+/**
+ * GstRkBackendInfo:
+ * @kind: the backend
+ * @available: whether at least one device can be used
+ * @reason: why not, when not ("libcuda.so.1 not found", ...)
+ * @devices: (element-type GstRkDeviceDesc): devices found
+ */
+typedef struct
+{
+  GstRkBackendKind kind;
+  gboolean available;
+  gchar *reason;
+  GArray *devices;
+} GstRkBackendInfo;
+
+/**
+ * GstRkBackend:
+ * @kind: which backend
+ * @name: short name
+ * @register_kernels: adds this backend's kernel implementations to the
+ *   registry; called once
+ * @probe: fills @info; must not crash when drivers are missing
+ * @open: opens device @device_id (-1 = the backend's best device)
+ * @close: frees a device opened by @open
+ * @launch: allocates the kernel's queues and state on the device, attaches
+ *   the rings (gst_rk_kernel_attach_rings()) and starts it idle
+ * @activate: start processing
+ * @deactivate: stop processing after the current message; keep state
+ * @terminate: stop within a bounded time and free everything
+ * @send: new messages were published to the input ring
+ * @flush: the flush target moved: discard inputs below it
+ * @poll: (nullable): check device health; %FALSE with @error on a fault
+ * @fetch: (nullable): make a host buffer of an output whose payload lives
+ *   on the device (RK_FLAG_ARENA)
+ * @fill_stats: (nullable): add backend-specific fields to a stats structure
+ */
+struct _GstRkBackend
+{
+  GstRkBackendKind kind;
+  const gchar *name;
+
+  void (*register_kernels) (void);
+  void (*probe) (GstRkBackendInfo * info);
+  GstRkDevice *(*open) (gint device_id, GError ** error);
+  void (*close) (GstRkDevice * device);
+
+  gboolean (*launch) (GstRkDevice * device, GstRkKernel * kernel,
+      GError ** error);
+  gboolean (*activate) (GstRkKernel * kernel, GError ** error);
+  gboolean (*deactivate) (GstRkKernel * kernel, GError ** error);
+  gboolean (*terminate) (GstRkKernel * kernel, GError ** error);
+  void (*send) (GstRkKernel * kernel);
+  void (*flush) (GstRkKernel * kernel);
+  gboolean (*poll) (GstRkKernel * kernel, GError ** error);
+  GstBuffer *(*fetch) (GstRkKernel * kernel, const GstRkEnvelope * env);
+  void (*fill_stats) (GstRkKernel * kernel, GstStructure * stats);
+};
+
+const GstRkBackend *gst_rk_backend_get (GstRkBackendKind kind);
+const GstRkBackendInfo *gst_rk_backend_probe (GstRkBackendKind kind);
+
+void gst_rk_device_init (GstRkDevice * device, const GstRkBackend * backend,
+    gint index, const gchar * name, gboolean is_software);
+void gst_rk_device_clear (GstRkDevice * device);
+void gst_rk_device_add_memory (GstRkDevice * device, gint64 device_bytes,
+    gint64 host_bytes);
+
+void gst_rk_backend_info_add_device (GstRkBackendInfo * info, gint index,
+    const gchar * name, gboolean is_software);
+
+/* ---- What backends may do with a kernel ---- */
+
+/**
+ * GstRkSidecar:
+ * @payload: (nullable): host buffer of a message with RK_FLAG_HOST
+ * @config: (nullable): configuration the message was sent under
+ *   (input side only)
+ *
+ * Host-only data kept beside each ring slot, at the same index.
+ */
+typedef struct
+{
+  GstBuffer *payload;
+  GstRkConfig *config;
+} GstRkSidecar;
+
+gpointer gst_rk_kernel_get_backend_data (GstRkKernel * kernel);
+void gst_rk_kernel_set_backend_data (GstRkKernel * kernel, gpointer data);
+gconstpointer gst_rk_kernel_get_implementation (GstRkKernel * kernel);
+GstRkDevice *gst_rk_kernel_get_device (GstRkKernel * kernel);
+GstRkConfig *gst_rk_kernel_get_config (GstRkKernel * kernel);
+
+gboolean gst_rk_kernel_attach_rings (GstRkKernel * kernel, gpointer in_mem,
+    gsize in_size, gpointer out_mem, gsize out_size, GError ** error);
+
+GstRkSidecar *gst_rk_kernel_get_input_sidecar (GstRkKernel * kernel,
+    guint64 position);
+GstRkSidecar *gst_rk_kernel_get_output_sidecar (GstRkKernel * kernel,
+    guint64 position);
+
+guint64 gst_rk_kernel_get_flush_target (GstRkKernel * kernel);
+void gst_rk_kernel_notify_host (GstRkKernel * kernel);
+void gst_rk_kernel_post_error (GstRkKernel * kernel, GError * error);
+
+/* Device-side counters: inputs processed, inputs discarded by a flush */
+void gst_rk_kernel_count_processed (GstRkKernel * kernel, guint64 n);
+void gst_rk_kernel_count_flushed (GstRkKernel * kernel, guint64 n);
+
+GstBuffer *gst_rk_kernel_alloc_output (GstRkKernel * kernel, gsize size,
+    GError ** error);
+
+G_END_DECLS
+
+#endif /* __GST_RK_BACKEND_H__ */

@@ -1,0 +1,329 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstrkdispatcher.h"
+#include "gstrkerror.h"
+#include "gstrkkernelprivate.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rk_dispatcher_debug);
+#define GST_CAT_DEFAULT gst_rk_dispatcher_debug
+
+/* Polls of the input ring before an idle dispatcher sleeps: catches the next
+ * message of a burst without a futex round trip, and is short enough not to
+ * starve the producer on a two-core machine. */
+#define DEVICE_SPINS 256
+
+struct _GstRkDispatcher
+{
+  GstRkKernel *kernel;
+  GstRkRingConsumer in;
+  GstRkRingProducer out;
+  GstRkDispatchFunc func;
+  gpointer user_data;
+
+  /* The input being processed: outputs inherit its id and correlation */
+  guint64 message_id;
+  guint64 correlation_id;
+
+  guint32 status;               /* RK_STATUS_*, atomic, read by the host */
+  gboolean failed;
+};
+
+GstRkDispatcher *
+gst_rk_dispatcher_new (GstRkKernel * kernel, gpointer in_mem, gsize in_size,
+    gpointer out_mem, gsize out_size, GstRkDispatchFunc func,
+    gpointer user_data, GError ** error)
+{
+  GstRkDispatcher *d;
+
+  GST_DEBUG_CATEGORY_INIT (gst_rk_dispatcher_debug, "ringkernel-dispatcher",
+      0, "host-driven ring kernel device side");
+
+  d = g_new0 (GstRkDispatcher, 1);
+  d->kernel = kernel;
+  d->func = func;
+  d->user_data = user_data;
+  d->status = RK_STATUS_PAUSED;
+  if (!gst_rk_ring_consumer_init (&d->in, in_mem, in_size, error) ||
+      !gst_rk_ring_producer_init (&d->out, out_mem, out_size, error)) {
+    g_free (d);
+    return NULL;
+  }
+  return d;
+}
+
+void
+gst_rk_dispatcher_free (GstRkDispatcher * d)
+{
+  g_free (d);
+}
+
+GstRkKernel *
+gst_rk_dispatcher_get_kernel (GstRkDispatcher * d)
+{
+  return d->kernel;
+}
+
+static inline guint32
+command_of (GstRkDispatcher * d)
+{
+  return __atomic_load_n (&d->kernel->command, __ATOMIC_ACQUIRE);
+}
+
+typedef struct
+{
+  GstRkDispatcher *d;
+  guint32 command;
+} SpaceWait;
+
+static gboolean
+space_ready (gpointer data)
+{
+  SpaceWait *w = data;
+
+  return gst_rk_ring_producer_free (&w->d->out) > 0 ||
+      command_of (w->d) == RK_CMD_TERMINATE;
+}
+
+/**
+ * gst_rk_dispatcher_emit:
+ * @type: RK_MSG_DATA, RK_MSG_REPLY, RK_MSG_NOTIFY
+ * @payload: (transfer full) (nullable): the output
+ *
+ * Publishes one output of the message being processed. Blocks while the
+ * output queue is full (the host drains it); fails only when the kernel is
+ * terminating.
+ */
+gboolean
+gst_rk_dispatcher_emit (GstRkDispatcher * d, guint32 type, GstBuffer * payload,
+    GError ** error)
+{
+  GstRkEnvelope *env;
+  GstRkSidecar *side;
+  guint64 pos;
+
+  if (gst_rk_ring_producer_free (&d->out) == 0) {
+    SpaceWait w = { d, 0 };
+
+    gst_rk_wakeup_wait (&d->kernel->device_wakeup, space_ready, &w,
+        DEVICE_SPINS, GST_RK_WAIT_FOREVER);
+    if (gst_rk_ring_producer_free (&d->out) == 0) {
+      gst_clear_buffer (&payload);
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_FLUSHING,
+          "kernel %s is terminating", GST_OBJECT_NAME (d->kernel));
+      return FALSE;
+    }
+  }
+
+  pos = gst_rk_ring_position (&d->out);
+  env = gst_rk_ring_slot (&d->out, 0);
+  gst_rk_envelope_init (env, type);
+  env->message_id = d->message_id;
+  env->correlation_id = d->correlation_id;
+  env->source = d->kernel->id;
+  if (payload) {
+    env->flags = RK_FLAG_HOST;
+    env->payload_size = (guint32) MIN (gst_buffer_get_size (payload),
+        GST_RK_ENVELOPE_MAX_PAYLOAD);
+    env->payload_ref = pos;
+  }
+  side = gst_rk_kernel_get_output_sidecar (d->kernel, pos);
+  side->payload = payload;
+
+  gst_rk_ring_producer_publish (&d->out, 1);
+  return TRUE;
+}
+
+/* Work is waiting that the current command allows: anything below the
+ * flush target (discarding is allowed in every state), or anything at all
+ * while running. */
+gboolean
+gst_rk_dispatcher_has_work (GstRkDispatcher * d)
+{
+  if (gst_rk_ring_consumer_available (&d->in) == 0 || d->failed)
+    return FALSE;
+  return command_of (d) == RK_CMD_RUN ||
+      gst_rk_ring_position (&d->in) <
+      gst_rk_kernel_get_flush_target (d->kernel);
+}
+
+static void
+process_one (GstRkDispatcher * d, GstRkEnvelope * env, GstRkSidecar * side)
+{
+  GstRkMessage msg;
+  GstRkConfig *config = side->config;
+  GError *error = NULL;
+
+  msg.env = *env;
+  msg.payload = side->payload;
+  side->payload = NULL;
+  side->config = NULL;
+  d->message_id = env->message_id;
+  d->correlation_id = env->correlation_id;
+
+  if (!d->func (d, &msg, config, d->user_data, &error) &&
+      command_of (d) != RK_CMD_TERMINATE) {
+    if (error == NULL)
+      g_set_error (&error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+          "kernel %s failed on message %" G_GUINT64_FORMAT,
+          d->kernel->info->name, env->message_id);
+    d->failed = TRUE;
+    gst_rk_kernel_post_error (d->kernel, error);
+    error = NULL;
+  }
+  g_clear_error (&error);       /* a failure while terminating is expected */
+  gst_rk_message_clear (&msg);
+  if (config)
+    gst_rk_config_unref (config);
+  gst_rk_kernel_count_processed (d->kernel, 1);
+}
+
+/**
+ * gst_rk_dispatcher_drain:
+ * @max: at most this many inputs
+ *
+ * Consumes queued inputs: discards those below the flush target, processes
+ * the others while the command is RUN. Each input's slot is released after
+ * its outputs are published (the ordering contract of GstRkKernel).
+ *
+ * Returns: how many inputs were consumed.
+ */
+guint
+gst_rk_dispatcher_drain (GstRkDispatcher * d, guint max)
+{
+  guint n = 0, flushed = 0;
+
+  while (n < max && gst_rk_dispatcher_has_work (d)) {
+    guint64 pos = gst_rk_ring_position (&d->in);
+    GstRkEnvelope *env = gst_rk_ring_slot (&d->in, 0);
+    GstRkSidecar *side = gst_rk_kernel_get_input_sidecar (d->kernel, pos);
+
+    if (pos < gst_rk_kernel_get_flush_target (d->kernel)) {
+      gst_clear_buffer (&side->payload);
+      g_clear_pointer (&side->config, gst_rk_config_unref);
+      flushed++;
+    } else {
+      process_one (d, env, side);
+    }
+    gst_rk_ring_consumer_release (&d->in, 1);
+    n++;
+    /* Wake a sender blocked on a full queue, or the src task, promptly. */
+    gst_rk_kernel_notify_host (d->kernel);
+  }
+  if (flushed)
+    gst_rk_kernel_count_flushed (d->kernel, flushed);
+  return n;
+}
+
+static void
+set_status (GstRkDispatcher * d, guint32 status)
+{
+  if (__atomic_load_n (&d->status, __ATOMIC_RELAXED) != status) {
+    __atomic_store_n (&d->status, status, __ATOMIC_RELEASE);
+    gst_rk_kernel_notify_host (d->kernel);
+  }
+}
+
+typedef struct
+{
+  GstRkDispatcher *d;
+  guint32 command;
+} IdleWait;
+
+static gboolean
+idle_ready (gpointer data)
+{
+  IdleWait *w = data;
+
+  return command_of (w->d) != w->command ||
+      gst_rk_dispatcher_has_work (w->d);
+}
+
+/**
+ * gst_rk_dispatcher_run:
+ *
+ * The loop of a persistent host thread: processes while RUN, discards
+ * flushed input in every state, sleeps when idle, returns on TERMINATE.
+ */
+void
+gst_rk_dispatcher_run (GstRkDispatcher * d)
+{
+  for (;;) {
+    guint32 command = command_of (d);
+    IdleWait w = { d, command };
+
+    if (command == RK_CMD_TERMINATE)
+      break;
+    /* The message in hand is finished, so the command is now obeyed. */
+    set_status (d, command == RK_CMD_RUN ? RK_STATUS_RUNNING :
+        RK_STATUS_PAUSED);
+    if (gst_rk_dispatcher_drain (d, 64) > 0)
+      continue;
+
+    gst_rk_wakeup_wait (&d->kernel->device_wakeup, idle_ready, &w,
+        DEVICE_SPINS, GST_RK_WAIT_FOREVER);
+  }
+  set_status (d, RK_STATUS_EXITED);
+}
+
+/* Wakes a sleeping dispatcher: new input, or a flush target moved. */
+void
+gst_rk_dispatcher_kick (GstRkDispatcher * d)
+{
+  gst_rk_wakeup_notify (&d->kernel->device_wakeup);
+}
+
+typedef struct
+{
+  GstRkDispatcher *d;
+  guint32 want;
+} StatusWait;
+
+static gboolean
+status_ready (gpointer data)
+{
+  StatusWait *w = data;
+
+  return __atomic_load_n (&w->d->status, __ATOMIC_ACQUIRE) == w->want;
+}
+
+/**
+ * gst_rk_dispatcher_command:
+ * @command: RK_CMD_RUN, RK_CMD_PAUSE or RK_CMD_TERMINATE
+ * @timeout_us: how long to wait for the dispatcher to acknowledge, or 0 to
+ *   not wait (for dispatchers with no thread of their own)
+ *
+ * Tells a dispatcher running gst_rk_dispatcher_run() what to do and waits
+ * until it says it did (after finishing the message in hand).
+ */
+gboolean
+gst_rk_dispatcher_command (GstRkDispatcher * d, guint32 command,
+    gint64 timeout_us, GError ** error)
+{
+  StatusWait w = { d, 0 };
+
+  __atomic_store_n (&d->kernel->command, command, __ATOMIC_RELEASE);
+  gst_rk_wakeup_notify (&d->kernel->device_wakeup);
+  if (timeout_us == 0)
+    return TRUE;
+
+  switch (command) {
+    case RK_CMD_RUN:
+      w.want = RK_STATUS_RUNNING;
+      break;
+    case RK_CMD_PAUSE:
+      w.want = RK_STATUS_PAUSED;
+      break;
+    default:
+      w.want = RK_STATUS_EXITED;
+      break;
+  }
+  if (!gst_rk_wakeup_wait (&d->kernel->host_wakeup, status_ready, &w, 0,
+          g_get_monotonic_time () + timeout_us)) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
+        "kernel %s did not acknowledge the command within %" G_GINT64_FORMAT
+        " ms", GST_OBJECT_NAME (d->kernel), timeout_us / 1000);
+    return FALSE;
+  }
+  return TRUE;
+}

@@ -1,0 +1,134 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstrkhlc.h"
+#include "gstrkerror.h"
+
+static guint64
+default_now (gpointer user_data)
+{
+  return (guint64) g_get_real_time ();
+}
+
+void
+gst_rk_hlc_init (GstRkHlc * hlc, guint32 node, guint64 max_drift_us)
+{
+  hlc->word = 0;
+  hlc->node = node;
+  hlc->max_drift_us = max_drift_us;
+  hlc->now = default_now;
+  hlc->now_data = NULL;
+}
+
+/* For tests: a controllable physical clock. */
+void
+gst_rk_hlc_set_now_func (GstRkHlc * hlc, GstRkHlcNowFunc func,
+    gpointer user_data)
+{
+  hlc->now = func ? func : default_now;
+  hlc->now_data = user_data;
+}
+
+static inline guint64
+pack (guint64 physical, guint64 logical)
+{
+  /* A logical part beyond the field carries into physical, keeping order. */
+  return (physical << GST_RK_HLC_LOGICAL_BITS) + logical;
+}
+
+static inline void
+unpack (guint64 word, guint32 node, GstRkHlcTimestamp * out)
+{
+  out->physical = word >> GST_RK_HLC_LOGICAL_BITS;
+  out->logical = (guint32) (word & GST_RK_HLC_LOGICAL_MASK);
+  out->node = node;
+}
+
+/* One CAS loop serves tick and update: new = max (old + 1, floor, pt). */
+static guint64
+advance (GstRkHlc * hlc, guint64 floor)
+{
+  guint64 old, new, pt;
+
+  old = __atomic_load_n (&hlc->word, __ATOMIC_RELAXED);
+  do {
+    pt = pack (hlc->now (hlc->now_data), 0);
+    new = MAX (old + 1, MAX (pt, floor));
+  } while (!__atomic_compare_exchange_n (&hlc->word, &old, new, TRUE,
+          __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+  return new;
+}
+
+/**
+ * gst_rk_hlc_tick:
+ *
+ * Issues a stamp for a local event (sending a message): strictly greater
+ * than every stamp this clock issued or received before.
+ */
+void
+gst_rk_hlc_tick (GstRkHlc * hlc, GstRkHlcTimestamp * out)
+{
+  unpack (advance (hlc, 0), hlc->node, out);
+}
+
+/**
+ * gst_rk_hlc_update:
+ * @remote: the stamp a received message carries
+ * @out: (nullable): the receive stamp
+ *
+ * Merges a received stamp: the clock moves past both its own last stamp and
+ * @remote. A @remote more than max-drift ahead of the local physical clock is
+ * refused (GST_RK_ERROR_CLOCK_DRIFT) and leaves the clock unchanged.
+ */
+gboolean
+gst_rk_hlc_update (GstRkHlc * hlc, const GstRkHlcTimestamp * remote,
+    GstRkHlcTimestamp * out, GError ** error)
+{
+  guint64 now = hlc->now (hlc->now_data);
+  guint64 remote_word, remote_pt, word;
+
+  /* Beyond the packing range (the year 2112, less room for a 32-bit logical
+   * carry) a stamp is ahead by definition. */
+  if (remote->physical >= (G_GUINT64_CONSTANT (1) << 52) - (1u << 21)) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_CLOCK_DRIFT,
+        "remote HLC stamp from node %u has physical time %" G_GUINT64_FORMAT
+        " us, beyond the range of this clock", remote->node,
+        remote->physical);
+    return FALSE;
+  }
+  /* Judge drift on the packed value: a huge logical part moves it ahead too. */
+  remote_word = pack (remote->physical, remote->logical);
+  remote_pt = remote_word >> GST_RK_HLC_LOGICAL_BITS;
+  if (remote_pt > now && remote_pt - now > hlc->max_drift_us) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_CLOCK_DRIFT,
+        "remote HLC stamp from node %u is %" G_GUINT64_FORMAT " us ahead of "
+        "the local clock (maximum drift %" G_GUINT64_FORMAT " us)",
+        remote->node, remote_pt - now, hlc->max_drift_us);
+    return FALSE;
+  }
+
+  word = advance (hlc, remote_word + 1);
+  if (out)
+    unpack (word, hlc->node, out);
+  return TRUE;
+}
+
+/* The last stamp issued, without advancing. */
+void
+gst_rk_hlc_peek (GstRkHlc * hlc, GstRkHlcTimestamp * out)
+{
+  unpack (__atomic_load_n (&hlc->word, __ATOMIC_ACQUIRE), hlc->node, out);
+}
+
+gint
+gst_rk_hlc_timestamp_compare (const GstRkHlcTimestamp * a,
+    const GstRkHlcTimestamp * b)
+{
+  if (a->physical != b->physical)
+    return a->physical < b->physical ? -1 : 1;
+  if (a->logical != b->logical)
+    return a->logical < b->logical ? -1 : 1;
+  if (a->node != b->node)
+    return a->node < b->node ? -1 : 1;
+  return 0;
+}

@@ -1,0 +1,1239 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:gstrkkernel
+ * @title: GstRkKernel
+ * @short_description: the host side of a launched ring kernel
+ *
+ * A GstRkKernel is what the host holds of a kernel resident on a device:
+ * the producer end of its input ring, the consumer end of its output ring,
+ * its lifecycle state, configuration and counters. The backend owns the
+ * other ends. Sending blocks while the input ring is full (backpressure);
+ * setting the kernel flushing unblocks every host wait.
+ *
+ * Ordering contract with the device side: a kernel publishes the outputs of
+ * an input before it releases that input's slot. So once the consumed
+ * position passes N, every output of messages 1..N is already visible.
+ */
+
+#include <string.h>
+
+#include "gstrkkernelprivate.h"
+#include "gstrkerror.h"
+#include "gstrkhlcmeta.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rk_kernel_debug);
+#define GST_CAT_DEFAULT gst_rk_kernel_debug
+
+/* How long a host thread spins on a ring before sleeping, in polls. Short:
+ * on a two-core machine a spinning waiter steals the core its peer needs. */
+#define HOST_SPINS 64
+
+/* Bound on how long a flush waits for the device side to discard. */
+#define FLUSH_TIMEOUT_US (5 * G_USEC_PER_SEC)
+
+G_DEFINE_TYPE_WITH_CODE (GstRkKernel, gst_rk_kernel, GST_TYPE_OBJECT,
+    GST_DEBUG_CATEGORY_INIT (gst_rk_kernel_debug, "ringkernel-kernel", 0,
+        "ring kernel host side"));
+
+void
+gst_rk_message_clear (GstRkMessage * msg)
+{
+  gst_clear_buffer (&msg->payload);
+}
+
+static void
+gst_rk_kernel_init (GstRkKernel * self)
+{
+  g_mutex_init (&self->lock);
+  g_mutex_init (&self->send_lock);
+  g_mutex_init (&self->recv_lock);
+  g_mutex_init (&self->pool_lock);
+  gst_rk_wakeup_init (&self->host_wakeup);
+  gst_rk_wakeup_init (&self->device_wakeup);
+  self->state = GST_RK_KERNEL_STATE_CREATED;
+  self->command = RK_CMD_PAUSE;
+  gst_rk_latency_histogram_reset (&self->latency);
+}
+
+static void
+clear_sidecars (GstRkSidecar * side, guint32 n)
+{
+  guint32 i;
+
+  if (side == NULL)
+    return;
+  for (i = 0; i < n; i++) {
+    gst_clear_buffer (&side[i].payload);
+    g_clear_pointer (&side[i].config, gst_rk_config_unref);
+  }
+}
+
+static void
+gst_rk_kernel_finalize (GObject * object)
+{
+  GstRkKernel *self = GST_RK_KERNEL (object);
+
+  if (self->state != GST_RK_KERNEL_STATE_CREATED &&
+      self->state != GST_RK_KERNEL_STATE_TERMINATED)
+    g_critical ("ring kernel %s finalized while %s: terminate it first",
+        GST_OBJECT_NAME (self), gst_rk_kernel_state_get_name (self->state));
+
+  if (self->rings_attached) {
+    clear_sidecars (self->in_side, self->in.capacity);
+    clear_sidecars (self->out_side, self->out.capacity);
+  }
+  g_free (self->in_side);
+  g_free (self->out_side);
+  g_free (self->send_times);
+  g_clear_pointer (&self->config, gst_rk_config_unref);
+  g_clear_pointer (&self->params, gst_structure_free);
+  g_clear_error (&self->error);
+  g_free (self->selection_note);
+  if (self->pool) {
+    gst_buffer_pool_set_active (self->pool, FALSE);
+    gst_object_unref (self->pool);
+  }
+  gst_clear_object (&self->runtime);
+
+  g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->send_lock);
+  g_mutex_clear (&self->recv_lock);
+  g_mutex_clear (&self->pool_lock);
+
+  G_OBJECT_CLASS (gst_rk_kernel_parent_class)->finalize (object);
+}
+
+static void
+gst_rk_kernel_class_init (GstRkKernelClass * klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gst_rk_kernel_finalize;
+}
+
+GstRkKernel *
+gst_rk_kernel_new_internal (GstRkRuntime * runtime, GstRkHlc * clock,
+    guint32 id, const GstRkKernelInfo * info, const gchar * label)
+{
+  GstRkKernel *self = g_object_new (GST_TYPE_RK_KERNEL, "name", label, NULL);
+
+  gst_object_ref_sink (self);
+  self->runtime = gst_object_ref (runtime);
+  self->clock = clock;
+  self->id = id;
+  self->info = info;
+  self->params = gst_rk_kernel_info_default_params (info);
+  return self;
+}
+
+/* ---- Accessors ---- */
+
+guint32
+gst_rk_kernel_get_id (GstRkKernel * kernel)
+{
+  return kernel->id;
+}
+
+const GstRkKernelInfo *
+gst_rk_kernel_get_info (GstRkKernel * kernel)
+{
+  return kernel->info;
+}
+
+GstRkBackendKind
+gst_rk_kernel_get_backend (GstRkKernel * kernel)
+{
+  return kernel->backend ? kernel->backend->kind : GST_RK_BACKEND_AUTO;
+}
+
+GstRkKernelMode
+gst_rk_kernel_get_mode (GstRkKernel * kernel)
+{
+  return kernel->mode;
+}
+
+const GstRkLaunchOptions *
+gst_rk_kernel_get_options (GstRkKernel * kernel)
+{
+  return &kernel->opts;
+}
+
+GstRkKernelState
+gst_rk_kernel_get_state (GstRkKernel * kernel)
+{
+  GstRkKernelState state;
+
+  g_mutex_lock (&kernel->lock);
+  state = kernel->state;
+  g_mutex_unlock (&kernel->lock);
+  return state;
+}
+
+const gchar *
+gst_rk_kernel_get_device_name (GstRkKernel * kernel)
+{
+  return kernel->device ? kernel->device->name : NULL;
+}
+
+/**
+ * gst_rk_kernel_get_selection_note:
+ *
+ * Returns: (nullable): how the backend was chosen, when that is worth telling
+ * the user (auto selection, or a fallback because the kernel has no
+ * implementation on the requested backend).
+ */
+const gchar *
+gst_rk_kernel_get_selection_note (GstRkKernel * kernel)
+{
+  return kernel->selection_note;
+}
+
+gpointer
+gst_rk_kernel_get_backend_data (GstRkKernel * kernel)
+{
+  return kernel->backend_data;
+}
+
+void
+gst_rk_kernel_set_backend_data (GstRkKernel * kernel, gpointer data)
+{
+  kernel->backend_data = data;
+}
+
+gconstpointer
+gst_rk_kernel_get_implementation (GstRkKernel * kernel)
+{
+  return kernel->impl;
+}
+
+GstRkDevice *
+gst_rk_kernel_get_device (GstRkKernel * kernel)
+{
+  return kernel->device;
+}
+
+/**
+ * gst_rk_kernel_get_config:
+ *
+ * Returns: (transfer full): the configuration new messages are sent under.
+ */
+GstRkConfig *
+gst_rk_kernel_get_config (GstRkKernel * kernel)
+{
+  GstRkConfig *config;
+
+  g_mutex_lock (&kernel->send_lock);
+  config = gst_rk_config_ref (kernel->config);
+  g_mutex_unlock (&kernel->send_lock);
+  return config;
+}
+
+guint64
+gst_rk_kernel_get_flush_target (GstRkKernel * kernel)
+{
+  return __atomic_load_n (&kernel->flush_target, __ATOMIC_ACQUIRE);
+}
+
+void
+gst_rk_kernel_count_processed (GstRkKernel * kernel, guint64 n)
+{
+  __atomic_add_fetch (&kernel->processed, n, __ATOMIC_RELAXED);
+}
+
+void
+gst_rk_kernel_count_flushed (GstRkKernel * kernel, guint64 n)
+{
+  __atomic_add_fetch (&kernel->flushed, n, __ATOMIC_RELAXED);
+}
+
+/**
+ * gst_rk_kernel_return_output:
+ * @flushing: %TRUE when a flush is the reason
+ *
+ * An output taken with gst_rk_kernel_receive() was not delivered after all
+ * (the push downstream failed): count it as flushed or dropped instead of
+ * emitted, so the counters still balance.
+ */
+void
+gst_rk_kernel_return_output (GstRkKernel * kernel, gboolean flushing)
+{
+  __atomic_sub_fetch (&kernel->emitted, 1, __ATOMIC_RELAXED);
+  __atomic_add_fetch (flushing ? &kernel->flushed : &kernel->dropped, 1,
+      __ATOMIC_RELAXED);
+}
+
+guint64
+gst_rk_kernel_get_sent (GstRkKernel * kernel)
+{
+  return __atomic_load_n (&kernel->received, __ATOMIC_ACQUIRE);
+}
+
+/* ---- Rings ---- */
+
+/**
+ * gst_rk_kernel_attach_rings:
+ *
+ * Called by a backend's launch with the formatted memory of both rings. The
+ * host becomes the producer of @in_mem and the consumer of @out_mem.
+ */
+gboolean
+gst_rk_kernel_attach_rings (GstRkKernel * kernel, gpointer in_mem,
+    gsize in_size, gpointer out_mem, gsize out_size, GError ** error)
+{
+  guint32 n_times;
+
+  if (!gst_rk_ring_producer_init (&kernel->in, in_mem, in_size, error) ||
+      !gst_rk_ring_consumer_init (&kernel->out, out_mem, out_size, error))
+    return FALSE;
+
+  kernel->in_side = g_new0 (GstRkSidecar, kernel->in.capacity);
+  kernel->out_side = g_new0 (GstRkSidecar, kernel->out.capacity);
+  /* Send times live until the outputs of a message are received: at most
+   * one ring of inputs plus one of outputs in flight. */
+  n_times = gst_rk_round_up_pow2 (kernel->in.capacity + kernel->out.capacity);
+  kernel->send_times = g_new0 (GstRkSendTime, n_times);
+  kernel->send_times_mask = n_times - 1;
+  kernel->rings_attached = TRUE;
+  return TRUE;
+}
+
+GstRkSidecar *
+gst_rk_kernel_get_input_sidecar (GstRkKernel * kernel, guint64 position)
+{
+  return &kernel->in_side[position & kernel->in.mask];
+}
+
+GstRkSidecar *
+gst_rk_kernel_get_output_sidecar (GstRkKernel * kernel, guint64 position)
+{
+  return &kernel->out_side[position & kernel->out.mask];
+}
+
+/* ---- Notifications and errors ---- */
+
+/* Backends call this after publishing outputs or consuming inputs. */
+void
+gst_rk_kernel_notify_host (GstRkKernel * kernel)
+{
+  gst_rk_wakeup_notify (&kernel->host_wakeup);
+}
+
+/**
+ * gst_rk_kernel_post_error:
+ * @error: (transfer full): what went wrong on the device
+ *
+ * Marks the kernel failed: every host wait returns this error from now on.
+ * The first error wins.
+ */
+void
+gst_rk_kernel_post_error (GstRkKernel * kernel, GError * error)
+{
+  g_mutex_lock (&kernel->lock);
+  if (kernel->error == NULL) {
+    GST_ERROR_OBJECT (kernel, "device error: %s", error->message);
+    kernel->error = error;
+    error = NULL;
+  }
+  g_mutex_unlock (&kernel->lock);
+  g_clear_error (&error);
+  g_atomic_int_set (&kernel->has_error, 1);
+  gst_rk_wakeup_notify (&kernel->host_wakeup);
+  gst_rk_wakeup_notify (&kernel->device_wakeup);
+}
+
+static gboolean
+propagate_device_error (GstRkKernel * kernel, GError ** error)
+{
+  g_mutex_lock (&kernel->lock);
+  if (kernel->error)
+    g_propagate_error (error, g_error_copy (kernel->error));
+  g_mutex_unlock (&kernel->lock);
+  return FALSE;
+}
+
+/**
+ * gst_rk_kernel_check:
+ *
+ * Returns: %FALSE with the device error when the kernel has failed (asking
+ * the backend to look, for backends that can).
+ */
+gboolean
+gst_rk_kernel_check (GstRkKernel * kernel, GError ** error)
+{
+  if (!g_atomic_int_get (&kernel->has_error) && kernel->backend &&
+      kernel->backend->poll) {
+    GError *err = NULL;
+
+    if (!kernel->backend->poll (kernel, &err))
+      gst_rk_kernel_post_error (kernel, err);
+  }
+  if (g_atomic_int_get (&kernel->has_error))
+    return propagate_device_error (kernel, error);
+  return TRUE;
+}
+
+/* ---- Lifecycle ---- */
+
+gboolean
+gst_rk_kernel_launch_internal (GstRkKernel * kernel,
+    const GstRkBackend * backend, GstRkDevice * device, gconstpointer impl,
+    const GstRkLaunchOptions * opts, const GstStructure * params,
+    const gchar * selection_note, GError ** error)
+{
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&kernel->lock);
+  if (!gst_rk_kernel_state_check_transition (kernel->state,
+          GST_RK_KERNEL_STATE_LAUNCHED, error))
+    goto out;
+
+  kernel->backend = backend;
+  kernel->device = device;
+  kernel->impl = impl;
+  kernel->opts = *opts;
+  kernel->mode = opts->mode;
+  if (kernel->mode == GST_RK_KERNEL_MODE_AUTO)
+    kernel->mode = kernel->info->kind == GST_RK_KERNEL_KIND_FRAME ?
+        GST_RK_KERNEL_MODE_EVENT_DRIVEN : GST_RK_KERNEL_MODE_PERSISTENT;
+  kernel->selection_note = g_strdup (selection_note);
+  if (params) {
+    gst_structure_free (kernel->params);
+    kernel->params = gst_structure_copy (params);
+  }
+  if (!gst_rk_kernel_info_make_config (kernel->info, NULL, kernel->params,
+          &kernel->config, error))
+    goto out;
+
+  if (!backend->launch (device, kernel, error))
+    goto out;
+  if (!kernel->rings_attached) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "%s backend launched %s without attaching its queues", backend->name,
+        kernel->info->name);
+    goto out;
+  }
+
+  kernel->launch_time = g_get_monotonic_time ();
+  kernel->state = GST_RK_KERNEL_STATE_LAUNCHED;
+  ok = TRUE;
+  GST_INFO_OBJECT (kernel, "launched kernel %u (%s) on %s/%s, %s mode, "
+      "queues %u/%u", kernel->id, kernel->info->name, backend->name,
+      device->name, gst_rk_kernel_mode_get_name (kernel->mode),
+      kernel->in.capacity, kernel->out.capacity);
+out:
+  g_mutex_unlock (&kernel->lock);
+  return ok;
+}
+
+typedef gboolean (*BackendOp) (GstRkKernel * kernel, GError ** error);
+
+static gboolean
+transition (GstRkKernel * kernel, GstRkKernelState to, BackendOp op,
+    GError ** error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&kernel->lock);
+  ok = gst_rk_kernel_state_check_transition (kernel->state, to, error);
+  if (ok && op)
+    ok = op (kernel, error);
+  if (ok) {
+    GST_DEBUG_OBJECT (kernel, "%s -> %s",
+        gst_rk_kernel_state_get_name (kernel->state),
+        gst_rk_kernel_state_get_name (to));
+    kernel->state = to;
+  }
+  g_mutex_unlock (&kernel->lock);
+  return ok;
+}
+
+/**
+ * gst_rk_kernel_activate:
+ *
+ * Launched or Deactivated → Active: the kernel processes messages.
+ */
+gboolean
+gst_rk_kernel_activate (GstRkKernel * kernel, GError ** error)
+{
+  return transition (kernel, GST_RK_KERNEL_STATE_ACTIVE,
+      kernel->backend ? kernel->backend->activate : NULL, error);
+}
+
+/**
+ * gst_rk_kernel_deactivate:
+ *
+ * Active → Deactivated: the kernel finishes the message in hand and stops;
+ * its device state and anything still queued are kept.
+ */
+gboolean
+gst_rk_kernel_deactivate (GstRkKernel * kernel, GError ** error)
+{
+  return transition (kernel, GST_RK_KERNEL_STATE_DEACTIVATED,
+      kernel->backend ? kernel->backend->deactivate : NULL, error);
+}
+
+/**
+ * gst_rk_kernel_terminate:
+ *
+ * → Terminating → Terminated: stops the kernel within a bounded time and
+ * frees its device memory. Queued messages are released. Terminated is
+ * reached even when the backend reports an error while stopping; the error
+ * is returned.
+ */
+gboolean
+gst_rk_kernel_terminate (GstRkKernel * kernel, GError ** error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&kernel->lock);
+  if (!gst_rk_kernel_state_check_transition (kernel->state,
+          GST_RK_KERNEL_STATE_TERMINATING, error)) {
+    g_mutex_unlock (&kernel->lock);
+    return FALSE;
+  }
+  kernel->state = GST_RK_KERNEL_STATE_TERMINATING;
+  g_mutex_unlock (&kernel->lock);
+
+  /* Unblock host threads still waiting on the queues. */
+  gst_rk_kernel_set_flushing (kernel, TRUE);
+  ok = kernel->backend->terminate (kernel, error);
+
+  g_mutex_lock (&kernel->lock);
+  kernel->state = GST_RK_KERNEL_STATE_TERMINATED;
+  g_mutex_unlock (&kernel->lock);
+  GST_INFO_OBJECT (kernel, "terminated kernel %u", kernel->id);
+  gst_rk_runtime_forget_kernel (kernel->runtime, kernel);
+  return ok;
+}
+
+/* ---- Configuration ---- */
+
+/**
+ * gst_rk_kernel_set_caps:
+ * @caps: (nullable): the input caps
+ * @src_caps: (out) (optional) (nullable) (transfer full): the output caps
+ *
+ * Negotiates: messages sent from now on run under a configuration made from
+ * @caps. On refusal the current configuration stays.
+ */
+gboolean
+gst_rk_kernel_set_caps (GstRkKernel * kernel, GstCaps * caps,
+    GstCaps ** src_caps, GError ** error)
+{
+  GstRkConfig *config;
+
+  g_mutex_lock (&kernel->send_lock);
+  if (!gst_rk_kernel_info_make_config (kernel->info, caps, kernel->params,
+          &config, error)) {
+    g_mutex_unlock (&kernel->send_lock);
+    return FALSE;
+  }
+  g_clear_pointer (&kernel->config, gst_rk_config_unref);
+  kernel->config = config;
+  if (src_caps)
+    *src_caps = config->src_caps ? gst_caps_ref (config->src_caps) : NULL;
+  g_mutex_unlock (&kernel->send_lock);
+  return TRUE;
+}
+
+static gboolean
+check_param (const GstRkKernelInfo * info, const gchar * name,
+    const GValue * value, GError ** error)
+{
+  guint i;
+
+  for (i = 0; i < info->n_params; i++) {
+    const GstRkParamInfo *p = &info->params[i];
+    gdouble v;
+
+    if (strcmp (p->name, name) != 0)
+      continue;
+    switch (p->type) {
+      case GST_RK_PARAM_DOUBLE:
+        if (!G_VALUE_HOLDS_DOUBLE (value))
+          goto wrong_type;
+        v = g_value_get_double (value);
+        break;
+      case GST_RK_PARAM_INT:
+        if (!G_VALUE_HOLDS_INT (value))
+          goto wrong_type;
+        v = g_value_get_int (value);
+        break;
+      case GST_RK_PARAM_BOOLEAN:
+        return G_VALUE_HOLDS_BOOLEAN (value) ? TRUE :
+            (g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
+                "parameter %s of kernel %s takes a boolean", name, info->name),
+            FALSE);
+      case GST_RK_PARAM_DOUBLE_ARRAY:{
+        guint n, j;
+
+        if (!GST_VALUE_HOLDS_ARRAY (value))
+          goto wrong_type;
+        n = gst_value_array_get_size (value);
+        if (n < p->min || n > p->max) {
+          g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
+              "parameter %s of kernel %s takes %g to %g values, not %u",
+              name, info->name, p->min, p->max, n);
+          return FALSE;
+        }
+        for (j = 0; j < n; j++) {
+          const GValue *e = gst_value_array_get_value (value, j);
+          if (!G_VALUE_HOLDS_DOUBLE (e)) {
+            g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
+                "parameter %s of kernel %s: value %u is a %s, not a double",
+                name, info->name, j, G_VALUE_TYPE_NAME (e));
+            return FALSE;
+          }
+        }
+        return TRUE;
+      }
+      default:
+        goto wrong_type;
+    }
+    if (!(v >= p->min && v <= p->max)) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
+          "parameter %s of kernel %s is %g, outside %g to %g", name,
+          info->name, v, p->min, p->max);
+      return FALSE;
+    }
+    return TRUE;
+  }
+  g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
+      "kernel %s has no parameter named %s", info->name, name);
+  return FALSE;
+
+wrong_type:
+  g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
+      "parameter %s of kernel %s cannot take a %s", name, info->name,
+      G_VALUE_TYPE_NAME (value));
+  return FALSE;
+}
+
+typedef struct
+{
+  const GstRkKernelInfo *info;
+  GError **error;
+} CheckParamsData;
+
+static gboolean
+check_param_field (GQuark field, const GValue * value, gpointer user_data)
+{
+  CheckParamsData *d = user_data;
+
+  return check_param (d->info, g_quark_to_string (field), value, d->error);
+}
+
+/**
+ * gst_rk_kernel_set_params:
+ * @params: some or all of the kernel's parameters
+ *
+ * Validates and merges @params; messages sent from now on see them.
+ */
+gboolean
+gst_rk_kernel_set_params (GstRkKernel * kernel, const GstStructure * params,
+    GError ** error)
+{
+  CheckParamsData d = { kernel->info, error };
+  GstStructure *merged;
+  GstRkConfig *config;
+  gboolean ok = FALSE;
+
+  if (!gst_structure_foreach (params, check_param_field, &d))
+    return FALSE;
+
+  g_mutex_lock (&kernel->send_lock);
+  merged = gst_structure_copy (kernel->params);
+  gst_structure_set_name (merged, "params");
+  for (guint i = 0; i < (guint) gst_structure_n_fields (params); i++) {
+    const gchar *f = gst_structure_nth_field_name (params, i);
+    gst_structure_set_value (merged, f, gst_structure_get_value (params, f));
+  }
+  if (kernel->config == NULL) {
+    /* Not launched yet: the values apply at launch. */
+    gst_structure_free (kernel->params);
+    kernel->params = merged;
+    ok = TRUE;
+  } else if (gst_rk_kernel_info_make_config (kernel->info,
+          kernel->config->sink_caps, merged, &config, error)) {
+    gst_structure_free (kernel->params);
+    kernel->params = merged;
+    gst_rk_config_unref (kernel->config);
+    kernel->config = config;
+    ok = TRUE;
+  } else {
+    gst_structure_free (merged);
+  }
+  g_mutex_unlock (&kernel->send_lock);
+  return ok;
+}
+
+/* ---- Sending ---- */
+
+static gboolean
+send_ready (gpointer data)
+{
+  GstRkKernel *kernel = data;
+
+  return gst_rk_ring_producer_free (&kernel->in) > 0 ||
+      g_atomic_int_get (&kernel->flushing) ||
+      g_atomic_int_get (&kernel->has_error);
+}
+
+static gboolean
+check_sendable (GstRkKernel * kernel, GError ** error)
+{
+  GstRkKernelState state = kernel->state;       /* racy read is fine here */
+
+  if (g_atomic_int_get (&kernel->has_error))
+    return propagate_device_error (kernel, error);
+  if (g_atomic_int_get (&kernel->flushing)) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_FLUSHING,
+        "kernel %s is flushing", GST_OBJECT_NAME (kernel));
+    return FALSE;
+  }
+  if (state == GST_RK_KERNEL_STATE_CREATED ||
+      state >= GST_RK_KERNEL_STATE_TERMINATING) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_STATE,
+        "cannot send to kernel %s while it is %s", GST_OBJECT_NAME (kernel),
+        gst_rk_kernel_state_get_name (state));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Merges an upstream kernel's stamp into our clock before ticking, so the
+ * new stamp is causally after it. A stamp from too far ahead is refused
+ * (counted) but the message still goes through. */
+static void
+stamp_input (GstRkKernel * kernel, GstBuffer * payload, GstRkEnvelope * env)
+{
+  GstRkHlcTimestamp ts;
+  GstRkHlcMeta *meta;
+
+  if (payload && (meta = gst_buffer_get_rk_hlc_meta (payload))) {
+    GError *err = NULL;
+
+    if (!gst_rk_hlc_update (kernel->clock, &meta->stamp, NULL, &err)) {
+      __atomic_add_fetch (&kernel->clock_rejects, 1, __ATOMIC_RELAXED);
+      GST_WARNING_OBJECT (kernel, "%s", err->message);
+      g_error_free (err);
+    }
+  }
+  gst_rk_hlc_tick (kernel->clock, &ts);
+  env->hlc_physical = ts.physical;
+  env->hlc_logical = ts.logical;
+  env->hlc_node = ts.node;
+}
+
+/**
+ * gst_rk_kernel_send:
+ * @payload: (transfer full) (nullable): the message payload
+ * @type: RK_MSG_DATA, RK_MSG_REQUEST, ...
+ * @correlation_id: request/response correlation, 0 for none
+ * @deadline: g_get_monotonic_time() bound on waiting for queue space, or
+ *   GST_RK_WAIT_FOREVER
+ * @message_id: (out) (optional): the id the message got
+ *
+ * Queues one message. Blocks while the input queue is full; returns
+ * GST_RK_ERROR_FLUSHING when the kernel is set flushing meanwhile,
+ * GST_RK_ERROR_TIMEOUT at @deadline, or the device error. The payload is
+ * released on failure.
+ */
+gboolean
+gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
+    guint64 correlation_id, gint64 deadline, guint64 * message_id,
+    GError ** error)
+{
+  GstRkEnvelope *env;
+  GstRkSidecar *side;
+  GstRkSendTime *t;
+  guint64 pos;
+
+  g_mutex_lock (&kernel->send_lock);
+  if (!check_sendable (kernel, error))
+    goto fail;
+
+  if (gst_rk_ring_producer_free (&kernel->in) == 0) {
+    if (!gst_rk_wakeup_wait (&kernel->host_wakeup, send_ready, kernel,
+            HOST_SPINS, deadline)) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
+          "input queue of kernel %s stayed full", GST_OBJECT_NAME (kernel));
+      goto fail;
+    }
+    if (!check_sendable (kernel, error))
+      goto fail;
+  }
+
+  pos = gst_rk_ring_position (&kernel->in);
+  env = gst_rk_ring_slot (&kernel->in, 0);
+  gst_rk_envelope_init (env, type);
+  env->message_id = pos + 1;
+  env->correlation_id = correlation_id;
+  env->source = 0;
+  env->dest = kernel->id;
+  stamp_input (kernel, payload, env);
+  if (payload) {
+    env->flags = RK_FLAG_HOST;
+    env->payload_size = (guint32) MIN (gst_buffer_get_size (payload),
+        GST_RK_ENVELOPE_MAX_PAYLOAD);
+    env->payload_ref = pos;
+  }
+
+  side = &kernel->in_side[pos & kernel->in.mask];
+  side->payload = payload;
+  side->config = gst_rk_config_ref (kernel->config);
+
+  t = &kernel->send_times[pos & kernel->send_times_mask];
+  t->position = pos;
+  t->sent_ns = g_get_monotonic_time ();
+
+  gst_rk_ring_producer_publish (&kernel->in, 1);
+  __atomic_add_fetch (&kernel->received, 1, __ATOMIC_RELEASE);
+  g_mutex_unlock (&kernel->send_lock);
+
+  if (message_id)
+    *message_id = pos + 1;
+  kernel->backend->send (kernel);
+  return TRUE;
+
+fail:
+  g_mutex_unlock (&kernel->send_lock);
+  gst_clear_buffer (&payload);
+  return FALSE;
+}
+
+/**
+ * gst_rk_kernel_send_control:
+ * @what: RK_CONTROL_*
+ *
+ * Queues a control message, ordered with the data (e.g. reset the device
+ * state between two buffers).
+ */
+gboolean
+gst_rk_kernel_send_control (GstRkKernel * kernel, guint64 what,
+    GError ** error)
+{
+  GstBuffer *buf = gst_buffer_new_memdup (&what, sizeof (what));
+
+  return gst_rk_kernel_send (kernel, buf, RK_MSG_CONTROL, 0,
+      GST_RK_WAIT_FOREVER, NULL, error);
+}
+
+/* ---- Receiving ---- */
+
+/**
+ * gst_rk_kernel_peek:
+ * @env: (out): the header of the next output
+ *
+ * Returns: %TRUE if an output is waiting (without taking it). Only the
+ * thread that receives may call this.
+ */
+gboolean
+gst_rk_kernel_peek (GstRkKernel * kernel, GstRkEnvelope * env)
+{
+  gboolean have;
+
+  g_mutex_lock (&kernel->recv_lock);
+  have = gst_rk_ring_consumer_available (&kernel->out) > 0;
+  if (have)
+    *env = *(const GstRkEnvelope *) gst_rk_ring_slot (&kernel->out, 0);
+  g_mutex_unlock (&kernel->recv_lock);
+  return have;
+}
+
+static void
+record_latency (GstRkKernel * kernel, const GstRkEnvelope * env)
+{
+  guint64 origin;
+  GstRkSendTime *t;
+
+  if (env->message_id == 0)
+    return;
+  origin = env->message_id - 1;
+  t = &kernel->send_times[origin & kernel->send_times_mask];
+  /* The entry may have been reused by a later message: skip the sample. */
+  if (t->position == origin)
+    gst_rk_latency_histogram_record (&kernel->latency,
+        (guint64) MAX (g_get_monotonic_time () - t->sent_ns, 0) * 1000);
+}
+
+/* Takes the next output; recv_lock held and an output available. */
+static void
+pop_output (GstRkKernel * kernel, GstRkMessage * msg)
+{
+  const guint8 *slot = gst_rk_ring_slot (&kernel->out, 0);
+  GstRkSidecar *side =
+      &kernel->out_side[gst_rk_ring_position (&kernel->out) & kernel->out.mask];
+  GstRkHlcTimestamp ts;
+
+  msg->env = *(const GstRkEnvelope *) slot;
+  msg->payload = NULL;
+  if (msg->env.flags & RK_FLAG_HOST) {
+    msg->payload = side->payload;
+    side->payload = NULL;
+  } else if (msg->env.flags & RK_FLAG_INLINE) {
+    gsize n = MIN (msg->env.payload_size,
+        kernel->out.slot_size - RK_ENVELOPE_SIZE);
+    msg->payload = gst_buffer_new_memdup (slot + RK_ENVELOPE_SIZE, n);
+  } else if ((msg->env.flags & RK_FLAG_ARENA) && kernel->backend->fetch) {
+    msg->payload = kernel->backend->fetch (kernel, &msg->env);
+  }
+
+  gst_rk_ring_consumer_release (&kernel->out, 1);
+  gst_rk_wakeup_notify (&kernel->device_wakeup);
+  record_latency (kernel, &msg->env);
+
+  /* Receive stamp: after the input's stamp (issued by this clock) and after
+   * any stamp the device put on the output. */
+  if (msg->env.hlc_physical) {
+    GstRkHlcTimestamp dev = { msg->env.hlc_physical, msg->env.hlc_logical,
+      msg->env.hlc_node
+    };
+    if (!gst_rk_hlc_update (kernel->clock, &dev, &ts, NULL))
+      gst_rk_hlc_tick (kernel->clock, &ts);
+  } else {
+    gst_rk_hlc_tick (kernel->clock, &ts);
+  }
+  msg->env.hlc_physical = ts.physical;
+  msg->env.hlc_logical = ts.logical;
+  msg->env.hlc_node = ts.node;
+  msg->env.source = kernel->id;
+
+  if (msg->payload && msg->env.type != RK_MSG_NOTIFY) {
+    msg->payload = gst_buffer_make_writable (msg->payload);
+    gst_buffer_add_rk_hlc_meta (msg->payload, &ts, kernel->id,
+        msg->env.message_id, msg->env.correlation_id);
+  }
+}
+
+/**
+ * gst_rk_kernel_try_receive:
+ * @msg: (out): the output, to be cleared with gst_rk_message_clear()
+ *
+ * Takes the next output without waiting: GST_RK_ERROR_WOULD_BLOCK when there
+ * is none, or the device error.
+ */
+gboolean
+gst_rk_kernel_try_receive (GstRkKernel * kernel, GstRkMessage * msg,
+    GError ** error)
+{
+  gboolean have;
+
+  g_mutex_lock (&kernel->recv_lock);
+  have = kernel->rings_attached &&
+      gst_rk_ring_consumer_available (&kernel->out) > 0;
+  if (have)
+    pop_output (kernel, msg);
+  g_mutex_unlock (&kernel->recv_lock);
+  if (have)
+    __atomic_add_fetch (&kernel->emitted, 1, __ATOMIC_RELAXED);
+
+  if (have)
+    return TRUE;
+  if (g_atomic_int_get (&kernel->has_error))
+    return propagate_device_error (kernel, error);
+  g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_WOULD_BLOCK,
+      "no output waiting");
+  return FALSE;
+}
+
+static gboolean
+output_ready (gpointer data)
+{
+  GstRkKernel *kernel = data;
+
+  return gst_rk_ring_depth (&kernel->out) > 0 ||
+      g_atomic_int_get (&kernel->flushing) ||
+      g_atomic_int_get (&kernel->has_error);
+}
+
+/**
+ * gst_rk_kernel_receive:
+ * @deadline: g_get_monotonic_time() bound, or GST_RK_WAIT_FOREVER
+ *
+ * Takes the next output, waiting for one: GST_RK_ERROR_TIMEOUT at
+ * @deadline, GST_RK_ERROR_FLUSHING when set flushing, or the device error.
+ */
+gboolean
+gst_rk_kernel_receive (GstRkKernel * kernel, GstRkMessage * msg,
+    gint64 deadline, GError ** error)
+{
+  for (;;) {
+    GError *err = NULL;
+
+    if (gst_rk_kernel_try_receive (kernel, msg, &err))
+      return TRUE;
+    if (!g_error_matches (err, GST_RK_ERROR, GST_RK_ERROR_WOULD_BLOCK)) {
+      g_propagate_error (error, err);
+      return FALSE;
+    }
+    g_clear_error (&err);
+    if (g_atomic_int_get (&kernel->flushing)) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_FLUSHING,
+          "kernel %s is flushing", GST_OBJECT_NAME (kernel));
+      return FALSE;
+    }
+    if (!gst_rk_wakeup_wait (&kernel->host_wakeup, output_ready, kernel,
+            HOST_SPINS, deadline)) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
+          "no output from kernel %s in time", GST_OBJECT_NAME (kernel));
+      return FALSE;
+    }
+  }
+}
+
+/* ---- Progress, waking, flushing ---- */
+
+static guint64
+consumed_position (GstRkKernel * kernel)
+{
+  return kernel->rings_attached ?
+      gst_rk_ring_load_acquire (kernel->in.tail) : 0;
+}
+
+void
+gst_rk_kernel_get_progress (GstRkKernel * kernel,
+    GstRkKernelProgress * progress)
+{
+  progress->wakes = g_atomic_int_get (&kernel->wakes);
+  progress->consumed = consumed_position (kernel);
+}
+
+typedef struct
+{
+  GstRkKernel *kernel;
+  const GstRkKernelProgress *seen;
+} ProgressWait;
+
+static gboolean
+progress_ready (gpointer data)
+{
+  ProgressWait *w = data;
+
+  return output_ready (w->kernel) ||
+      (guint32) g_atomic_int_get (&w->kernel->wakes) != w->seen->wakes ||
+      consumed_position (w->kernel) != w->seen->consumed;
+}
+
+/**
+ * gst_rk_kernel_wait_progress:
+ * @seen: what the caller saw last
+ *
+ * Waits until an output is waiting, the consumed position or wake count
+ * moved past @seen, the kernel is flushing or failed, or @deadline.
+ */
+void
+gst_rk_kernel_wait_progress (GstRkKernel * kernel,
+    const GstRkKernelProgress * seen, gint64 deadline)
+{
+  ProgressWait w = { kernel, seen };
+
+  gst_rk_wakeup_wait (&kernel->host_wakeup, progress_ready, &w, HOST_SPINS,
+      deadline);
+}
+
+/* Wakes gst_rk_kernel_wait_progress() (e.g. the caller queued an event). */
+void
+gst_rk_kernel_wake (GstRkKernel * kernel)
+{
+  g_atomic_int_inc (&kernel->wakes);
+  gst_rk_wakeup_notify (&kernel->host_wakeup);
+}
+
+/**
+ * gst_rk_kernel_set_flushing:
+ *
+ * While flushing, sends fail with GST_RK_ERROR_FLUSHING and every host wait
+ * returns. The device side keeps running.
+ */
+void
+gst_rk_kernel_set_flushing (GstRkKernel * kernel, gboolean flushing)
+{
+  g_atomic_int_set (&kernel->flushing, flushing ? 1 : 0);
+  gst_rk_wakeup_notify (&kernel->host_wakeup);
+}
+
+static guint
+discard_outputs (GstRkKernel * kernel)
+{
+  guint n = 0;
+
+  g_mutex_lock (&kernel->recv_lock);
+  while (gst_rk_ring_consumer_available (&kernel->out) > 0) {
+    GstRkMessage msg;
+
+    pop_output (kernel, &msg);
+    gst_rk_message_clear (&msg);
+    n++;
+  }
+  g_mutex_unlock (&kernel->recv_lock);
+  gst_rk_kernel_count_flushed (kernel, n);
+  return n;
+}
+
+typedef struct
+{
+  GstRkKernel *kernel;
+  guint64 target;
+} FlushWait;
+
+static gboolean
+flush_ready (gpointer data)
+{
+  FlushWait *w = data;
+
+  return consumed_position (w->kernel) >= w->target ||
+      gst_rk_ring_depth (&w->kernel->out) > 0 ||
+      g_atomic_int_get (&w->kernel->has_error);
+}
+
+/**
+ * gst_rk_kernel_flush:
+ *
+ * Discards every queued input and output (counted as flushed) and keeps the
+ * kernel and its state. Call with no concurrent sender or receiver: the
+ * element calls it between FLUSH_START and FLUSH_STOP.
+ */
+gboolean
+gst_rk_kernel_flush (GstRkKernel * kernel, GError ** error)
+{
+  FlushWait w = { kernel, 0 };
+  gint64 deadline = g_get_monotonic_time () + FLUSH_TIMEOUT_US;
+
+  if (!kernel->rings_attached)
+    return TRUE;
+
+  g_mutex_lock (&kernel->send_lock);
+  w.target = gst_rk_ring_position (&kernel->in);
+  __atomic_store_n (&kernel->flush_target, w.target, __ATOMIC_RELEASE);
+  kernel->backend->flush (kernel);
+
+  /* The device may still be emitting outputs of the message in hand: keep
+   * draining so it never blocks on a full output queue. */
+  while (consumed_position (kernel) < w.target) {
+    discard_outputs (kernel);
+    if (g_atomic_int_get (&kernel->has_error))
+      break;
+    if (!gst_rk_wakeup_wait (&kernel->host_wakeup, flush_ready, &w, HOST_SPINS,
+            deadline)) {
+      g_mutex_unlock (&kernel->send_lock);
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
+          "kernel %s did not discard its input queue within %d s",
+          GST_OBJECT_NAME (kernel), (gint) (FLUSH_TIMEOUT_US / G_USEC_PER_SEC));
+      return FALSE;
+    }
+  }
+  discard_outputs (kernel);
+  g_mutex_unlock (&kernel->send_lock);
+
+  if (g_atomic_int_get (&kernel->has_error))
+    return propagate_device_error (kernel, error);
+  return TRUE;
+}
+
+/* ---- Output buffers ---- */
+
+/**
+ * gst_rk_kernel_alloc_output:
+ *
+ * Returns: (transfer full): a buffer of @size bytes from the kernel's pool.
+ * Pooled memory keeps large frames from being mapped and faulted in anew
+ * for every buffer.
+ */
+GstBuffer *
+gst_rk_kernel_alloc_output (GstRkKernel * kernel, gsize size, GError ** error)
+{
+  GstBuffer *buf = NULL;
+  GstFlowReturn ret;
+
+  g_mutex_lock (&kernel->pool_lock);
+  if (kernel->pool == NULL || kernel->pool_size != size) {
+    GstStructure *cfg;
+
+    if (kernel->pool) {
+      gst_buffer_pool_set_active (kernel->pool, FALSE);
+      gst_object_unref (kernel->pool);
+    }
+    kernel->pool = gst_buffer_pool_new ();
+    kernel->pool_size = size;
+    cfg = gst_buffer_pool_get_config (kernel->pool);
+    gst_buffer_pool_config_set_params (cfg, NULL, (guint) size, 0, 0);
+    if (!gst_buffer_pool_set_config (kernel->pool, cfg) ||
+        !gst_buffer_pool_set_active (kernel->pool, TRUE)) {
+      gst_clear_object (&kernel->pool);
+      g_mutex_unlock (&kernel->pool_lock);
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+          "cannot set up a pool of %" G_GSIZE_FORMAT "-byte buffers", size);
+      return NULL;
+    }
+  }
+  ret = gst_buffer_pool_acquire_buffer (kernel->pool, &buf, NULL);
+  g_mutex_unlock (&kernel->pool_lock);
+
+  if (ret != GST_FLOW_OK) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "cannot allocate a %" G_GSIZE_FORMAT "-byte output buffer: %s", size,
+        gst_flow_get_name (ret));
+    return NULL;
+  }
+  return buf;
+}
+
+/* ---- Stats ---- */
+
+/**
+ * gst_rk_kernel_get_stats:
+ *
+ * Returns: (transfer full): a "ringkernel-stats" structure: kernel-id,
+ * kernel, name, state, backend, device, mode, queue depths and capacities,
+ * received, processed, emitted, flushed, dropped, uptime (ns), latency-p50
+ * and latency-p99 (ns, send to receive), plus backend fields.
+ */
+GstStructure *
+gst_rk_kernel_get_stats (GstRkKernel * kernel)
+{
+  GstStructure *s;
+  GstRkKernelState state = gst_rk_kernel_get_state (kernel);
+  guint64 uptime = 0;
+
+  if (kernel->launch_time)
+    uptime = (guint64) (g_get_monotonic_time () - kernel->launch_time) * 1000;
+
+  s = gst_structure_new ("ringkernel-stats",
+      "kernel-id", G_TYPE_UINT, kernel->id,
+      "kernel", G_TYPE_STRING, kernel->info->name,
+      "name", G_TYPE_STRING, GST_OBJECT_NAME (kernel),
+      "state", G_TYPE_STRING, gst_rk_kernel_state_get_name (state),
+      "backend", G_TYPE_STRING, kernel->backend ? kernel->backend->name : "none",
+      "device", G_TYPE_STRING, kernel->device ? kernel->device->name : "none",
+      "mode", G_TYPE_STRING, gst_rk_kernel_mode_get_name (kernel->mode),
+      "input-queue-depth", G_TYPE_UINT,
+      kernel->rings_attached ? gst_rk_ring_depth (&kernel->in) : 0,
+      "output-queue-depth", G_TYPE_UINT,
+      kernel->rings_attached ? gst_rk_ring_depth (&kernel->out) : 0,
+      "input-queue-capacity", G_TYPE_UINT, kernel->in.capacity,
+      "output-queue-capacity", G_TYPE_UINT, kernel->out.capacity,
+      "received", G_TYPE_UINT64,
+      __atomic_load_n (&kernel->received, __ATOMIC_RELAXED),
+      "processed", G_TYPE_UINT64,
+      __atomic_load_n (&kernel->processed, __ATOMIC_RELAXED),
+      "emitted", G_TYPE_UINT64,
+      __atomic_load_n (&kernel->emitted, __ATOMIC_RELAXED),
+      "flushed", G_TYPE_UINT64,
+      __atomic_load_n (&kernel->flushed, __ATOMIC_RELAXED),
+      "dropped", G_TYPE_UINT64,
+      __atomic_load_n (&kernel->dropped, __ATOMIC_RELAXED),
+      "clock-rejects", G_TYPE_UINT64,
+      __atomic_load_n (&kernel->clock_rejects, __ATOMIC_RELAXED),
+      "uptime", G_TYPE_UINT64, uptime,
+      "latency-p50", G_TYPE_UINT64,
+      gst_rk_latency_histogram_percentile (&kernel->latency, 0.50),
+      "latency-p99", G_TYPE_UINT64,
+      gst_rk_latency_histogram_percentile (&kernel->latency, 0.99), NULL);
+
+  if (kernel->backend && kernel->backend->fill_stats &&
+      state != GST_RK_KERNEL_STATE_TERMINATED)
+    kernel->backend->fill_stats (kernel, s);
+  return s;
+}

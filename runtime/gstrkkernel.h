@@ -1,0 +1,94 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_RK_KERNEL_H__
+#define __GST_RK_KERNEL_H__
+
+#include <gst/gst.h>
+#include "gstrkbackendkind.h"
+#include "gstrkconfig.h"
+#include "gstrkenvelope.h"
+#include "gstrkkernelinfo.h"
+#include "gstrklaunchoptions.h"
+#include "gstrkstate.h"
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_RK_KERNEL (gst_rk_kernel_get_type ())
+G_DECLARE_FINAL_TYPE (GstRkKernel, gst_rk_kernel, GST, RK_KERNEL, GstObject)
+
+/**
+ * GstRkMessage:
+ * @env: the envelope
+ * @payload: (nullable): the payload as a host buffer (owned)
+ *
+ * A message as the host sees it.
+ */
+typedef struct
+{
+  GstRkEnvelope env;
+  GstBuffer *payload;
+} GstRkMessage;
+
+void gst_rk_message_clear (GstRkMessage * msg);
+
+/**
+ * GstRkKernelProgress:
+ * @consumed: input messages the kernel has consumed (processed or flushed)
+ * @wakes: how many times gst_rk_kernel_wake() was called
+ *
+ * A snapshot for gst_rk_kernel_wait_progress().
+ */
+typedef struct
+{
+  guint64 consumed;
+  guint32 wakes;
+} GstRkKernelProgress;
+
+guint32 gst_rk_kernel_get_id (GstRkKernel * kernel);
+const GstRkKernelInfo *gst_rk_kernel_get_info (GstRkKernel * kernel);
+GstRkBackendKind gst_rk_kernel_get_backend (GstRkKernel * kernel);
+GstRkKernelMode gst_rk_kernel_get_mode (GstRkKernel * kernel);
+const GstRkLaunchOptions *gst_rk_kernel_get_options (GstRkKernel * kernel);
+GstRkKernelState gst_rk_kernel_get_state (GstRkKernel * kernel);
+const gchar *gst_rk_kernel_get_device_name (GstRkKernel * kernel);
+const gchar *gst_rk_kernel_get_selection_note (GstRkKernel * kernel);
+
+gboolean gst_rk_kernel_activate (GstRkKernel * kernel, GError ** error);
+gboolean gst_rk_kernel_deactivate (GstRkKernel * kernel, GError ** error);
+gboolean gst_rk_kernel_terminate (GstRkKernel * kernel, GError ** error);
+
+gboolean gst_rk_kernel_set_caps (GstRkKernel * kernel, GstCaps * caps,
+    GstCaps ** src_caps, GError ** error);
+gboolean gst_rk_kernel_set_params (GstRkKernel * kernel,
+    const GstStructure * params, GError ** error);
+
+gboolean gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload,
+    guint32 type, guint64 correlation_id, gint64 deadline,
+    guint64 * message_id, GError ** error);
+gboolean gst_rk_kernel_send_control (GstRkKernel * kernel, guint64 what,
+    GError ** error);
+
+gboolean gst_rk_kernel_peek (GstRkKernel * kernel, GstRkEnvelope * env);
+gboolean gst_rk_kernel_try_receive (GstRkKernel * kernel, GstRkMessage * msg,
+    GError ** error);
+gboolean gst_rk_kernel_receive (GstRkKernel * kernel, GstRkMessage * msg,
+    gint64 deadline, GError ** error);
+
+void gst_rk_kernel_get_progress (GstRkKernel * kernel,
+    GstRkKernelProgress * progress);
+void gst_rk_kernel_wait_progress (GstRkKernel * kernel,
+    const GstRkKernelProgress * seen, gint64 deadline);
+void gst_rk_kernel_wake (GstRkKernel * kernel);
+guint64 gst_rk_kernel_get_sent (GstRkKernel * kernel);
+
+void gst_rk_kernel_set_flushing (GstRkKernel * kernel, gboolean flushing);
+gboolean gst_rk_kernel_flush (GstRkKernel * kernel, GError ** error);
+gboolean gst_rk_kernel_check (GstRkKernel * kernel, GError ** error);
+
+void gst_rk_kernel_return_output (GstRkKernel * kernel, gboolean flushing);
+GstStructure *gst_rk_kernel_get_stats (GstRkKernel * kernel);
+
+G_END_DECLS
+
+#endif /* __GST_RK_KERNEL_H__ */

@@ -1,0 +1,102 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* The GstRkKernel structure, for the runtime's own files (runtime object,
+ * dispatcher). Backends use the accessors in gstrkbackend.h instead. */
+
+#ifndef __GST_RK_KERNEL_PRIVATE_H__
+#define __GST_RK_KERNEL_PRIVATE_H__
+
+#include "gstrkbackend.h"
+#include "gstrkhlc.h"
+#include "gstrklatency.h"
+#include "gstrkring.h"
+#include "gstrkwakeup.h"
+
+G_BEGIN_DECLS
+
+typedef struct _GstRkRuntime GstRkRuntime;
+
+typedef struct
+{
+  guint64 position;
+  gint64 sent_ns;
+} GstRkSendTime;
+
+struct _GstRkKernel
+{
+  GstObject parent;
+
+  /* Set at creation and launch, then immutable */
+  GstRkRuntime *runtime;
+  GstRkHlc *clock;
+  guint32 id;
+  const GstRkKernelInfo *info;
+  const GstRkBackend *backend;
+  GstRkDevice *device;
+  gconstpointer impl;
+  GstRkLaunchOptions opts;
+  GstRkKernelMode mode;
+  gpointer backend_data;
+  gchar *selection_note;
+  gint64 launch_time;
+
+  /* Lifecycle, serialised by lock */
+  GMutex lock;
+  GstRkKernelState state;
+
+  /* Producer side of the input ring, serialised by send_lock */
+  GMutex send_lock;
+  gboolean rings_attached;
+  GstRkRingProducer in;
+  GstRkSidecar *in_side;
+  GstRkConfig *config;
+  GstStructure *params;
+
+  /* Consumer side of the output ring, serialised by recv_lock */
+  GMutex recv_lock;
+  GstRkRingConsumer out;
+  GstRkSidecar *out_side;
+  GstRkSendTime *send_times;
+  guint32 send_times_mask;
+  GstRkLatencyHistogram latency;
+
+  /* Waiting and control (atomics) */
+  GstRkWakeup host_wakeup;      /* host threads: outputs or input space */
+  GstRkWakeup device_wakeup;    /* host-thread dispatchers: inputs, space, commands */
+  guint32 wakes;
+  gint flushing;
+  guint64 flush_target;
+  guint32 command;              /* RK_CMD_* for host-thread dispatchers */
+  gint has_error;
+  GError *error;                /* first device fault, under lock */
+
+  /* Counters (atomics) */
+  guint64 received;
+  guint64 processed;
+  guint64 emitted;
+  guint64 flushed;
+  guint64 dropped;
+  guint64 clock_rejects;
+
+  /* Output buffers for kernels that make new ones */
+  GMutex pool_lock;
+  GstBufferPool *pool;
+  gsize pool_size;
+};
+
+void gst_rk_runtime_forget_kernel (GstRkRuntime * runtime,
+    GstRkKernel * kernel);
+
+GstRkKernel *gst_rk_kernel_new_internal (GstRkRuntime * runtime,
+    GstRkHlc * clock, guint32 id, const GstRkKernelInfo * info,
+    const gchar * label);
+gboolean gst_rk_kernel_launch_internal (GstRkKernel * kernel,
+    const GstRkBackend * backend, GstRkDevice * device, gconstpointer impl,
+    const GstRkLaunchOptions * opts, const GstStructure * params,
+    const gchar * selection_note, GError ** error);
+
+G_END_DECLS
+
+#endif /* __GST_RK_KERNEL_PRIVATE_H__ */

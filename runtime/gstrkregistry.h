@@ -1,0 +1,24 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_RK_REGISTRY_H__
+#define __GST_RK_REGISTRY_H__
+
+#include "gstrkkernelinfo.h"
+#include "gstrkbackendkind.h"
+
+G_BEGIN_DECLS
+
+gboolean gst_rk_registry_register (const GstRkKernelInfo * info,
+    GError ** error);
+const GstRkKernelInfo *gst_rk_registry_lookup (const gchar * name);
+GPtrArray *gst_rk_registry_list (void);
+
+void gst_rk_registry_add_implementation (const gchar * kernel_name,
+    GstRkBackendKind backend, gconstpointer impl);
+gconstpointer gst_rk_registry_get_implementation (const gchar * kernel_name,
+    GstRkBackendKind backend);
+
+G_END_DECLS
+
+#endif /* __GST_RK_REGISTRY_H__ */

@@ -1,0 +1,19 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstrkbuiltinkernels.h"
+#include "gstrkregistry.h"
+
+static const GstRkKernelInfo *const builtin[] = {
+  &gst_rk_kernel_info_echo,
+  &gst_rk_kernel_info_gray,
+};
+
+void
+gst_rk_builtin_kernels_register (void)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (builtin); i++)
+    gst_rk_registry_register (builtin[i], NULL);
+}

@@ -1,0 +1,35 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/*
+ * gst-ringkernel: persistent ring kernels for GStreamer.
+ *
+ * The public API of libgstringkernel-1.0: the runtime an application
+ * shares with a pipeline, kernels it can launch and talk to directly,
+ * messages, the HLC clock and the buffer meta that carries its stamps.
+ */
+#ifndef __GST_RINGKERNEL_H__
+#define __GST_RINGKERNEL_H__
+
+#include <gst/gst.h>
+
+#include "gstrkabi.h"
+#include "gstrkbackendkind.h"
+#include "gstrkconfig.h"
+#include "gstrkenumtypes.h"
+#include "gstrkenvelope.h"
+#include "gstrkerror.h"
+#include "gstrkhlc.h"
+#include "gstrkhlcmeta.h"
+#include "gstrkinit.h"
+#include "gstrkkernel.h"
+#include "gstrkkernelinfo.h"
+#include "gstrklaunchoptions.h"
+#include "gstrkparams.h"
+#include "gstrkregistry.h"
+#include "gstrkruntime.h"
+#include "gstrkstate.h"
+#include "gstrkwakeup.h"
+
+#endif /* __GST_RINGKERNEL_H__ */
