@@ -87,7 +87,7 @@ gst_rk_kernel_finalize (GObject * object)
   }
   g_free (self->in_side);
   g_free (self->out_side);
-  g_free (self->send_times);
+  g_free (self->origins);
   g_clear_pointer (&self->config, gst_rk_config_unref);
   g_clear_pointer (&self->params, gst_structure_free);
   g_clear_error (&self->error);
@@ -289,11 +289,11 @@ gst_rk_kernel_attach_rings (GstRkKernel * kernel, gpointer in_mem,
 
   kernel->in_side = g_new0 (GstRkSidecar, kernel->in.capacity);
   kernel->out_side = g_new0 (GstRkSidecar, kernel->out.capacity);
-  /* Send times live until the outputs of a message are received: at most
+  /* An origin lives until the outputs of its message are received: at most
    * one ring of inputs plus one of outputs in flight. */
   n_times = gst_rk_round_up_pow2 (kernel->in.capacity + kernel->out.capacity);
-  kernel->send_times = g_new0 (GstRkSendTime, n_times);
-  kernel->send_times_mask = n_times - 1;
+  kernel->origins = g_new0 (GstRkOrigin, n_times);
+  kernel->origins_mask = n_times - 1;
   kernel->rings_attached = TRUE;
   return TRUE;
 }
@@ -685,18 +685,18 @@ check_sendable (GstRkKernel * kernel, GError ** error)
 {
   GstRkKernelState state = kernel->state;       /* racy read is fine here */
 
-  if (g_atomic_int_get (&kernel->has_error))
-    return propagate_device_error (kernel, error);
-  if (g_atomic_int_get (&kernel->flushing)) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_FLUSHING,
-        "kernel %s is flushing", GST_OBJECT_NAME (kernel));
-    return FALSE;
-  }
   if (state == GST_RK_KERNEL_STATE_CREATED ||
       state >= GST_RK_KERNEL_STATE_TERMINATING) {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_STATE,
         "cannot send to kernel %s while it is %s", GST_OBJECT_NAME (kernel),
         gst_rk_kernel_state_get_name (state));
+    return FALSE;
+  }
+  if (g_atomic_int_get (&kernel->has_error))
+    return propagate_device_error (kernel, error);
+  if (g_atomic_int_get (&kernel->flushing)) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_FLUSHING,
+        "kernel %s is flushing", GST_OBJECT_NAME (kernel));
     return FALSE;
   }
   return TRUE;
@@ -747,7 +747,7 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
 {
   GstRkEnvelope *env;
   GstRkSidecar *side;
-  GstRkSendTime *t;
+  GstRkOrigin *t;
   guint64 pos;
 
   g_mutex_lock (&kernel->send_lock);
@@ -773,20 +773,38 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
   env->source = 0;
   env->dest = kernel->id;
   stamp_input (kernel, payload, env);
-  if (payload) {
-    env->flags = RK_FLAG_HOST;
-    env->payload_size = (guint32) MIN (gst_buffer_get_size (payload),
-        GST_RK_ENVELOPE_MAX_PAYLOAD);
-    env->payload_ref = pos;
-  }
 
   side = &kernel->in_side[pos & kernel->in.mask];
-  side->payload = payload;
   side->config = gst_rk_config_ref (kernel->config);
+  if (payload) {
+    gsize size = gst_buffer_get_size (payload);
 
-  t = &kernel->send_times[pos & kernel->send_times_mask];
+    env->payload_size = (guint32) MIN (size, GST_RK_ENVELOPE_MAX_PAYLOAD);
+    if (size <= kernel->in.slot_size - RK_ENVELOPE_SIZE) {
+      /* A backend that gives its input ring slots larger than an envelope
+       * wants small payloads inline, where the device can read them. */
+      gst_buffer_extract (payload, 0, (guint8 *) env + RK_ENVELOPE_SIZE, size);
+      env->flags = RK_FLAG_INLINE;
+    } else {
+      env->flags = RK_FLAG_HOST;
+      env->payload_ref = pos;
+      side->payload = payload;
+    }
+  }
+
+  t = &kernel->origins[pos & kernel->origins_mask];
   t->position = pos;
-  t->sent_ns = g_get_monotonic_time ();
+  t->sent_ns = gst_util_get_timestamp ();
+  if (payload) {
+    t->pts = GST_BUFFER_PTS (payload);
+    t->dts = GST_BUFFER_DTS (payload);
+    t->duration = GST_BUFFER_DURATION (payload);
+    t->offset = GST_BUFFER_OFFSET (payload);
+    t->offset_end = GST_BUFFER_OFFSET_END (payload);
+    t->buffer_flags = GST_BUFFER_FLAGS (payload);
+    if (side->payload == NULL)
+      gst_buffer_unref (payload);
+  }
 
   gst_rk_ring_producer_publish (&kernel->in, 1);
   __atomic_add_fetch (&kernel->received, 1, __ATOMIC_RELEASE);
@@ -842,20 +860,32 @@ gst_rk_kernel_peek (GstRkKernel * kernel, GstRkEnvelope * env)
   return have;
 }
 
-static void
-record_latency (GstRkKernel * kernel, const GstRkEnvelope * env)
+/* The origin of an output, if its entry was not reused since. */
+static const GstRkOrigin *
+origin_of (GstRkKernel * kernel, const GstRkEnvelope * env)
 {
-  guint64 origin;
-  GstRkSendTime *t;
+  const GstRkOrigin *o;
 
   if (env->message_id == 0)
-    return;
-  origin = env->message_id - 1;
-  t = &kernel->send_times[origin & kernel->send_times_mask];
-  /* The entry may have been reused by a later message: skip the sample. */
-  if (t->position == origin)
-    gst_rk_latency_histogram_record (&kernel->latency,
-        (guint64) MAX (g_get_monotonic_time () - t->sent_ns, 0) * 1000);
+    return NULL;
+  o = &kernel->origins[(env->message_id - 1) & kernel->origins_mask];
+  return o->position == env->message_id - 1 ? o : NULL;
+}
+
+/* Outputs made on a device are new buffers: give them the metadata of the
+ * input they came from. */
+static void
+restore_metadata (GstBuffer * buf, const GstRkOrigin * o)
+{
+  GST_BUFFER_PTS (buf) = o->pts;
+  GST_BUFFER_DTS (buf) = o->dts;
+  GST_BUFFER_DURATION (buf) = o->duration;
+  GST_BUFFER_OFFSET (buf) = o->offset;
+  GST_BUFFER_OFFSET_END (buf) = o->offset_end;
+  GST_BUFFER_FLAGS (buf) = o->buffer_flags & (GST_BUFFER_FLAG_DISCONT |
+      GST_BUFFER_FLAG_DELTA_UNIT | GST_BUFFER_FLAG_HEADER |
+      GST_BUFFER_FLAG_GAP | GST_BUFFER_FLAG_DROPPABLE |
+      GST_BUFFER_FLAG_MARKER);
 }
 
 /* Takes the next output; recv_lock held and an output available. */
@@ -867,8 +897,11 @@ pop_output (GstRkKernel * kernel, GstRkMessage * msg)
       &kernel->out_side[gst_rk_ring_position (&kernel->out) & kernel->out.mask];
   GstRkHlcTimestamp ts;
 
+  const GstRkOrigin *origin;
+
   msg->env = *(const GstRkEnvelope *) slot;
   msg->payload = NULL;
+  origin = origin_of (kernel, &msg->env);
   if (msg->env.flags & RK_FLAG_HOST) {
     msg->payload = side->payload;
     side->payload = NULL;
@@ -879,10 +912,14 @@ pop_output (GstRkKernel * kernel, GstRkMessage * msg)
   } else if ((msg->env.flags & RK_FLAG_ARENA) && kernel->backend->fetch) {
     msg->payload = kernel->backend->fetch (kernel, &msg->env);
   }
+  if (msg->payload && origin && !(msg->env.flags & RK_FLAG_HOST))
+    restore_metadata (msg->payload, origin);
 
   gst_rk_ring_consumer_release (&kernel->out, 1);
   gst_rk_wakeup_notify (&kernel->device_wakeup);
-  record_latency (kernel, &msg->env);
+  if (origin)
+    gst_rk_latency_histogram_record (&kernel->latency,
+        gst_util_get_timestamp () - origin->sent_ns);
 
   /* Receive stamp: after the input's stamp (issued by this clock) and after
    * any stamp the device put on the output. */

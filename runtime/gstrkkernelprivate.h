@@ -18,11 +18,21 @@ G_BEGIN_DECLS
 
 typedef struct _GstRkRuntime GstRkRuntime;
 
+/* What the host remembers of each input until its outputs come back: the
+ * send time (latency) and the buffer metadata that outputs made on a device
+ * (inline or arena payloads) get back. Indexed by input position; the
+ * position tag tells a live entry from a reused one. */
 typedef struct
 {
   guint64 position;
-  gint64 sent_ns;
-} GstRkSendTime;
+  GstClockTime sent_ns;
+  GstClockTime pts;
+  GstClockTime dts;
+  GstClockTime duration;
+  guint64 offset;
+  guint64 offset_end;
+  guint32 buffer_flags;
+} GstRkOrigin;
 
 struct _GstRkKernel
 {
@@ -58,8 +68,8 @@ struct _GstRkKernel
   GMutex recv_lock;
   GstRkRingConsumer out;
   GstRkSidecar *out_side;
-  GstRkSendTime *send_times;
-  guint32 send_times_mask;
+  GstRkOrigin *origins;
+  guint32 origins_mask;
   GstRkLatencyHistogram latency;
 
   /* Waiting and control (atomics) */

@@ -1,0 +1,552 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/*
+ * rkbench: side-by-side benchmarks of ring kernels. Every benchmark runs
+ * its contenders interleaved in one process and reports ratios, because
+ * these machines are noisy.
+ *
+ *   rkbench overhead   [--buffers N] [--repeats R]
+ *       per-buffer cost of  fakesrc ! X ! fakesink  for X = identity,
+ *       queue, rkecho (persistent), rkecho mode=event-driven
+ *   rkbench roundtrip  [--messages N] [--backend B]
+ *       host → kernel → host of one 64-byte message through echo,
+ *       persistent vs event-driven, p50/p99, on every backend present
+ *   rkbench throughput [--messages N] [--backend B] [--in-flight K]
+ *       messages/s through echo with K messages in flight
+ *   rkbench pipelines  --name NAME --pipeline "..." [...] [--buffers-at ...]
+ *       wall time of arbitrary pipelines side by side
+ *
+ * Output: JSON on stdout (or --json FILE); progress on stderr.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ringkernel.h"
+#include "rkbenchjson.h"
+
+typedef struct
+{
+  guint64 buffers;
+  guint repeats;
+  guint64 messages;
+  guint in_flight;
+  gchar *backend;
+  gchar *json_path;
+  gchar **names;
+  gchar **pipelines;
+  gboolean quick;
+} Options;
+
+static inline guint64
+now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (guint64) ts.tv_sec * 1000000000u + (guint64) ts.tv_nsec;
+}
+
+static int
+cmp_u64 (const void *a, const void *b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+static gdouble
+median (gdouble * v, guint n)
+{
+  gdouble *c = g_memdup2 (v, n * sizeof (gdouble)), m;
+
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && c[j - 1] > c[j]; j--) {
+      gdouble t = c[j];
+      c[j] = c[j - 1];
+      c[j - 1] = t;
+    }
+  m = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+  g_free (c);
+  return m;
+}
+
+/* ---- Running a pipeline and timing its buffers ---- */
+
+typedef struct
+{
+  guint64 count;
+  guint64 first_ns;
+  guint64 last_ns;
+} Timing;
+
+static GstPadProbeReturn
+time_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  Timing *t = data;
+  guint64 now = now_ns ();
+
+  if (t->count++ == 0)
+    t->first_ns = now;
+  t->last_ns = now;
+  return GST_PAD_PROBE_OK;
+}
+
+/* Runs @desc to EOS. The element named "sink" is timed: steady-state ns per
+ * buffer from its first buffer to its last, which leaves start-up out.
+ * Returns the wall time in ns, or 0 on error. */
+static guint64
+run_pipeline (const gchar * desc, Timing * timing)
+{
+  GError *err = NULL;
+  GstElement *p = gst_parse_launch (desc, &err);
+  GstElement *sink;
+  GstBus *bus;
+  GstMessage *m;
+  guint64 start, wall = 0;
+
+  if (p == NULL) {
+    g_printerr ("rkbench: cannot build \"%s\": %s\n", desc, err->message);
+    g_error_free (err);
+    return 0;
+  }
+  memset (timing, 0, sizeof (*timing));
+  sink = gst_bin_get_by_name (GST_BIN (p), "sink");
+  if (sink) {
+    GstPad *pad = gst_element_get_static_pad (sink, "sink");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, time_buffer, timing,
+        NULL);
+    gst_object_unref (pad);
+    gst_object_unref (sink);
+  }
+
+  bus = gst_element_get_bus (p);
+  start = now_ns ();
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS) {
+    wall = now_ns () - start;
+  } else {
+    gst_message_parse_error (m, &err, NULL);
+    g_printerr ("rkbench: \"%s\" failed: %s\n", desc, err->message);
+    g_error_free (err);
+  }
+  gst_message_unref (m);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (p);
+  return wall;
+}
+
+/* ---- overhead ---- */
+
+static void
+bench_overhead (const Options * o, RkJson * j)
+{
+  static const struct
+  {
+    const gchar *name;
+    const gchar *element;
+  } contenders[] = {
+    {"identity", "identity"},
+    {"queue", "queue"},
+    {"rkecho", "rkecho"},
+    {"rkecho-event-driven", "rkecho mode=event-driven"},
+  };
+  const guint n = G_N_ELEMENTS (contenders);
+  gdouble *ns = g_new0 (gdouble, n * o->repeats), med[G_N_ELEMENTS (contenders)];
+  gchar *desc[G_N_ELEMENTS (contenders)];
+
+  for (guint c = 0; c < n; c++)
+    desc[c] = g_strdup_printf ("fakesrc num-buffers=%" G_GUINT64_FORMAT
+        " sizetype=fixed sizemax=64 ! %s ! fakesink name=sink sync=false",
+        o->buffers, contenders[c].element);
+
+  /* Interleaved: every repeat runs each contender once. */
+  for (guint r = 0; r < o->repeats; r++) {
+    for (guint c = 0; c < n; c++) {
+      Timing t;
+
+      if (run_pipeline (desc[c], &t) == 0 || t.count < 2)
+        exit (1);
+      ns[c * o->repeats + r] = (gdouble) (t.last_ns - t.first_ns) /
+          (gdouble) (t.count - 1);
+      g_printerr ("overhead %u/%u %-20s %7.1f ns/buffer\n", r + 1,
+          o->repeats, contenders[c].name, ns[c * o->repeats + r]);
+    }
+  }
+
+  rk_json_key (j, "overhead");
+  rk_json_begin_object (j);
+  rk_json_int (j, "buffers", (gint64) o->buffers);
+  rk_json_int (j, "repeats", o->repeats);
+  rk_json_key (j, "contenders");
+  rk_json_begin_array (j);
+  for (guint c = 0; c < n; c++) {
+    med[c] = median (ns + c * o->repeats, o->repeats);
+    rk_json_begin_object (j);
+    rk_json_string (j, "name", contenders[c].name);
+    rk_json_string (j, "pipeline", desc[c]);
+    rk_json_double_array (j, "ns_per_buffer", ns + c * o->repeats,
+        o->repeats);
+    rk_json_double (j, "median_ns_per_buffer", med[c]);
+    rk_json_double (j, "hop_ns", med[c] - med[0]);
+    rk_json_end_object (j);
+  }
+  rk_json_end_array (j);
+  /* Ratios of the per-buffer cost, and of the cost above identity (the
+   * thread hop itself) */
+  rk_json_key (j, "ratios");
+  rk_json_begin_object (j);
+  rk_json_double (j, "rkecho_over_queue", med[2] / med[1]);
+  rk_json_double (j, "rkecho_event_driven_over_queue", med[3] / med[1]);
+  rk_json_double (j, "rkecho_hop_over_queue_hop",
+      (med[2] - med[0]) / (med[1] - med[0]));
+  rk_json_end_object (j);
+  rk_json_end_object (j);
+
+  g_printerr ("\n%-22s %12s %12s\n", "per buffer (median)", "total ns",
+      "above identity");
+  for (guint c = 0; c < n; c++)
+    g_printerr ("%-22s %12.1f %12.1f\n", contenders[c].name, med[c],
+        med[c] - med[0]);
+  g_printerr ("rkecho / queue: %.2f per buffer, %.2f per hop\n\n",
+      med[2] / med[1], (med[2] - med[0]) / (med[1] - med[0]));
+
+  for (guint c = 0; c < n; c++)
+    g_free (desc[c]);
+  g_free (ns);
+}
+
+/* ---- roundtrip and throughput, through the C API ---- */
+
+static GstRkKernel *
+launch_echo (GstRkRuntime * rt, GstRkBackendKind backend,
+    GstRkKernelMode mode, guint32 capacity)
+{
+  GstRkLaunchOptions opts;
+  GError *err = NULL;
+  GstRkKernel *k;
+
+  gst_rk_launch_options_init (&opts);
+  opts.mode = mode;
+  opts.input_queue_capacity = opts.output_queue_capacity = capacity;
+  k = gst_rk_runtime_launch (rt, "echo", NULL, backend, -1, &opts, NULL,
+      &err);
+  if (k == NULL) {
+    g_printerr ("rkbench: cannot launch echo: %s\n", err->message);
+    g_error_free (err);
+  }
+  return k;
+}
+
+/* Busy-polls for the reply: this measures the kernel's round trip, not the
+ * host's choice of when to sleep. */
+static gboolean
+receive_spin (GstRkKernel * k, GstRkMessage * msg)
+{
+  GError *err = NULL;
+
+  while (!gst_rk_kernel_try_receive (k, msg, &err)) {
+    if (!g_error_matches (err, GST_RK_ERROR, GST_RK_ERROR_WOULD_BLOCK)) {
+      g_printerr ("rkbench: %s\n", err->message);
+      g_error_free (err);
+      return FALSE;
+    }
+    g_clear_error (&err);
+  }
+  return TRUE;
+}
+
+static GList *
+backends_to_run (const Options * o)
+{
+  static const GstRkBackendKind all[] = { GST_RK_BACKEND_CPU,
+    GST_RK_BACKEND_VULKAN, GST_RK_BACKEND_CUDA
+  };
+  GList *list = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++) {
+    gchar *reason = NULL;
+
+    if (o->backend && strcmp (o->backend, "all") != 0 &&
+        strcmp (o->backend, gst_rk_backend_kind_get_name (all[i])) != 0)
+      continue;
+    if (!gst_rk_runtime_is_backend_available (all[i], &reason)) {
+      g_printerr ("rkbench: skipping %s\n", reason);
+      g_free (reason);
+      continue;
+    }
+    list = g_list_append (list, GINT_TO_POINTER (all[i]));
+  }
+  return list;
+}
+
+static void
+roundtrip_one (const Options * o, RkJson * j, GstRkRuntime * rt,
+    GstRkBackendKind backend, GstRkKernelMode mode)
+{
+  GstRkKernel *k = launch_echo (rt, backend, mode, 64);
+  guint64 *samples, warmup = MIN (o->messages / 10, 2000);
+  GstBuffer *payload;
+
+  if (k == NULL)
+    return;
+  samples = g_new (guint64, o->messages);
+  payload = gst_buffer_new_allocate (NULL, 64, NULL);
+  gst_buffer_memset (payload, 0, 0x5A, 64);
+
+  for (guint64 i = 0; i < warmup + o->messages; i++) {
+    GstRkMessage msg;
+    guint64 t0 = now_ns ();
+
+    if (!gst_rk_kernel_send (k, gst_buffer_ref (payload), RK_MSG_DATA, 0,
+            GST_RK_WAIT_FOREVER, NULL, NULL) || !receive_spin (k, &msg))
+      exit (1);
+    if (i >= warmup)
+      samples[i - warmup] = now_ns () - t0;
+    gst_rk_message_clear (&msg);
+  }
+  qsort (samples, o->messages, sizeof (guint64), cmp_u64);
+
+  rk_json_begin_object (j);
+  rk_json_string (j, "backend", gst_rk_backend_kind_get_name (backend));
+  rk_json_string (j, "device", gst_rk_kernel_get_device_name (k));
+  rk_json_string (j, "mode", gst_rk_kernel_mode_get_name (mode));
+  rk_json_int (j, "messages", (gint64) o->messages);
+  rk_json_double (j, "p50_ns", samples[o->messages / 2]);
+  rk_json_double (j, "p99_ns", samples[o->messages * 99 / 100]);
+  rk_json_double (j, "min_ns", samples[0]);
+  rk_json_double (j, "max_ns", samples[o->messages - 1]);
+  /* 101 points of the distribution, for CDF plots */
+  {
+    gdouble cdf[101];
+    for (guint q = 0; q <= 100; q++)
+      cdf[q] = samples[MIN (o->messages * q / 100, o->messages - 1)];
+    rk_json_double_array (j, "percentiles_ns", cdf, 101);
+  }
+  rk_json_end_object (j);
+
+  g_printerr ("roundtrip %-7s %-13s p50 %9.0f ns  p99 %9.0f ns\n",
+      gst_rk_backend_kind_get_name (backend),
+      gst_rk_kernel_mode_get_name (mode), (gdouble) samples[o->messages / 2],
+      (gdouble) samples[o->messages * 99 / 100]);
+
+  gst_buffer_unref (payload);
+  g_free (samples);
+  gst_rk_kernel_terminate (k, NULL);
+  gst_object_unref (k);
+}
+
+static void
+bench_roundtrip (const Options * o, RkJson * j)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
+  GList *backends = backends_to_run (o), *l;
+
+  rk_json_key (j, "roundtrip");
+  rk_json_begin_array (j);
+  for (l = backends; l; l = l->next) {
+    roundtrip_one (o, j, rt, GPOINTER_TO_INT (l->data),
+        GST_RK_KERNEL_MODE_PERSISTENT);
+    roundtrip_one (o, j, rt, GPOINTER_TO_INT (l->data),
+        GST_RK_KERNEL_MODE_EVENT_DRIVEN);
+  }
+  rk_json_end_array (j);
+  g_list_free (backends);
+  gst_object_unref (rt);
+}
+
+static void
+throughput_one (const Options * o, RkJson * j, GstRkRuntime * rt,
+    GstRkBackendKind backend, GstRkKernelMode mode)
+{
+  GstRkKernel *k = launch_echo (rt, backend, mode,
+      gst_rk_round_up_pow2 (o->in_flight));
+  GstBuffer *payload;
+  guint64 sent = 0, got = 0, t0, t1;
+
+  if (k == NULL)
+    return;
+  payload = gst_buffer_new_allocate (NULL, 64, NULL);
+  gst_buffer_memset (payload, 0, 0x5A, 64);
+  t0 = now_ns ();
+  while (got < o->messages) {
+    GstRkMessage msg;
+
+    while (sent < o->messages && sent - got < o->in_flight) {
+      if (!gst_rk_kernel_send (k, gst_buffer_ref (payload), RK_MSG_DATA, 0,
+              GST_RK_WAIT_FOREVER, NULL, NULL))
+        exit (1);
+      sent++;
+    }
+    if (!receive_spin (k, &msg))
+      exit (1);
+    gst_rk_message_clear (&msg);
+    got++;
+  }
+  t1 = now_ns ();
+
+  rk_json_begin_object (j);
+  rk_json_string (j, "backend", gst_rk_backend_kind_get_name (backend));
+  rk_json_string (j, "mode", gst_rk_kernel_mode_get_name (mode));
+  rk_json_int (j, "messages", (gint64) o->messages);
+  rk_json_int (j, "in_flight", o->in_flight);
+  rk_json_double (j, "messages_per_s", o->messages * 1e9 / (t1 - t0));
+  rk_json_end_object (j);
+  g_printerr ("throughput %-7s %-13s %12.0f msg/s (%u in flight)\n",
+      gst_rk_backend_kind_get_name (backend),
+      gst_rk_kernel_mode_get_name (mode), o->messages * 1e9 / (t1 - t0),
+      o->in_flight);
+
+  gst_buffer_unref (payload);
+  gst_rk_kernel_terminate (k, NULL);
+  gst_object_unref (k);
+}
+
+static void
+bench_throughput (const Options * o, RkJson * j)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
+  GList *backends = backends_to_run (o), *l;
+
+  rk_json_key (j, "throughput");
+  rk_json_begin_array (j);
+  for (l = backends; l; l = l->next) {
+    throughput_one (o, j, rt, GPOINTER_TO_INT (l->data),
+        GST_RK_KERNEL_MODE_PERSISTENT);
+    throughput_one (o, j, rt, GPOINTER_TO_INT (l->data),
+        GST_RK_KERNEL_MODE_EVENT_DRIVEN);
+  }
+  rk_json_end_array (j);
+  g_list_free (backends);
+  gst_object_unref (rt);
+}
+
+/* ---- arbitrary pipelines side by side ---- */
+
+static void
+bench_pipelines (const Options * o, RkJson * j)
+{
+  guint n = o->pipelines ? g_strv_length (o->pipelines) : 0;
+  gdouble *wall = g_new0 (gdouble, MAX (n, 1) * o->repeats);
+  gdouble *per = g_new0 (gdouble, MAX (n, 1) * o->repeats);
+
+  if (n == 0 || !o->names || g_strv_length (o->names) != n) {
+    g_printerr ("rkbench pipelines: give one --name per --pipeline\n");
+    exit (2);
+  }
+  for (guint r = 0; r < o->repeats; r++) {
+    for (guint c = 0; c < n; c++) {
+      Timing t;
+      guint64 w = run_pipeline (o->pipelines[c], &t);
+
+      if (w == 0)
+        exit (1);
+      wall[c * o->repeats + r] = w;
+      per[c * o->repeats + r] = t.count > 1 ?
+          (gdouble) (t.last_ns - t.first_ns) / (t.count - 1) : 0;
+      g_printerr ("pipelines %u/%u %-24s %9.1f ms, %9.1f us/buffer\n", r + 1,
+          o->repeats, o->names[c], w / 1e6, per[c * o->repeats + r] / 1e3);
+    }
+  }
+
+  rk_json_key (j, "pipelines");
+  rk_json_begin_array (j);
+  for (guint c = 0; c < n; c++) {
+    rk_json_begin_object (j);
+    rk_json_string (j, "name", o->names[c]);
+    rk_json_string (j, "pipeline", o->pipelines[c]);
+    rk_json_double_array (j, "wall_ns", wall + c * o->repeats, o->repeats);
+    rk_json_double (j, "median_wall_ns", median (wall + c * o->repeats,
+            o->repeats));
+    rk_json_double_array (j, "ns_per_buffer", per + c * o->repeats,
+        o->repeats);
+    rk_json_double (j, "median_ns_per_buffer", median (per + c * o->repeats,
+            o->repeats));
+    rk_json_end_object (j);
+  }
+  rk_json_end_array (j);
+  g_free (wall);
+  g_free (per);
+}
+
+/* ---- main ---- */
+
+int
+main (int argc, char **argv)
+{
+  Options o = { 1000000, 5, 100000, 256, NULL, NULL, NULL, NULL, FALSE };
+  gint64 buffers = -1, messages = -1;
+  GOptionEntry entries[] = {
+    {"buffers", 'n', 0, G_OPTION_ARG_INT64, &buffers,
+        "Buffers per overhead run (default 1000000)", "N"},
+    {"repeats", 'r', 0, G_OPTION_ARG_INT, &o.repeats,
+        "Interleaved repeats (default 5)", "R"},
+    {"messages", 'm', 0, G_OPTION_ARG_INT64, &messages,
+        "Messages per roundtrip/throughput run (default 100000)", "N"},
+    {"in-flight", 0, 0, G_OPTION_ARG_INT, &o.in_flight,
+        "Messages in flight for throughput (default 256)", "K"},
+    {"backend", 'b', 0, G_OPTION_ARG_STRING, &o.backend,
+        "cpu, vulkan, cuda or all (default: all present)", "B"},
+    {"name", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.names,
+        "Name of the next --pipeline", "NAME"},
+    {"pipeline", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.pipelines,
+        "A pipeline to time; name its timed sink \"sink\"", "DESC"},
+    {"quick", 'q', 0, G_OPTION_ARG_NONE, &o.quick,
+        "Fewer buffers and repeats", NULL},
+    {"json", 'o', 0, G_OPTION_ARG_FILENAME, &o.json_path,
+        "Write JSON here instead of stdout", "FILE"},
+    {NULL}
+  };
+  GOptionContext *ctx = g_option_context_new ("overhead|roundtrip|throughput"
+      "|pipelines|all");
+  GError *err = NULL;
+  RkJson *j;
+  const gchar *what;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  if (!g_option_context_parse (ctx, &argc, &argv, &err) || argc != 2) {
+    g_printerr ("%s\n", err ? err->message :
+        g_option_context_get_help (ctx, TRUE, NULL));
+    return 2;
+  }
+  g_option_context_free (ctx);
+  gst_rk_init ();
+  what = argv[1];
+
+  if (o.quick) {
+    o.buffers = 200000;
+    o.messages = 20000;
+    o.repeats = 3;
+  }
+  if (buffers > 0)
+    o.buffers = (guint64) buffers;
+  if (messages > 0)
+    o.messages = (guint64) messages;
+  if (o.repeats == 0)
+    o.repeats = 1;
+
+  j = rk_json_new ();
+  rk_json_begin_object (j);
+  rk_json_machine (j);
+  if (!strcmp (what, "overhead") || !strcmp (what, "all"))
+    bench_overhead (&o, j);
+  if (!strcmp (what, "roundtrip") || !strcmp (what, "all"))
+    bench_roundtrip (&o, j);
+  if (!strcmp (what, "throughput") || !strcmp (what, "all"))
+    bench_throughput (&o, j);
+  if (!strcmp (what, "pipelines"))
+    bench_pipelines (&o, j);
+  rk_json_end_object (j);
+
+  if (!rk_json_write (j, o.json_path))
+    return 1;
+  rk_json_free (j);
+  return 0;
+}

@@ -1,0 +1,89 @@
+/* Shared by the tests: initialisation and the test-only kernels. */
+#include <string.h>
+
+#include "rktest.h"
+#include "gstrkcpukernel.h"
+
+static gboolean
+counter_process (GstRkCpuContext * ctx, GError ** error)
+{
+  RkTestCounterState *st = ctx->state;
+  guint64 le;
+  GstBuffer *out;
+
+  st->count++;
+  le = GUINT64_TO_LE (st->count);
+  out = gst_buffer_new_memdup (&le, sizeof (le));
+  if (ctx->msg->payload)
+    gst_buffer_copy_into (out, ctx->msg->payload, GST_BUFFER_COPY_TIMESTAMPS,
+        0, -1);
+  return gst_rk_cpu_context_emit (ctx,
+      ctx->msg->env.type == RK_MSG_REQUEST ? RK_MSG_REPLY : RK_MSG_DATA, out,
+      error);
+}
+
+static const GstRkCpuKernel counter_cpu = {
+  .name = "counter",
+  .process = counter_process,
+};
+
+static const GstRkKernelInfo counter_info = {
+  .name = "counter",
+  .long_name = "Test counter",
+  .klass = "Testing",
+  .description = "Counts messages in device state (tests only)",
+  .sink_caps = "ANY",
+  .src_caps = "ANY",
+  .kind = GST_RK_KERNEL_KIND_MESSAGE,
+  .state_size = sizeof (RkTestCounterState),
+};
+
+/**
+ * rk_test_init:
+ *
+ * gst_init(), registers the test kernels, then loads the plugin so that its
+ * plugin_init (run in this process) makes an element for each of them.
+ */
+void
+rk_test_init (int *argc, char ***argv)
+{
+  GstPlugin *plugin;
+
+  gst_init (argc, argv);
+  g_test_init (argc, argv, NULL);
+  gst_rk_init ();
+  g_assert_true (gst_rk_registry_register (&counter_info, NULL));
+  gst_rk_registry_add_implementation ("counter", GST_RK_BACKEND_CPU,
+      &counter_cpu);
+  plugin = gst_plugin_load_by_name ("ringkernel");
+  g_assert_nonnull (plugin);
+  gst_object_unref (plugin);
+}
+
+guint64
+rk_test_read_u64 (GstBuffer * buf)
+{
+  guint64 v = 0;
+
+  g_assert_cmpuint (gst_buffer_extract (buf, 0, &v, sizeof (v)), ==,
+      sizeof (v));
+  return GUINT64_FROM_LE (v);
+}
+
+/* A buffer of @size bytes starting with @value (little-endian), the rest a
+ * pattern derived from it. */
+GstBuffer *
+rk_test_make_buffer (guint64 value, gsize size)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, MAX (size, 8), NULL);
+  GstMapInfo map;
+  guint64 le = GUINT64_TO_LE (value);
+
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  memcpy (map.data, &le, 8);
+  for (gsize i = 8; i < map.size; i++)
+    map.data[i] = (guint8) (value * 31 + i);
+  gst_buffer_unmap (buf, &map);
+  GST_BUFFER_PTS (buf) = value * GST_MSECOND;
+  return buf;
+}

@@ -1,0 +1,25 @@
+/* Shared by the tests: initialisation and the test-only kernels. */
+#ifndef __RK_TEST_H__
+#define __RK_TEST_H__
+
+#include <gst/gst.h>
+#include "ringkernel.h"
+
+G_BEGIN_DECLS
+
+/* "counter": a stateful message kernel. Its state is a 64-bit count of the
+ * messages it has seen; each message yields one 8-byte little-endian
+ * buffer holding the count after it. State that survives deactivation
+ * shows as a count that keeps going. */
+typedef struct
+{
+  guint64 count;
+} RkTestCounterState;
+
+void rk_test_init (int *argc, char ***argv);
+guint64 rk_test_read_u64 (GstBuffer * buf);
+GstBuffer *rk_test_make_buffer (guint64 value, gsize size);
+
+G_END_DECLS
+
+#endif /* __RK_TEST_H__ */

@@ -1,0 +1,778 @@
+/* The rk* elements: data path, lifecycle, runtime sharing, metas, errors. */
+#include <string.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+
+#include "rktest.h"
+
+/* ---- helpers ---- */
+
+static gchar *
+stats_state (GstElement * element)
+{
+  GstStructure *s = NULL;
+  gchar *state;
+
+  g_object_get (element, "stats", &s, NULL);
+  state = g_strdup (gst_structure_get_string (s, "state"));
+  gst_structure_free (s);
+  return state;
+}
+
+static guint64
+stats_u64 (GstElement * element, const gchar * field)
+{
+  GstStructure *s = NULL;
+  guint64 v = G_MAXUINT64;
+
+  g_object_get (element, "stats", &s, NULL);
+  g_assert_true (gst_structure_get_uint64 (s, field, &v));
+  gst_structure_free (s);
+  return v;
+}
+
+/* The runtime an element holds, asked through its own pad. */
+static GstRkRuntime *
+runtime_of (GstElement * element)
+{
+  GstPad *pad = gst_element_get_static_pad (element, "sink");
+  GstQuery *q = gst_query_new_context (GST_RK_RUNTIME_CONTEXT_TYPE);
+  GstRkRuntime *rt = NULL;
+  GstContext *ctx;
+
+  g_assert_true (gst_pad_query (pad, q));
+  gst_query_parse_context (q, &ctx);
+  g_assert_true (gst_rk_context_get_runtime (ctx, &rt));
+  gst_query_unref (q);
+  gst_object_unref (pad);
+  return rt;
+}
+
+static GstMessage *
+wait_message (GstBus * bus, GstMessageType types)
+{
+  GstMessage *m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, types);
+
+  g_assert_nonnull (m);
+  return m;
+}
+
+static void
+assert_error_text (GstMessage * m, const gchar * prefix,
+    const gchar * debug_part)
+{
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  g_assert_cmpint (GST_MESSAGE_TYPE (m), ==, GST_MESSAGE_ERROR);
+  gst_message_parse_error (m, &err, &debug);
+  if (!g_str_has_prefix (err->message, prefix))
+    g_error ("error \"%s\" does not start with \"%s\"", err->message, prefix);
+  if (debug_part && (debug == NULL || strstr (debug, debug_part) == NULL))
+    g_error ("debug \"%s\" lacks \"%s\"", debug, debug_part);
+  g_error_free (err);
+  g_free (debug);
+}
+
+/* ---- data ---- */
+
+static void
+test_echo_bytes (void)
+{
+  GstHarness *h = gst_harness_new ("rkecho");
+  guint32 kernel_id = 0;
+
+  gst_harness_set_src_caps_str (h, "application/x-test");
+  for (guint i = 0; i < 200; i++) {
+    GstBuffer *in = rk_test_make_buffer (i, 1 + (i * 37) % 3000), *out;
+    GstBuffer *copy = gst_buffer_copy_deep (in);
+    GstRkHlcMeta *meta;
+    GstMapInfo a, b;
+
+    g_assert_cmpint (gst_harness_push (h, in), ==, GST_FLOW_OK);
+    out = gst_harness_pull (h);
+    g_assert_nonnull (out);
+    gst_buffer_map (out, &a, GST_MAP_READ);
+    gst_buffer_map (copy, &b, GST_MAP_READ);
+    g_assert_cmpmem (a.data, a.size, b.data, b.size);
+    gst_buffer_unmap (out, &a);
+    gst_buffer_unmap (copy, &b);
+    g_assert_cmpuint (GST_BUFFER_PTS (out), ==, GST_BUFFER_PTS (copy));
+
+    meta = gst_buffer_get_rk_hlc_meta (out);
+    g_assert_nonnull (meta);
+    g_assert_cmpuint (meta->message_id, ==, i + 1);
+    if (i == 0)
+      kernel_id = meta->kernel_id;
+    g_assert_cmpuint (meta->kernel_id, ==, kernel_id);
+    g_assert_cmpuint (kernel_id, >=, 1);
+    gst_buffer_unref (out);
+    gst_buffer_unref (copy);
+  }
+  g_assert_cmpuint (stats_u64 (h->element, "emitted"), ==, 200);
+  gst_harness_teardown (h);
+}
+
+/* An independent statement of the rkgray formula, for the comparison. */
+static guint8
+ref_luma (guint r, guint g, guint b)
+{
+  return (guint8) (((66 * r + 129 * g + 25 * b + 128) >> 8) + 16);
+}
+
+static void
+check_gray (const gchar * format, guint width, guint height, guint32 seed)
+{
+  GstHarness *h = gst_harness_new ("rkgray");
+  GstVideoInfo in_info, out_info;
+  GstBuffer *in, *out;
+  GstMapInfo im, om;
+  GRand *rand = g_rand_new_with_seed (seed);
+  gchar *caps;
+
+  gst_video_info_set_format (&in_info, gst_video_format_from_string (format),
+      width, height);
+  gst_video_info_set_format (&out_info, GST_VIDEO_FORMAT_GRAY8, width,
+      height);
+  caps = g_strdup_printf ("video/x-raw,format=%s,width=%u,height=%u,"
+      "framerate=30/1", format, width, height);
+  gst_harness_set_src_caps_str (h, caps);
+  g_free (caps);
+
+  in = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&in_info), NULL);
+  gst_buffer_map (in, &im, GST_MAP_WRITE);
+  for (gsize i = 0; i < im.size; i++)
+    im.data[i] = g_rand_int (rand);
+  gst_buffer_unmap (in, &im);
+
+  g_assert_cmpint (gst_harness_push (h, gst_buffer_ref (in)), ==, GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  g_assert_cmpuint (gst_buffer_get_size (out), ==,
+      GST_VIDEO_INFO_SIZE (&out_info));
+
+  gst_buffer_map (in, &im, GST_MAP_READ);
+  gst_buffer_map (out, &om, GST_MAP_READ);
+  for (guint y = 0; y < height; y++) {
+    const guint8 *s = im.data + GST_VIDEO_INFO_PLANE_OFFSET (&in_info, 0) +
+        y * GST_VIDEO_INFO_PLANE_STRIDE (&in_info, 0);
+    const guint8 *d = om.data + y * GST_VIDEO_INFO_PLANE_STRIDE (&out_info, 0);
+    const GstVideoFormatInfo *fi = in_info.finfo;
+
+    for (guint x = 0; x < width; x++) {
+      guint8 expect;
+
+      if (GST_VIDEO_FORMAT_INFO_IS_YUV (fi))
+        expect = s[x];
+      else
+        expect = ref_luma (s[4 * x + fi->poffset[0]],
+            s[4 * x + fi->poffset[1]], s[4 * x + fi->poffset[2]]);
+      if (d[x] != expect)
+        g_error ("%s %ux%u: pixel (%u,%u) is %u, expected %u", format, width,
+            height, x, y, d[x], expect);
+    }
+    for (guint x = width; x < (guint) GST_VIDEO_INFO_PLANE_STRIDE (&out_info,
+            0); x++)
+      g_assert_cmpuint (d[x], ==, 0);
+  }
+  gst_buffer_unmap (in, &im);
+  gst_buffer_unmap (out, &om);
+  gst_buffer_unref (in);
+  gst_buffer_unref (out);
+  g_rand_free (rand);
+  gst_harness_teardown (h);
+}
+
+static void
+test_gray_bit_exact (void)
+{
+  static const gchar *formats[] = { "RGBA", "BGRA", "RGBx", "BGRx", "NV12",
+    "I420"
+  };
+
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++) {
+    check_gray (formats[f], 33, 17, f);
+    check_gray (formats[f], 64, 48, f + 100);
+  }
+}
+
+/* ---- negotiation ---- */
+
+static void
+test_wrong_caps (void)
+{
+  GstElement *gray = gst_element_factory_make ("rkgray", "gray");
+  GstBus *bus = gst_bus_new ();
+  GstPad *src = gst_pad_new ("src", GST_PAD_SRC);
+  GstPad *sink = gst_element_get_static_pad (gray, "sink");
+  GstMessage *m;
+
+  gst_element_set_bus (gray, bus);
+  g_assert_cmpint (gst_pad_link (src, sink), ==, GST_PAD_LINK_OK);
+  gst_pad_set_active (src, TRUE);
+  g_assert_cmpint (gst_element_set_state (gray, GST_STATE_PLAYING), ==,
+      GST_STATE_CHANGE_SUCCESS);
+
+  gst_pad_push_event (src, gst_event_new_stream_start ("test"));
+  /* A sticky event is stored and counts as sent; the buffer then fails. */
+  gst_pad_push_event (src, gst_event_new_caps (gst_caps_from_string
+          ("video/x-raw,format=YUY2,width=16,height=16,framerate=30/1")));
+  {
+    GstSegment seg;
+    gst_segment_init (&seg, GST_FORMAT_TIME);
+    gst_pad_push_event (src, gst_event_new_segment (&seg));
+  }
+  g_assert_cmpint (gst_pad_push (src, gst_buffer_new_allocate (NULL, 512,
+              NULL)), ==, GST_FLOW_NOT_NEGOTIATED);
+
+  m = wait_message (bus, GST_MESSAGE_ERROR);
+  assert_error_text (m, "gray cannot take video/x-raw, format=(string)YUY2",
+      "it accepts video/x-raw, format=(string){ RGBA, BGRA, RGBx, BGRx, NV12, "
+      "I420 }");
+  gst_message_unref (m);
+
+  gst_element_set_state (gray, GST_STATE_NULL);
+  gst_pad_set_active (src, FALSE);
+  gst_object_unref (sink);
+  gst_object_unref (src);
+  gst_object_unref (bus);
+  gst_object_unref (gray);
+}
+
+/* ---- lifecycle ---- */
+
+static GstRkKernel *
+kernel_of (GstElement * element)
+{
+  GstRkRuntime *rt = runtime_of (element);
+  GstRkKernel *k = gst_rk_runtime_get_kernel (rt, GST_ELEMENT_NAME (element));
+
+  gst_object_unref (rt);
+  g_assert_nonnull (k);
+  return k;
+}
+
+static void
+set_state_check (GstElement * element, GstState state,
+    const gchar * kernel_state)
+{
+  gchar *s;
+
+  g_assert_cmpint (gst_element_set_state (element, state), !=,
+      GST_STATE_CHANGE_FAILURE);
+  g_assert_cmpint (gst_element_get_state (element, NULL, NULL,
+          5 * GST_SECOND), ==, GST_STATE_CHANGE_SUCCESS);
+  s = stats_state (element);
+  g_assert_cmpstr (s, ==, kernel_state);
+  g_free (s);
+}
+
+static guint64
+push_pull_count (GstHarness * h, guint64 v)
+{
+  GstBuffer *out;
+  guint64 count;
+
+  g_assert_cmpint (gst_harness_push (h, rk_test_make_buffer (v, 8)), ==,
+      GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  count = rk_test_read_u64 (out);
+  gst_buffer_unref (out);
+  return count;
+}
+
+/* Deactivating pads drops their sticky events: send a new stream. */
+static void
+restart_stream (GstHarness * h, const gchar * id)
+{
+  GstSegment seg;
+
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  gst_harness_push_event (h, gst_event_new_stream_start (id));
+  gst_harness_push_event (h, gst_event_new_caps (gst_caps_from_string
+          ("application/x-test")));
+  gst_harness_push_event (h, gst_event_new_segment (&seg));
+}
+
+static void
+test_lifecycle_walk (void)
+{
+  GstHarness *h = gst_harness_new ("rkcounter");
+  GstElement *e = h->element;
+  GstRkKernel *k;
+
+  gst_harness_set_src_caps_str (h, "application/x-test");
+  g_assert_cmpuint (push_pull_count (h, 0), ==, 1);
+  k = kernel_of (e);
+
+  set_state_check (e, GST_STATE_PAUSED, "active");
+  set_state_check (e, GST_STATE_READY, "deactivated");
+  g_assert_cmpint (gst_rk_kernel_get_state (k), ==,
+      GST_RK_KERNEL_STATE_DEACTIVATED);
+  set_state_check (e, GST_STATE_PAUSED, "active");
+  set_state_check (e, GST_STATE_PLAYING, "active");
+  /* Device state survived PAUSED → READY → PAUSED: the count goes on */
+  restart_stream (h, "again");
+  g_assert_cmpuint (push_pull_count (h, 1), ==, 2);
+  set_state_check (e, GST_STATE_PAUSED, "active");
+  set_state_check (e, GST_STATE_READY, "deactivated");
+  set_state_check (e, GST_STATE_PAUSED, "active");
+  set_state_check (e, GST_STATE_READY, "deactivated");
+  set_state_check (e, GST_STATE_NULL, "created");
+  g_assert_cmpint (gst_rk_kernel_get_state (k), ==,
+      GST_RK_KERNEL_STATE_TERMINATED);
+  gst_object_unref (k);
+
+  /* NULL → READY launches afresh: new kernel, new state */
+  set_state_check (e, GST_STATE_READY, "launched");
+  set_state_check (e, GST_STATE_PLAYING, "active");
+  restart_stream (h, "fresh");
+  g_assert_cmpuint (push_pull_count (h, 2), ==, 1);
+  gst_harness_teardown (h);
+}
+
+/* ---- runtime sharing ---- */
+
+static void
+test_shared_runtime (void)
+{
+  GstElement *p = gst_parse_launch ("fakesrc num-buffers=1 ! rkecho name=a ! "
+      "rkcounter name=b ! fakesink", NULL);
+  GstElement *a = gst_bin_get_by_name (GST_BIN (p), "a");
+  GstElement *b = gst_bin_get_by_name (GST_BIN (p), "b");
+  GstRkRuntime *ra, *rb;
+  GstStructure *s = NULL;
+  guint64 launched = 0;
+
+  g_assert_cmpint (gst_element_set_state (p, GST_STATE_READY), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  ra = runtime_of (a);
+  rb = runtime_of (b);
+  g_assert_true (ra == rb);
+  g_object_get (a, "runtime-stats", &s, NULL);
+  g_assert_true (gst_structure_get_uint64 (s, "total-launched", &launched));
+  g_assert_cmpuint (launched, ==, 2);
+  gst_structure_free (s);
+
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (ra);
+  gst_object_unref (rb);
+  gst_object_unref (a);
+  gst_object_unref (b);
+  gst_object_unref (p);
+}
+
+static void
+test_application_runtime (void)
+{
+  GstRkRuntime *mine = gst_rk_runtime_new (GST_RK_BACKEND_CPU, -1);
+  GstContext *ctx = gst_rk_context_new (mine);
+  GstElement *p = gst_parse_launch ("fakesrc num-buffers=1 ! rkecho name=a ! "
+      "fakesink", NULL);
+  GstElement *a = gst_bin_get_by_name (GST_BIN (p), "a");
+  GstRkRuntime *ra;
+  GstRkKernel *k;
+
+  gst_element_set_context (p, ctx);
+  gst_context_unref (ctx);
+  g_assert_cmpint (gst_element_set_state (p, GST_STATE_READY), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  ra = runtime_of (a);
+  g_assert_true (ra == mine);
+  k = gst_rk_runtime_get_kernel (mine, "a");
+  g_assert_nonnull (k);
+  gst_object_unref (k);
+
+  gst_element_set_state (p, GST_STATE_NULL);
+  g_assert_null (gst_rk_runtime_get_kernel (mine, "a"));
+  gst_object_unref (ra);
+  gst_object_unref (a);
+  gst_object_unref (p);
+  gst_object_unref (mine);
+}
+
+/* ---- HLC ---- */
+
+typedef struct
+{
+  GArray *stamps;
+} StampLog;
+
+static GstPadProbeReturn
+log_stamp (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  StampLog *log = data;
+  GstRkHlcMeta *m = gst_buffer_get_rk_hlc_meta (GST_PAD_PROBE_INFO_BUFFER
+      (info));
+
+  g_assert_nonnull (m);
+  g_array_append_val (log->stamps, m->stamp);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+test_hlc_chain (void)
+{
+  GstHarness *h = gst_harness_new_parse ("rkecho name=first ! rkcounter");
+  GstElement *first = gst_bin_get_by_name (GST_BIN (h->element), "first");
+  GstPad *mid = gst_element_get_static_pad (first, "src");
+  StampLog log = { g_array_new (FALSE, FALSE, sizeof (GstRkHlcTimestamp)) };
+  GstRkHlcTimestamp prev = { 0 };
+
+  gst_pad_add_probe (mid, GST_PAD_PROBE_TYPE_BUFFER, log_stamp, &log, NULL);
+  gst_harness_set_src_caps_str (h, "application/x-test");
+  for (guint i = 0; i < 300; i++)
+    g_assert_cmpint (gst_harness_push (h, rk_test_make_buffer (i, 16)), ==,
+        GST_FLOW_OK);
+  for (guint i = 0; i < 300; i++) {
+    GstBuffer *out = gst_harness_pull (h);
+    GstRkHlcMeta *m = gst_buffer_get_rk_hlc_meta (out);
+    GstRkHlcTimestamp *upstream = &g_array_index (log.stamps,
+        GstRkHlcTimestamp, i);
+
+    g_assert_nonnull (m);
+    g_assert_cmpuint (rk_test_read_u64 (out), ==, i + 1);
+    /* after the first kernel's stamp on the same buffer ... */
+    g_assert_cmpint (gst_rk_hlc_timestamp_compare (&m->stamp, upstream), >, 0);
+    /* ... and after the previous output */
+    g_assert_cmpint (gst_rk_hlc_timestamp_compare (&m->stamp, &prev), >, 0);
+    prev = m->stamp;
+    gst_buffer_unref (out);
+  }
+  g_array_free (log.stamps, TRUE);
+  gst_object_unref (mid);
+  gst_object_unref (first);
+  gst_harness_teardown (h);
+}
+
+/* ---- events ---- */
+
+typedef struct
+{
+  guint buffers;
+  guint buffers_at_eos;
+  gboolean eos;
+} Order;
+
+static GstPadProbeReturn
+log_order (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  Order *o = data;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    g_assert_false (o->eos);
+    o->buffers++;
+  } else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) ==
+      GST_EVENT_EOS) {
+    o->eos = TRUE;
+    o->buffers_at_eos = o->buffers;
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+test_eos_after_drain (void)
+{
+  GstHarness *h = gst_harness_new ("rkcounter");
+  GstPad *src = gst_element_get_static_pad (h->element, "src");
+  Order o = { 0 };
+  GstEvent *ev;
+
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, log_order, &o, NULL);
+  gst_harness_set_src_caps_str (h, "application/x-test");
+  for (guint i = 0; i < 500; i++)
+    gst_harness_push (h, rk_test_make_buffer (i, 8));
+  g_assert_true (gst_harness_push_event (h, gst_event_new_eos ()));
+  /* Buffers after EOS are refused */
+  g_assert_cmpint (gst_harness_push (h, rk_test_make_buffer (9, 8)), ==,
+      GST_FLOW_EOS);
+
+  while ((ev = gst_harness_pull_event (h))) {
+    gboolean is_eos = GST_EVENT_TYPE (ev) == GST_EVENT_EOS;
+    gst_event_unref (ev);
+    if (is_eos)
+      break;
+  }
+  g_assert_true (o.eos);
+  g_assert_cmpuint (o.buffers_at_eos, ==, 500);
+  g_assert_cmpuint (gst_harness_buffers_received (h), ==, 500);
+  gst_object_unref (src);
+  gst_harness_teardown (h);
+}
+
+static void
+test_eos_without_data (void)
+{
+  GstHarness *h = gst_harness_new ("rkecho");
+  GstEvent *ev;
+  gboolean eos = FALSE;
+
+  gst_harness_set_src_caps_str (h, "application/x-test");
+  g_assert_true (gst_harness_push_event (h, gst_event_new_eos ()));
+  while (!eos && (ev = gst_harness_pull_event (h))) {
+    eos = GST_EVENT_TYPE (ev) == GST_EVENT_EOS;
+    gst_event_unref (ev);
+  }
+  g_assert_true (eos);
+  g_assert_cmpuint (gst_harness_buffers_received (h), ==, 0);
+  gst_harness_teardown (h);
+}
+
+static GstPadProbeReturn
+block_buffers (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  return GST_PAD_PROBE_OK;
+}
+
+/* FLUSH_START/STOP empties the queues and keeps the kernel and its state:
+ * outputs are held back by a blocking probe, then flushed. */
+static void
+test_flush (void)
+{
+  GstHarness *h = gst_harness_new ("rkcounter");
+  GstPad *src = gst_element_get_static_pad (h->element, "src");
+  guint64 received, emitted, flushed, processed, count;
+  GstRkKernel *before, *after;
+  gulong probe;
+
+  g_object_set (h->element, "input-queue-capacity", 64,
+      "output-queue-capacity", 64, NULL);
+  gst_harness_set_src_caps_str (h, "application/x-test");
+  before = kernel_of (h->element);
+  probe = gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BLOCK |
+      GST_PAD_PROBE_TYPE_BUFFER, block_buffers, NULL, NULL);
+  for (guint i = 0; i < 40; i++)
+    g_assert_cmpint (gst_harness_push (h, rk_test_make_buffer (i, 8)), ==,
+        GST_FLOW_OK);
+
+  g_assert_true (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  gst_pad_remove_probe (src, probe);
+  g_assert_true (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  {
+    GstSegment seg;
+    gst_segment_init (&seg, GST_FORMAT_TIME);
+    gst_harness_push_event (h, gst_event_new_segment (&seg));
+  }
+
+  /* Drop whatever got out before the flush */
+  while (gst_harness_buffers_in_queue (h))
+    gst_buffer_unref (gst_harness_pull (h));
+
+  count = push_pull_count (h, 100);
+  after = kernel_of (h->element);
+  g_assert_true (before == after);      /* same kernel */
+  processed = stats_u64 (h->element, "processed");
+  g_assert_cmpuint (count, ==, processed);      /* state kept */
+  received = stats_u64 (h->element, "received");
+  emitted = stats_u64 (h->element, "emitted");
+  flushed = stats_u64 (h->element, "flushed");
+  g_assert_cmpuint (received, ==, 41);
+  g_assert_cmpuint (received, ==, emitted + flushed);
+  g_assert_cmpuint (flushed, >, 0);
+  gst_object_unref (before);
+  gst_object_unref (after);
+  gst_object_unref (src);
+  gst_harness_teardown (h);
+}
+
+static void
+test_latency_query (void)
+{
+  GstHarness *h = gst_harness_new ("rkecho");
+  GstQuery *q = gst_query_new_latency ();
+  GstPad *src = gst_element_get_static_pad (h->element, "src");
+  gboolean live;
+  GstClockTime min, max;
+
+  gst_harness_set_upstream_latency (h, 20 * GST_MSECOND);
+  g_assert_true (gst_pad_query (src, q));
+  gst_query_parse_latency (q, &live, &min, &max);
+  g_assert_true (live);
+  g_assert_cmpuint (min, ==, 20 * GST_MSECOND);
+  g_assert_cmpuint (max, ==, GST_CLOCK_TIME_NONE);
+  gst_query_unref (q);
+  gst_object_unref (src);
+  gst_harness_teardown (h);
+}
+
+/* ---- no loss ---- */
+
+#define N_NO_LOSS 100000
+
+typedef struct
+{
+  guint64 n;
+  guint64 next_offset;
+  gboolean ok;
+} Sink;
+
+static void
+slow_handoff (GstElement * sink, GstBuffer * buf, GstPad * pad, gpointer data)
+{
+  Sink *s = data;
+  GstRkHlcMeta *m = gst_buffer_get_rk_hlc_meta (buf);
+
+  /* once, in order: fakesrc numbers buffers by byte offset, the kernel by
+   * message id */
+  if (GST_BUFFER_OFFSET (buf) != s->next_offset || m == NULL ||
+      m->message_id != s->n + 1)
+    s->ok = FALSE;
+  s->next_offset += gst_buffer_get_size (buf);
+  s->n++;
+  if (s->n % 64 == 0)
+    g_usleep (1000);            /* deliberately slow: the queues fill */
+}
+
+static void
+test_no_loss_slow_sink (void)
+{
+  GstElement *p = gst_parse_launch ("fakesrc num-buffers=100000 "
+      "sizetype=fixed sizemax=16 ! rkecho name=e input-queue-capacity=16 "
+      "output-queue-capacity=16 ! fakesink name=s signal-handoffs=true "
+      "sync=false", NULL);
+  GstElement *e = gst_bin_get_by_name (GST_BIN (p), "e");
+  GstElement *s = gst_bin_get_by_name (GST_BIN (p), "s");
+  GstBus *bus = gst_element_get_bus (p);
+  Sink sink = { 0, 0, TRUE };
+  GstMessage *m;
+
+  g_signal_connect (s, "handoff", G_CALLBACK (slow_handoff), &sink);
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (m);
+  g_assert_cmpint (GST_MESSAGE_TYPE (m), ==, GST_MESSAGE_EOS);
+  gst_message_unref (m);
+
+  g_assert_true (sink.ok);
+  g_assert_cmpuint (sink.n, ==, N_NO_LOSS);
+  g_assert_cmpuint (stats_u64 (e, "received"), ==, N_NO_LOSS);
+  g_assert_cmpuint (stats_u64 (e, "processed"), ==, N_NO_LOSS);
+  g_assert_cmpuint (stats_u64 (e, "emitted"), ==, N_NO_LOSS);
+  g_assert_cmpuint (stats_u64 (e, "flushed"), ==, 0);
+  g_assert_cmpuint (stats_u64 (e, "dropped"), ==, 0);
+
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+  gst_object_unref (s);
+  gst_object_unref (p);
+}
+
+/* ---- errors and messages ---- */
+
+static void
+expect_ready_failure (const gchar * launch, const gchar * prefix)
+{
+  GstElement *p = gst_parse_launch (launch, NULL);
+  GstBus *bus = gst_element_get_bus (p);
+  GstMessage *m;
+
+  g_assert_cmpint (gst_element_set_state (p, GST_STATE_READY), ==,
+      GST_STATE_CHANGE_FAILURE);
+  m = wait_message (bus, GST_MESSAGE_ERROR);
+  assert_error_text (m, prefix, NULL);
+  gst_message_unref (m);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (p);
+}
+
+static void
+test_missing_backend (void)
+{
+  static const struct
+  {
+    GstRkBackendKind kind;
+    const gchar *name;
+  } gpus[] = { {GST_RK_BACKEND_CUDA, "cuda"}, {GST_RK_BACKEND_VULKAN,
+  "vulkan"} };
+  guint tested = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (gpus); i++) {
+    gchar *reason = NULL, *launch, *prefix;
+
+    if (gst_rk_runtime_is_backend_available (gpus[i].kind, &reason))
+      continue;
+    launch = g_strdup_printf ("fakesrc ! rkecho backend=%s ! fakesink",
+        gpus[i].name);
+    prefix = g_strdup_printf ("Cannot launch kernel echo: %s", reason);
+    expect_ready_failure (launch, prefix);
+    g_free (launch);
+    g_free (prefix);
+    g_free (reason);
+    tested++;
+  }
+  if (tested == 0)
+    g_test_skip ("every GPU backend is present here");
+}
+
+static void
+test_bad_capacity (void)
+{
+  expect_ready_failure ("fakesrc ! rkecho name=e input-queue-capacity=0 ! "
+      "fakesink", "Invalid settings for e: input-queue-capacity is 0: a queue needs "
+      "at least one slot");
+}
+
+static void
+test_info_and_stats_messages (void)
+{
+  GstElement *p = gst_parse_launch ("fakesrc num-buffers=-1 "
+      "sizetype=fixed sizemax=8 ! rkecho stats-interval=20000000 ! "
+      "fakesink sync=false", NULL);
+  GstBus *bus = gst_element_get_bus (p);
+  GstMessage *m;
+  GError *err = NULL;
+  gchar *debug = NULL;
+  const GstStructure *s;
+  guint64 received;
+
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  /* auto says which backend it chose */
+  m = wait_message (bus, GST_MESSAGE_INFO);
+  gst_message_parse_info (m, &err, &debug);
+  g_assert_true (g_str_has_prefix (err->message, "backend=auto chose "));
+  g_clear_error (&err);
+  g_free (debug);
+  gst_message_unref (m);
+
+  for (;;) {
+    m = wait_message (bus, GST_MESSAGE_ELEMENT);
+    s = gst_message_get_structure (m);
+    if (gst_structure_has_name (s, "ringkernel-stats"))
+      break;
+    gst_message_unref (m);
+  }
+  g_assert_true (gst_structure_get_uint64 (s, "received", &received));
+  g_assert_nonnull (gst_structure_get_string (s, "backend"));
+  g_assert_true (gst_structure_has_field (s, "latency-p99"));
+  gst_message_unref (m);
+
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (p);
+}
+
+int
+main (int argc, char **argv)
+{
+  rk_test_init (&argc, &argv);
+  g_test_add_func ("/elements/echo-bytes", test_echo_bytes);
+  g_test_add_func ("/elements/gray-bit-exact", test_gray_bit_exact);
+  g_test_add_func ("/elements/wrong-caps", test_wrong_caps);
+  g_test_add_func ("/elements/lifecycle-walk", test_lifecycle_walk);
+  g_test_add_func ("/elements/shared-runtime", test_shared_runtime);
+  g_test_add_func ("/elements/application-runtime", test_application_runtime);
+  g_test_add_func ("/elements/hlc-chain", test_hlc_chain);
+  g_test_add_func ("/elements/eos-after-drain", test_eos_after_drain);
+  g_test_add_func ("/elements/eos-without-data", test_eos_without_data);
+  g_test_add_func ("/elements/flush", test_flush);
+  g_test_add_func ("/elements/latency-query", test_latency_query);
+  g_test_add_func ("/elements/no-loss-slow-sink", test_no_loss_slow_sink);
+  g_test_add_func ("/elements/missing-backend", test_missing_backend);
+  g_test_add_func ("/elements/bad-capacity", test_bad_capacity);
+  g_test_add_func ("/elements/info-and-stats-messages",
+      test_info_and_stats_messages);
+  return g_test_run ();
+}
