@@ -87,11 +87,23 @@ pending_event_free (gpointer data)
   g_free (pe);
 }
 
+/* Drops the pending events. Sticky ones other than SEGMENT and EOS are
+ * stored on the src pad instead, so the next buffer still follows its
+ * stream-start and caps (as queue does). */
 static void
 clear_events (GstRkElement * self)
 {
+  PendingEvent *pe;
+
   g_mutex_lock (&self->lock);
-  g_queue_clear_full (&self->events, pending_event_free);
+  while ((pe = g_queue_pop_head (&self->events))) {
+    GstEventType type = GST_EVENT_TYPE (pe->event);
+
+    if (GST_EVENT_IS_STICKY (pe->event) && type != GST_EVENT_SEGMENT &&
+        type != GST_EVENT_EOS)
+      gst_pad_store_sticky_event (self->srcpad, pe->event);
+    pending_event_free (pe);
+  }
   g_mutex_unlock (&self->lock);
 }
 
