@@ -155,6 +155,7 @@ GstRkSidecar *gst_rk_kernel_get_output_sidecar (GstRkKernel * kernel,
 
 guint64 gst_rk_kernel_get_flush_target (GstRkKernel * kernel);
 void gst_rk_kernel_notify_host (GstRkKernel * kernel);
+void gst_rk_kernel_set_poll_interval (GstRkKernel * kernel, guint interval_us);
 void gst_rk_kernel_post_error (GstRkKernel * kernel, GError * error);
 
 /* Device-side counters: inputs processed, inputs discarded by a flush */

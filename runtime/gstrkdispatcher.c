@@ -20,10 +20,12 @@ struct _GstRkDispatcher
   GstRkRingProducer out;
   GstRkDispatchFunc func;
   gpointer user_data;
+  GstRkDispatchBatchFunc batch_func;
+  guint max_batch;
+  GstRkMessage *batch;          /* max_batch messages */
 
   /* The input being processed: outputs inherit its id and correlation */
-  guint64 message_id;
-  guint64 correlation_id;
+  GstRkEnvelope current;
 
   guint32 status;               /* RK_STATUS_*, atomic, read by the host */
   gboolean failed;
@@ -55,7 +57,26 @@ gst_rk_dispatcher_new (GstRkKernel * kernel, gpointer in_mem, gsize in_size,
 void
 gst_rk_dispatcher_free (GstRkDispatcher * d)
 {
+  g_free (d->batch);
   g_free (d);
+}
+
+/**
+ * gst_rk_dispatcher_set_batch_func:
+ * @max_batch: most messages per call (>= 1)
+ *
+ * Processes runs of consecutive messages that share a configuration with
+ * @func instead of one by one (control messages still go singly to the
+ * per-message function). Call before the dispatcher runs.
+ */
+void
+gst_rk_dispatcher_set_batch_func (GstRkDispatcher * d,
+    GstRkDispatchBatchFunc func, guint max_batch)
+{
+  d->batch_func = func;
+  d->max_batch = MAX (max_batch, 1);
+  g_free (d->batch);
+  d->batch = g_new0 (GstRkMessage, d->max_batch);
 }
 
 GstRkKernel *
@@ -86,17 +107,18 @@ space_ready (gpointer data)
 }
 
 /**
- * gst_rk_dispatcher_emit:
+ * gst_rk_dispatcher_emit_for:
+ * @origin: the input this output comes from (its id and correlation id
+ *   carry over)
  * @type: RK_MSG_DATA, RK_MSG_REPLY, RK_MSG_NOTIFY
  * @payload: (transfer full) (nullable): the output
  *
- * Publishes one output of the message being processed. Blocks while the
- * output queue is full (the host drains it); fails only when the kernel is
- * terminating.
+ * Publishes one output. Blocks while the output queue is full (the host
+ * drains it); fails only when the kernel is terminating.
  */
 gboolean
-gst_rk_dispatcher_emit (GstRkDispatcher * d, guint32 type, GstBuffer * payload,
-    GError ** error)
+gst_rk_dispatcher_emit_for (GstRkDispatcher * d, const GstRkEnvelope * origin,
+    guint32 type, GstBuffer * payload, GError ** error)
 {
   GstRkEnvelope *env;
   GstRkSidecar *side;
@@ -118,8 +140,8 @@ gst_rk_dispatcher_emit (GstRkDispatcher * d, guint32 type, GstBuffer * payload,
   pos = gst_rk_ring_position (&d->out);
   env = gst_rk_ring_slot (&d->out, 0);
   gst_rk_envelope_init (env, type);
-  env->message_id = d->message_id;
-  env->correlation_id = d->correlation_id;
+  env->message_id = origin->message_id;
+  env->correlation_id = origin->correlation_id;
   env->source = d->kernel->id;
   if (payload) {
     env->flags = RK_FLAG_HOST;
@@ -132,6 +154,18 @@ gst_rk_dispatcher_emit (GstRkDispatcher * d, guint32 type, GstBuffer * payload,
 
   gst_rk_ring_producer_publish (&d->out, 1);
   return TRUE;
+}
+
+/**
+ * gst_rk_dispatcher_emit:
+ *
+ * gst_rk_dispatcher_emit_for() the message being processed.
+ */
+gboolean
+gst_rk_dispatcher_emit (GstRkDispatcher * d, guint32 type, GstBuffer * payload,
+    GError ** error)
+{
+  return gst_rk_dispatcher_emit_for (d, &d->current, type, payload, error);
 }
 
 /* Work is waiting that the current command allows: anything below the
@@ -148,6 +182,21 @@ gst_rk_dispatcher_has_work (GstRkDispatcher * d)
 }
 
 static void
+fail (GstRkDispatcher * d, GError * error, guint64 message_id)
+{
+  if (command_of (d) == RK_CMD_TERMINATE) {
+    g_clear_error (&error);     /* a failure while terminating is expected */
+    return;
+  }
+  if (error == NULL)
+    g_set_error (&error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "kernel %s failed on message %" G_GUINT64_FORMAT,
+        d->kernel->info->name, message_id);
+  d->failed = TRUE;
+  gst_rk_kernel_post_error (d->kernel, error);
+}
+
+static void
 process_one (GstRkDispatcher * d, GstRkEnvelope * env, GstRkSidecar * side)
 {
   GstRkMessage msg;
@@ -158,24 +207,65 @@ process_one (GstRkDispatcher * d, GstRkEnvelope * env, GstRkSidecar * side)
   msg.payload = side->payload;
   side->payload = NULL;
   side->config = NULL;
-  d->message_id = env->message_id;
-  d->correlation_id = env->correlation_id;
+  d->current = *env;
 
-  if (!d->func (d, &msg, config, d->user_data, &error) &&
-      command_of (d) != RK_CMD_TERMINATE) {
-    if (error == NULL)
-      g_set_error (&error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
-          "kernel %s failed on message %" G_GUINT64_FORMAT,
-          d->kernel->info->name, env->message_id);
-    d->failed = TRUE;
-    gst_rk_kernel_post_error (d->kernel, error);
-    error = NULL;
-  }
-  g_clear_error (&error);       /* a failure while terminating is expected */
+  if (!d->func (d, &msg, config, d->user_data, &error))
+    fail (d, error, env->message_id);
+  else
+    g_clear_error (&error);
   gst_rk_message_clear (&msg);
   if (config)
     gst_rk_config_unref (config);
   gst_rk_kernel_count_processed (d->kernel, 1);
+}
+
+/* Collects up to max_batch processable messages that share the first one's
+ * configuration and hands them over in one call, then releases them. Returns
+ * how many inputs it consumed (0 when the next message must go singly). */
+static guint
+process_batch (GstRkDispatcher * d, guint max)
+{
+  guint64 target = gst_rk_kernel_get_flush_target (d->kernel);
+  guint64 first = gst_rk_ring_position (&d->in);
+  GstRkConfig *config = NULL;
+  GError *error = NULL;
+  guint n = 0;
+
+  max = MIN (MIN (max, gst_rk_ring_consumer_available (&d->in)),
+      d->max_batch);
+  while (n < max) {
+    GstRkEnvelope *env = gst_rk_ring_slot (&d->in, n);
+    GstRkSidecar *side = gst_rk_kernel_get_input_sidecar (d->kernel,
+        first + n);
+
+    if (first + n < target || env->type == RK_MSG_CONTROL ||
+        (config && side->config != config))
+      break;
+    config = side->config;
+    d->batch[n].env = *env;
+    d->batch[n].payload = side->payload;
+    side->payload = NULL;
+    n++;
+  }
+  if (n == 0)
+    return 0;
+
+  d->current = d->batch[0].env;
+  if (!d->batch_func (d, d->batch, n, config, d->user_data, &error))
+    fail (d, error, d->batch[0].env.message_id);
+  else
+    g_clear_error (&error);
+
+  for (guint i = 0; i < n; i++) {
+    GstRkSidecar *side = gst_rk_kernel_get_input_sidecar (d->kernel,
+        first + i);
+    gst_rk_message_clear (&d->batch[i]);
+    g_clear_pointer (&side->config, gst_rk_config_unref);
+  }
+  gst_rk_kernel_count_processed (d->kernel, n);
+  gst_rk_ring_consumer_release (&d->in, n);
+  gst_rk_kernel_notify_host (d->kernel);
+  return n;
 }
 
 /**
@@ -194,9 +284,21 @@ gst_rk_dispatcher_drain (GstRkDispatcher * d, guint max)
   guint n = 0, flushed = 0;
 
   while (n < max && gst_rk_dispatcher_has_work (d)) {
-    guint64 pos = gst_rk_ring_position (&d->in);
-    GstRkEnvelope *env = gst_rk_ring_slot (&d->in, 0);
-    GstRkSidecar *side = gst_rk_kernel_get_input_sidecar (d->kernel, pos);
+    guint64 pos;
+    GstRkEnvelope *env;
+    GstRkSidecar *side;
+
+    if (d->batch_func && command_of (d) == RK_CMD_RUN) {
+      guint done = process_batch (d, max - n);
+
+      if (done > 0) {
+        n += done;
+        continue;
+      }
+    }
+    pos = gst_rk_ring_position (&d->in);
+    env = gst_rk_ring_slot (&d->in, 0);
+    side = gst_rk_kernel_get_input_sidecar (d->kernel, pos);
 
     if (pos < gst_rk_kernel_get_flush_target (d->kernel)) {
       gst_clear_buffer (&side->payload);

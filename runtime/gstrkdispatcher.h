@@ -31,6 +31,18 @@ typedef gboolean (*GstRkDispatchFunc) (GstRkDispatcher * d,
     GstRkMessage * msg, GstRkConfig * config, gpointer user_data,
     GError ** error);
 
+/**
+ * GstRkDispatchBatchFunc:
+ * @msgs: (array length=n): consecutive inputs, all under @config
+ *
+ * Processes several messages at once (one device dispatch for what is
+ * queued). Outputs are emitted with gst_rk_dispatcher_emit_for(), naming
+ * the input each one comes from, in input order.
+ */
+typedef gboolean (*GstRkDispatchBatchFunc) (GstRkDispatcher * d,
+    GstRkMessage * msgs, guint n, GstRkConfig * config, gpointer user_data,
+    GError ** error);
+
 GstRkDispatcher *gst_rk_dispatcher_new (GstRkKernel * kernel,
     gpointer in_mem, gsize in_size, gpointer out_mem, gsize out_size,
     GstRkDispatchFunc func, gpointer user_data, GError ** error);
@@ -38,8 +50,14 @@ void gst_rk_dispatcher_free (GstRkDispatcher * d);
 
 GstRkKernel *gst_rk_dispatcher_get_kernel (GstRkDispatcher * d);
 
+void gst_rk_dispatcher_set_batch_func (GstRkDispatcher * d,
+    GstRkDispatchBatchFunc func, guint max_batch);
+
 gboolean gst_rk_dispatcher_emit (GstRkDispatcher * d, guint32 type,
     GstBuffer * payload, GError ** error);
+gboolean gst_rk_dispatcher_emit_for (GstRkDispatcher * d,
+    const GstRkEnvelope * origin, guint32 type, GstBuffer * payload,
+    GError ** error);
 
 guint gst_rk_dispatcher_drain (GstRkDispatcher * d, guint max);
 gboolean gst_rk_dispatcher_has_work (GstRkDispatcher * d);

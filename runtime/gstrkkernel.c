@@ -320,6 +320,44 @@ gst_rk_kernel_notify_host (GstRkKernel * kernel)
 }
 
 /**
+ * gst_rk_kernel_set_poll_interval:
+ * @interval_us: how often host waits look at the rings again, or 0
+ *
+ * For devices that cannot wake the host (a persistent GPU kernel writing
+ * mapped memory): host threads waiting for outputs or queue space then sleep
+ * at most this long before they look again. 0 (the default) means the
+ * device side calls gst_rk_kernel_notify_host() on every change.
+ */
+void
+gst_rk_kernel_set_poll_interval (GstRkKernel * kernel, guint interval_us)
+{
+  g_atomic_int_set (&kernel->poll_interval_us, interval_us);
+}
+
+/* Every host wait goes through here: sleeps until notified, or in slices of
+ * the poll interval for devices that cannot notify. */
+static gboolean
+host_wait (GstRkKernel * kernel, GstRkReadyFunc ready, gpointer data,
+    gint64 deadline)
+{
+  guint interval = g_atomic_int_get (&kernel->poll_interval_us);
+
+  if (interval == 0)
+    return gst_rk_wakeup_wait (&kernel->host_wakeup, ready, data, HOST_SPINS,
+        deadline);
+  for (;;) {
+    gint64 slice = g_get_monotonic_time () + interval;
+
+    if (gst_rk_wakeup_wait (&kernel->host_wakeup, ready, data, HOST_SPINS,
+            MIN (slice, deadline)))
+      return TRUE;
+    if (deadline != GST_RK_WAIT_FOREVER &&
+        g_get_monotonic_time () >= deadline)
+      return FALSE;
+  }
+}
+
+/**
  * gst_rk_kernel_post_error:
  * @error: (transfer full): what went wrong on the device
  *
@@ -755,8 +793,7 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
     goto fail;
 
   if (gst_rk_ring_producer_free (&kernel->in) == 0) {
-    if (!gst_rk_wakeup_wait (&kernel->host_wakeup, send_ready, kernel,
-            HOST_SPINS, deadline)) {
+    if (!host_wait (kernel, send_ready, kernel, deadline)) {
       g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
           "input queue of kernel %s stayed full", GST_OBJECT_NAME (kernel));
       goto fail;
@@ -1011,8 +1048,7 @@ gst_rk_kernel_receive (GstRkKernel * kernel, GstRkMessage * msg,
           "kernel %s is flushing", GST_OBJECT_NAME (kernel));
       return FALSE;
     }
-    if (!gst_rk_wakeup_wait (&kernel->host_wakeup, output_ready, kernel,
-            HOST_SPINS, deadline)) {
+    if (!host_wait (kernel, output_ready, kernel, deadline)) {
       g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
           "no output from kernel %s in time", GST_OBJECT_NAME (kernel));
       return FALSE;
@@ -1066,8 +1102,7 @@ gst_rk_kernel_wait_progress (GstRkKernel * kernel,
 {
   ProgressWait w = { kernel, seen };
 
-  gst_rk_wakeup_wait (&kernel->host_wakeup, progress_ready, &w, HOST_SPINS,
-      deadline);
+  host_wait (kernel, progress_ready, &w, deadline);
 }
 
 /* Wakes gst_rk_kernel_wait_progress() (e.g. the caller queued an event). */
@@ -1152,8 +1187,7 @@ gst_rk_kernel_flush (GstRkKernel * kernel, GError ** error)
     discard_outputs (kernel);
     if (g_atomic_int_get (&kernel->has_error))
       break;
-    if (!gst_rk_wakeup_wait (&kernel->host_wakeup, flush_ready, &w, HOST_SPINS,
-            deadline)) {
+    if (!host_wait (kernel, flush_ready, &w, deadline)) {
       g_mutex_unlock (&kernel->send_lock);
       g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
           "kernel %s did not discard its input queue within %d s",

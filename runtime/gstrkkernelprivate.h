@@ -76,6 +76,7 @@ struct _GstRkKernel
   GstRkWakeup host_wakeup;      /* host threads: outputs or input space */
   GstRkWakeup device_wakeup;    /* host-thread dispatchers: inputs, space, commands */
   guint32 wakes;
+  guint32 poll_interval_us;     /* 0: the device side always notifies */
   gint flushing;
   guint64 flush_target;
   guint32 command;              /* RK_CMD_* for host-thread dispatchers */
