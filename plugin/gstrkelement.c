@@ -122,6 +122,19 @@ queue_event (GstRkElement * self, GstEvent * event)
 
 /* ---- Src pad task ---- */
 
+/* A failed kernel is seen by both the chain function and the src task:
+ * post its error once. */
+static void
+post_kernel_error (GstRkElement * self, GError * err)
+{
+  if (!g_atomic_int_compare_and_exchange (&self->error_posted, 0, 1))
+    return;
+  GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+      ("Ring kernel %s failed on the %s backend.", GST_ELEMENT_NAME (self),
+          gst_rk_backend_kind_get_display_name (gst_rk_kernel_get_backend
+              (self->kernel))), ("%s", err->message));
+}
+
 static void
 set_srcresult (GstRkElement * self, GstFlowReturn ret)
 {
@@ -261,10 +274,7 @@ gst_rk_element_loop (GstPad * pad)
   }
 
   if (!gst_rk_kernel_check (kernel, &err)) {
-    GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
-        ("Ring kernel %s failed on the %s backend.", GST_OBJECT_NAME (kernel),
-            gst_rk_backend_kind_get_display_name (gst_rk_kernel_get_backend
-                (kernel))), ("%s", err->message));
+    post_kernel_error (self, err);
     g_clear_error (&err);
     gst_pad_push_event (self->srcpad, gst_event_new_eos ());
     pause_task (self, GST_FLOW_ERROR);
@@ -350,11 +360,7 @@ gst_rk_element_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
     g_mutex_unlock (&self->lock);
     return ret;
   }
-  GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
-      ("Ring kernel %s failed on the %s backend.",
-          GST_OBJECT_NAME (self->kernel),
-          gst_rk_backend_kind_get_display_name (gst_rk_kernel_get_backend
-              (self->kernel))), ("%s", err->message));
+  post_kernel_error (self, err);
   g_error_free (err);
   return GST_FLOW_ERROR;
 }
@@ -630,10 +636,12 @@ terminate (GstRkElement * self)
   GST_OBJECT_UNLOCK (self);
 
   if (kernel) {
+    /* Terminated (and freed) even when the device reports a failure to
+     * stop; the failure is still an error worth seeing. */
     if (gst_rk_kernel_state_can_terminate (gst_rk_kernel_get_state (kernel))
         && !gst_rk_kernel_terminate (kernel, &err)) {
-      GST_ELEMENT_WARNING (self, RESOURCE, CLOSE,
-          ("Kernel %s did not stop cleanly.", GST_OBJECT_NAME (kernel)),
+      GST_ELEMENT_ERROR (self, RESOURCE, CLOSE,
+          ("Ring kernel %s did not stop cleanly.", GST_ELEMENT_NAME (self)),
           ("%s", err->message));
       g_error_free (err);
     }
@@ -669,6 +677,7 @@ gst_rk_element_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       self->next_stats = 0;
+      g_atomic_int_set (&self->error_posted, 0);
       if (!run_kernel_op (self, gst_rk_kernel_activate, "activate"))
         return GST_STATE_CHANGE_FAILURE;
       break;
@@ -684,14 +693,21 @@ gst_rk_element_change_state (GstElement * element, GstStateChange transition)
   }
 
   switch (transition) {
-    case GST_STATE_CHANGE_PAUSED_TO_READY:
+    case GST_STATE_CHANGE_PAUSED_TO_READY:{
+      GError *err = NULL;
+
       /* The pads are inactive and the task stopped: discard what is still
-       * queued, then pause the kernel with its state intact. */
+       * queued, then pause the kernel with its state intact. Going down
+       * never fails: a kernel that cannot (it failed, or times out) has its
+       * error posted, and is terminated at READY → NULL all the same. */
       clear_events (self);
-      if (!run_kernel_op (self, gst_rk_kernel_flush, "flush") ||
-          !run_kernel_op (self, gst_rk_kernel_deactivate, "deactivate"))
-        ret = GST_STATE_CHANGE_FAILURE;
+      if (!gst_rk_kernel_flush (self->kernel, &err) ||
+          !gst_rk_kernel_deactivate (self->kernel, &err)) {
+        post_kernel_error (self, err);
+        g_clear_error (&err);
+      }
       break;
+    }
     case GST_STATE_CHANGE_READY_TO_NULL:
       terminate (self);
       break;

@@ -52,6 +52,7 @@ struct _GstRkElement
   GstFlowReturn srcresult;
   gboolean eos;
   gint64 next_stats;
+  gint error_posted;
 };
 
 /**

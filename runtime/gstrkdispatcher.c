@@ -174,7 +174,8 @@ gst_rk_dispatcher_emit (GstRkDispatcher * d, guint32 type, GstBuffer * payload,
 gboolean
 gst_rk_dispatcher_has_work (GstRkDispatcher * d)
 {
-  if (gst_rk_ring_consumer_available (&d->in) == 0 || d->failed)
+  if (gst_rk_ring_consumer_available (&d->in) == 0 || d->failed ||
+      g_atomic_int_get (&d->kernel->has_error))
     return FALSE;
   return command_of (d) == RK_CMD_RUN ||
       gst_rk_ring_position (&d->in) <

@@ -5,6 +5,7 @@
 
 #include "gstrkinit.h"
 #include "gstrkbackend.h"
+#include "gstrkfault.h"
 #include "gstrkhlcmeta.h"
 #include "kernels/gstrkbuiltinkernels.h"
 
@@ -34,6 +35,13 @@ gst_rk_init (void)
         backend->register_kernels ();
     }
     gst_rk_hlc_meta_get_info ();
+    if (g_getenv ("GST_RK_FAULT")) {
+      GError *err = NULL;
+      if (!gst_rk_fault_configure (g_getenv ("GST_RK_FAULT"), &err)) {
+        g_warning ("%s", err->message);
+        g_error_free (err);
+      }
+    }
     g_once_init_leave (&done, 1);
   }
 }

@@ -22,6 +22,7 @@
 
 #include "gstrkkernelprivate.h"
 #include "gstrkerror.h"
+#include "gstrkfault.h"
 #include "gstrkhlcmeta.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rk_kernel_debug);
@@ -238,7 +239,15 @@ gst_rk_kernel_get_flush_target (GstRkKernel * kernel)
 void
 gst_rk_kernel_count_processed (GstRkKernel * kernel, guint64 n)
 {
-  __atomic_add_fetch (&kernel->processed, n, __ATOMIC_RELAXED);
+  guint64 total = __atomic_add_fetch (&kernel->processed, n,
+      __ATOMIC_RELAXED);
+  GError *err = NULL;
+
+  /* Every backend's device side counts here: the place to fail "mid-stream"
+   * the same way on all of them. */
+  if (!gst_rk_fault_check (GST_RK_FAULT_STREAM, kernel->info->name, total,
+          &err))
+    gst_rk_kernel_post_error (kernel, err);
 }
 
 void
@@ -443,7 +452,8 @@ gst_rk_kernel_launch_internal (GstRkKernel * kernel,
           &kernel->config, error))
     goto out;
 
-  if (!backend->launch (device, kernel, error))
+  if (!gst_rk_fault_check (GST_RK_FAULT_LAUNCH, kernel->info->name, 0, error)
+      || !backend->launch (device, kernel, error))
     goto out;
   if (!kernel->rings_attached) {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
@@ -491,11 +501,18 @@ transition (GstRkKernel * kernel, GstRkKernelState to, BackendOp op,
  *
  * Launched or Deactivated → Active: the kernel processes messages.
  */
+static gboolean
+activate_op (GstRkKernel * kernel, GError ** error)
+{
+  return gst_rk_fault_check (GST_RK_FAULT_ACTIVATE, kernel->info->name, 0,
+      error) && kernel->backend->activate (kernel, error);
+}
+
 gboolean
 gst_rk_kernel_activate (GstRkKernel * kernel, GError ** error)
 {
   return transition (kernel, GST_RK_KERNEL_STATE_ACTIVE,
-      kernel->backend ? kernel->backend->activate : NULL, error);
+      kernel->backend ? activate_op : NULL, error);
 }
 
 /**
@@ -536,6 +553,9 @@ gst_rk_kernel_terminate (GstRkKernel * kernel, GError ** error)
   /* Unblock host threads still waiting on the queues. */
   gst_rk_kernel_set_flushing (kernel, TRUE);
   ok = kernel->backend->terminate (kernel, error);
+  if (ok)
+    ok = gst_rk_fault_check (GST_RK_FAULT_TERMINATE, kernel->info->name, 0,
+        error);
 
   g_mutex_lock (&kernel->lock);
   kernel->state = GST_RK_KERNEL_STATE_TERMINATED;

@@ -20,6 +20,7 @@
 #include "gstrkenumtypes.h"
 #include "gstrkenvelope.h"
 #include "gstrkerror.h"
+#include "gstrkfault.h"
 #include "gstrkhlc.h"
 #include "gstrkhlcmeta.h"
 #include "gstrkinit.h"

@@ -38,6 +38,43 @@ static const GstRkKernelInfo counter_info = {
   .state_size = sizeof (RkTestCounterState),
 };
 
+/* "stamp": passes each buffer through, writing the kernel's running count of
+ * processed messages into bytes 8..15 (little-endian). The count keeps
+ * going while the device state lives, so a stream of stamps shows the state
+ * survived; the payload's first 8 bytes are left alone. */
+static gboolean
+stamp_process (GstRkCpuContext * ctx, GError ** error)
+{
+  RkTestCounterState *st = ctx->state;
+  GstBuffer *buf = ctx->msg->payload;
+  guint64 le;
+
+  ctx->msg->payload = NULL;
+  st->count++;
+  if (buf && gst_buffer_get_size (buf) >= 16) {
+    buf = gst_buffer_make_writable (buf);
+    le = GUINT64_TO_LE (st->count);
+    gst_buffer_fill (buf, 8, &le, sizeof (le));
+  }
+  return gst_rk_cpu_context_emit (ctx, RK_MSG_DATA, buf, error);
+}
+
+static const GstRkCpuKernel stamp_cpu = {
+  .name = "stamp",
+  .process = stamp_process,
+};
+
+static const GstRkKernelInfo stamp_info = {
+  .name = "stamp",
+  .long_name = "Test stamp",
+  .klass = "Testing",
+  .description = "Writes a running count into each buffer (tests only)",
+  .sink_caps = "ANY",
+  .src_caps = "ANY",
+  .kind = GST_RK_KERNEL_KIND_MESSAGE,
+  .state_size = sizeof (RkTestCounterState),
+};
+
 /**
  * rk_test_init:
  *
@@ -55,6 +92,9 @@ rk_test_init (int *argc, char ***argv)
   g_assert_true (gst_rk_registry_register (&counter_info, NULL));
   gst_rk_registry_add_implementation ("counter", GST_RK_BACKEND_CPU,
       &counter_cpu);
+  g_assert_true (gst_rk_registry_register (&stamp_info, NULL));
+  gst_rk_registry_add_implementation ("stamp", GST_RK_BACKEND_CPU,
+      &stamp_cpu);
   plugin = gst_plugin_load_by_name ("ringkernel");
   g_assert_nonnull (plugin);
   gst_object_unref (plugin);
