@@ -16,6 +16,13 @@
 
 #include "gstrkelement.h"
 
+/* A kernel registered after the plugin loaded becomes an element too. */
+static void
+kernel_registered (const GstRkKernelInfo * info, gpointer plugin)
+{
+  gst_rk_element_register (plugin, info, GST_RANK_NONE);
+}
+
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
@@ -27,6 +34,7 @@ plugin_init (GstPlugin * plugin)
   gst_type_mark_as_plugin_api (GST_TYPE_RK_BACKEND_KIND, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_RK_KERNEL_MODE, 0);
 
+  gst_rk_registry_add_listener (kernel_registered, plugin);
   kernels = gst_rk_registry_list ();
   for (i = 0; i < kernels->len; i++)
     ok &= gst_rk_element_register (plugin, g_ptr_array_index (kernels, i),

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "gstrkbackend.h"
+#include "gstrksync.h"
 
 /* The backends this build has: backends/meson.build writes the list, one
  * GST_RK_BACKEND (name) line per backend, naming gst_rk_backend_<name>. */
@@ -60,7 +61,7 @@ gst_rk_backend_probe (GstRkBackendKind kind)
   g_return_val_if_fail (kind > GST_RK_BACKEND_AUTO &&
       kind < GST_RK_BACKEND_N_KINDS, NULL);
 
-  g_mutex_lock (&lock);
+  gst_rk_mutex_lock (&lock);
   info = infos[kind];
   if (info == NULL) {
     const GstRkBackend *backend = gst_rk_backend_get (kind);
@@ -82,7 +83,7 @@ gst_rk_backend_probe (GstRkBackendKind kind)
     }
     infos[kind] = info;
   }
-  g_mutex_unlock (&lock);
+  gst_rk_mutex_unlock (&lock);
   return info;
 }
 

@@ -27,6 +27,7 @@
 
 #include "gstrkfault.h"
 #include "gstrkerror.h"
+#include "gstrksync.h"
 
 static GMutex lock;
 static GstRkFaultPoint fault_point;
@@ -84,12 +85,12 @@ gst_rk_fault_configure (const gchar * spec, GError ** error)
     g_free (copy);
   }
 
-  g_mutex_lock (&lock);
+  gst_rk_mutex_lock (&lock);
   fault_point = point;
   g_free (fault_kernel);
   fault_kernel = kernel;
   fault_after = after;
-  g_mutex_unlock (&lock);
+  gst_rk_mutex_unlock (&lock);
   return TRUE;
 }
 
@@ -111,11 +112,11 @@ gst_rk_fault_check (GstRkFaultPoint point, const gchar * kernel,
   if (G_LIKELY (fault_point == GST_RK_FAULT_NONE))
     return TRUE;
 
-  g_mutex_lock (&lock);
+  gst_rk_mutex_lock (&lock);
   strike = fault_point == point &&
       (fault_kernel == NULL || g_strcmp0 (fault_kernel, kernel) == 0) &&
       (point != GST_RK_FAULT_STREAM || count >= fault_after);
-  g_mutex_unlock (&lock);
+  gst_rk_mutex_unlock (&lock);
   if (!strike)
     return TRUE;
 

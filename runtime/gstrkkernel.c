@@ -24,6 +24,7 @@
 #include "gstrkerror.h"
 #include "gstrkfault.h"
 #include "gstrkhlcmeta.h"
+#include "gstrksync.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rk_kernel_debug);
 #define GST_CAT_DEFAULT gst_rk_kernel_debug
@@ -165,9 +166,9 @@ gst_rk_kernel_get_state (GstRkKernel * kernel)
 {
   GstRkKernelState state;
 
-  g_mutex_lock (&kernel->lock);
+  gst_rk_mutex_lock (&kernel->lock);
   state = kernel->state;
-  g_mutex_unlock (&kernel->lock);
+  gst_rk_mutex_unlock (&kernel->lock);
   return state;
 }
 
@@ -224,9 +225,9 @@ gst_rk_kernel_get_config (GstRkKernel * kernel)
 {
   GstRkConfig *config;
 
-  g_mutex_lock (&kernel->send_lock);
+  gst_rk_mutex_lock (&kernel->send_lock);
   config = gst_rk_config_ref (kernel->config);
-  g_mutex_unlock (&kernel->send_lock);
+  gst_rk_mutex_unlock (&kernel->send_lock);
   return config;
 }
 
@@ -376,13 +377,13 @@ host_wait (GstRkKernel * kernel, GstRkReadyFunc ready, gpointer data,
 void
 gst_rk_kernel_post_error (GstRkKernel * kernel, GError * error)
 {
-  g_mutex_lock (&kernel->lock);
+  gst_rk_mutex_lock (&kernel->lock);
   if (kernel->error == NULL) {
     GST_ERROR_OBJECT (kernel, "device error: %s", error->message);
     kernel->error = error;
     error = NULL;
   }
-  g_mutex_unlock (&kernel->lock);
+  gst_rk_mutex_unlock (&kernel->lock);
   g_clear_error (&error);
   g_atomic_int_set (&kernel->has_error, 1);
   gst_rk_wakeup_notify (&kernel->host_wakeup);
@@ -392,10 +393,10 @@ gst_rk_kernel_post_error (GstRkKernel * kernel, GError * error)
 static gboolean
 propagate_device_error (GstRkKernel * kernel, GError ** error)
 {
-  g_mutex_lock (&kernel->lock);
+  gst_rk_mutex_lock (&kernel->lock);
   if (kernel->error)
     g_propagate_error (error, g_error_copy (kernel->error));
-  g_mutex_unlock (&kernel->lock);
+  gst_rk_mutex_unlock (&kernel->lock);
   return FALSE;
 }
 
@@ -430,7 +431,7 @@ gst_rk_kernel_launch_internal (GstRkKernel * kernel,
 {
   gboolean ok = FALSE;
 
-  g_mutex_lock (&kernel->lock);
+  gst_rk_mutex_lock (&kernel->lock);
   if (!gst_rk_kernel_state_check_transition (kernel->state,
           GST_RK_KERNEL_STATE_LAUNCHED, error))
     goto out;
@@ -470,7 +471,7 @@ gst_rk_kernel_launch_internal (GstRkKernel * kernel,
       device->name, gst_rk_kernel_mode_get_name (kernel->mode),
       kernel->in.capacity, kernel->out.capacity);
 out:
-  g_mutex_unlock (&kernel->lock);
+  gst_rk_mutex_unlock (&kernel->lock);
   return ok;
 }
 
@@ -482,7 +483,7 @@ transition (GstRkKernel * kernel, GstRkKernelState to, BackendOp op,
 {
   gboolean ok;
 
-  g_mutex_lock (&kernel->lock);
+  gst_rk_mutex_lock (&kernel->lock);
   ok = gst_rk_kernel_state_check_transition (kernel->state, to, error);
   if (ok && op)
     ok = op (kernel, error);
@@ -492,7 +493,7 @@ transition (GstRkKernel * kernel, GstRkKernelState to, BackendOp op,
         gst_rk_kernel_state_get_name (to));
     kernel->state = to;
   }
-  g_mutex_unlock (&kernel->lock);
+  gst_rk_mutex_unlock (&kernel->lock);
   return ok;
 }
 
@@ -541,14 +542,14 @@ gst_rk_kernel_terminate (GstRkKernel * kernel, GError ** error)
 {
   gboolean ok;
 
-  g_mutex_lock (&kernel->lock);
+  gst_rk_mutex_lock (&kernel->lock);
   if (!gst_rk_kernel_state_check_transition (kernel->state,
           GST_RK_KERNEL_STATE_TERMINATING, error)) {
-    g_mutex_unlock (&kernel->lock);
+    gst_rk_mutex_unlock (&kernel->lock);
     return FALSE;
   }
   kernel->state = GST_RK_KERNEL_STATE_TERMINATING;
-  g_mutex_unlock (&kernel->lock);
+  gst_rk_mutex_unlock (&kernel->lock);
 
   /* Unblock host threads still waiting on the queues. */
   gst_rk_kernel_set_flushing (kernel, TRUE);
@@ -557,9 +558,9 @@ gst_rk_kernel_terminate (GstRkKernel * kernel, GError ** error)
     ok = gst_rk_fault_check (GST_RK_FAULT_TERMINATE, kernel->info->name, 0,
         error);
 
-  g_mutex_lock (&kernel->lock);
+  gst_rk_mutex_lock (&kernel->lock);
   kernel->state = GST_RK_KERNEL_STATE_TERMINATED;
-  g_mutex_unlock (&kernel->lock);
+  gst_rk_mutex_unlock (&kernel->lock);
   GST_INFO_OBJECT (kernel, "terminated kernel %u", kernel->id);
   gst_rk_runtime_forget_kernel (kernel->runtime, kernel);
   return ok;
@@ -581,17 +582,17 @@ gst_rk_kernel_set_caps (GstRkKernel * kernel, GstCaps * caps,
 {
   GstRkConfig *config;
 
-  g_mutex_lock (&kernel->send_lock);
+  gst_rk_mutex_lock (&kernel->send_lock);
   if (!gst_rk_kernel_info_make_config (kernel->info, caps, kernel->params,
           &config, error)) {
-    g_mutex_unlock (&kernel->send_lock);
+    gst_rk_mutex_unlock (&kernel->send_lock);
     return FALSE;
   }
   g_clear_pointer (&kernel->config, gst_rk_config_unref);
   kernel->config = config;
   if (src_caps)
     *src_caps = config->src_caps ? gst_caps_ref (config->src_caps) : NULL;
-  g_mutex_unlock (&kernel->send_lock);
+  gst_rk_mutex_unlock (&kernel->send_lock);
   return TRUE;
 }
 
@@ -700,7 +701,7 @@ gst_rk_kernel_set_params (GstRkKernel * kernel, const GstStructure * params,
   if (!gst_structure_foreach (params, check_param_field, &d))
     return FALSE;
 
-  g_mutex_lock (&kernel->send_lock);
+  gst_rk_mutex_lock (&kernel->send_lock);
   merged = gst_structure_copy (kernel->params);
   gst_structure_set_name (merged, "params");
   for (guint i = 0; i < (guint) gst_structure_n_fields (params); i++) {
@@ -722,7 +723,7 @@ gst_rk_kernel_set_params (GstRkKernel * kernel, const GstStructure * params,
   } else {
     gst_structure_free (merged);
   }
-  g_mutex_unlock (&kernel->send_lock);
+  gst_rk_mutex_unlock (&kernel->send_lock);
   return ok;
 }
 
@@ -808,7 +809,7 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
   GstRkOrigin *t;
   guint64 pos;
 
-  g_mutex_lock (&kernel->send_lock);
+  gst_rk_mutex_lock (&kernel->send_lock);
   if (!check_sendable (kernel, error))
     goto fail;
 
@@ -865,7 +866,7 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
 
   gst_rk_ring_producer_publish (&kernel->in, 1);
   __atomic_add_fetch (&kernel->received, 1, __ATOMIC_RELEASE);
-  g_mutex_unlock (&kernel->send_lock);
+  gst_rk_mutex_unlock (&kernel->send_lock);
 
   if (message_id)
     *message_id = pos + 1;
@@ -873,7 +874,7 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
   return TRUE;
 
 fail:
-  g_mutex_unlock (&kernel->send_lock);
+  gst_rk_mutex_unlock (&kernel->send_lock);
   gst_clear_buffer (&payload);
   return FALSE;
 }
@@ -909,11 +910,11 @@ gst_rk_kernel_peek (GstRkKernel * kernel, GstRkEnvelope * env)
 {
   gboolean have;
 
-  g_mutex_lock (&kernel->recv_lock);
+  gst_rk_mutex_lock (&kernel->recv_lock);
   have = gst_rk_ring_consumer_available (&kernel->out) > 0;
   if (have)
     *env = *(const GstRkEnvelope *) gst_rk_ring_slot (&kernel->out, 0);
-  g_mutex_unlock (&kernel->recv_lock);
+  gst_rk_mutex_unlock (&kernel->recv_lock);
   return have;
 }
 
@@ -1014,12 +1015,12 @@ gst_rk_kernel_try_receive (GstRkKernel * kernel, GstRkMessage * msg,
 {
   gboolean have;
 
-  g_mutex_lock (&kernel->recv_lock);
+  gst_rk_mutex_lock (&kernel->recv_lock);
   have = kernel->rings_attached &&
       gst_rk_ring_consumer_available (&kernel->out) > 0;
   if (have)
     pop_output (kernel, msg);
-  g_mutex_unlock (&kernel->recv_lock);
+  gst_rk_mutex_unlock (&kernel->recv_lock);
   if (have)
     __atomic_add_fetch (&kernel->emitted, 1, __ATOMIC_RELAXED);
 
@@ -1151,7 +1152,7 @@ discard_outputs (GstRkKernel * kernel)
 {
   guint n = 0;
 
-  g_mutex_lock (&kernel->recv_lock);
+  gst_rk_mutex_lock (&kernel->recv_lock);
   while (gst_rk_ring_consumer_available (&kernel->out) > 0) {
     GstRkMessage msg;
 
@@ -1159,7 +1160,7 @@ discard_outputs (GstRkKernel * kernel)
     gst_rk_message_clear (&msg);
     n++;
   }
-  g_mutex_unlock (&kernel->recv_lock);
+  gst_rk_mutex_unlock (&kernel->recv_lock);
   gst_rk_kernel_count_flushed (kernel, n);
   return n;
 }
@@ -1196,7 +1197,7 @@ gst_rk_kernel_flush (GstRkKernel * kernel, GError ** error)
   if (!kernel->rings_attached)
     return TRUE;
 
-  g_mutex_lock (&kernel->send_lock);
+  gst_rk_mutex_lock (&kernel->send_lock);
   w.target = gst_rk_ring_position (&kernel->in);
   __atomic_store_n (&kernel->flush_target, w.target, __ATOMIC_RELEASE);
   kernel->backend->flush (kernel);
@@ -1208,7 +1209,7 @@ gst_rk_kernel_flush (GstRkKernel * kernel, GError ** error)
     if (g_atomic_int_get (&kernel->has_error))
       break;
     if (!host_wait (kernel, flush_ready, &w, deadline)) {
-      g_mutex_unlock (&kernel->send_lock);
+      gst_rk_mutex_unlock (&kernel->send_lock);
       g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
           "kernel %s did not discard its input queue within %d s",
           GST_OBJECT_NAME (kernel), (gint) (FLUSH_TIMEOUT_US / G_USEC_PER_SEC));
@@ -1216,7 +1217,7 @@ gst_rk_kernel_flush (GstRkKernel * kernel, GError ** error)
     }
   }
   discard_outputs (kernel);
-  g_mutex_unlock (&kernel->send_lock);
+  gst_rk_mutex_unlock (&kernel->send_lock);
 
   if (g_atomic_int_get (&kernel->has_error))
     return propagate_device_error (kernel, error);
@@ -1238,7 +1239,7 @@ gst_rk_kernel_alloc_output (GstRkKernel * kernel, gsize size, GError ** error)
   GstBuffer *buf = NULL;
   GstFlowReturn ret;
 
-  g_mutex_lock (&kernel->pool_lock);
+  gst_rk_mutex_lock (&kernel->pool_lock);
   if (kernel->pool == NULL || kernel->pool_size != size) {
     GstStructure *cfg;
 
@@ -1253,14 +1254,14 @@ gst_rk_kernel_alloc_output (GstRkKernel * kernel, gsize size, GError ** error)
     if (!gst_buffer_pool_set_config (kernel->pool, cfg) ||
         !gst_buffer_pool_set_active (kernel->pool, TRUE)) {
       gst_clear_object (&kernel->pool);
-      g_mutex_unlock (&kernel->pool_lock);
+      gst_rk_mutex_unlock (&kernel->pool_lock);
       g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
           "cannot set up a pool of %" G_GSIZE_FORMAT "-byte buffers", size);
       return NULL;
     }
   }
   ret = gst_buffer_pool_acquire_buffer (kernel->pool, &buf, NULL);
-  g_mutex_unlock (&kernel->pool_lock);
+  gst_rk_mutex_unlock (&kernel->pool_lock);
 
   if (ret != GST_FLOW_OK) {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,

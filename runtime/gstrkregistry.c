@@ -3,6 +3,7 @@
  */
 #include "gstrkregistry.h"
 #include "gstrkerror.h"
+#include "gstrksync.h"
 
 /* The registry is process-wide: the plugin's elements, applications and
  * tests all see the same kernels. Kernels and implementations are never
@@ -10,6 +11,13 @@
 static GMutex registry_lock;
 static GHashTable *kernels;             /* name → GstRkKernelInfo */
 static GHashTable *implementations;     /* "backend/name" → impl */
+
+typedef struct
+{
+  GstRkRegistryFunc func;
+  gpointer user_data;
+} Listener;
+static GArray *listeners;
 
 static void
 ensure_tables (void)
@@ -44,6 +52,7 @@ valid_kernel_name (const gchar * name)
 gboolean
 gst_rk_registry_register (const GstRkKernelInfo * info, GError ** error)
 {
+  GArray *notify;
   gboolean ok = TRUE;
 
   if (!valid_kernel_name (info->name)) {
@@ -53,7 +62,7 @@ gst_rk_registry_register (const GstRkKernelInfo * info, GError ** error)
     return FALSE;
   }
 
-  g_mutex_lock (&registry_lock);
+  gst_rk_mutex_lock (&registry_lock);
   ensure_tables ();
   if (g_hash_table_contains (kernels, info->name)) {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
@@ -62,8 +71,36 @@ gst_rk_registry_register (const GstRkKernelInfo * info, GError ** error)
   } else {
     g_hash_table_insert (kernels, (gpointer) info->name, (gpointer) info);
   }
-  g_mutex_unlock (&registry_lock);
+  /* Listeners run outside the lock (they look kernels up), on a copy. */
+  notify = ok && listeners ? g_array_copy (listeners) : NULL;
+  gst_rk_mutex_unlock (&registry_lock);
+
+  for (guint i = 0; notify && i < notify->len; i++) {
+    Listener *l = &g_array_index (notify, Listener, i);
+    l->func (info, l->user_data);
+  }
+  if (notify)
+    g_array_unref (notify);
   return ok;
+}
+
+/**
+ * gst_rk_registry_add_listener:
+ *
+ * Calls @func for every kernel registered from now on. The plugin uses it
+ * so that a kernel registered after the plugin loaded (by a test, or an
+ * application) still becomes an element.
+ */
+void
+gst_rk_registry_add_listener (GstRkRegistryFunc func, gpointer user_data)
+{
+  Listener l = { func, user_data };
+
+  gst_rk_mutex_lock (&registry_lock);
+  if (listeners == NULL)
+    listeners = g_array_sized_new (FALSE, FALSE, sizeof (Listener), 4);
+  g_array_append_val (listeners, l);
+  gst_rk_mutex_unlock (&registry_lock);
 }
 
 const GstRkKernelInfo *
@@ -71,10 +108,10 @@ gst_rk_registry_lookup (const gchar * name)
 {
   const GstRkKernelInfo *info = NULL;
 
-  g_mutex_lock (&registry_lock);
+  gst_rk_mutex_lock (&registry_lock);
   if (kernels)
     info = g_hash_table_lookup (kernels, name);
-  g_mutex_unlock (&registry_lock);
+  gst_rk_mutex_unlock (&registry_lock);
   return info;
 }
 
@@ -100,13 +137,13 @@ gst_rk_registry_list (void)
   GHashTableIter iter;
   gpointer value;
 
-  g_mutex_lock (&registry_lock);
+  gst_rk_mutex_lock (&registry_lock);
   if (kernels) {
     g_hash_table_iter_init (&iter, kernels);
     while (g_hash_table_iter_next (&iter, NULL, &value))
       g_ptr_array_add (arr, value);
   }
-  g_mutex_unlock (&registry_lock);
+  gst_rk_mutex_unlock (&registry_lock);
   g_ptr_array_sort (arr, compare_names);
   return arr;
 }
@@ -130,11 +167,11 @@ void
 gst_rk_registry_add_implementation (const gchar * kernel_name,
     GstRkBackendKind backend, gconstpointer impl)
 {
-  g_mutex_lock (&registry_lock);
+  gst_rk_mutex_lock (&registry_lock);
   ensure_tables ();
   g_hash_table_replace (implementations, impl_key (kernel_name, backend),
       (gpointer) impl);
-  g_mutex_unlock (&registry_lock);
+  gst_rk_mutex_unlock (&registry_lock);
 }
 
 gconstpointer
@@ -144,10 +181,10 @@ gst_rk_registry_get_implementation (const gchar * kernel_name,
   gchar *key = impl_key (kernel_name, backend);
   gconstpointer impl = NULL;
 
-  g_mutex_lock (&registry_lock);
+  gst_rk_mutex_lock (&registry_lock);
   if (implementations)
     impl = g_hash_table_lookup (implementations, key);
-  g_mutex_unlock (&registry_lock);
+  gst_rk_mutex_unlock (&registry_lock);
   g_free (key);
   return impl;
 }

@@ -9,8 +9,18 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GstRkRegistryFunc:
+ *
+ * Called for each kernel registered after the listener was added.
+ */
+typedef void (*GstRkRegistryFunc) (const GstRkKernelInfo * info,
+    gpointer user_data);
+
 gboolean gst_rk_registry_register (const GstRkKernelInfo * info,
     GError ** error);
+void gst_rk_registry_add_listener (GstRkRegistryFunc func,
+    gpointer user_data);
 const GstRkKernelInfo *gst_rk_registry_lookup (const gchar * name);
 GPtrArray *gst_rk_registry_list (void);
 

@@ -47,10 +47,11 @@ gst_rk_ring_format (gpointer mem, gsize mem_size, guint32 capacity,
   }
 
   memset (base, 0, RK_RING_HEADER_SIZE);
-  *(guint32 *) (base + RK_RING_OFF_MAGIC) = RK_RING_MAGIC;
   *(guint32 *) (base + RK_RING_OFF_CAPACITY) = capacity;
   *(guint32 *) (base + RK_RING_OFF_SLOT_SIZE) = slot_size;
-  __atomic_thread_fence (__ATOMIC_RELEASE);
+  /* The magic goes last, released: a view that sees it sees the rest. */
+  __atomic_store_n ((guint32 *) (base + RK_RING_OFF_MAGIC), RK_RING_MAGIC,
+      __ATOMIC_RELEASE);
   return TRUE;
 }
 
@@ -63,7 +64,8 @@ view_init (GstRkRingView * v, gpointer mem, gsize mem_size, gboolean producer,
 
   memset (v, 0, sizeof (*v));
   if (mem_size < RK_RING_HEADER_SIZE ||
-      *(guint32 *) (base + RK_RING_OFF_MAGIC) != RK_RING_MAGIC) {
+      __atomic_load_n ((guint32 *) (base + RK_RING_OFF_MAGIC),
+          __ATOMIC_ACQUIRE) != RK_RING_MAGIC) {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
         "ring memory is not formatted");
     return FALSE;

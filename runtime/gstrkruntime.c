@@ -20,6 +20,7 @@
 #include "gstrkkernelprivate.h"
 #include "gstrkregistry.h"
 #include <string.h>
+#include "gstrksync.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rk_runtime_debug);
 #define GST_CAT_DEFAULT gst_rk_runtime_debug
@@ -309,11 +310,11 @@ gst_rk_runtime_launch (GstRkRuntime * runtime, const gchar * kernel_name,
   }
   be = gst_rk_backend_get (kind);
 
-  GST_OBJECT_LOCK (runtime);
+  gst_rk_mutex_lock (GST_OBJECT_GET_LOCK (runtime));
   device = get_device (runtime, be, kind == GST_RK_BACKEND_CPU ? -1 :
       device_id, error);
   id = runtime->next_kernel_id++;
-  GST_OBJECT_UNLOCK (runtime);
+  gst_rk_mutex_unlock (GST_OBJECT_GET_LOCK (runtime));
   if (device == NULL) {
     g_free (note);
     return NULL;
@@ -333,11 +334,11 @@ gst_rk_runtime_launch (GstRkRuntime * runtime, const gchar * kernel_name,
   }
   g_free (note);
 
-  GST_OBJECT_LOCK (runtime);
+  gst_rk_mutex_lock (GST_OBJECT_GET_LOCK (runtime));
   runtime->kernels = g_list_append (runtime->kernels,
       gst_object_ref (kernel));
   runtime->total_launched++;
-  GST_OBJECT_UNLOCK (runtime);
+  gst_rk_mutex_unlock (GST_OBJECT_GET_LOCK (runtime));
 
   if (o.auto_activate && !gst_rk_kernel_activate (kernel, error)) {
     gst_rk_kernel_terminate (kernel, NULL);
@@ -354,11 +355,11 @@ gst_rk_runtime_forget_kernel (GstRkRuntime * runtime, GstRkKernel * kernel)
 {
   GList *l;
 
-  GST_OBJECT_LOCK (runtime);
+  gst_rk_mutex_lock (GST_OBJECT_GET_LOCK (runtime));
   l = g_list_find (runtime->kernels, kernel);
   if (l)
     runtime->kernels = g_list_delete_link (runtime->kernels, l);
-  GST_OBJECT_UNLOCK (runtime);
+  gst_rk_mutex_unlock (GST_OBJECT_GET_LOCK (runtime));
   if (l)
     gst_object_unref (kernel);
 }
@@ -374,11 +375,11 @@ gst_rk_runtime_get_kernel (GstRkRuntime * runtime, const gchar * label)
   GstRkKernel *found = NULL;
   GList *l;
 
-  GST_OBJECT_LOCK (runtime);
+  gst_rk_mutex_lock (GST_OBJECT_GET_LOCK (runtime));
   for (l = runtime->kernels; l && !found; l = l->next)
     if (g_strcmp0 (GST_OBJECT_NAME (l->data), label) == 0)
       found = gst_object_ref (l->data);
-  GST_OBJECT_UNLOCK (runtime);
+  gst_rk_mutex_unlock (GST_OBJECT_GET_LOCK (runtime));
   return found;
 }
 
@@ -399,9 +400,9 @@ gst_rk_runtime_list_kernels (GstRkRuntime * runtime)
 {
   GList *res;
 
-  GST_OBJECT_LOCK (runtime);
+  gst_rk_mutex_lock (GST_OBJECT_GET_LOCK (runtime));
   res = g_list_copy_deep (runtime->kernels, copy_ref, NULL);
-  GST_OBJECT_UNLOCK (runtime);
+  gst_rk_mutex_unlock (GST_OBJECT_GET_LOCK (runtime));
   return res;
 }
 
@@ -424,7 +425,7 @@ gst_rk_runtime_get_metrics (GstRkRuntime * runtime,
   }
   g_list_free_full (kernels, gst_object_unref);
 
-  GST_OBJECT_LOCK (runtime);
+  gst_rk_mutex_lock (GST_OBJECT_GET_LOCK (runtime));
   m->total_launched = runtime->total_launched;
   for (i = 0; i < runtime->devices->len; i++) {
     GstRkDevice *d = g_array_index (runtime->devices, OpenDevice, i).device;
@@ -432,7 +433,7 @@ gst_rk_runtime_get_metrics (GstRkRuntime * runtime,
     m->host_memory_used +=
         __atomic_load_n (&d->host_memory_used, __ATOMIC_RELAXED);
   }
-  GST_OBJECT_UNLOCK (runtime);
+  gst_rk_mutex_unlock (GST_OBJECT_GET_LOCK (runtime));
 }
 
 /**

@@ -202,7 +202,7 @@ test_wrong_caps (void)
 {
   GstElement *gray = gst_element_factory_make ("rkgray", "gray");
   GstBus *bus = gst_bus_new ();
-  GstPad *src = gst_pad_new ("src", GST_PAD_SRC);
+  GstPad *src = gst_object_ref_sink (gst_pad_new ("src", GST_PAD_SRC));
   GstPad *sink = gst_element_get_static_pad (gray, "sink");
   GstMessage *m;
 
@@ -214,8 +214,12 @@ test_wrong_caps (void)
 
   gst_pad_push_event (src, gst_event_new_stream_start ("test"));
   /* A sticky event is stored and counts as sent; the buffer then fails. */
-  gst_pad_push_event (src, gst_event_new_caps (gst_caps_from_string
-          ("video/x-raw,format=YUY2,width=16,height=16,framerate=30/1")));
+  {
+    GstCaps *caps = gst_caps_from_string ("video/x-raw,format=YUY2,width=16,"
+        "height=16,framerate=30/1");
+    gst_pad_push_event (src, gst_event_new_caps (caps));
+    gst_caps_unref (caps);
+  }
   {
     GstSegment seg;
     gst_segment_init (&seg, GST_FORMAT_TIME);
@@ -231,6 +235,7 @@ test_wrong_caps (void)
   gst_message_unref (m);
 
   gst_element_set_state (gray, GST_STATE_NULL);
+  gst_element_set_bus (gray, NULL);     /* the bus holds messages from gray */
   gst_pad_set_active (src, FALSE);
   gst_object_unref (sink);
   gst_object_unref (src);
@@ -288,8 +293,11 @@ restart_stream (GstHarness * h, const gchar * id)
 
   gst_segment_init (&seg, GST_FORMAT_TIME);
   gst_harness_push_event (h, gst_event_new_stream_start (id));
-  gst_harness_push_event (h, gst_event_new_caps (gst_caps_from_string
-          ("application/x-test")));
+  {
+    GstCaps *caps = gst_caps_from_string ("application/x-test");
+    gst_harness_push_event (h, gst_event_new_caps (caps));
+    gst_caps_unref (caps);
+  }
   gst_harness_push_event (h, gst_event_new_segment (&seg));
 }
 

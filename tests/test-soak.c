@@ -69,8 +69,11 @@ send_stream_start (Soak * s)
 
   gst_segment_init (&seg, GST_FORMAT_TIME);
   gst_pad_push_event (s->src, gst_event_new_stream_start ("soak"));
-  gst_pad_push_event (s->src, gst_event_new_caps (gst_caps_from_string
-          ("application/x-soak")));
+  {
+    GstCaps *caps = gst_caps_from_string ("application/x-soak");
+    gst_pad_push_event (s->src, gst_event_new_caps (caps));
+    gst_caps_unref (caps);
+  }
   gst_pad_push_event (s->src, gst_event_new_segment (&seg));
 }
 
@@ -219,7 +222,7 @@ run_soak (const gchar * backend, guint64 n_messages, guint32 seed)
   s.target = n_messages;
   g_signal_connect (sink, "handoff", G_CALLBACK (on_handoff), &s);
 
-  s.src = gst_pad_new ("feeder", GST_PAD_SRC);
+  s.src = gst_object_ref_sink (gst_pad_new ("feeder", GST_PAD_SRC));
   sinkpad = gst_element_get_static_pad (s.stage[0], "sink");
   g_assert_cmpint (gst_pad_link (s.src, sinkpad), ==, GST_PAD_LINK_OK);
   gst_object_unref (sinkpad);

@@ -19,6 +19,7 @@
 #include "gstrkerror.h"
 #include "gstrkregistry.h"
 #include "gstrkcpukernel.h"
+#include "gstrksync.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rk_cpu_debug);
 #define GST_CAT_DEFAULT gst_rk_cpu_debug
@@ -216,30 +217,38 @@ gst_rk_cpu_context_parallel_for (GstRkCpuContext * ctx, guint n_items,
 static void
 schedule (CpuKernel * ck)
 {
-  if (g_atomic_int_compare_and_exchange (&ck->scheduled, 0, 1))
+  if (g_atomic_int_compare_and_exchange (&ck->scheduled, 0, 1)) {
+    GST_RK_TSAN_RELEASE (ck);   /* the pool hands ck over through GLib */
     g_thread_pool_push (ck->device->event_pool, ck, NULL);
+  }
 }
 
+/* One task at a time per kernel drains what is queued. The task clears
+ * "scheduled" under busy_lock and touches nothing of ck after unlocking:
+ * terminate waits for scheduled == 0 under the same lock, then frees ck. */
 static void
 event_task (gpointer data, gpointer user_data)
 {
   CpuKernel *ck = data;
 
+  GST_RK_TSAN_ACQUIRE (ck);
   for (;;) {
     while (gst_rk_dispatcher_drain (ck->dispatcher, 64) > 0);
 
+    gst_rk_mutex_lock (&ck->busy_lock);
     /* Let the next send schedule us, then look once more: a message
-     * published between the drain and this store would otherwise wait. */
-    g_atomic_int_set (&ck->scheduled, 0);
-    __atomic_thread_fence (__ATOMIC_SEQ_CST);
-    if (!gst_rk_dispatcher_has_work (ck->dispatcher) ||
-        !g_atomic_int_compare_and_exchange (&ck->scheduled, 0, 1))
-      break;
+     * published between the drain and this store would otherwise wait.
+     * The exchange is a full barrier between the two. */
+    __atomic_exchange_n (&ck->scheduled, 0, __ATOMIC_SEQ_CST);
+    if (gst_rk_dispatcher_has_work (ck->dispatcher) &&
+        g_atomic_int_compare_and_exchange (&ck->scheduled, 0, 1)) {
+      gst_rk_mutex_unlock (&ck->busy_lock);
+      continue;
+    }
+    g_cond_broadcast (&ck->busy_cond);
+    gst_rk_mutex_unlock (&ck->busy_lock);
+    return;
   }
-
-  g_mutex_lock (&ck->busy_lock);
-  g_cond_broadcast (&ck->busy_cond);
-  g_mutex_unlock (&ck->busy_lock);
 }
 
 /* Waits until no drain task is queued or running. */
@@ -249,10 +258,10 @@ wait_event_idle (CpuKernel * ck, GError ** error)
   gint64 deadline = g_get_monotonic_time () + COMMAND_TIMEOUT_US;
   gboolean ok = TRUE;
 
-  g_mutex_lock (&ck->busy_lock);
+  gst_rk_mutex_lock (&ck->busy_lock);
   while (ok && g_atomic_int_get (&ck->scheduled))
-    ok = g_cond_wait_until (&ck->busy_cond, &ck->busy_lock, deadline);
-  g_mutex_unlock (&ck->busy_lock);
+    ok = gst_rk_cond_wait_until (&ck->busy_cond, &ck->busy_lock, deadline);
+  gst_rk_mutex_unlock (&ck->busy_lock);
   if (!ok)
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
         "CPU kernel did not go idle within %d s",

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "gstrkcpupool.h"
+#include "gstrksync.h"
 
 typedef struct
 {
@@ -44,28 +45,28 @@ helper_main (gpointer data)
 {
   GstRkCpuPool *pool = data;
 
-  g_mutex_lock (&pool->lock);
+  gst_rk_mutex_lock (&pool->lock);
   for (;;) {
     Job *job;
 
     while (!pool->quit && g_queue_is_empty (&pool->jobs))
-      g_cond_wait (&pool->work_cond, &pool->lock);
+      gst_rk_cond_wait (&pool->work_cond, &pool->lock);
     if (pool->quit)
       break;
 
     job = g_queue_peek_head (&pool->jobs);
     job->users++;
-    g_mutex_unlock (&pool->lock);
+    gst_rk_mutex_unlock (&pool->lock);
 
     run_blocks (job);
 
-    g_mutex_lock (&pool->lock);
+    gst_rk_mutex_lock (&pool->lock);
     /* Every block is claimed: nobody else should pick this job up. */
     g_queue_remove (&pool->jobs, job);
     job->users--;
     g_cond_broadcast (&pool->done_cond);
   }
-  g_mutex_unlock (&pool->lock);
+  gst_rk_mutex_unlock (&pool->lock);
   return NULL;
 }
 
@@ -91,10 +92,10 @@ gst_rk_cpu_pool_free (GstRkCpuPool * pool)
 {
   guint i;
 
-  g_mutex_lock (&pool->lock);
+  gst_rk_mutex_lock (&pool->lock);
   pool->quit = TRUE;
   g_cond_broadcast (&pool->work_cond);
-  g_mutex_unlock (&pool->lock);
+  gst_rk_mutex_unlock (&pool->lock);
   for (i = 0; i < pool->n_threads; i++)
     g_thread_join (pool->threads[i]);
   g_free (pool->threads);
@@ -133,18 +134,18 @@ gst_rk_cpu_pool_run (GstRkCpuPool * pool, guint n_items, guint n_blocks,
     return;
   }
 
-  g_mutex_lock (&pool->lock);
+  gst_rk_mutex_lock (&pool->lock);
   g_queue_push_tail (&pool->jobs, &job);
   g_cond_broadcast (&pool->work_cond);
-  g_mutex_unlock (&pool->lock);
+  gst_rk_mutex_unlock (&pool->lock);
 
   run_blocks (&job);
 
   /* All blocks are claimed. Once no helper is inside the job, every claimed
    * block has finished and the job may leave the stack. */
-  g_mutex_lock (&pool->lock);
+  gst_rk_mutex_lock (&pool->lock);
   g_queue_remove (&pool->jobs, &job);
   while (job.users > 0)
-    g_cond_wait (&pool->done_cond, &pool->lock);
-  g_mutex_unlock (&pool->lock);
+    gst_rk_cond_wait (&pool->done_cond, &pool->lock);
+  gst_rk_mutex_unlock (&pool->lock);
 }
