@@ -104,6 +104,7 @@ clear_events (GstRkElement * self)
       gst_pad_store_sticky_event (self->srcpad, pe->event);
     pending_event_free (pe);
   }
+  g_atomic_int_set (&self->n_events, 0);
   g_mutex_unlock (&self->lock);
 }
 
@@ -116,6 +117,7 @@ queue_event (GstRkElement * self, GstEvent * event)
   pe->event = event;
   g_mutex_lock (&self->lock);
   g_queue_push_tail (&self->events, pe);
+  g_atomic_int_inc (&self->n_events);
   g_mutex_unlock (&self->lock);
   gst_rk_kernel_wake (self->kernel);
 }
@@ -138,9 +140,7 @@ post_kernel_error (GstRkElement * self, GError * err)
 static void
 set_srcresult (GstRkElement * self, GstFlowReturn ret)
 {
-  g_mutex_lock (&self->lock);
-  self->srcresult = ret;
-  g_mutex_unlock (&self->lock);
+  g_atomic_int_set (&self->srcresult, ret);
 }
 
 /* Stops the task after a downstream failure and unblocks the chain
@@ -234,41 +234,46 @@ gst_rk_element_loop (GstPad * pad)
   GstRkElement *self = GST_RK_ELEMENT (GST_PAD_PARENT (pad));
   GstRkKernel *kernel = self->kernel;
   GstRkKernelProgress seen;
-  GstRkEnvelope env;
-  PendingEvent *pe;
-  GstRkMessage msg;
+  GstFlowReturn ret;
+  PendingEvent *pe = NULL;
   GError *err = NULL;
-  gboolean have, event_due;
 
-  /* Read the consumed position before looking at the output queue: all
-   * outputs of messages up to it are then in the queue or already pushed. */
-  gst_rk_kernel_get_progress (kernel, &seen);
-  have = gst_rk_kernel_peek (kernel, &env);
-
-  g_mutex_lock (&self->lock);
-  if (self->srcresult != GST_FLOW_OK) {
-    GstFlowReturn ret = self->srcresult;
-    g_mutex_unlock (&self->lock);
+  ret = g_atomic_int_get (&self->srcresult);
+  if (ret != GST_FLOW_OK) {
     pause_task (self, ret);
     return;
   }
-  pe = g_queue_peek_head (&self->events);
-  event_due = pe && (have ? env.message_id > pe->after :
-      seen.consumed >= pe->after);
-  if (event_due)
-    g_queue_pop_head (&self->events);
-  g_mutex_unlock (&self->lock);
 
-  if (event_due) {
+  /* Read the consumed position before taking an output: all outputs of
+   * messages up to it are then either taken now or already pushed. */
+  gst_rk_kernel_get_progress (kernel, &seen);
+  if (!self->have_held) {
+    self->have_held = gst_rk_kernel_try_receive (kernel, &self->held, NULL);
+  }
+
+  /* A pending event goes once every output of the messages sent before it
+   * has; the common case (none pending) takes no lock. */
+  if (g_atomic_int_get (&self->n_events) > 0) {
+    g_mutex_lock (&self->lock);
+    pe = g_queue_peek_head (&self->events);
+    if (pe && (self->have_held ? self->held.env.message_id > pe->after :
+            seen.consumed >= pe->after)) {
+      g_queue_pop_head (&self->events);
+      g_atomic_int_add (&self->n_events, -1);
+    } else {
+      pe = NULL;
+    }
+    g_mutex_unlock (&self->lock);
+  }
+  if (pe) {
     push_event (self, pe->event);
     g_free (pe);
     return;
   }
 
-  if (have) {
-    if (gst_rk_kernel_try_receive (kernel, &msg, &err))
-      handle_output (self, &msg);
-    g_clear_error (&err);
+  if (self->have_held) {
+    self->have_held = FALSE;
+    handle_output (self, &self->held);
     maybe_post_stats (self);
     return;
   }
@@ -286,13 +291,23 @@ gst_rk_element_loop (GstPad * pad)
       g_get_monotonic_time () + IDLE_WAKE_US);
 }
 
+/* Drops an output the stopped task was holding back behind an event. */
+static void
+drop_held (GstRkElement * self)
+{
+  if (self->have_held) {
+    gst_rk_message_clear (&self->held);
+    gst_rk_kernel_return_output (self->kernel, TRUE);
+    self->have_held = FALSE;
+  }
+}
+
 static gboolean
 start_task (GstRkElement * self)
 {
-  g_mutex_lock (&self->lock);
-  self->srcresult = GST_FLOW_OK;
-  self->eos = FALSE;
-  g_mutex_unlock (&self->lock);
+  drop_held (self);
+  g_atomic_int_set (&self->eos, FALSE);
+  set_srcresult (self, GST_FLOW_OK);
   gst_rk_kernel_set_flushing (self->kernel, FALSE);
   return gst_pad_start_task (self->srcpad,
       (GstTaskFunction) gst_rk_element_loop, self->srcpad, NULL);
@@ -340,10 +355,8 @@ gst_rk_element_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   GError *err = NULL;
   gboolean eos;
 
-  g_mutex_lock (&self->lock);
-  ret = self->srcresult;
-  eos = self->eos;
-  g_mutex_unlock (&self->lock);
+  ret = g_atomic_int_get (&self->srcresult);
+  eos = g_atomic_int_get (&self->eos);
   if (ret != GST_FLOW_OK || eos) {
     gst_buffer_unref (buf);
     return ret != GST_FLOW_OK ? ret : GST_FLOW_EOS;
@@ -355,10 +368,8 @@ gst_rk_element_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 
   if (g_error_matches (err, GST_RK_ERROR, GST_RK_ERROR_FLUSHING)) {
     g_error_free (err);
-    g_mutex_lock (&self->lock);
-    ret = self->srcresult == GST_FLOW_OK ? GST_FLOW_FLUSHING : self->srcresult;
-    g_mutex_unlock (&self->lock);
-    return ret;
+    ret = g_atomic_int_get (&self->srcresult);
+    return ret == GST_FLOW_OK ? GST_FLOW_FLUSHING : ret;
   }
   post_kernel_error (self, err);
   g_error_free (err);
@@ -416,6 +427,7 @@ gst_rk_element_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
     case GST_EVENT_FLUSH_STOP:
       /* Discard what is queued; the kernel and its state stay. */
+      drop_held (self);
       if (!gst_rk_kernel_flush (self->kernel, &err)) {
         GST_ELEMENT_ERROR (self, RESOURCE, FAILED, ("Flushing %s failed.",
                 GST_OBJECT_NAME (self->kernel)), ("%s", err->message));
@@ -438,9 +450,7 @@ gst_rk_element_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
     }
 
     case GST_EVENT_EOS:
-      g_mutex_lock (&self->lock);
-      self->eos = TRUE;
-      g_mutex_unlock (&self->lock);
+      g_atomic_int_set (&self->eos, TRUE);
       queue_event (self, event);
       return TRUE;
 
@@ -701,6 +711,7 @@ gst_rk_element_change_state (GstElement * element, GstStateChange transition)
        * never fails: a kernel that cannot (it failed, or times out) has its
        * error posted, and is terminated at READY → NULL all the same. */
       clear_events (self);
+      drop_held (self);
       if (!gst_rk_kernel_flush (self->kernel, &err) ||
           !gst_rk_kernel_deactivate (self->kernel, &err)) {
         post_kernel_error (self, err);
@@ -904,6 +915,8 @@ gst_rk_element_finalize (GObject * object)
 {
   GstRkElement *self = GST_RK_ELEMENT (object);
 
+  if (self->have_held)
+    gst_rk_message_clear (&self->held);
   terminate (self);
   g_queue_clear_full (&self->events, pending_event_free);
   gst_structure_free (self->params);
@@ -939,6 +952,7 @@ gst_rk_element_init (GTypeInstance * instance, gpointer g_class)
   g_mutex_init (&self->lock);
   g_queue_init (&self->events);
   self->srcresult = GST_FLOW_FLUSHING;
+  self->have_held = FALSE;
   self->backend = DEFAULT_BACKEND;
   self->mode = DEFAULT_MODE;
   self->device_id = DEFAULT_DEVICE_ID;

@@ -46,13 +46,21 @@ struct _GstRkElement
   GstRkRuntime *runtime;
   GstRkKernel *kernel;
 
-  /* Stream state, under lock */
+  /* Pending serialized events, under lock; n_events counts them so the
+   * src task looks at the list only when it is not empty */
   GMutex lock;
   GQueue events;
+  gint n_events;
+
+  /* Stream state (atomics) */
   GstFlowReturn srcresult;
-  gboolean eos;
-  gint64 next_stats;
+  gint eos;
   gint error_posted;
+
+  /* Src task only */
+  GstRkMessage held;            /* an output waiting behind an event */
+  gboolean have_held;
+  gint64 next_stats;
 };
 
 /**
