@@ -1,0 +1,178 @@
+"""Plots and the one-page report for run-bench.py's results.
+
+Each plot has a title, labelled axes and units; the report embeds them with
+the figures behind them and the machine they came from.
+"""
+
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+MODE_STYLE = {"persistent": "-", "event-driven": "--"}
+
+
+def _save(fig, path):
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def latency_cdf(results, base):
+    rt = results.get("roundtrip") or []
+    if not rt:
+        return None
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for r in rt:
+        xs = [v / 1000.0 for v in r["percentiles_ns"]]
+        ys = [q / 100.0 for q in range(len(xs))]
+        ax.plot(xs, ys, MODE_STYLE.get(r["mode"], "-"),
+                label=f"{r['backend']} {r['mode']} (p50 {r['p50_ns'] / 1000:.2f} µs)")
+    ax.set_xscale("log")
+    ax.set_xlabel("round-trip latency (µs, log scale)")
+    ax.set_ylabel("fraction of messages")
+    ax.set_title("Host → kernel → host, one 64-byte message (rkecho)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return _save(fig, base + "-latency-cdf.png")
+
+
+def throughput_bars(results, base):
+    tp = results.get("throughput") or []
+    if not tp:
+        return None
+    labels = [f"{t['backend']}\n{t['mode']}" for t in tp]
+    values = [t["messages_per_s"] / 1e6 for t in tp]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    bars = ax.bar(labels, values, color=["#3b7dd8" if t["mode"] == "persistent"
+                                         else "#d8843b" for t in tp])
+    ax.bar_label(bars, fmt="%.2f", fontsize=8)
+    ax.set_ylabel("million messages / s")
+    ax.set_title(f"Pipelined throughput, {tp[0]['in_flight']} messages in flight (rkecho)")
+    ax.grid(True, axis="y", alpha=0.3)
+    return _save(fig, base + "-throughput.png")
+
+
+def overhead_bars(results, base):
+    ov = results.get("overhead")
+    if not ov:
+        return None
+    names = [c["name"] for c in ov["contenders"]]
+    values = [c["median_ns_per_buffer"] for c in ov["contenders"]]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    bars = ax.bar(names, values, color="#5a9e6f")
+    ax.bar_label(bars, fmt="%.0f", fontsize=8)
+    ax.set_ylabel("ns per buffer (median)")
+    ax.set_title("fakesrc ! X ! fakesink: per-buffer cost")
+    ax.grid(True, axis="y", alpha=0.3)
+    return _save(fig, base + "-overhead.png")
+
+
+def stock_ratio_bars(results, base):
+    stock = results.get("stock") or {}
+    pairs = stock.get("pairs") or []
+    if not pairs:
+        return None
+    labels = [f"{p['ours']} / {p['stock']}\n{p.get('workload', '')}" for p in pairs]
+    values = [p["ratio"] for p in pairs]
+    fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(pairs)), 4.5))
+    bars = ax.bar(range(len(values)), values,
+                  color=["#3b7dd8" if v >= 1.5 else "#c44e52" for v in values])
+    ax.bar_label(bars, fmt="%.2f×", fontsize=8)
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.axhline(1.5, color="gray", linestyle=":", linewidth=0.8, label="1.5× target")
+    ax.set_xticks(range(len(values)), labels, fontsize=7)
+    ax.set_ylabel("throughput, ours / stock")
+    ax.set_title(f"Ring kernels vs stock elements ({stock.get('backend', 'cpu')} backend)")
+    ax.legend(fontsize=8)
+    ax.grid(True, axis="y", alpha=0.3)
+    return _save(fig, base + "-stock-ratios.png")
+
+
+def scaling_curves(results, base):
+    sc = results.get("scaling") or {}
+    frame, chain = sc.get("frame_size") or [], sc.get("chain_length") or []
+    if not frame and not chain:
+        return None
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for backend in sorted({f["backend"] for f in frame}):
+        pts = sorted((f["pixels"] / 1e6, f["ms_per_frame"], f["size"])
+                     for f in frame if f["backend"] == backend)
+        a1.plot([p[0] for p in pts], [p[1] for p in pts], "o-", label=backend)
+        for x, y, label in pts:
+            a1.annotate(label, (x, y), fontsize=7, textcoords="offset points", xytext=(3, 3))
+    a1.set_xlabel("frame size (megapixels)")
+    a1.set_ylabel("ms per frame")
+    a1.set_title("rkgray cost vs frame size")
+    a1.grid(True, alpha=0.3)
+    a1.legend(fontsize=8)
+    for backend in sorted({c["backend"] for c in chain}):
+        pts = sorted((c["kernels"], c["us_per_buffer"]) for c in chain
+                     if c["backend"] == backend)
+        a2.plot([p[0] for p in pts], [p[1] for p in pts], "o-", label=backend)
+    a2.set_xlabel("ring kernels chained (rkecho)")
+    a2.set_ylabel("µs per buffer")
+    a2.set_xticks([1, 2, 4, 8])
+    a2.set_title("Cost vs chain length")
+    a2.grid(True, alpha=0.3)
+    a2.legend(fontsize=8)
+    return _save(fig, base + "-scaling.png")
+
+
+def render(results, base):
+    makers = [latency_cdf, throughput_bars, overhead_bars, stock_ratio_bars, scaling_curves]
+    return [p for p in (m(results, base) for m in makers) if p]
+
+
+def report(results, base, images):
+    m = results["machine"]
+    lines = [f"# gst-ringkernel benchmarks: {m.get('hostname')}, {m.get('date', '')[:10]}",
+             "",
+             f"{m.get('cpu_model')} ({m.get('cpu_threads')} threads), "
+             f"{m.get('gstreamer')}, kernel {m.get('kernel')}, GPU: {m.get('gpu') or 'none'}. "
+             f"Mode: {results.get('mode')}, {results.get('elapsed_s')} s.",
+             "",
+             "Backends: " + ", ".join(
+                 f"{b['backend']} ({', '.join(d['name'] for d in b['devices'])})"
+                 if b["available"] else f"{b['backend']} (unavailable: {b['reason']})"
+                 for b in m["backends"]),
+             ""]
+    rt = results.get("roundtrip") or []
+    if rt:
+        lines += ["## Round trip", "", "| backend | mode | p50 | p99 |", "|---|---|---|---|"]
+        for r in rt:
+            lines.append(f"| {r['backend']} | {r['mode']} | {r['p50_ns'] / 1000:.2f} µs | "
+                         f"{r['p99_ns'] / 1000:.2f} µs |")
+        for backend in sorted({r["backend"] for r in rt}):
+            p = {r["mode"]: r["p50_ns"] for r in rt if r["backend"] == backend}
+            if "persistent" in p and "event-driven" in p:
+                lines.append(f"\n{backend}: persistent p50 is "
+                             f"{p['event-driven'] / p['persistent']:.1f}× lower than event-driven.")
+        lines.append("")
+    ov = results.get("overhead")
+    if ov:
+        r = ov["ratios"]
+        lines += ["## Per-buffer overhead", "",
+                  f"rkecho / queue: {r['rkecho_over_queue']:.2f} per buffer, "
+                  f"{r['rkecho_hop_over_queue_hop']:.2f} per thread hop.", ""]
+    stock = (results.get("stock") or {}).get("pairs") or []
+    if stock:
+        lines += ["## Against the stock elements", "", "| ours | stock | workload | ratio |",
+                  "|---|---|---|---|"]
+        for p in stock:
+            lines.append(f"| {p['ours']} | {p['stock']} | {p.get('workload', '')} | "
+                         f"{p['ratio']:.2f}× |")
+        lines.append("")
+    lines += ["## Plots", ""]
+    for img in images:
+        lines.append(f"![{os.path.basename(img)}]({os.path.basename(img)})")
+        lines.append("")
+    lines += ["Pipelines and raw figures: the JSON beside this report; "
+              "commands and their output: the .log.", ""]
+    path = base + ".md"
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+    return path
