@@ -28,7 +28,7 @@ struct _GstRkDispatcher
   GstRkEnvelope current;
 
   guint32 status;               /* RK_STATUS_*, atomic, read by the host */
-  gboolean failed;
+  gint failed;                  /* atomic */
 };
 
 GstRkDispatcher *
@@ -168,18 +168,39 @@ gst_rk_dispatcher_emit (GstRkDispatcher * d, guint32 type, GstBuffer * payload,
   return gst_rk_dispatcher_emit_for (d, &d->current, type, payload, error);
 }
 
-/* Work is waiting that the current command allows: anything below the
- * flush target (discarding is allowed in every state), or anything at all
- * while running. */
-gboolean
-gst_rk_dispatcher_has_work (GstRkDispatcher * d)
+static gboolean
+work_allowed (GstRkDispatcher * d, guint64 next)
 {
-  if (gst_rk_ring_consumer_available (&d->in) == 0 || d->failed ||
+  if (g_atomic_int_get (&d->failed) ||
       g_atomic_int_get (&d->kernel->has_error))
     return FALSE;
   return command_of (d) == RK_CMD_RUN ||
-      gst_rk_ring_position (&d->in) <
-      gst_rk_kernel_get_flush_target (d->kernel);
+      next < gst_rk_kernel_get_flush_target (d->kernel);
+}
+
+/* Work is waiting that the current command allows: anything below the
+ * flush target (discarding is allowed in every state), or anything at all
+ * while running. For the draining thread: it uses the consumer view. */
+gboolean
+gst_rk_dispatcher_has_work (GstRkDispatcher * d)
+{
+  return gst_rk_ring_consumer_available (&d->in) > 0 &&
+      work_allowed (d, gst_rk_ring_position (&d->in));
+}
+
+/**
+ * gst_rk_dispatcher_has_pending:
+ *
+ * Like gst_rk_dispatcher_has_work() from shared memory only (the ring's
+ * head and tail), so any thread may ask while another drains.
+ */
+gboolean
+gst_rk_dispatcher_has_pending (GstRkDispatcher * d)
+{
+  guint64 tail = gst_rk_ring_load_acquire (d->in.tail);
+
+  return gst_rk_ring_load_acquire (d->in.head) != tail &&
+      work_allowed (d, tail);
 }
 
 static void
@@ -193,7 +214,7 @@ fail (GstRkDispatcher * d, GError * error, guint64 message_id)
     g_set_error (&error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
         "kernel %s failed on message %" G_GUINT64_FORMAT,
         d->kernel->info->name, message_id);
-  d->failed = TRUE;
+  g_atomic_int_set (&d->failed, TRUE);
   gst_rk_kernel_post_error (d->kernel, error);
 }
 
@@ -282,7 +303,7 @@ process_batch (GstRkDispatcher * d, guint max)
 guint
 gst_rk_dispatcher_drain (GstRkDispatcher * d, guint max)
 {
-  guint n = 0, flushed = 0;
+  guint n = 0;
 
   while (n < max && gst_rk_dispatcher_has_work (d)) {
     guint64 pos;
@@ -304,7 +325,9 @@ gst_rk_dispatcher_drain (GstRkDispatcher * d, guint max)
     if (pos < gst_rk_kernel_get_flush_target (d->kernel)) {
       gst_clear_buffer (&side->payload);
       g_clear_pointer (&side->config, gst_rk_config_unref);
-      flushed++;
+      /* Counted before the release: a host that sees the slot consumed
+       * sees the count too. */
+      gst_rk_kernel_count_flushed (d->kernel, 1);
     } else {
       process_one (d, env, side);
     }
@@ -313,8 +336,6 @@ gst_rk_dispatcher_drain (GstRkDispatcher * d, guint max)
     /* Wake a sender blocked on a full queue, or the src task, promptly. */
     gst_rk_kernel_notify_host (d->kernel);
   }
-  if (flushed)
-    gst_rk_kernel_count_flushed (d->kernel, flushed);
   return n;
 }
 

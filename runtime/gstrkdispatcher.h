@@ -61,6 +61,7 @@ gboolean gst_rk_dispatcher_emit_for (GstRkDispatcher * d,
 
 guint gst_rk_dispatcher_drain (GstRkDispatcher * d, guint max);
 gboolean gst_rk_dispatcher_has_work (GstRkDispatcher * d);
+gboolean gst_rk_dispatcher_has_pending (GstRkDispatcher * d);
 
 void gst_rk_dispatcher_run (GstRkDispatcher * d);
 

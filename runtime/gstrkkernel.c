@@ -46,6 +46,32 @@ gst_rk_message_clear (GstRkMessage * msg)
   gst_clear_buffer (&msg->payload);
 }
 
+/* A call waiting for its reply. Abandoned (timed out) calls stay in the
+ * table until their reply arrives, so that late reply is recognised. */
+typedef struct
+{
+  guint64 correlation;
+  gboolean done;
+  gboolean abandoned;
+  GstRkMessage reply;
+} GstRkCall;
+
+static void
+call_free (gpointer data)
+{
+  GstRkCall *call = data;
+
+  gst_rk_message_clear (&call->reply);
+  g_free (call);
+}
+
+static void
+stash_free (gpointer data)
+{
+  gst_rk_message_clear (data);
+  g_free (data);
+}
+
 static void
 gst_rk_kernel_init (GstRkKernel * self)
 {
@@ -57,6 +83,9 @@ gst_rk_kernel_init (GstRkKernel * self)
   gst_rk_wakeup_init (&self->device_wakeup);
   self->state = GST_RK_KERNEL_STATE_CREATED;
   self->command = RK_CMD_PAUSE;
+  self->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+      call_free);
+  g_queue_init (&self->stash);
   gst_rk_latency_histogram_reset (&self->latency);
 }
 
@@ -92,6 +121,8 @@ gst_rk_kernel_finalize (GObject * object)
   g_free (self->origins);
   g_clear_pointer (&self->config, gst_rk_config_unref);
   g_clear_pointer (&self->params, gst_structure_free);
+  g_hash_table_unref (self->calls);
+  g_queue_clear_full (&self->stash, stash_free);
   g_clear_error (&self->error);
   g_free (self->selection_note);
   if (self->pool) {
@@ -898,26 +929,6 @@ gst_rk_kernel_send_control (GstRkKernel * kernel, guint64 what,
 
 /* ---- Receiving ---- */
 
-/**
- * gst_rk_kernel_peek:
- * @env: (out): the header of the next output
- *
- * Returns: %TRUE if an output is waiting (without taking it). Only the
- * thread that receives may call this.
- */
-gboolean
-gst_rk_kernel_peek (GstRkKernel * kernel, GstRkEnvelope * env)
-{
-  gboolean have;
-
-  gst_rk_mutex_lock (&kernel->recv_lock);
-  have = gst_rk_ring_consumer_available (&kernel->out) > 0;
-  if (have)
-    *env = *(const GstRkEnvelope *) gst_rk_ring_slot (&kernel->out, 0);
-  gst_rk_mutex_unlock (&kernel->recv_lock);
-  return have;
-}
-
 /* The origin of an output, if its entry was not reused since. */
 static const GstRkOrigin *
 origin_of (GstRkKernel * kernel, const GstRkEnvelope * env)
@@ -1002,12 +1013,62 @@ pop_output (GstRkKernel * kernel, GstRkMessage * msg)
   }
 }
 
+/* Routes one output taken from the ring (recv_lock held): the reply to a
+ * pending call goes to its caller; a reply to an abandoned call is dropped
+ * and counted. Returns TRUE when @msg is for the regular consumer. */
+static gboolean
+route_output (GstRkKernel * kernel, GstRkMessage * msg)
+{
+  GstRkCall *call;
+
+  if (msg->env.type != RK_MSG_REPLY ||
+      !(msg->env.correlation_id & GST_RK_CALL_CORRELATION_BIT))
+    return TRUE;
+  call = g_hash_table_lookup (kernel->calls, &msg->env.correlation_id);
+  if (call == NULL || call->abandoned) {
+    /* Nobody waits for it (any more): count it, free it. */
+    if (call)
+      g_hash_table_remove (kernel->calls, &msg->env.correlation_id);
+    gst_rk_message_clear (msg);
+    __atomic_add_fetch (&kernel->orphan_replies, 1, __ATOMIC_RELAXED);
+    return FALSE;
+  }
+  call->reply = *msg;
+  g_atomic_int_set (&call->done, TRUE);
+  __atomic_add_fetch (&kernel->emitted, 1, __ATOMIC_RELAXED);
+  gst_rk_wakeup_notify (&kernel->host_wakeup);
+  return FALSE;
+}
+
+/* The next output for the regular consumer, from the stash first (recv_lock
+ * held). */
+static gboolean
+take_regular (GstRkKernel * kernel, GstRkMessage * msg)
+{
+  GstRkMessage *stashed = g_queue_pop_head (&kernel->stash);
+
+  if (stashed) {
+    *msg = *stashed;
+    g_free (stashed);
+    g_atomic_int_add (&kernel->n_stash, -1);
+    return TRUE;
+  }
+  while (kernel->rings_attached &&
+      gst_rk_ring_consumer_available (&kernel->out) > 0) {
+    pop_output (kernel, msg);
+    if (route_output (kernel, msg))
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /**
  * gst_rk_kernel_try_receive:
  * @msg: (out): the output, to be cleared with gst_rk_message_clear()
  *
  * Takes the next output without waiting: GST_RK_ERROR_WOULD_BLOCK when there
- * is none, or the device error.
+ * is none, or the device error. Replies to gst_rk_kernel_call() go to their
+ * callers, never here.
  */
 gboolean
 gst_rk_kernel_try_receive (GstRkKernel * kernel, GstRkMessage * msg,
@@ -1016,16 +1077,13 @@ gst_rk_kernel_try_receive (GstRkKernel * kernel, GstRkMessage * msg,
   gboolean have;
 
   gst_rk_mutex_lock (&kernel->recv_lock);
-  have = kernel->rings_attached &&
-      gst_rk_ring_consumer_available (&kernel->out) > 0;
-  if (have)
-    pop_output (kernel, msg);
+  have = take_regular (kernel, msg);
   gst_rk_mutex_unlock (&kernel->recv_lock);
-  if (have)
-    __atomic_add_fetch (&kernel->emitted, 1, __ATOMIC_RELAXED);
 
-  if (have)
+  if (have) {
+    __atomic_add_fetch (&kernel->emitted, 1, __ATOMIC_RELAXED);
     return TRUE;
+  }
   if (g_atomic_int_get (&kernel->has_error))
     return propagate_device_error (kernel, error);
   g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_WOULD_BLOCK,
@@ -1039,6 +1097,7 @@ output_ready (gpointer data)
   GstRkKernel *kernel = data;
 
   return gst_rk_ring_depth (&kernel->out) > 0 ||
+      g_atomic_int_get (&kernel->n_stash) > 0 ||
       g_atomic_int_get (&kernel->flushing) ||
       g_atomic_int_get (&kernel->has_error);
 }
@@ -1074,6 +1133,127 @@ gst_rk_kernel_receive (GstRkKernel * kernel, GstRkMessage * msg,
           "no output from kernel %s in time", GST_OBJECT_NAME (kernel));
       return FALSE;
     }
+  }
+}
+
+/* ---- Request/response ---- */
+
+typedef struct
+{
+  GstRkKernel *kernel;
+  GstRkCall *call;
+} CallWait;
+
+static gboolean
+call_ready (gpointer data)
+{
+  CallWait *w = data;
+
+  return g_atomic_int_get (&w->call->done) ||
+      gst_rk_ring_depth (&w->kernel->out) > 0 ||
+      g_atomic_int_get (&w->kernel->flushing) ||
+      g_atomic_int_get (&w->kernel->has_error);
+}
+
+/* Takes what is in the output ring on behalf of everyone (recv_lock held):
+ * replies are routed, the regular consumer's outputs are kept for it in
+ * order. The stash holds at most one ring's worth; beyond that the outputs
+ * wait in the ring, as they would without a caller. */
+static gboolean
+collect_outputs (GstRkKernel * kernel)
+{
+  gboolean stashed = FALSE;
+
+  while (g_queue_get_length (&kernel->stash) < kernel->out.capacity &&
+      gst_rk_ring_consumer_available (&kernel->out) > 0) {
+    GstRkMessage msg;
+
+    pop_output (kernel, &msg);
+    if (route_output (kernel, &msg)) {
+      g_queue_push_tail (&kernel->stash, g_memdup2 (&msg, sizeof (msg)));
+      g_atomic_int_inc (&kernel->n_stash);
+      stashed = TRUE;
+    }
+  }
+  return stashed;
+}
+
+/**
+ * gst_rk_kernel_call:
+ * @request: (transfer full) (nullable): the request payload
+ * @timeout_us: how long to wait for the reply
+ * @reply: (out): the reply, to be cleared with gst_rk_message_clear()
+ *
+ * The seed's call pattern: sends @request as a REQUEST under a fresh
+ * correlation id and waits for the REPLY carrying it. Safe from several
+ * threads at once, and beside a regular consumer (an element's src task):
+ * whoever takes a reply from the output queue hands it to its caller. A
+ * reply that comes after its call timed out is dropped and counted
+ * (stats field "orphan-replies").
+ *
+ * Returns: %FALSE with GST_RK_ERROR_TIMEOUT when no reply came in time, or
+ * the send or device error.
+ */
+gboolean
+gst_rk_kernel_call (GstRkKernel * kernel, GstBuffer * request,
+    gint64 timeout_us, GstRkMessage * reply, GError ** error)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_us;
+  GstRkCall *call = g_new0 (GstRkCall, 1);
+  CallWait w = { kernel, call };
+  guint64 id;
+
+  call->correlation = GST_RK_CALL_CORRELATION_BIT |
+      __atomic_add_fetch (&kernel->next_call, 1, __ATOMIC_RELAXED);
+  id = call->correlation;
+  gst_rk_mutex_lock (&kernel->recv_lock);
+  g_hash_table_insert (kernel->calls, &call->correlation, call);
+  gst_rk_mutex_unlock (&kernel->recv_lock);
+
+  if (!gst_rk_kernel_send (kernel, request, RK_MSG_REQUEST, id, deadline,
+          NULL, error)) {
+    gst_rk_mutex_lock (&kernel->recv_lock);
+    g_hash_table_remove (kernel->calls, &id);
+    gst_rk_mutex_unlock (&kernel->recv_lock);
+    return FALSE;
+  }
+
+  for (;;) {
+    gboolean stashed;
+
+    gst_rk_mutex_lock (&kernel->recv_lock);
+    stashed = collect_outputs (kernel);
+    if (call->done) {
+      *reply = call->reply;
+      call->reply.payload = NULL;
+      g_hash_table_remove (kernel->calls, &id);
+      gst_rk_mutex_unlock (&kernel->recv_lock);
+      if (stashed)
+        gst_rk_wakeup_notify (&kernel->host_wakeup);
+      return TRUE;
+    }
+    if (g_atomic_int_get (&kernel->has_error) ||
+        g_atomic_int_get (&kernel->flushing) ||
+        g_get_monotonic_time () >= deadline) {
+      /* Give up; a late reply will be recognised and counted. */
+      call->abandoned = TRUE;
+      gst_rk_mutex_unlock (&kernel->recv_lock);
+      if (g_atomic_int_get (&kernel->has_error))
+        return propagate_device_error (kernel, error);
+      if (g_atomic_int_get (&kernel->flushing))
+        g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_FLUSHING,
+            "kernel %s is flushing", GST_OBJECT_NAME (kernel));
+      else
+        g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
+            "no reply from kernel %s to call %" G_GUINT64_FORMAT " within %"
+            G_GINT64_FORMAT " ms", GST_OBJECT_NAME (kernel),
+            id & ~GST_RK_CALL_CORRELATION_BIT, timeout_us / 1000);
+      return FALSE;
+    }
+    gst_rk_mutex_unlock (&kernel->recv_lock);
+    if (stashed)
+      gst_rk_wakeup_notify (&kernel->host_wakeup);
+    host_wait (kernel, call_ready, &w, deadline);
   }
 }
 
@@ -1153,12 +1333,18 @@ discard_outputs (GstRkKernel * kernel)
   guint n = 0;
 
   gst_rk_mutex_lock (&kernel->recv_lock);
+  n = g_queue_get_length (&kernel->stash);
+  g_queue_clear_full (&kernel->stash, stash_free);
+  g_atomic_int_set (&kernel->n_stash, 0);
   while (gst_rk_ring_consumer_available (&kernel->out) > 0) {
     GstRkMessage msg;
 
+    /* Callers still get their replies. */
     pop_output (kernel, &msg);
-    gst_rk_message_clear (&msg);
-    n++;
+    if (route_output (kernel, &msg)) {
+      gst_rk_message_clear (&msg);
+      n++;
+    }
   }
   gst_rk_mutex_unlock (&kernel->recv_lock);
   gst_rk_kernel_count_flushed (kernel, n);
@@ -1318,6 +1504,8 @@ gst_rk_kernel_get_stats (GstRkKernel * kernel)
       __atomic_load_n (&kernel->dropped, __ATOMIC_RELAXED),
       "clock-rejects", G_TYPE_UINT64,
       __atomic_load_n (&kernel->clock_rejects, __ATOMIC_RELAXED),
+      "orphan-replies", G_TYPE_UINT64,
+      __atomic_load_n (&kernel->orphan_replies, __ATOMIC_RELAXED),
       "uptime", G_TYPE_UINT64, uptime,
       "latency-p50", G_TYPE_UINT64,
       gst_rk_latency_histogram_percentile (&kernel->latency, 0.50),

@@ -69,7 +69,12 @@ gboolean gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload,
 gboolean gst_rk_kernel_send_control (GstRkKernel * kernel, guint64 what,
     GError ** error);
 
-gboolean gst_rk_kernel_peek (GstRkKernel * kernel, GstRkEnvelope * env);
+/* Correlation ids with this bit set are reserved for gst_rk_kernel_call(). */
+#define GST_RK_CALL_CORRELATION_BIT (G_GUINT64_CONSTANT (1) << 63)
+
+gboolean gst_rk_kernel_call (GstRkKernel * kernel, GstBuffer * request,
+    gint64 timeout_us, GstRkMessage * reply, GError ** error);
+
 gboolean gst_rk_kernel_try_receive (GstRkKernel * kernel, GstRkMessage * msg,
     GError ** error);
 gboolean gst_rk_kernel_receive (GstRkKernel * kernel, GstRkMessage * msg,

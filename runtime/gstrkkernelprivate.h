@@ -71,6 +71,12 @@ struct _GstRkKernel
   GstRkOrigin *origins;
   guint32 origins_mask;
   GstRkLatencyHistogram latency;
+  /* Calls waiting for their replies (correlation id → GstRkCall), and
+   * outputs a caller took from the ring that belong to the regular consumer,
+   * in order; n_stash mirrors the stash length for lock-free checks */
+  GHashTable *calls;
+  GQueue stash;
+  gint n_stash;
 
   /* Waiting and control (atomics) */
   GstRkWakeup host_wakeup;      /* host threads: outputs or input space */
@@ -90,6 +96,8 @@ struct _GstRkKernel
   guint64 flushed;
   guint64 dropped;
   guint64 clock_rejects;
+  guint64 orphan_replies;
+  guint64 next_call;
 
   /* Output buffers for kernels that make new ones */
   GMutex pool_lock;

@@ -240,7 +240,9 @@ event_task (gpointer data, gpointer user_data)
      * published between the drain and this store would otherwise wait.
      * The exchange is a full barrier between the two. */
     __atomic_exchange_n (&ck->scheduled, 0, __ATOMIC_SEQ_CST);
-    if (gst_rk_dispatcher_has_work (ck->dispatcher) &&
+    /* A task scheduled meanwhile may already drain: look at shared memory
+     * only, not at the consumer view it is using. */
+    if (gst_rk_dispatcher_has_pending (ck->dispatcher) &&
         g_atomic_int_compare_and_exchange (&ck->scheduled, 0, 1)) {
       gst_rk_mutex_unlock (&ck->busy_lock);
       continue;
