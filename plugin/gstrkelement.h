@@ -39,6 +39,7 @@ struct _GstRkElement
   gint device_id;
   GstRkLaunchOptions opts;
   guint64 stats_interval;
+  gboolean reset_on_flush;
   GstStructure *params;
 
   /* Set at NULL → READY, cleared at READY → NULL (object lock to read
@@ -52,6 +53,9 @@ struct _GstRkElement
   GstFlowReturn srcresult;
   gboolean eos;
   gint64 next_stats;
+
+  /* The segment of the outputs, for kernel event messages (src task) */
+  GstSegment out_segment;
 };
 
 /**
@@ -59,6 +63,7 @@ struct _GstRkElement
  * @info: the kernel this element type runs
  * @param_specs: one property per kernel parameter, in the order of
  *   info->params
+ * @reset: class handler of the `reset` action signal (resettable kernels)
  */
 struct _GstRkElementClass
 {
@@ -66,6 +71,8 @@ struct _GstRkElementClass
 
   const GstRkKernelInfo *info;
   GParamSpec **param_specs;
+
+  void (*reset) (GstRkElement * self);
 };
 
 GType gst_rk_element_get_type (void);
