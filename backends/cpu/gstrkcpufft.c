@@ -112,7 +112,18 @@ gst_rk_cpu_fft (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
         gfloat *ur = re + i * stride, *ui = im + i * stride;
         gfloat *vr = re + (i + half) * stride, *vi = im + (i + half) * stride;
 
-        for (c = 0; c < nc; c++) {
+        for (c = 0; c + 8 <= nc; c += 8) {
+          GstRkV8sf a = gst_rk_v8sf_load (vr + c), b = gst_rk_v8sf_load (vi + c);
+          GstRkV8sf pr = gst_rk_v8sf_load (ur + c), pi = gst_rk_v8sf_load (ui + c);
+          GstRkV8sf xr = a * wr - b * wi;
+          GstRkV8sf xi = a * wi + b * wr;
+
+          gst_rk_v8sf_store (vr + c, pr - xr);
+          gst_rk_v8sf_store (vi + c, pi - xi);
+          gst_rk_v8sf_store (ur + c, pr + xr);
+          gst_rk_v8sf_store (ui + c, pi + xi);
+        }
+        for (; c < nc; c++) {
           gfloat xr = vr[c] * wr - vi[c] * wi;
           gfloat xi = vr[c] * wi + vi[c] * wr;
 

@@ -27,4 +27,16 @@
 #define GST_RK_CPU_HOT
 #endif
 
+/* Eight floats as one value (GCC and clang vector extensions): one AVX
+ * register, or two SSE registers in the default clone. Element-wise
+ * operations, so the rounding is the scalar code's. */
+typedef float GstRkV8sf __attribute__ ((vector_size (32)));
+
+/* Macros, not functions: a 32-byte vector argument or return value would
+ * depend on whether the caller's clone has AVX. */
+#define gst_rk_v8sf_load(p) __extension__ ({ GstRkV8sf _v; \
+      __builtin_memcpy (&_v, (p), sizeof (_v)); _v; })
+#define gst_rk_v8sf_store(p, v) __extension__ ({ GstRkV8sf _v = (v); \
+      __builtin_memcpy ((p), &_v, sizeof (_v)); })
+
 #endif /* __GST_RK_CPU_VEC_H__ */

@@ -12,14 +12,16 @@
  * exceeds `z-threshold`. The audio passes through unchanged.
  *
  * The specification every backend follows, per channel, frame by frame,
- * in double precision (state GstRkAnomalyChannel: n, mean, m2):
+ * in double precision (state: mean and m2 per channel; n, the frames seen
+ * so far, is the same for all channels):
  *
  * - with d = x - mean and t = z-threshold (as a float, params slot 0):
  *   if n ≥ `min-samples`, m2 > 0 and d² n > t² m2 — that is |z| > t for
  *   z = d / σ, σ = sqrt (m2 / n), without a root or a division — the
  *   sample is an anomaly
- * - then x joins the statistics (anomalies too): n += 1;
- *   d = x - mean; mean += d / n; m2 += d × (x - mean)
+ * - then x joins the statistics (anomalies too), with r = 1 / (n + 1)
+ *   computed once per frame: mean += d × r; m2 += d × (x - mean); after
+ *   the frame n += 1
  *
  * Anomalies of one buffer are emitted in frame order, channels ascending
  * within a frame, before the buffer itself. Other backends match the CPU
@@ -64,7 +66,7 @@ anomaly_configure (const GstRkKernelInfo * info, GstRkConfig * config,
   if (!gst_rk_params_set_audio (p, config->sink_caps, error))
     return FALSE;
   config->state_size = sizeof (GstRkAnomalyState) +
-      (gsize) p->channels * sizeof (GstRkAnomalyChannel);
+      (gsize) 2 * p->channels * sizeof (gdouble);
   config->src_caps = gst_caps_ref (config->sink_caps);
   return TRUE;
 }

@@ -25,7 +25,9 @@
  *   in this order); y[n] = acc + T[n mod P]
  * - tail (K > P only): T holds Σ_{k ≥ P} h[k] x[n-k] for the samples of
  *   the current block. When a block b completes, S_b = DFT_2P of its last
- *   two blocks of input (2P samples, oldest first) enters a delay line,
+ *   two blocks of input (2P samples, oldest first) enters a delay line
+ *   (channels 2l and 2l + 1 share one complex transform as its real and
+ *   imaginary parts; the taps are real, so each keeps to its own part),
  *   Y = Σ_q S_{b-q} G_q over the Q partitions (the G_q come precomputed in
  *   the config blob, see GstRkFirBlob), and T[j] = IDFT_2P(Y)[P + j] / 2P
  *   for the next block. DFT_N(x)_k = Σ x_n e^{-2πikn/N}; the IDFT uses
@@ -113,8 +115,9 @@ fir_configure (const GstRkKernelInfo * info, GstRkConfig * config,
     tail_spectrum (h, K, P, q, g + q * 4 * P, g + q * 4 * P + 2 * P);
   config->blob = g_bytes_new_take (blob, blob_size);
 
-  config->state_size = sizeof (GstRkFirState) +
-      ((gsize) 3 * P + (gsize) Q * 4 * P) * p->channels * sizeof (gfloat);
+  config->state_size = sizeof (GstRkFirState) + ((gsize) 3 * P *
+      p->channels + (gsize) Q * 4 * P * ((p->channels + 1) / 2)) *
+      sizeof (gfloat);
   config->src_caps = gst_caps_ref (config->sink_caps);
   return TRUE;
 }

@@ -84,7 +84,8 @@ typedef struct
 
 /* Device state: this header, then float arrays with channels innermost:
  * X[2P][C] (last two blocks of input), T[P][C] (tail of the current
- * block), then Q spectra S_re[2P][C], S_im[2P][C] (the delay line). */
+ * block), then Q spectra S_re[2P][L], S_im[2P][L] (the delay line; lane l
+ * holds channel 2l in re and 2l + 1 in im, L = ceil (C / 2)). */
 typedef struct
 {
   guint32 pos;                  /* position in the current block, 0..P-1 */
@@ -142,15 +143,9 @@ typedef struct
 
 /* ---- anomaly ---- */
 
-/* Device state per channel (an array of C). */
-typedef struct
-{
-  guint64 n;
-  gdouble mean;
-  gdouble m2;
-} GstRkAnomalyChannel;
-
-/* Device state: this header, then C GstRkAnomalyChannel. */
+/* Device state: this header, then two arrays of C doubles, so that a
+ * frame's channels are contiguous: mean, m2. Every channel has seen the
+ * same number of samples, `samples`. */
 typedef struct
 {
   guint64 samples;              /* frames seen since the last reset */

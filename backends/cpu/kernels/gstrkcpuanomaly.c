@@ -25,7 +25,7 @@ typedef struct
   guint C;
   guint frames;
   const gfloat *in;
-  GstRkAnomalyChannel *ch;
+  gdouble *mean, *m2;           /* [C] each */
   gdouble z2;                   /* z-threshold squared */
   guint64 min_samples;
   GArray **found;               /* per channel: GstRkAnomalyEvent, or NULL */
@@ -38,45 +38,48 @@ static GST_RK_CPU_HOT void
 anomaly_channels (AnomalyJob * job, guint c0, guint c1)
 {
   const guint C = job->C;
+  const gdouble z2 = job->z2;
   guint8 *hit = gst_rk_cpu_scratch (0, C);
-  GstRkAnomalyChannel *ch = job->ch;
+  gdouble *mean = job->mean, *m2 = job->m2;
   guint i, c;
 
   for (i = 0; i < job->frames; i++) {
     const gfloat *row = job->in + (gsize) i * C;
-    gboolean any = FALSE;
+    const guint64 seen = job->offset + i;
+    const gdouble n = (gdouble) seen, r = 1.0 / (gdouble) (seen + 1);
 
-    for (c = c0; c < c1; c++) {
-      gdouble x = row[c], n = (gdouble) ch[c].n, d = x - ch[c].mean;
+    if (seen >= job->min_samples) {
+      guint any = 0;
 
-      hit[c] = ch[c].n >= job->min_samples && ch[c].m2 > 0.0 &&
-          d * d * n > job->z2 * ch[c].m2;
-      any |= hit[c];
-    }
-    if (G_UNLIKELY (any)) {
       for (c = c0; c < c1; c++) {
-        GstRkAnomalyEvent ev = { 0, };
+        gdouble d = row[c] - mean[c];
 
-        if (!hit[c])
-          continue;
-        ev.channel = c;
-        ev.offset = job->offset + i;
-        ev.value = row[c];
-        ev.mean = ch[c].mean;
-        ev.stddev = sqrt (ch[c].m2 / (gdouble) ch[c].n);
-        ev.z = (ev.value - ev.mean) / ev.stddev;
-        if (job->found[c] == NULL)
-          job->found[c] = g_array_new (FALSE, FALSE, sizeof (ev));
-        g_array_append_val (job->found[c], ev);
+        hit[c] = (m2[c] > 0.0) & (d * d * n > z2 * m2[c]);
+        any |= hit[c];
+      }
+      if (G_UNLIKELY (any)) {
+        for (c = c0; c < c1; c++) {
+          GstRkAnomalyEvent ev = { 0, };
+
+          if (!hit[c])
+            continue;
+          ev.channel = c;
+          ev.offset = seen;
+          ev.value = row[c];
+          ev.mean = mean[c];
+          ev.stddev = sqrt (m2[c] / n);
+          ev.z = (ev.value - ev.mean) / ev.stddev;
+          if (job->found[c] == NULL)
+            job->found[c] = g_array_new (FALSE, FALSE, sizeof (ev));
+          g_array_append_val (job->found[c], ev);
+        }
       }
     }
     for (c = c0; c < c1; c++) {
-      gdouble x = row[c], d;
+      gdouble x = row[c], d = x - mean[c];
 
-      ch[c].n++;
-      d = x - ch[c].mean;
-      ch[c].mean += d / (gdouble) ch[c].n;
-      ch[c].m2 += d * (x - ch[c].mean);
+      mean[c] += d * r;
+      m2[c] += d * (x - mean[c]);
     }
   }
 }
@@ -138,7 +141,7 @@ anomaly_process (GstRkCpuContext * ctx, GError ** error)
   gboolean ok;
 
   if (p->in_format != RK_FORMAT_F32LE || ctx->state_size <
-      sizeof (GstRkAnomalyState) + p->channels * sizeof (GstRkAnomalyChannel)) {
+      sizeof (GstRkAnomalyState) + (gsize) 2 * p->channels * sizeof (gdouble)) {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
         "rkanomaly received a buffer before its caps were negotiated");
     return FALSE;
@@ -159,7 +162,8 @@ anomaly_process (GstRkCpuContext * ctx, GError ** error)
 
   job.C = p->channels;
   job.frames = (guint) (size / bpf);
-  job.ch = (GstRkAnomalyChannel *) (st + 1);
+  job.mean = (gdouble *) (st + 1);
+  job.m2 = job.mean + job.C;
   job.z2 = (gdouble) p->param[0] * (gdouble) p->param[0];
   job.min_samples = (guint64) p->param[1];
   job.offset = st->samples;

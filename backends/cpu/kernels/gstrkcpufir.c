@@ -21,17 +21,18 @@
 
 GST_RK_CPU_VECTORIZE
 
-/* Channels per work item; blocks of the pool take runs of items. */
-#define CHANNEL_GROUP 8
+/* Channels per work item: 16 floats are two AVX registers of
+ * accumulators, and 8 complex lanes once paired for the FFTs. */
+#define CHUNK 16
 
 typedef struct
 {
-  guint C, P, K, Q;
+  guint C, L, P, K, Q;          /* L = ceil (C / 2) FFT lanes */
   const gfloat *h;              /* K taps */
   const gfloat *g;              /* Q × (2P re, 2P im) */
   gfloat *x;                    /* [2P][C] */
   gfloat *t;                    /* [P][C] */
-  gfloat *s;                    /* Q × ([2P][C] re, [2P][C] im) */
+  gfloat *s;                    /* Q × ([2P][L] re, [2P][L] im) */
   const GstRkCpuFftPlan *plan;
   const gfloat *in;
   gfloat *out;
@@ -40,72 +41,117 @@ typedef struct
 } FirJob;
 
 /* A block is complete: push its spectrum into the delay line and compute
- * the tail of the next block, for channels c0 .. c0 + nc. */
+ * the tail of the next block, for channels c0 .. c0 + nc (c0 even).
+ *
+ * Two real channels share one complex FFT (channel 2l in the real part of
+ * lane l, 2l + 1 in the imaginary part): the taps are real, so
+ * IDFT (Σ_q DFT (a + ib) G_q) = (a * g) + i (b * g) and each channel's
+ * tail comes back in its own part. */
 static GST_RK_CPU_HOT void
 block_end (const FirJob * job, guint c0, guint nc, guint head)
 {
-  const guint C = job->C, P = job->P, N = 2 * P;
-  gfloat *sr = job->s + (gsize) head * 2 * N * C, *si = sr + (gsize) N * C;
-  gfloat *yr = gst_rk_cpu_scratch (1, (gsize) 2 * N * nc * sizeof (gfloat));
-  gfloat *yi = yr + (gsize) N * nc;
+  const guint C = job->C, L = job->L, P = job->P, N = 2 * P;
+  const guint l0 = c0 / 2, nl = (nc + 1) / 2;
+  gfloat *sr = job->s + (gsize) head * 2 * N * L, *si = sr + (gsize) N * L;
+  gfloat *yr = gst_rk_cpu_scratch (1, (gsize) 2 * N * nl * sizeof (gfloat));
+  gfloat *yi = yr + (gsize) N * nl;
   const gfloat scale = 1.0f / N;
-  guint k, c, q, j;
+  guint k, l, q, j;
 
   for (k = 0; k < N; k++) {
-    memcpy (sr + (gsize) k * C + c0, job->x + (gsize) k * C + c0,
-        nc * sizeof (gfloat));
-    memset (si + (gsize) k * C + c0, 0, nc * sizeof (gfloat));
-  }
-  gst_rk_cpu_fft (job->plan, sr + c0, si + c0, C, nc, FALSE);
+    const gfloat *xr = job->x + (gsize) k * C + c0;
+    gfloat *r = sr + (gsize) k * L + l0, *m = si + (gsize) k * L + l0;
 
-  memset (yr, 0, (gsize) 2 * N * nc * sizeof (gfloat));
+    for (l = 0; l < nl; l++) {
+      r[l] = xr[2 * l];
+      m[l] = 2 * l + 1 < nc ? xr[2 * l + 1] : 0.0f;
+    }
+  }
+  gst_rk_cpu_fft (job->plan, sr + l0, si + l0, L, nl, FALSE);
+
+  memset (yr, 0, (gsize) 2 * N * nl * sizeof (gfloat));
   for (q = 0; q < job->Q; q++) {
     guint slot = (head + job->Q - q) % job->Q;
-    const gfloat *ar = job->s + (gsize) slot * 2 * N * C + c0;
-    const gfloat *ai = ar + (gsize) N * C;
+    const gfloat *ar = job->s + (gsize) slot * 2 * N * L + l0;
+    const gfloat *ai = ar + (gsize) N * L;
     const gfloat *gr = job->g + (gsize) q * 2 * N, *gi = gr + N;
 
     for (k = 0; k < N; k++) {
       const gfloat br = gr[k], bi = gi[k];
-      const gfloat *a_r = ar + (gsize) k * C, *a_i = ai + (gsize) k * C;
-      gfloat *o_r = yr + (gsize) k * nc, *o_i = yi + (gsize) k * nc;
+      const gfloat *a_r = ar + (gsize) k * L, *a_i = ai + (gsize) k * L;
+      gfloat *o_r = yr + (gsize) k * nl, *o_i = yi + (gsize) k * nl;
 
-      for (c = 0; c < nc; c++) {
-        o_r[c] += a_r[c] * br - a_i[c] * bi;
-        o_i[c] += a_r[c] * bi + a_i[c] * br;
+      for (l = 0; l + 8 <= nl; l += 8) {
+        GstRkV8sf x = gst_rk_v8sf_load (a_r + l), y = gst_rk_v8sf_load (a_i + l);
+
+        gst_rk_v8sf_store (o_r + l, gst_rk_v8sf_load (o_r + l) +
+            (x * br - y * bi));
+        gst_rk_v8sf_store (o_i + l, gst_rk_v8sf_load (o_i + l) +
+            (x * bi + y * br));
+      }
+      for (; l < nl; l++) {
+        o_r[l] += a_r[l] * br - a_i[l] * bi;
+        o_i[l] += a_r[l] * bi + a_i[l] * br;
       }
     }
   }
-  gst_rk_cpu_fft (job->plan, yr, yi, nc, nc, TRUE);
-  for (j = 0; j < P; j++)
-    for (c = 0; c < nc; c++)
-      job->t[(gsize) j * C + c0 + c] = yr[(gsize) (P + j) * nc + c] * scale;
+  gst_rk_cpu_fft (job->plan, yr, yi, nl, nl, TRUE);
+  for (j = 0; j < P; j++) {
+    const gfloat *r = yr + (gsize) (P + j) * nl, *m = yi + (gsize) (P + j) * nl;
+    gfloat *t = job->t + (gsize) j * C + c0;
+
+    for (l = 0; l < nl; l++) {
+      t[2 * l] = r[l] * scale;
+      if (2 * l + 1 < nc)
+        t[2 * l + 1] = m[l] * scale;
+    }
+  }
 }
 
-static GST_RK_CPU_HOT void
-fir_channels (const FirJob * job, guint c0, guint nc)
+/* The head sums of one frame. A full chunk keeps its accumulators in
+ * registers; the same order of operations either way. */
+static inline void
+head_sums (const FirJob * job, const gfloat * x, guint nc, gfloat * y,
+    const gfloat * tail)
 {
-  const guint C = job->C, P = job->P, Kd = MIN (job->K, job->P);
-  gfloat *acc = gst_rk_cpu_scratch (0, nc * sizeof (gfloat));
-  guint pos = job->pos, head = job->head, i, k, c;
+  const guint C = job->C, Kd = MIN (job->K, job->P);
+  guint k, c;
 
-  for (i = 0; i < job->frames; i++) {
-    const gfloat *xin = job->in + (gsize) i * C + c0;
-    gfloat *y = job->out + (gsize) i * C + c0;
-    const gfloat *tail = job->t + (gsize) pos * C + c0;
+  if (nc == CHUNK) {
+    GstRkV8sf a0 = { 0.0f, }, a1 = { 0.0f, };
 
-    memcpy (job->x + (gsize) (P + pos) * C + c0, xin, nc * sizeof (gfloat));
-    for (c = 0; c < nc; c++)
-      acc[c] = 0.0f;
     for (k = 0; k < Kd; k++) {
-      const gfloat hk = job->h[k];
-      const gfloat *xr = job->x + (gsize) (P + pos - k) * C + c0;
+      const gfloat hk = job->h[k], *xr = x - (gsize) k * C;
+      a0 += hk * gst_rk_v8sf_load (xr);
+      a1 += hk * gst_rk_v8sf_load (xr + 8);
+    }
+    gst_rk_v8sf_store (y, a0 + gst_rk_v8sf_load (tail));
+    gst_rk_v8sf_store (y + 8, a1 + gst_rk_v8sf_load (tail + 8));
+  } else {
+    gfloat acc[CHUNK] = { 0.0f, };
 
+    for (k = 0; k < Kd; k++) {
+      const gfloat hk = job->h[k], *xr = x - (gsize) k * C;
       for (c = 0; c < nc; c++)
         acc[c] += hk * xr[c];
     }
     for (c = 0; c < nc; c++)
       y[c] = acc[c] + tail[c];
+  }
+}
+
+static GST_RK_CPU_HOT void
+fir_channels (const FirJob * job, guint c0, guint nc)
+{
+  const guint C = job->C, P = job->P;
+  guint pos = job->pos, head = job->head, i, k;
+
+  for (i = 0; i < job->frames; i++) {
+    gfloat *xn = job->x + (gsize) (P + pos) * C + c0;
+
+    memcpy (xn, job->in + (gsize) i * C + c0, nc * sizeof (gfloat));
+    head_sums (job, xn, nc, job->out + (gsize) i * C + c0,
+        job->t + (gsize) pos * C + c0);
 
     if (++pos == P) {
       pos = 0;
@@ -121,12 +167,15 @@ fir_channels (const FirJob * job, guint c0, guint nc)
 }
 
 static void
-fir_groups (guint begin, guint end, gpointer data)
+fir_chunks (guint begin, guint end, gpointer data)
 {
   const FirJob *job = data;
-  guint c0 = begin * CHANNEL_GROUP, c1 = MIN (end * CHANNEL_GROUP, job->C);
+  guint b;
 
-  fir_channels (job, c0, c1 - c0);
+  for (b = begin; b < end; b++) {
+    guint c0 = b * CHUNK;
+    fir_channels (job, c0, MIN (CHUNK, job->C - c0));
+  }
 }
 
 static gboolean
@@ -170,6 +219,7 @@ fir_process (GstRkCpuContext * ctx, GError ** error)
   blob = g_bytes_get_data (ctx->config->blob, NULL);
   P = blob->block;
   job.C = p->channels;
+  job.L = (job.C + 1) / 2;
   job.P = P;
   job.K = blob->n_taps;
   job.Q = blob->n_parts;
@@ -187,8 +237,8 @@ fir_process (GstRkCpuContext * ctx, GError ** error)
   job.in = (const gfloat *) imap.data;
   job.out = (gfloat *) omap.data;
   job.frames = (guint) (size / bpf);
-  gst_rk_cpu_context_parallel_for (ctx,
-      (job.C + CHANNEL_GROUP - 1) / CHANNEL_GROUP, fir_groups, &job);
+  gst_rk_cpu_context_parallel_for (ctx, (job.C + CHUNK - 1) / CHUNK,
+      fir_chunks, &job);
   gst_buffer_unmap (out, &omap);
   gst_buffer_unmap (in, &imap);
 
