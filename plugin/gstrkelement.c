@@ -473,13 +473,17 @@ gst_rk_element_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
         g_error_free (err);
       }
       clear_events (self);
+      gst_pad_push_event (self->srcpad, event);
+      if (!start_task (self))
+        return FALSE;
+      /* After start_task: a flushing kernel refuses messages. The next
+       * buffer comes on this thread, so the reset still precedes it. */
       GST_OBJECT_LOCK (self);
       reset = self->reset_on_flush;
       GST_OBJECT_UNLOCK (self);
       if (reset)
         send_reset (self, self->kernel);
-      gst_pad_push_event (self->srcpad, event);
-      return start_task (self);
+      return TRUE;
 
     case GST_EVENT_CAPS:{
       GstCaps *caps;
