@@ -46,6 +46,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_rk_element_debug);
 #define DEFAULT_QUEUE_CAPACITY GST_RK_DEFAULT_QUEUE_CAPACITY
 #define DEFAULT_SHARED_MEMORY_SIZE 0
 #define DEFAULT_STATS_INTERVAL 0
+#define DEFAULT_RESET_ON_FLUSH FALSE
 
 /* How long the src task sleeps at most without news: it also checks the
  * device's health and posts stats on wake-up. */
@@ -65,6 +66,7 @@ enum
   PROP_STATS,
   PROP_STATS_INTERVAL,
   PROP_RUNTIME_STATS,
+  PROP_RESET_ON_FLUSH,          /* resettable kernels only */
   PROP_KERNEL_BASE
 };
 
@@ -183,9 +185,46 @@ push_event (GstRkElement * self, GstEvent * event)
   gboolean is_eos = GST_EVENT_TYPE (event) == GST_EVENT_EOS;
 
   GST_LOG_OBJECT (self, "pushing %" GST_PTR_FORMAT, event);
+  /* Kernel event messages give times in the segment of the outputs they
+   * come with; this thread pushes both. */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT)
+    gst_event_copy_segment (event, &self->out_segment);
   gst_pad_push_event (self->srcpad, event);
   if (is_eos)
     pause_task (self, GST_FLOW_EOS);
+}
+
+/* What every kernel event message carries besides the kernel's own
+ * fields: the HLC stamp, and stream and running time for a timestamp. */
+static void
+complete_event_structure (GstRkElement * self, GstStructure * s,
+    const GstRkEnvelope * env)
+{
+  guint64 ts, duration = 0;
+
+  gst_structure_set (s, "hlc-physical", G_TYPE_UINT64, env->hlc_physical,
+      "hlc-logical", G_TYPE_UINT, env->hlc_logical,
+      "hlc-node", G_TYPE_UINT, env->hlc_node, NULL);
+
+  if (!gst_structure_get_uint64 (s, "timestamp", &ts))
+    return;
+  if (self->out_segment.format == GST_FORMAT_TIME && ts != GST_CLOCK_TIME_NONE) {
+    guint64 stream = gst_segment_to_stream_time (&self->out_segment,
+        GST_FORMAT_TIME, ts);
+    guint64 running = gst_segment_to_running_time (&self->out_segment,
+        GST_FORMAT_TIME, ts);
+
+    gst_structure_set (s, "stream-time", G_TYPE_UINT64, stream,
+        "running-time", G_TYPE_UINT64, running, NULL);
+    if (gst_structure_has_field (s, "endtime")) {
+      gst_structure_get_uint64 (s, "duration", &duration);
+      gst_structure_set (s, "endtime", GST_TYPE_CLOCK_TIME,
+          (GstClockTime) (stream + duration), NULL);
+    }
+  } else {
+    gst_structure_set (s, "stream-time", G_TYPE_UINT64, ts,
+        "running-time", G_TYPE_UINT64, ts, NULL);
+  }
 }
 
 static void
@@ -204,9 +243,11 @@ handle_output (GstRkElement * self, GstRkMessage * msg)
       s = info->notify_to_structure (info, &msg->env, map.data, map.size);
       gst_buffer_unmap (msg->payload, &map);
     }
-    if (s)
+    if (s) {
+      complete_event_structure (self, s, &msg->env);
       gst_element_post_message (GST_ELEMENT (self),
           gst_message_new_element (GST_OBJECT (self), s));
+    }
     gst_rk_message_clear (msg);
     return;
   }
@@ -411,11 +452,27 @@ set_caps (GstRkElement * self, GstCaps * caps)
   return ok;
 }
 
+/* Queues a reset of the kernel's device state behind the data sent so
+ * far (resettable kernels only). */
+static void
+send_reset (GstRkElement * self, GstRkKernel * kernel)
+{
+  GError *err = NULL;
+
+  if (!gst_rk_kernel_send_control (kernel, RK_CONTROL_RESET_STATE, &err)) {
+    GST_ELEMENT_WARNING (self, RESOURCE, FAILED,
+        ("Cannot reset kernel %s.", GST_OBJECT_NAME (kernel)), ("%s",
+            err->message));
+    g_error_free (err);
+  }
+}
+
 static gboolean
 gst_rk_element_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   GstRkElement *self = GST_RK_ELEMENT (parent);
   GError *err = NULL;
+  gboolean reset;
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_FLUSH_START:
@@ -435,7 +492,16 @@ gst_rk_element_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       }
       clear_events (self);
       gst_pad_push_event (self->srcpad, event);
-      return start_task (self);
+      if (!start_task (self))
+        return FALSE;
+      /* After start_task: a flushing kernel refuses messages. The next
+       * buffer comes on this thread, so the reset still precedes it. */
+      GST_OBJECT_LOCK (self);
+      reset = self->reset_on_flush;
+      GST_OBJECT_UNLOCK (self);
+      if (reset)
+        send_reset (self, self->kernel);
+      return TRUE;
 
     case GST_EVENT_CAPS:{
       GstCaps *caps;
@@ -688,6 +754,7 @@ gst_rk_element_change_state (GstElement * element, GstStateChange transition)
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       self->next_stats = 0;
       g_atomic_int_set (&self->error_posted, 0);
+      gst_segment_init (&self->out_segment, GST_FORMAT_UNDEFINED);
       if (!run_kernel_op (self, gst_rk_kernel_activate, "activate"))
         return GST_STATE_CHANGE_FAILURE;
       break;
@@ -817,11 +884,14 @@ gst_rk_element_set_property (GObject * object, guint prop_id,
     case PROP_STATS_INTERVAL:
       self->stats_interval = g_value_get_uint64 (value);
       break;
+    case PROP_RESET_ON_FLUSH:
+      self->reset_on_flush = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
-  if (prop_id != PROP_STATS_INTERVAL)
+  if (prop_id != PROP_STATS_INTERVAL && prop_id != PROP_RESET_ON_FLUSH)
     warn_if_launched (self, pspec);
   GST_OBJECT_UNLOCK (self);
 }
@@ -901,6 +971,9 @@ gst_rk_element_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_STATS_INTERVAL:
       g_value_set_uint64 (value, self->stats_interval);
       break;
+    case PROP_RESET_ON_FLUSH:
+      g_value_set_boolean (value, self->reset_on_flush);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -959,6 +1032,8 @@ gst_rk_element_init (GTypeInstance * instance, gpointer g_class)
   gst_rk_launch_options_init (&self->opts);
   self->opts.grid_size = DEFAULT_GRID_SIZE;
   self->stats_interval = DEFAULT_STATS_INTERVAL;
+  self->reset_on_flush = DEFAULT_RESET_ON_FLUSH;
+  gst_segment_init (&self->out_segment, GST_FORMAT_UNDEFINED);
   self->params = gst_rk_kernel_info_default_params (klass->info);
 }
 
@@ -1040,6 +1115,41 @@ gst_rk_element_class_init (gpointer g_class, gpointer class_data)
 
 /* ---- Per-kernel subclasses ---- */
 
+/* The `reset` action signal: the kernel's state starts afresh after the
+ * data sent so far. Without a launched kernel there is no state to reset. */
+static void
+gst_rk_element_reset (GstRkElement * self)
+{
+  GstRkKernel *kernel;
+
+  GST_OBJECT_LOCK (self);
+  kernel = self->kernel ? gst_object_ref (self->kernel) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (kernel == NULL)
+    return;
+  GST_DEBUG_OBJECT (self, "resetting kernel state");
+  send_reset (self, kernel);
+  gst_object_unref (kernel);
+}
+
+static void
+install_reset (GstRkElementClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  klass->reset = gst_rk_element_reset;
+  g_signal_new ("reset", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_STRUCT_OFFSET (GstRkElementClass, reset), NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
+  g_object_class_install_property (gobject_class, PROP_RESET_ON_FLUSH,
+      g_param_spec_boolean ("reset-on-flush", "Reset on flush",
+          "Start the kernel's state (background model, filter history, "
+          "statistics) afresh after a flushing seek", DEFAULT_RESET_ON_FLUSH,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+}
+
 static GParamSpec *
 param_spec_for (const GstRkParamInfo * p)
 {
@@ -1057,6 +1167,10 @@ param_spec_for (const GstRkParamInfo * p)
     case GST_RK_PARAM_BOOLEAN:
       return g_param_spec_boolean (p->name, p->nick, p->blurb,
           p->default_value != 0.0, flags);
+    case GST_RK_PARAM_UINT64:
+      return g_param_spec_uint64 (p->name, p->nick, p->blurb,
+          (guint64) p->min, (guint64) p->max, (guint64) p->default_value,
+          flags);
     case GST_RK_PARAM_DOUBLE_ARRAY:
       return gst_param_spec_array (p->name, p->nick, p->blurb,
           g_param_spec_double ("value", "Value", "One value", -G_MAXDOUBLE,
@@ -1075,6 +1189,11 @@ kernel_class_init (gpointer g_class, gpointer class_data)
   gchar *long_name, *author;
   guint i;
 
+  /* GObject does not inherit these: every class that installs properties
+   * sets its own. */
+  gobject_class->set_property = gst_rk_element_set_property;
+  gobject_class->get_property = gst_rk_element_get_property;
+
   klass->info = info;
   long_name = g_strdup (info->long_name ? info->long_name : info->name);
   author = g_strdup ("gst-ringkernel developers");
@@ -1089,6 +1208,9 @@ kernel_class_init (gpointer g_class, gpointer class_data)
   gst_element_class_add_pad_template (element_class,
       gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
           gst_caps_from_string (info->src_caps)));
+
+  if (info->flags & GST_RK_KERNEL_FLAG_RESETTABLE)
+    install_reset (klass);
 
   klass->param_specs = g_new0 (GParamSpec *, info->n_params);
   for (i = 0; i < info->n_params; i++) {

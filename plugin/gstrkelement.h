@@ -39,6 +39,7 @@ struct _GstRkElement
   gint device_id;
   GstRkLaunchOptions opts;
   guint64 stats_interval;
+  gboolean reset_on_flush;
   GstStructure *params;
 
   /* Set at NULL → READY, cleared at READY → NULL (object lock to read
@@ -61,6 +62,9 @@ struct _GstRkElement
   GstRkMessage held;            /* an output waiting behind an event */
   gboolean have_held;
   gint64 next_stats;
+
+  /* The segment of the outputs, for kernel event messages (src task) */
+  GstSegment out_segment;
 };
 
 /**
@@ -68,6 +72,7 @@ struct _GstRkElement
  * @info: the kernel this element type runs
  * @param_specs: one property per kernel parameter, in the order of
  *   info->params
+ * @reset: class handler of the `reset` action signal (resettable kernels)
  */
 struct _GstRkElementClass
 {
@@ -75,6 +80,8 @@ struct _GstRkElementClass
 
   const GstRkKernelInfo *info;
   GParamSpec **param_specs;
+
+  void (*reset) (GstRkElement * self);
 };
 
 GType gst_rk_element_get_type (void);

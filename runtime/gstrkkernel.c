@@ -650,6 +650,11 @@ check_param (const GstRkKernelInfo * info, const gchar * name,
           goto wrong_type;
         v = g_value_get_int (value);
         break;
+      case GST_RK_PARAM_UINT64:
+        if (!G_VALUE_HOLDS_UINT64 (value))
+          goto wrong_type;
+        v = (gdouble) g_value_get_uint64 (value);
+        break;
       case GST_RK_PARAM_BOOLEAN:
         return G_VALUE_HOLDS_BOOLEAN (value) ? TRUE :
             (g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,

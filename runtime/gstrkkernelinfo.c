@@ -36,6 +36,10 @@ gst_rk_kernel_info_default_params (const GstRkKernelInfo * info)
       case GST_RK_PARAM_DOUBLE_ARRAY:
         g_value_init (&v, GST_TYPE_ARRAY);
         break;
+      case GST_RK_PARAM_UINT64:
+        g_value_init (&v, G_TYPE_UINT64);
+        g_value_set_uint64 (&v, (guint64) p->default_value);
+        break;
     }
     gst_structure_take_value (s, p->name, &v);
   }
@@ -62,6 +66,8 @@ fill_param_slots (const GstRkKernelInfo * info, GstRkParams * params,
       params->param[p->slot] = (gfloat) g_value_get_double (v);
     else if (G_VALUE_HOLDS_INT (v))
       params->param[p->slot] = (gfloat) g_value_get_int (v);
+    else if (G_VALUE_HOLDS_UINT64 (v))
+      params->param[p->slot] = (gfloat) g_value_get_uint64 (v);
     else if (G_VALUE_HOLDS_BOOLEAN (v))
       params->param[p->slot] = g_value_get_boolean (v) ? 1.0f : 0.0f;
   }

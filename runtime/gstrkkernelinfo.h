@@ -30,6 +30,7 @@ typedef enum
  * @GST_RK_PARAM_INT: a gint property
  * @GST_RK_PARAM_BOOLEAN: a gboolean property
  * @GST_RK_PARAM_DOUBLE_ARRAY: a GstValueArray of gdouble
+ * @GST_RK_PARAM_UINT64: a guint64 property (e.g. a time in ns)
  */
 typedef enum
 {
@@ -37,10 +38,26 @@ typedef enum
   GST_RK_PARAM_INT,
   GST_RK_PARAM_BOOLEAN,
   GST_RK_PARAM_DOUBLE_ARRAY,
+  GST_RK_PARAM_UINT64,
 } GstRkParamType;
 
 /* The parameter may change while PLAYING (applies from the next message). */
 #define GST_RK_PARAM_FLAG_MUTABLE_PLAYING (1u << 0)
+
+/**
+ * GstRkKernelFlags:
+ * @GST_RK_KERNEL_FLAG_NONE: no flags
+ * @GST_RK_KERNEL_FLAG_RESETTABLE: the kernel keeps state across buffers
+ *   (a background model, filter history) that an application may want to
+ *   start afresh: its element gets a `reset` action signal and a
+ *   `reset-on-flush` property, both sending RK_CONTROL_RESET_STATE in order
+ *   with the data
+ */
+typedef enum
+{
+  GST_RK_KERNEL_FLAG_NONE = 0,
+  GST_RK_KERNEL_FLAG_RESETTABLE = (1 << 0),
+} GstRkKernelFlags;
 
 /**
  * GstRkParamInfo:
@@ -85,13 +102,20 @@ typedef struct _GstRkKernelInfo GstRkKernelInfo;
  *   does not set config->state_size itself
  * @params: (array length=n_params): parameters
  * @n_params: number of parameters
+ * @flags: GstRkKernelFlags
  * @transform_caps: (nullable): caps on the pad of @direction to caps on the
  *   other pad; %NULL means identity
  * @configure: (nullable): fills config->params, src_caps and state_size from
  *   config->sink_caps and the parameter values in @params; not called for
  *   streams without caps; %NULL means pass-through bytes
  * @notify_to_structure: (nullable): turns a NOTIFY message the kernel emits
- *   into the structure of an element message on the bus
+ *   into the structure of an element message on the bus. @env is the
+ *   output's envelope (its hlc_* fields hold the receive stamp). The
+ *   element then adds the stamp as `hlc-physical` (guint64 µs),
+ *   `hlc-logical` and `hlc-node` (guint); a structure with a guint64
+ *   `timestamp` field also gets `stream-time` and `running-time` from the
+ *   segment in force, and an `endtime` field present in it is set to
+ *   stream-time + `duration` (the shape of the stock spectrum messages).
  *
  * A kernel: one name across backends, one descriptor, and one implementation
  * per backend (registered with gst_rk_registry_add_implementation()).
@@ -108,6 +132,7 @@ struct _GstRkKernelInfo
   gsize state_size;
   const GstRkParamInfo *params;
   guint n_params;
+  GstRkKernelFlags flags;
 
   GstCaps *(*transform_caps) (const GstRkKernelInfo * info,
       GstPadDirection direction, GstCaps * caps);
@@ -117,7 +142,7 @@ struct _GstRkKernelInfo
       const GstRkEnvelope * env, const guint8 * data, gsize size);
 
   /*< private >*/
-  gpointer _reserved[8];
+  gpointer _reserved[7];
 };
 
 GstStructure *gst_rk_kernel_info_default_params (const GstRkKernelInfo * info);

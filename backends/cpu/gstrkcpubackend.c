@@ -66,6 +66,18 @@ cpu_register_kernels (void)
       &gst_rk_cpu_kernel_echo);
   gst_rk_registry_add_implementation ("gray", GST_RK_BACKEND_CPU,
       &gst_rk_cpu_kernel_gray);
+  gst_rk_registry_add_implementation ("blur", GST_RK_BACKEND_CPU,
+      &gst_rk_cpu_kernel_blur);
+  gst_rk_registry_add_implementation ("sobel", GST_RK_BACKEND_CPU,
+      &gst_rk_cpu_kernel_sobel);
+  gst_rk_registry_add_implementation ("bgsub", GST_RK_BACKEND_CPU,
+      &gst_rk_cpu_kernel_bgsub);
+  gst_rk_registry_add_implementation ("fir", GST_RK_BACKEND_CPU,
+      &gst_rk_cpu_kernel_fir);
+  gst_rk_registry_add_implementation ("spectrum", GST_RK_BACKEND_CPU,
+      &gst_rk_cpu_kernel_spectrum);
+  gst_rk_registry_add_implementation ("anomaly", GST_RK_BACKEND_CPU,
+      &gst_rk_cpu_kernel_anomaly);
 }
 
 static gchar *

@@ -73,6 +73,12 @@ void gst_rk_cpu_context_parallel_for (GstRkCpuContext * ctx, guint n_items,
 /* Built-in kernels (backends/cpu/kernels/) */
 extern const GstRkCpuKernel gst_rk_cpu_kernel_echo;
 extern const GstRkCpuKernel gst_rk_cpu_kernel_gray;
+extern const GstRkCpuKernel gst_rk_cpu_kernel_blur;
+extern const GstRkCpuKernel gst_rk_cpu_kernel_sobel;
+extern const GstRkCpuKernel gst_rk_cpu_kernel_bgsub;
+extern const GstRkCpuKernel gst_rk_cpu_kernel_fir;
+extern const GstRkCpuKernel gst_rk_cpu_kernel_spectrum;
+extern const GstRkCpuKernel gst_rk_cpu_kernel_anomaly;
 
 G_END_DECLS
 

@@ -7,6 +7,12 @@
 static const GstRkKernelInfo *const builtin[] = {
   &gst_rk_kernel_info_echo,
   &gst_rk_kernel_info_gray,
+  &gst_rk_kernel_info_blur,
+  &gst_rk_kernel_info_sobel,
+  &gst_rk_kernel_info_bgsub,
+  &gst_rk_kernel_info_fir,
+  &gst_rk_kernel_info_spectrum,
+  &gst_rk_kernel_info_anomaly,
 };
 
 void

@@ -12,6 +12,12 @@ G_BEGIN_DECLS
  * registers its own implementations of them. */
 extern const GstRkKernelInfo gst_rk_kernel_info_echo;
 extern const GstRkKernelInfo gst_rk_kernel_info_gray;
+extern const GstRkKernelInfo gst_rk_kernel_info_blur;
+extern const GstRkKernelInfo gst_rk_kernel_info_sobel;
+extern const GstRkKernelInfo gst_rk_kernel_info_bgsub;
+extern const GstRkKernelInfo gst_rk_kernel_info_fir;
+extern const GstRkKernelInfo gst_rk_kernel_info_spectrum;
+extern const GstRkKernelInfo gst_rk_kernel_info_anomaly;
 
 void gst_rk_builtin_kernels_register (void);
 

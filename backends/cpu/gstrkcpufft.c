@@ -1,0 +1,138 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/*
+ * Radix-2 complex FFT over many channels at once: element k of channel c
+ * is re[k × stride + c], im[k × stride + c]. Every butterfly loops over the
+ * channels innermost, so the arithmetic of one channel is the plain
+ * scalar FFT (the same rounding on every CPU) while the loop runs as
+ * vector code across channels. This is the shape the GPU ports use too:
+ * one thread per channel, the same butterfly order.
+ *
+ * Forward: X_k = Σ x_n e^{-2πikn/N}. Inverse: e^{+2πikn/N}, unscaled.
+ */
+
+#include <math.h>
+
+#include "gstrkcpufft.h"
+#include "gstrkcpuvec.h"
+
+GST_RK_CPU_VECTORIZE
+
+#define MAX_LOG2 20
+
+static GMutex plans_lock;
+static GstRkCpuFftPlan *plans[MAX_LOG2 + 1];
+
+/**
+ * gst_rk_cpu_fft_plan_get:
+ * @n: a power of two, at most 2^20
+ *
+ * Returns: (transfer none): the tables for size @n, made on first use.
+ */
+const GstRkCpuFftPlan *
+gst_rk_cpu_fft_plan_get (guint n)
+{
+  guint log2n = 0, i;
+  GstRkCpuFftPlan *plan;
+
+  g_return_val_if_fail (n >= 1 && (n & (n - 1)) == 0, NULL);
+  while ((1u << log2n) < n)
+    log2n++;
+  g_return_val_if_fail (log2n <= MAX_LOG2, NULL);
+
+  g_mutex_lock (&plans_lock);
+  plan = plans[log2n];
+  if (plan == NULL) {
+    plan = g_new0 (GstRkCpuFftPlan, 1);
+    plan->n = n;
+    plan->tw_re = g_new (gfloat, MAX (n / 2, 1));
+    plan->tw_im = g_new (gfloat, MAX (n / 2, 1));
+    plan->bitrev = g_new (guint32, n);
+    for (i = 0; i < n / 2; i++) {
+      gdouble a = 2.0 * G_PI * i / n;
+      plan->tw_re[i] = (gfloat) cos (a);
+      plan->tw_im[i] = (gfloat) - sin (a);
+    }
+    for (i = 0; i < n; i++) {
+      guint32 r = 0, b;
+      for (b = 0; b < log2n; b++)
+        r |= ((i >> b) & 1u) << (log2n - 1 - b);
+      plan->bitrev[i] = r;
+    }
+    plans[log2n] = plan;
+  }
+  g_mutex_unlock (&plans_lock);
+  return plan;
+}
+
+static inline void
+swap_rows (gfloat * a, gfloat * b, guint nc)
+{
+  guint c;
+
+  for (c = 0; c < nc; c++) {
+    gfloat t = a[c];
+    a[c] = b[c];
+    b[c] = t;
+  }
+}
+
+/**
+ * gst_rk_cpu_fft:
+ * @stride: floats between consecutive elements of one channel
+ * @nc: channels to transform (consecutive floats)
+ *
+ * Transforms @nc channels in place.
+ */
+GST_RK_CPU_HOT void
+gst_rk_cpu_fft (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
+    gsize stride, guint nc, gboolean inverse)
+{
+  guint n = plan->n, i, len, k, c;
+  gfloat sign = inverse ? -1.0f : 1.0f;
+
+  for (i = 0; i < n; i++) {
+    guint j = plan->bitrev[i];
+    if (i < j) {
+      swap_rows (re + i * stride, re + j * stride, nc);
+      swap_rows (im + i * stride, im + j * stride, nc);
+    }
+  }
+
+  for (len = 2; len <= n; len <<= 1) {
+    guint half = len / 2, step = n / len;
+
+    for (k = 0; k < half; k++) {
+      const gfloat wr = plan->tw_re[k * step];
+      const gfloat wi = sign * plan->tw_im[k * step];
+
+      for (i = k; i < n; i += len) {
+        gfloat *ur = re + i * stride, *ui = im + i * stride;
+        gfloat *vr = re + (i + half) * stride, *vi = im + (i + half) * stride;
+
+        for (c = 0; c + 8 <= nc; c += 8) {
+          GstRkV8sf a = gst_rk_v8sf_load (vr + c), b = gst_rk_v8sf_load (vi + c);
+          GstRkV8sf pr = gst_rk_v8sf_load (ur + c), pi = gst_rk_v8sf_load (ui + c);
+          GstRkV8sf xr = a * wr - b * wi;
+          GstRkV8sf xi = a * wi + b * wr;
+
+          gst_rk_v8sf_store (vr + c, pr - xr);
+          gst_rk_v8sf_store (vi + c, pi - xi);
+          gst_rk_v8sf_store (ur + c, pr + xr);
+          gst_rk_v8sf_store (ui + c, pi + xi);
+        }
+        for (; c < nc; c++) {
+          gfloat xr = vr[c] * wr - vi[c] * wi;
+          gfloat xi = vr[c] * wi + vi[c] * wr;
+
+          vr[c] = ur[c] - xr;
+          vi[c] = ui[c] - xi;
+          ur[c] = ur[c] + xr;
+          ui[c] = ui[c] + xi;
+        }
+      }
+    }
+  }
+}
