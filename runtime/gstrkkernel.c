@@ -1086,7 +1086,10 @@ gst_rk_kernel_try_receive (GstRkKernel * kernel, GstRkMessage * msg,
   gst_rk_mutex_unlock (&kernel->recv_lock);
 
   if (have) {
-    __atomic_add_fetch (&kernel->emitted, 1, __ATOMIC_RELAXED);
+    /* A kernel's notifications (motion, anomalies) are not stream data:
+     * counted apart, so received = emitted + flushed + dropped holds. */
+    __atomic_add_fetch (msg->env.type == RK_MSG_NOTIFY ?
+        &kernel->notifications : &kernel->emitted, 1, __ATOMIC_RELAXED);
     return TRUE;
   }
   if (g_atomic_int_get (&kernel->has_error))
@@ -1470,7 +1473,8 @@ gst_rk_kernel_alloc_output (GstRkKernel * kernel, gsize size, GError ** error)
  *
  * Returns: (transfer full): a "ringkernel-stats" structure: kernel-id,
  * kernel, name, state, backend, device, mode, queue depths and capacities,
- * received, processed, emitted, flushed, dropped, uptime (ns), latency-p50
+ * received, processed, emitted (data outputs), notifications (kernel
+ * events), flushed, dropped, orphan-replies, uptime (ns), latency-p50
  * and latency-p99 (ns, send to receive), plus backend fields.
  */
 GstStructure *
@@ -1503,6 +1507,8 @@ gst_rk_kernel_get_stats (GstRkKernel * kernel)
       __atomic_load_n (&kernel->processed, __ATOMIC_RELAXED),
       "emitted", G_TYPE_UINT64,
       __atomic_load_n (&kernel->emitted, __ATOMIC_RELAXED),
+      "notifications", G_TYPE_UINT64,
+      __atomic_load_n (&kernel->notifications, __ATOMIC_RELAXED),
       "flushed", G_TYPE_UINT64,
       __atomic_load_n (&kernel->flushed, __ATOMIC_RELAXED),
       "dropped", G_TYPE_UINT64,

@@ -93,6 +93,7 @@ struct _GstRkKernel
   guint64 received;
   guint64 processed;
   guint64 emitted;
+  guint64 notifications;
   guint64 flushed;
   guint64 dropped;
   guint64 clock_rejects;
