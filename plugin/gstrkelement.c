@@ -227,13 +227,42 @@ complete_event_structure (GstRkElement * self, GstStructure * s,
   }
 }
 
+/* In raw mode (application/x-ringkernel) outputs go downstream as what
+ * they are: an envelope followed by the payload. */
+static GstBuffer *
+encode_output (GstRkMessage * msg)
+{
+  gsize size = msg->payload ? gst_buffer_get_size (msg->payload) : 0;
+  GstBuffer *out = gst_buffer_new_allocate (NULL, RK_ENVELOPE_SIZE + size,
+      NULL);
+  GstRkEnvelope env = msg->env;
+  GstMapInfo map;
+
+  env.flags = (env.flags & ~RK_FLAG_PAYLOAD_MASK) | (size ? RK_FLAG_INLINE :
+      0);
+  env.payload_size = (guint32) size;
+  env.payload_ref = 0;
+  gst_buffer_map (out, &map, GST_MAP_WRITE);
+  gst_rk_envelope_encode (&env, map.data);
+  if (size)
+    gst_buffer_extract (msg->payload, 0, map.data + RK_ENVELOPE_SIZE, size);
+  gst_buffer_unmap (out, &map);
+  if (msg->payload)
+    gst_buffer_copy_into (out, msg->payload, GST_BUFFER_COPY_FLAGS |
+        GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_META, 0, -1);
+  gst_rk_message_clear (msg);
+  return out;
+}
+
 static void
 handle_output (GstRkElement * self, GstRkMessage * msg)
 {
-  const GstRkKernelInfo *info = GST_RK_ELEMENT_GET_CLASS (self)->info;
+  const GstRkKernelInfo *info = self->info;
   GstFlowReturn ret;
 
-  if (msg->env.type == RK_MSG_NOTIFY) {
+  if (self->raw)
+    msg->payload = encode_output (msg);
+  else if (msg->env.type == RK_MSG_NOTIFY) {
     GstStructure *s = NULL;
 
     if (info->notify_to_structure && msg->payload) {
@@ -389,6 +418,69 @@ gst_rk_element_sink_activate_mode (GstPad * pad, GstObject * parent,
 /* ---- Sink pad ---- */
 
 static GstFlowReturn
+send_result (GstRkElement * self, GError * err)
+{
+  GstFlowReturn ret;
+
+  if (err == NULL)
+    return GST_FLOW_OK;
+  if (g_error_matches (err, GST_RK_ERROR, GST_RK_ERROR_FLUSHING)) {
+    g_error_free (err);
+    ret = g_atomic_int_get (&self->srcresult);
+    return ret == GST_FLOW_OK ? GST_FLOW_FLUSHING : ret;
+  }
+  post_kernel_error (self, err);
+  g_error_free (err);
+  return GST_FLOW_ERROR;
+}
+
+/* application/x-ringkernel: each buffer is one message as bytes, the
+ * envelope then its payload. They are untrusted: decoded and validated,
+ * and a malformed one stops the stream with the reason. */
+static GstFlowReturn
+chain_raw (GstRkElement * self, GstBuffer * buf)
+{
+  GstRkEnvelope env;
+  GstBuffer *payload = NULL;
+  GstMapInfo map;
+  GError *err = NULL;
+  gboolean ok;
+
+  gst_buffer_map (buf, &map, GST_MAP_READ);
+  ok = gst_rk_envelope_decode (map.data, map.size, &env, &err);
+  gst_buffer_unmap (buf, &map);
+  if (ok && env.type != RK_MSG_DATA && env.type != RK_MSG_REQUEST &&
+      env.type != RK_MSG_CONTROL) {
+    g_set_error (&err, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
+        "a %s message cannot be sent to a kernel",
+        gst_rk_message_type_get_name (env.type));
+    ok = FALSE;
+  }
+  if (ok && (env.flags & RK_FLAG_PAYLOAD_MASK) &&
+      !(env.flags & RK_FLAG_INLINE)) {
+    g_set_error (&err, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
+        "a message from outside must carry its payload inline");
+    ok = FALSE;
+  }
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, STREAM, DECODE, ("Malformed ring-kernel "
+            "message in %s.", GST_ELEMENT_NAME (self)), ("%s", err->message));
+    g_error_free (err);
+    gst_buffer_unref (buf);
+    return GST_FLOW_ERROR;
+  }
+
+  if (env.payload_size > 0) {
+    payload = gst_buffer_copy_region (buf, GST_BUFFER_COPY_ALL,
+        RK_ENVELOPE_SIZE, env.payload_size);
+  }
+  gst_buffer_unref (buf);
+  gst_rk_kernel_send (self->kernel, payload, env.type, env.correlation_id,
+      GST_RK_WAIT_FOREVER, NULL, &err);
+  return send_result (self, err);
+}
+
+static GstFlowReturn
 gst_rk_element_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
   GstRkElement *self = GST_RK_ELEMENT (parent);
@@ -403,18 +495,12 @@ gst_rk_element_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
     return ret != GST_FLOW_OK ? ret : GST_FLOW_EOS;
   }
 
-  if (gst_rk_kernel_send (self->kernel, buf, RK_MSG_DATA, 0,
-          GST_RK_WAIT_FOREVER, NULL, &err))
-    return GST_FLOW_OK;
+  if (self->raw)
+    return chain_raw (self, buf);
 
-  if (g_error_matches (err, GST_RK_ERROR, GST_RK_ERROR_FLUSHING)) {
-    g_error_free (err);
-    ret = g_atomic_int_get (&self->srcresult);
-    return ret == GST_FLOW_OK ? GST_FLOW_FLUSHING : ret;
-  }
-  post_kernel_error (self, err);
-  g_error_free (err);
-  return GST_FLOW_ERROR;
+  gst_rk_kernel_send (self->kernel, buf, RK_MSG_DATA, 0, GST_RK_WAIT_FOREVER,
+      NULL, &err);
+  return send_result (self, err);
 }
 
 static gboolean
@@ -426,6 +512,8 @@ set_caps (GstRkElement * self, GstCaps * caps)
   GError *err = NULL;
   gboolean ok;
 
+  self->raw = gst_structure_has_name (gst_caps_get_structure (caps, 0),
+      "application/x-ringkernel");
   ok = gst_caps_can_intersect (caps, tcaps);
   if (!ok)
     g_set_error (&err, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
@@ -534,7 +622,7 @@ gst_rk_element_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 static GstCaps *
 query_caps (GstRkElement * self, GstPad * pad, GstCaps * filter)
 {
-  const GstRkKernelInfo *info = GST_RK_ELEMENT_GET_CLASS (self)->info;
+  const GstRkKernelInfo *info = self->info;
   GstPad *otherpad = pad == self->srcpad ? self->sinkpad : self->srcpad;
   GstCaps *templ = gst_pad_get_pad_template_caps (pad);
   GstCaps *peer, *res;
@@ -546,8 +634,8 @@ query_caps (GstRkElement * self, GstPad * pad, GstCaps * filter)
   } else {
     GstCaps *other_templ = gst_pad_get_pad_template_caps (otherpad);
     GstCaps *limited = gst_caps_intersect (peer, other_templ);
-    GstCaps *transformed = gst_rk_kernel_info_transform_caps (info,
-        GST_PAD_DIRECTION (otherpad), limited, NULL);
+    GstCaps *transformed = info ? gst_rk_kernel_info_transform_caps (info,
+        GST_PAD_DIRECTION (otherpad), limited, NULL) : gst_caps_ref (limited);
 
     res = gst_caps_intersect (transformed, templ);
     gst_caps_unref (transformed);
@@ -648,6 +736,14 @@ launch (GstRkElement * self)
   gint device_id;
   const gchar *note;
 
+  /* A subclass may choose its kernel only now (ringkernel loads a file). */
+  if (klass->prepare && !klass->prepare (self, &err)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ, ("Cannot load the kernel of "
+            "%s: %s", GST_ELEMENT_NAME (self), err->message), (NULL));
+    g_error_free (err);
+    return FALSE;
+  }
+
   GST_OBJECT_LOCK (self);
   opts = self->opts;
   opts.mode = self->mode;
@@ -665,7 +761,7 @@ launch (GstRkElement * self)
     return FALSE;
   }
 
-  kernel = gst_rk_runtime_launch (self->runtime, klass->info->name,
+  kernel = gst_rk_runtime_launch (self->runtime, self->info->name,
       GST_ELEMENT_NAME (self), backend, device_id, &opts, params, &err);
   gst_structure_free (params);
   if (kernel == NULL) {
@@ -675,7 +771,7 @@ launch (GstRkElement * self)
               err->message), (NULL));
     else
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-          ("Cannot launch kernel %s: %s", klass->info->name, err->message),
+          ("Cannot launch kernel %s: %s", self->info->name, err->message),
           (NULL));
     g_error_free (err);
     return FALSE;
@@ -686,7 +782,7 @@ launch (GstRkElement * self)
     GST_ELEMENT_INFO (self, RESOURCE, SETTINGS, ("%s", note), (NULL));
   else if (note)
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("%s", note), (NULL));
-  GST_INFO_OBJECT (self, "kernel %s on %s (%s), %s mode", klass->info->name,
+  GST_INFO_OBJECT (self, "kernel %s on %s (%s), %s mode", self->info->name,
       gst_rk_backend_kind_get_display_name (gst_rk_kernel_get_backend
           (kernel)), gst_rk_kernel_get_device_name (kernel),
       gst_rk_kernel_mode_get_name (gst_rk_kernel_get_mode (kernel)));
@@ -849,7 +945,7 @@ gst_rk_element_set_property (GObject * object, guint prop_id,
   GstRkElement *self = GST_RK_ELEMENT (object);
   GstRkElementClass *klass = GST_RK_ELEMENT_GET_CLASS (self);
 
-  if (prop_id >= PROP_KERNEL_BASE &&
+  if (klass->info && prop_id >= PROP_KERNEL_BASE &&
       prop_id < PROP_KERNEL_BASE + klass->info->n_params) {
     set_kernel_param (self, pspec, value);
     return;
@@ -920,7 +1016,7 @@ gst_rk_element_get_property (GObject * object, guint prop_id, GValue * value,
   GstRkElement *self = GST_RK_ELEMENT (object);
   GstRkElementClass *klass = GST_RK_ELEMENT_GET_CLASS (self);
 
-  if (prop_id >= PROP_KERNEL_BASE &&
+  if (klass->info && prop_id >= PROP_KERNEL_BASE &&
       prop_id < PROP_KERNEL_BASE + klass->info->n_params) {
     GST_OBJECT_LOCK (self);
     g_value_copy (gst_structure_get_value (self->params, pspec->name), value);
@@ -1034,7 +1130,9 @@ gst_rk_element_init (GTypeInstance * instance, gpointer g_class)
   self->stats_interval = DEFAULT_STATS_INTERVAL;
   self->reset_on_flush = DEFAULT_RESET_ON_FLUSH;
   gst_segment_init (&self->out_segment, GST_FORMAT_UNDEFINED);
-  self->params = gst_rk_kernel_info_default_params (klass->info);
+  self->info = klass->info;
+  self->params = klass->info ? gst_rk_kernel_info_default_params (klass->info)
+      : gst_structure_new_empty ("params");
 }
 
 static void
@@ -1132,8 +1230,14 @@ gst_rk_element_reset (GstRkElement * self)
   gst_object_unref (kernel);
 }
 
-static void
-install_reset (GstRkElementClass * klass)
+/**
+ * gst_rk_element_class_install_reset:
+ *
+ * Gives an element class the `reset` action signal and the
+ * `reset-on-flush` property (for kernels with resettable state).
+ */
+void
+gst_rk_element_class_install_reset (GstRkElementClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
 
@@ -1210,7 +1314,7 @@ kernel_class_init (gpointer g_class, gpointer class_data)
           gst_caps_from_string (info->src_caps)));
 
   if (info->flags & GST_RK_KERNEL_FLAG_RESETTABLE)
-    install_reset (klass);
+    gst_rk_element_class_install_reset (klass);
 
   klass->param_specs = g_new0 (GParamSpec *, info->n_params);
   for (i = 0; i < info->n_params; i++) {

@@ -42,10 +42,17 @@ struct _GstRkElement
   gboolean reset_on_flush;
   GstStructure *params;
 
+  /* The kernel this element runs: its class's, or (ringkernel) the one
+   * its prepare function chose at NULL → READY */
+  const GstRkKernelInfo *info;
+
   /* Set at NULL → READY, cleared at READY → NULL (object lock to read
    * from other threads) */
   GstRkRuntime *runtime;
   GstRkKernel *kernel;
+
+  /* Raw envelopes on both pads (application/x-ringkernel caps) */
+  gboolean raw;
 
   /* Pending serialized events, under lock; n_events counts them so the
    * src task looks at the list only when it is not empty */
@@ -81,13 +88,17 @@ struct _GstRkElementClass
   const GstRkKernelInfo *info;
   GParamSpec **param_specs;
 
+  gboolean (*prepare) (GstRkElement * self, GError ** error);
+
   void (*reset) (GstRkElement * self);
 };
 
 GType gst_rk_element_get_type (void);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstRkElement, gst_object_unref)
 
 gboolean gst_rk_element_register (GstPlugin * plugin,
     const GstRkKernelInfo * info, guint rank);
+void gst_rk_element_class_install_reset (GstRkElementClass * klass);
 
 G_END_DECLS
 

@@ -15,12 +15,14 @@
 #endif
 
 #include "gstrkelement.h"
+#include "gstrkuser.h"
 
 /* A kernel registered after the plugin loaded becomes an element too. */
 static void
 kernel_registered (const GstRkKernelInfo * info, gpointer plugin)
 {
-  gst_rk_element_register (plugin, info, GST_RANK_NONE);
+  if (!(info->flags & GST_RK_KERNEL_FLAG_NO_ELEMENT))
+    gst_rk_element_register (plugin, info, GST_RANK_NONE);
 }
 
 static gboolean
@@ -35,10 +37,12 @@ plugin_init (GstPlugin * plugin)
   gst_type_mark_as_plugin_api (GST_TYPE_RK_KERNEL_MODE, 0);
 
   gst_rk_registry_add_listener (kernel_registered, plugin);
+  /* The element for user kernels, loaded from files */
+  ok &= gst_element_register (plugin, "ringkernel", GST_RANK_NONE,
+      GST_TYPE_RK_USER);
   kernels = gst_rk_registry_list ();
   for (i = 0; i < kernels->len; i++)
-    ok &= gst_rk_element_register (plugin, g_ptr_array_index (kernels, i),
-        GST_RANK_NONE);
+    kernel_registered (g_ptr_array_index (kernels, i), plugin);
   g_ptr_array_unref (kernels);
   return ok;
 }

@@ -88,6 +88,12 @@ typedef struct
  * @fetch: (nullable): make a host buffer of an output whose payload lives
  *   on the device (RK_FLAG_ARENA)
  * @fill_stats: (nullable): add backend-specific fields to a stats structure
+ * @user_kernel_suffixes: (nullable): file name endings of the user kernels
+ *   this backend loads (".so", ".spv", ".cu"), NULL-terminated
+ * @load_user_kernel: (nullable): loads a user kernel file: checks it, fills
+ *   what the file says into @info (kind, state size) and returns the
+ *   implementation to register, or %NULL with @error (the compiler log or
+ *   the reason)
  */
 struct _GstRkBackend
 {
@@ -109,6 +115,10 @@ struct _GstRkBackend
   gboolean (*poll) (GstRkKernel * kernel, GError ** error);
   GstBuffer *(*fetch) (GstRkKernel * kernel, const GstRkEnvelope * env);
   void (*fill_stats) (GstRkKernel * kernel, GstStructure * stats);
+
+  const gchar *const *user_kernel_suffixes;
+  gconstpointer (*load_user_kernel) (const gchar * path, const gchar * entry,
+      GstRkKernelInfo * info, GError ** error);
 };
 
 const GstRkBackend *gst_rk_backend_get (GstRkBackendKind kind);

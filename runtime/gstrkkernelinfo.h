@@ -52,11 +52,14 @@ typedef enum
  *   start afresh: its element gets a `reset` action signal and a
  *   `reset-on-flush` property, both sending RK_CONTROL_RESET_STATE in order
  *   with the data
+ * @GST_RK_KERNEL_FLAG_NO_ELEMENT: registered for use through the C API or
+ *   the `ringkernel` element only (user kernels): no rk<name> element
  */
 typedef enum
 {
   GST_RK_KERNEL_FLAG_NONE = 0,
   GST_RK_KERNEL_FLAG_RESETTABLE = (1 << 0),
+  GST_RK_KERNEL_FLAG_NO_ELEMENT = (1 << 1),
 } GstRkKernelFlags;
 
 /**

@@ -31,6 +31,7 @@
 #include "gstrkregistry.h"
 #include "gstrkruntime.h"
 #include "gstrkstate.h"
+#include "gstrkuserkernel.h"
 #include "gstrkwakeup.h"
 
 #endif /* __GST_RINGKERNEL_H__ */

@@ -150,7 +150,7 @@ static void
 reset_state (CpuKernel * ck, const GstRkParams * params)
 {
   if (ck->impl->reset_state)
-    ck->impl->reset_state (ck->state, ck->state_size, params);
+    ck->impl->reset_state (ck->impl, ck->state, ck->state_size, params);
   else if (ck->state)
     memset (ck->state, 0, ck->state_size);
 }
@@ -198,6 +198,7 @@ cpu_dispatch (GstRkDispatcher * d, GstRkMessage * msg, GstRkConfig * config,
   ctx.state = ck->state;
   ctx.state_size = ck->state_size;
   ctx.grid_size = ck->grid_size;
+  ctx.impl = ck->impl;
   ctx.dispatcher = d;
   ctx.pool = ck->device->pool;
   return ck->impl->process (&ctx, error);
@@ -448,6 +449,8 @@ cpu_fill_stats (GstRkKernel * kernel, GstStructure * stats)
         "state-size", G_TYPE_UINT64, (guint64) ck->state_size, NULL);
 }
 
+static const gchar *const cpu_user_suffixes[] = { ".so", NULL };
+
 const GstRkBackend gst_rk_backend_cpu = {
   .kind = GST_RK_BACKEND_CPU,
   .name = "cpu",
@@ -464,4 +467,6 @@ const GstRkBackend gst_rk_backend_cpu = {
   .poll = NULL,
   .fetch = NULL,
   .fill_stats = cpu_fill_stats,
+  .user_kernel_suffixes = cpu_user_suffixes,
+  .load_user_kernel = gst_rk_cpu_load_user_kernel,
 };

@@ -26,18 +26,24 @@ typedef struct _GstRkCpuContext GstRkCpuContext;
 typedef gboolean (*GstRkCpuProcessFunc) (GstRkCpuContext * ctx,
     GError ** error);
 
+typedef struct _GstRkCpuKernel GstRkCpuKernel;
+
 /**
  * GstRkCpuKernel:
  * @name: the kernel's registry name
  * @process: called once per message, in order
  * @reset_state: (nullable): puts fresh state in place; %NULL zeroes it
+ * @user_data: for the implementation (user kernels keep their descriptor
+ *   here); reachable as ctx->impl->user_data
  */
-typedef struct
+struct _GstRkCpuKernel
 {
   const gchar *name;
   GstRkCpuProcessFunc process;
-  void (*reset_state) (gpointer state, gsize size, const GstRkParams * params);
-} GstRkCpuKernel;
+  void (*reset_state) (const GstRkCpuKernel * impl, gpointer state, gsize size,
+      const GstRkParams * params);
+  gconstpointer user_data;
+};
 
 /**
  * GstRkCpuContext:
@@ -48,6 +54,7 @@ typedef struct
  * @state: the kernel's device state, kept across messages and deactivation
  * @state_size: its size in bytes
  * @grid_size: blocks to split data-parallel work into
+ * @impl: the implementation being run
  */
 struct _GstRkCpuContext
 {
@@ -57,6 +64,7 @@ struct _GstRkCpuContext
   gpointer state;
   gsize state_size;
   guint grid_size;
+  const GstRkCpuKernel *impl;
 
   /*< private >*/
   GstRkDispatcher *dispatcher;
@@ -72,6 +80,10 @@ void gst_rk_cpu_context_parallel_for (GstRkCpuContext * ctx, guint n_items,
 
 /* Built-in kernels (backends/cpu/kernels/) */
 extern const GstRkCpuKernel gst_rk_cpu_kernel_echo;
+
+/* User kernels (backends/cpu/gstrkcpuuser.c) */
+gconstpointer gst_rk_cpu_load_user_kernel (const gchar * path,
+    const gchar * entry, GstRkKernelInfo * info, GError ** error);
 extern const GstRkCpuKernel gst_rk_cpu_kernel_gray;
 extern const GstRkCpuKernel gst_rk_cpu_kernel_blur;
 extern const GstRkCpuKernel gst_rk_cpu_kernel_sobel;

@@ -21,7 +21,10 @@
 #define GST_RK_CPU_VECTORIZE
 #endif
 
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__)
+/* Not under ThreadSanitizer: clones are picked by IFUNC resolvers, which
+ * run during relocation, before the TSan runtime is up. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && \
+    !defined(__SANITIZE_THREAD__)
 #define GST_RK_CPU_HOT __attribute__ ((target_clones ("avx2", "default")))
 #else
 #define GST_RK_CPU_HOT

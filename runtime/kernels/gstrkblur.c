@@ -50,7 +50,7 @@
 
 static const GstRkParamInfo blur_params[] = {
   {"sigma", "Sigma",
-        "Standard deviation of the Gaussian in pixels (0 = copy); the "
+        "Standard deviation of the Gaussian in pixels (below 0.001 = copy); the "
         "kernel spans ceil (3 sigma) pixels each side",
       GST_RK_PARAM_DOUBLE, 0.0, GST_RK_BLUR_MAX_SIGMA, 1.2, 0,
       GST_RK_PARAM_FLAG_MUTABLE_PLAYING},
@@ -72,6 +72,10 @@ gst_rk_blur_weights (gdouble sigma, gint32 * weights)
   gint r = (gint) ceil (3.0 * sigma), i, total = 0;
 
   r = CLAMP (r, 0, GST_RK_BLUR_MAX_RADIUS);
+  /* A sigma this small blurs nothing, and 2 sigma² would underflow to 0
+   * (weights of 0/0): it copies, like sigma 0. Found by fuzz-params. */
+  if (sigma < GST_RK_BLUR_MIN_SIGMA)
+    r = 0;
   if (r == 0) {
     weights[0] = 4096;
     return 0;
