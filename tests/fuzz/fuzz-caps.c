@@ -8,85 +8,63 @@
  * Caps are built rather than parsed from text so that the fuzzer spends
  * its time in our negotiation code, not in GStreamer's caps parser. */
 #include "ringkernel.h"
+#include "fuzzbytes.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const guint8 * data, size_t size);
+int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
 static GPtrArray *kernels;
 
-typedef struct
-{
-  const guint8 *p;
-  size_t left;
-} Bytes;
-
-static guint8
-take8 (Bytes * b)
-{
-  if (b->left == 0)
-    return 0;
-  b->left--;
-  return *b->p++;
-}
-
-static gint32
-take32 (Bytes * b)
-{
-  guint32 v = 0;
-
-  for (guint i = 0; i < 4; i++)
-    v = (v << 8) | take8 (b);
-  return (gint32) v;
-}
-
 static const gchar *const media[] = { "video/x-raw", "audio/x-raw",
-  "application/x-ringkernel", "application/x-test"
-};
-static const gchar *const formats[] = { "RGBA", "BGRA", "RGBx", "BGRx",
-  "NV12", "I420", "GRAY8", "F32LE", "S16LE", "YUY2", "", "RGBA\xff"
-};
-static const gchar *const fields[] = { "format", "width", "height",
-  "framerate", "channels", "rate", "layout", "channel-mask"
-};
+  "application/x-ringkernel", "application/x-test" };
+static const gchar *const formats[] = { "RGBA", "BGRA", "RGBx", "BGRx", "NV12",
+  "I420", "GRAY8", "F32LE", "S16LE", "YUY2", "", "RGBA\xff" };
+static const gchar *const fields[] = { "format", "width", "height", "framerate",
+  "channels", "rate", "layout", "channel-mask" };
 
 /* A value of a type the fuzz bytes choose; the "right" type is just one of
  * the possibilities. */
 static void
-take_value (Bytes * b, GValue * v)
+take_value (RkFuzzBytes *b, GValue *v)
 {
-  switch (take8 (b) % 7) {
+  switch (rk_fuzz_take8 (b) % 7) {
     case 0:
     case 1:
       g_value_init (v, G_TYPE_INT);
-      g_value_set_int (v, take32 (b) >> (take8 (b) % 24));
+      g_value_set_int (
+          v, (gint32)rk_fuzz_take (b, 4) >> (rk_fuzz_take8 (b) % 24));
       break;
     case 2:
       g_value_init (v, G_TYPE_STRING);
-      g_value_set_string (v, formats[take8 (b) % G_N_ELEMENTS (formats)]);
+      g_value_set_string (
+          v, formats[rk_fuzz_take8 (b) % G_N_ELEMENTS (formats)]);
       break;
-    case 3:{
-      gint lo = take32 (b) >> 16, hi = take32 (b) >> 16;
+    case 3: {
+      gint lo = (gint32)rk_fuzz_take (b, 4) >> 16,
+           hi = (gint32)rk_fuzz_take (b, 4) >> 16;
       g_value_init (v, GST_TYPE_INT_RANGE);
       gst_value_set_int_range (v, MIN (lo, hi), MAX (lo, hi) + 1);
       break;
     }
     case 4:
       g_value_init (v, GST_TYPE_FRACTION);
-      gst_value_set_fraction (v, take32 (b) >> 8, (take32 (b) >> 8) | 1);
+      gst_value_set_fraction (v, (gint32)rk_fuzz_take (b, 4) >> 8,
+          ((gint32)rk_fuzz_take (b, 4) >> 8) | 1);
       break;
-    case 5:{
+    case 5: {
       GValue item = G_VALUE_INIT;
       g_value_init (v, GST_TYPE_LIST);
-      for (guint n = take8 (b) % 4; n > 0; n--) {
+      for (guint n = rk_fuzz_take8 (b) % 4; n > 0; n--) {
         g_value_init (&item, G_TYPE_STRING);
-        g_value_set_string (&item, formats[take8 (b) % G_N_ELEMENTS (formats)]);
+        g_value_set_string (
+            &item, formats[rk_fuzz_take8 (b) % G_N_ELEMENTS (formats)]);
         gst_value_list_append_and_take_value (v, &item);
       }
       break;
     }
     default:
       g_value_init (v, G_TYPE_DOUBLE);
-      g_value_set_double (v, (gdouble) take32 (b) / 7.0);
+      g_value_set_double (v, (gdouble)(gint32)rk_fuzz_take (b, 4) / 7.0);
       break;
   }
 }
@@ -101,28 +79,28 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 }
 
 int
-LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
+LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
-  Bytes b = { data, size };
-  GstStructure *s = gst_structure_new_empty (media[take8 (&b) %
-          G_N_ELEMENTS (media)]);
+  RkFuzzBytes b = { data, size };
+  GstStructure *s = gst_structure_new_empty (
+      media[rk_fuzz_take8 (&b) % G_N_ELEMENTS (media)]);
   GstCaps *caps;
 
-  for (guint n = take8 (&b) % 10; n > 0 && b.left > 0; n--) {
+  for (guint n = rk_fuzz_take8 (&b) % 10; n > 0 && b.left > 0; n--) {
     GValue v = G_VALUE_INIT;
 
     take_value (&b, &v);
-    gst_structure_take_value (s, fields[take8 (&b) % G_N_ELEMENTS (fields)],
-        &v);
+    gst_structure_take_value (
+        s, fields[rk_fuzz_take8 (&b) % G_N_ELEMENTS (fields)], &v);
   }
   caps = gst_caps_new_full (s, NULL);
 
   for (guint i = 0; i < kernels->len; i++) {
     const GstRkKernelInfo *info = g_ptr_array_index (kernels, i);
-    GstCaps *a = gst_rk_kernel_info_transform_caps (info, GST_PAD_SINK, caps,
-        NULL);
-    GstCaps *t = gst_rk_kernel_info_transform_caps (info, GST_PAD_SRC, caps,
-        NULL);
+    GstCaps *a
+        = gst_rk_kernel_info_transform_caps (info, GST_PAD_SINK, caps, NULL);
+    GstCaps *t
+        = gst_rk_kernel_info_transform_caps (info, GST_PAD_SRC, caps, NULL);
 
     gst_caps_unref (a);
     gst_caps_unref (t);

@@ -9,46 +9,21 @@
 #include <math.h>
 #include <string.h>
 #include "ringkernel.h"
+#include "fuzzbytes.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const guint8 * data, size_t size);
+int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
 static GstRkRuntime *runtime;
 static GPtrArray *launched;
 static GPtrArray *names;
 
-typedef struct
-{
-  const guint8 *p;
-  size_t left;
-} Bytes;
-
-static guint8
-take8 (Bytes * b)
-{
-  if (b->left == 0)
-    return 0;
-  b->left--;
-  return *b->p++;
-}
-
-static guint64
-take64 (Bytes * b)
-{
-  guint64 v = 0;
-
-  for (guint i = 0; i < 8; i++)
-    v = (v << 8) | take8 (b);
-  return v;
-}
-
 static gdouble
-take_double (Bytes * b)
+take_double (RkFuzzBytes *b)
 {
-  static const gdouble special[] = { 0.0, -0.0, 1.0, -1.0, 1e308, -1e308,
-    1e-320, G_MAXINT, G_MININT
-  };
-  guint8 kind = take8 (b);
+  static const gdouble special[]
+      = { 0.0, -0.0, 1.0, -1.0, 1e308, -1e308, 1e-320, G_MAXINT, G_MININT };
+  guint8 kind = rk_fuzz_take8 (b);
   guint64 bits;
   gdouble d;
 
@@ -57,16 +32,16 @@ take_double (Bytes * b)
   if (kind < 72)
     return kind & 1 ? INFINITY : NAN;
   if (kind < 160)
-    return (gdouble) (gint64) take64 (b) / 1e12;
-  bits = take64 (b);
+    return (gdouble)(gint64)rk_fuzz_take (b, 8) / 1e12;
+  bits = rk_fuzz_take (b, 8);
   memcpy (&d, &bits, sizeof (d));
   return d;
 }
 
 static void
-take_value (Bytes * b, GValue * v)
+take_value (RkFuzzBytes *b, GValue *v)
 {
-  switch (take8 (b) % 6) {
+  switch (rk_fuzz_take8 (b) % 6) {
     case 0:
     case 1:
       g_value_init (v, G_TYPE_DOUBLE);
@@ -74,14 +49,14 @@ take_value (Bytes * b, GValue * v)
       break;
     case 2:
       g_value_init (v, G_TYPE_INT);
-      g_value_set_int (v, (gint) take64 (b));
+      g_value_set_int (v, (gint)rk_fuzz_take (b, 8));
       break;
     case 3:
       g_value_init (v, G_TYPE_BOOLEAN);
-      g_value_set_boolean (v, take8 (b) & 1);
+      g_value_set_boolean (v, rk_fuzz_take8 (b) & 1);
       break;
-    case 4:{
-      guint n = take8 (b);
+    case 4: {
+      guint n = rk_fuzz_take8 (b);
       gboolean wrong = n >= 250;
 
       /* Sometimes very long arrays, sometimes of the wrong element type */
@@ -121,12 +96,12 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   g_ptr_array_add (names, (gpointer) "no-such-parameter");
   for (guint i = 0; i < kernels->len; i++) {
     const GstRkKernelInfo *info = g_ptr_array_index (kernels, i);
-    GstRkKernel *k = gst_rk_runtime_launch (runtime, info->name, NULL,
-        GST_RK_BACKEND_CPU, -1, NULL, NULL, NULL);
+    GstRkKernel *k = gst_rk_runtime_launch (
+        runtime, info->name, NULL, GST_RK_BACKEND_CPU, -1, NULL, NULL, NULL);
     GstCaps *caps = gst_caps_fixate (gst_caps_from_string (info->sink_caps));
 
     for (guint p = 0; p < info->n_params; p++)
-      g_ptr_array_add (names, (gpointer) info->params[p].name);
+      g_ptr_array_add (names, (gpointer)info->params[p].name);
     if (k == NULL) {
       gst_caps_unref (caps);
       continue;
@@ -142,14 +117,15 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 }
 
 int
-LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
+LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
-  Bytes b = { data, size };
+  RkFuzzBytes b = { data, size };
   GstStructure *s = gst_structure_new_empty ("params");
 
-  for (guint n = take8 (&b) % 6 + 1; n > 0 && b.left > 0; n--) {
+  for (guint n = rk_fuzz_take8 (&b) % 6 + 1; n > 0 && b.left > 0; n--) {
     GValue v = G_VALUE_INIT;
-    const gchar *name = g_ptr_array_index (names, take8 (&b) % names->len);
+    const gchar *name
+        = g_ptr_array_index (names, rk_fuzz_take8 (&b) % names->len);
 
     take_value (&b, &v);
     gst_structure_take_value (s, name, &v);
