@@ -688,6 +688,10 @@ gst_rk_element_change_state (GstElement * element, GstStateChange transition)
       /* The pads are inactive and the task stopped: discard what is still
        * queued, then pause the kernel with its state intact. */
       clear_events (self);
+      /* A kernel that failed can neither flush nor pause; its error is
+       * posted already, and going down must not fail: terminate frees it. */
+      if (!gst_rk_kernel_check (self->kernel, NULL))
+        break;
       if (!run_kernel_op (self, gst_rk_kernel_flush, "flush") ||
           !run_kernel_op (self, gst_rk_kernel_deactivate, "deactivate"))
         ret = GST_STATE_CHANGE_FAILURE;

@@ -14,7 +14,8 @@
  *                             target (in every state), waits for output
  *                             space, and fills a job for the grid; keeps the
  *                             heartbeat going and sleeps with a bounded
- *                             backoff while idle
+ *                             backoff while idle (rk_cuda_loop_poll () is
+ *                             one round of it)
  *   (the grid runs the job)
  *   rk_cuda_loop_complete ()  publishes the job's output and consumes the
  *                             input
@@ -45,6 +46,11 @@ typedef struct
   uint32_t status;
   uint32_t backoff_ns;
   uint32_t spins;
+  /* Output arena slots, used in turn: slot i is free once the host has
+   * taken output arena_used[i] - 1 (0: never used). */
+  uint32_t arena_next;
+  uint32_t arena_slot;          /* the slot of the job in hand */
+  uint64_t arena_used[RK_CUDA_MAX_ARENA_SLOTS];
 } RkCudaLoop;
 
 RK_DEVFN RkCudaControl *
@@ -101,6 +107,10 @@ rk_cuda_loop_init (RkCudaLoop * l, const RkCudaPersistentArgs * a)
   l->status = RK_STATUS_IDLE;
   l->backoff_ns = 0;
   l->spins = 0;
+  l->arena_next = 0;
+  l->arena_slot = 0;
+  for (uint32_t i = 0; i < RK_CUDA_MAX_ARENA_SLOTS; i++)
+    l->arena_used[i] = 0;
 }
 
 /* Status changes are rare: write the mapped word only when it changes. */
@@ -160,19 +170,20 @@ rk_cuda_loop_discard (RkCudaLoop * l)
   rk_cuda_loop_consume (l);
 }
 
-/* Room for one more output, and for an arena slot when @arena_slots: the
- * host hands an arena slot back when it releases the output that used it,
- * so at most arena_slots outputs may be pending. */
+/* Room for one more output, and, when @arena_slots, a free arena slot:
+ * the host hands a slot back when it releases the output made in it. */
 RK_DEVFN int
 rk_cuda_loop_out_space (RkCudaLoop * l, uint32_t arena_slots)
 {
-  uint64_t limit = l->a.out_capacity;
+  uint64_t used = 0;
 
-  if (arena_slots && arena_slots < limit)
-    limit = arena_slots;
-  if (l->out_head - l->out_tail >= limit)
+  if (arena_slots) {
+    l->arena_slot = l->arena_next % arena_slots;
+    used = l->arena_used[l->arena_slot];
+  }
+  if (l->out_head - l->out_tail >= l->a.out_capacity || l->out_tail < used)
     l->out_tail = rk_load_acquire_u64 (&rk_cuda_loop_out_header (l)->tail);
-  return l->out_head - l->out_tail < limit;
+  return l->out_head - l->out_tail < l->a.out_capacity && l->out_tail >= used;
 }
 
 RK_DEVFN uint32_t
@@ -207,12 +218,10 @@ rk_cuda_loop_fill_job (RkCudaLoop * l, const RkCudaStage * st, int arena,
   job->out_size = 0;
   job->out_arena = (uint32_t) arena;
   if (arena) {
-    job->out_ref = (l->out_head & (st->out_slots - 1)) *
+    job->out_ptr = st->out_arena + l->arena_slot *
         (uint64_t) st->out_slot_size;
-    job->out_ptr = st->out_arena + job->out_ref;
     job->out_capacity = st->out_slot_size;
   } else {
-    job->out_ref = 0;
     job->out_ptr = rk_cuda_loop_out_slot (l, l->out_head) + RK_ENVELOPE_SIZE;
     job->out_capacity = inline_cap;
   }
@@ -230,64 +239,80 @@ rk_cuda_loop_fill_job (RkCudaLoop * l, const RkCudaStage * st, int arena,
 }
 
 /**
- * rk_cuda_loop_next:
+ * rk_cuda_loop_poll:
  * @job: (out): filled when the grid has work
  *
- * Returns: RK_CUDA_ACT_PROCESS with @job filled, or RK_CUDA_ACT_EXIT on
- * RK_CMD_TERMINATE (or a device-side fault).
+ * One look at the queue and the control block.
+ *
+ * Returns: RK_CUDA_ACT_PROCESS with @job filled, RK_CUDA_ACT_EXIT on
+ * RK_CMD_TERMINATE (or a device-side fault), RK_CUDA_ACT_NONE when there
+ * is nothing to do yet (after an idle pause, or after discarding input).
+ */
+RK_DEVFN uint32_t
+rk_cuda_loop_poll (RkCudaLoop * l, RkCudaJob * job)
+{
+  RkCudaControl *c = rk_cuda_loop_ctrl (l);
+  uint32_t command = rk_load_acquire_u32 (&c->command);
+  const RkCudaStage *st;
+  int arena;
+
+  rk_cuda_loop_beat (l);
+  if (command == RK_CMD_TERMINATE) {
+    rk_cuda_loop_set_status (l, RK_STATUS_EXITED);
+    return RK_CUDA_ACT_EXIT;
+  }
+
+  st = rk_cuda_loop_stage (l, l->pos);
+  if (rk_load_acquire_u64 (&st->seq) != l->pos + 1) {
+    /* Nothing staged: the command is obeyed between messages. */
+    rk_cuda_loop_set_status (l, command == RK_CMD_RUN ? RK_STATUS_RUNNING :
+        RK_STATUS_PAUSED);
+    rk_cuda_loop_idle (l);
+    return RK_CUDA_ACT_NONE;
+  }
+
+  if (l->pos < rk_load_acquire_u64 (&c->flush_target) ||
+      (st->flags & RK_CUDA_STAGE_DISCARD)) {
+    rk_cuda_loop_discard (l);
+    rk_cuda_loop_busy (l);
+    return RK_CUDA_ACT_NONE;
+  }
+  if (command != RK_CMD_RUN) {
+    rk_cuda_loop_set_status (l, RK_STATUS_PAUSED);
+    rk_cuda_loop_idle (l);
+    return RK_CUDA_ACT_NONE;
+  }
+  rk_cuda_loop_set_status (l, RK_STATUS_RUNNING);
+
+  arena = st->out_size > l->a.out_slot_size - RK_ENVELOPE_SIZE;
+  if (arena && (st->out_arena == 0 || st->out_size > st->out_slot_size ||
+          st->out_slots == 0 || st->out_slots > RK_CUDA_MAX_ARENA_SLOTS))
+    return rk_cuda_loop_fail (l, RK_CUDA_ERROR_OUTPUT_OVERFLOW, l->pos + 1);
+  /* Waiting for space: each poll rechecks the command and flush target. */
+  if (!rk_cuda_loop_out_space (l, arena ? st->out_slots : 0)) {
+    rk_cuda_loop_idle (l);
+    return RK_CUDA_ACT_NONE;
+  }
+
+  rk_cuda_loop_fill_job (l, st, arena, job);
+  rk_cuda_loop_busy (l);
+  return RK_CUDA_ACT_PROCESS;
+}
+
+/**
+ * rk_cuda_loop_next:
+ *
+ * Polls until there is something to do.
+ *
+ * Returns: RK_CUDA_ACT_PROCESS or RK_CUDA_ACT_EXIT
  */
 RK_DEVFN uint32_t
 rk_cuda_loop_next (RkCudaLoop * l, RkCudaJob * job)
 {
-  RkCudaControl *c = rk_cuda_loop_ctrl (l);
+  uint32_t act;
 
-  for (;;) {
-    uint32_t command = rk_load_acquire_u32 (&c->command);
-    const RkCudaStage *st;
-    int arena;
-
-    rk_cuda_loop_beat (l);
-    if (command == RK_CMD_TERMINATE) {
-      rk_cuda_loop_set_status (l, RK_STATUS_EXITED);
-      return RK_CUDA_ACT_EXIT;
-    }
-
-    st = rk_cuda_loop_stage (l, l->pos);
-    if (rk_load_acquire_u64 (&st->seq) != l->pos + 1) {
-      /* Nothing staged: the command is obeyed between messages. */
-      rk_cuda_loop_set_status (l, command == RK_CMD_RUN ? RK_STATUS_RUNNING :
-          RK_STATUS_PAUSED);
-      rk_cuda_loop_idle (l);
-      continue;
-    }
-
-    if (l->pos < rk_load_acquire_u64 (&c->flush_target) ||
-        (st->flags & RK_CUDA_STAGE_DISCARD)) {
-      rk_cuda_loop_discard (l);
-      rk_cuda_loop_busy (l);
-      continue;
-    }
-    if (command != RK_CMD_RUN) {
-      rk_cuda_loop_set_status (l, RK_STATUS_PAUSED);
-      rk_cuda_loop_idle (l);
-      continue;
-    }
-    rk_cuda_loop_set_status (l, RK_STATUS_RUNNING);
-
-    arena = st->out_size > l->a.out_slot_size - RK_ENVELOPE_SIZE;
-    if (arena && (st->out_arena == 0 || st->out_size > st->out_slot_size ||
-            st->out_slots == 0))
-      return rk_cuda_loop_fail (l, RK_CUDA_ERROR_OUTPUT_OVERFLOW, l->pos + 1);
-    /* Waiting for space rechecks the command and the flush target. */
-    if (!rk_cuda_loop_out_space (l, arena ? st->out_slots : 0)) {
-      rk_cuda_loop_idle (l);
-      continue;
-    }
-
-    rk_cuda_loop_fill_job (l, st, arena, job);
-    rk_cuda_loop_busy (l);
-    return RK_CUDA_ACT_PROCESS;
-  }
+  while ((act = rk_cuda_loop_poll (l, job)) == RK_CUDA_ACT_NONE);
+  return act;
 }
 
 /**
@@ -322,12 +347,16 @@ rk_cuda_loop_complete (RkCudaLoop * l, const RkCudaJob * job)
     env->hlc_physical = 0;
     env->hlc_logical = 0;
     env->hlc_node = 0;
-    env->payload_ref = job->out_arena ? job->out_ref : 0;
+    env->payload_ref = job->out_arena ? job->out_ptr : 0;
   }
 
   l->processed++;
   rk_store_release_u64 (&c->processed, l->processed);
   if (job->out_type != 0) {
+    if (job->out_arena) {
+      l->arena_used[l->arena_slot] = l->out_head + 1;
+      l->arena_next++;
+    }
     l->out_head++;
     rk_store_release_u64 (&rk_cuda_loop_out_header (l)->head, l->out_head);
   }

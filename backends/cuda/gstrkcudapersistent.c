@@ -20,9 +20,10 @@
  *
  * Progress. The device writes the input ring's tail, the output ring's head
  * and counters in the control block, but cannot wake host threads. A poller
- * thread per kernel turns its progress into wake-ups and runtime counters,
- * pumps pending staging and runs the heartbeat watchdog; host waits also
- * look again on their own every HOST_POLL_US.
+ * thread per kernel turns its progress into wake-ups, pumps pending staging,
+ * frees retired arena slots and runs the heartbeat watchdog; host waits
+ * also look again on their own every HOST_POLL_US. The device's counts
+ * reach the runtime's counters when the stats are read.
  */
 
 #include <string.h>
@@ -83,12 +84,20 @@ struct _GstRkCudaPersistent
   guint64 staged;               /* next input position to stage */
   gint pending;                 /* a position waits for the device */
   gint aborting;
-  guint frames;                 /* arena slots, a power of two */
+  guint frames;                 /* arena slots */
   GstRkCudaSlots in_arena;      /* device + pinned staging */
-  GstRkCudaSlots out_arena;     /* device; its pointer also under arena_lock */
+  guint in_next;                /* input arena slots, used in turn: */
+  guint64 in_used[GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT];    /* position + 1 */
   GstRkCudaMem state;
   gboolean have_state;          /* state allocated for state.size bytes */
+
+  /* Output arena slots (device memory), under arena_lock: the stager
+   * replaces them, fetch reads from them. Replaced ones wait in retired
+   * until the host has taken every output made in them. */
   GMutex arena_lock;
+  GstRkCudaMem out_arena;
+  gsize out_slot_size;
+  GArray *retired;              /* of Retired */
 
   /* Progress and health, under sync_lock */
   GMutex sync_lock;
@@ -107,6 +116,14 @@ struct _GstRkCudaPersistent
   gint kicked;
   gint stop;
 };
+
+G_STATIC_ASSERT (GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT <= RK_CUDA_MAX_ARENA_SLOTS);
+
+typedef struct
+{
+  GstRkCudaMem mem;
+  guint64 until;                /* output position after its last output */
+} Retired;
 
 /* ---- Memory layout ---- */
 
@@ -217,34 +234,39 @@ check_health (GstRkCudaPersistent * p, GError ** error)
 
 /* ---- Progress back to the runtime ---- */
 
-/* Counts what the device did and wakes host waiters when anything moved.
- * sync_lock held. Returns whether anything moved. */
+/* Wakes host waiters when the device moved a ring index. sync_lock held.
+ * Returns whether anything moved. */
 static gboolean
-sync_progress (GstRkCudaPersistent * p, guint64 * new_discards)
+notify_progress (GstRkCudaPersistent * p)
+{
+  guint64 tail = in_tail (p), head = out_head (p);
+
+  if (tail == p->seen_in_tail && head == p->seen_out_head)
+    return FALSE;
+  p->seen_in_tail = tail;
+  p->seen_out_head = head;
+  gst_rk_kernel_notify_host (p->kernel);
+  return TRUE;
+}
+
+/* Hands the device's counts to the runtime. Only the stats read these
+ * counters, and only they (and terminate) call this, under sync_lock: so a
+ * stats structure gets exact counts. Returns the discards it added. */
+static guint64
+count_progress (GstRkCudaPersistent * p)
 {
   guint64 processed = __atomic_load_n (&p->ctrl->processed, __ATOMIC_ACQUIRE);
   guint64 discarded = __atomic_load_n (&p->ctrl->discarded, __ATOMIC_ACQUIRE);
-  guint64 tail = in_tail (p), head = out_head (p);
-  gboolean moved = FALSE;
+  guint64 new_discards = discarded - p->synced_discarded;
 
-  if (processed != p->synced_processed) {
+  if (processed != p->synced_processed)
     gst_rk_kernel_count_processed (p->kernel,
         processed - p->synced_processed);
-    p->synced_processed = processed;
-  }
-  if (discarded != p->synced_discarded) {
-    gst_rk_kernel_count_flushed (p->kernel, discarded - p->synced_discarded);
-    if (new_discards)
-      *new_discards = discarded - p->synced_discarded;
-    p->synced_discarded = discarded;
-  }
-  if (tail != p->seen_in_tail || head != p->seen_out_head) {
-    p->seen_in_tail = tail;
-    p->seen_out_head = head;
-    moved = TRUE;
-    gst_rk_kernel_notify_host (p->kernel);
-  }
-  return moved;
+  if (new_discards)
+    gst_rk_kernel_count_flushed (p->kernel, new_discards);
+  p->synced_processed = processed;
+  p->synced_discarded = discarded;
+  return new_discards;
 }
 
 /* ---- Staging ---- */
@@ -281,13 +303,12 @@ stage_discard (GstRkCudaPersistent * p, guint64 pos)
   return STAGED;
 }
 
-/* The device is done with everything before @pos: no input and no output
- * uses the arena or the state any more. */
+/* The device is done with every input before @pos: their arena slots and
+ * the state are free to replace. */
 static gboolean
 quiescent (GstRkCudaPersistent * p, guint64 pos)
 {
-  return in_tail (p) == pos && out_head (p) ==
-      __atomic_load_n (&p->out_header->tail, __ATOMIC_ACQUIRE);
+  return in_tail (p) == pos;
 }
 
 static gboolean
@@ -308,18 +329,55 @@ ensure_state (GstRkCudaPersistent * p, gsize size, GError ** error)
   return TRUE;
 }
 
+/* Bigger output slots. Outputs still queued may live in the old ones: they
+ * are all below the current output head (the device consumed every input
+ * before this one), so the old slots go once the host has taken those. */
+static gboolean
+grow_out_arena (GstRkCudaPersistent * p, gsize size, GError ** error)
+{
+  GstRkCudaMem mem;
+
+  size = (size + 4095) / 4096 * 4096;
+  if (!gst_rk_cuda_device_mem_alloc (p->dev, size * p->frames, &mem, error))
+    return FALSE;
+  g_mutex_lock (&p->arena_lock);
+  if (p->out_arena.ptr) {
+    Retired r = { p->out_arena, out_head (p) };
+    g_array_append_val (p->retired, r);
+  }
+  p->out_arena = mem;
+  p->out_slot_size = size;
+  g_mutex_unlock (&p->arena_lock);
+  return TRUE;
+}
+
+/* Frees retired output slots the host is done with. */
+static void
+reclaim_retired (GstRkCudaPersistent * p)
+{
+  guint64 tail = __atomic_load_n (&p->out_header->tail, __ATOMIC_ACQUIRE);
+
+  g_mutex_lock (&p->arena_lock);
+  for (guint i = p->retired->len; i > 0; i--) {
+    Retired *r = &g_array_index (p->retired, Retired, i - 1);
+
+    if (tail >= r->until) {
+      gst_rk_cuda_device_mem_free (p->dev, &r->mem);
+      g_array_remove_index (p->retired, i - 1);
+    }
+  }
+  g_mutex_unlock (&p->arena_lock);
+}
+
 static gboolean
 ensure_arenas (GstRkCudaPersistent * p, gsize in_size, gsize out_size,
     GError ** error)
 {
-  gboolean ok;
-
   if (!gst_rk_cuda_slots_ensure (&p->in_arena, in_size, error))
     return FALSE;
-  g_mutex_lock (&p->arena_lock);
-  ok = gst_rk_cuda_slots_ensure (&p->out_arena, out_size, error);
-  g_mutex_unlock (&p->arena_lock);
-  return ok;
+  if (out_size > p->out_slot_size)
+    return grow_out_arena (p, out_size, error);
+  return TRUE;
 }
 
 /* Copies an arena payload in; the copy stream sets the seq after it. */
@@ -327,8 +385,11 @@ static gboolean
 copy_in (GstRkCudaPersistent * p, GstBuffer * payload, gsize size,
     RkCudaStage * st, guint64 pos, GError ** error)
 {
-  guint slot = (guint) (pos & (p->frames - 1));
+  guint slot = p->in_next % p->frames;
   guint8 *staging = gst_rk_cuda_slots_staging (&p->in_arena, slot);
+
+  p->in_used[slot] = pos + 1;
+  p->in_next++;
 
   st->in_ptr = gst_rk_cuda_slots_device (&p->in_arena, slot);
   gst_buffer_extract (payload, 0, staging, size);
@@ -377,7 +438,7 @@ stage_one (GstRkCudaPersistent * p, guint64 pos)
    * old ones. */
   if (!p->have_state || p->state.size != state_size ||
       (host && in_size > p->in_arena.size) ||
-      (out_size > INLINE_MAX && out_size > p->out_arena.size)) {
+      (out_size > INLINE_MAX && out_size > p->out_slot_size)) {
     if (!quiescent (p, pos))
       return STAGE_LATER;
     if (!ensure_state (p, state_size, &err) || !ensure_arenas (p,
@@ -388,14 +449,14 @@ stage_one (GstRkCudaPersistent * p, guint64 pos)
     }
   }
   /* An arena slot is free once the device consumed its previous user. */
-  if (host && in_tail (p) + p->frames <= pos)
+  if (host && in_tail (p) < p->in_used[p->in_next % p->frames])
     return STAGE_LATER;
 
   st->flags = 0;
   st->in_size = (guint32) in_size;
   st->in_ptr = 0;
-  st->out_arena = p->out_arena.device.ptr;
-  st->out_slot_size = (guint32) p->out_arena.size;
+  st->out_arena = p->out_arena.ptr;
+  st->out_slot_size = (guint32) p->out_slot_size;
   st->out_slots = p->frames;
   st->out_size = (guint32) out_size;
   st->state_ptr = p->state.ptr;
@@ -460,6 +521,8 @@ poller_main (gpointer data)
     gint64 now;
 
     g_atomic_int_set (&p->kicked, 0);
+    if (p->retired->len)
+      reclaim_retired (p);
     if (g_atomic_int_get (&p->pending)) {
       g_mutex_lock (&p->stage_lock);
       pump (p);
@@ -467,7 +530,7 @@ poller_main (gpointer data)
     }
 
     g_mutex_lock (&p->sync_lock);
-    moved = sync_progress (p, NULL);
+    moved = notify_progress (p);
     now = g_get_monotonic_time ();
     if (now >= next_health && !g_atomic_int_get (&p->failed)) {
       GError *err = NULL;
@@ -503,13 +566,17 @@ free_all (GstRkCudaPersistent * p, gboolean device_done)
     g_clear_pointer (&p->fetch_stream, p->ops->stream_free);
     g_clear_pointer (&p->run_stream, p->ops->stream_free);
     gst_rk_cuda_slots_clear (&p->in_arena);
-    gst_rk_cuda_slots_clear (&p->out_arena);
+    gst_rk_cuda_device_mem_free (p->dev, &p->out_arena);
+    for (guint i = 0; i < p->retired->len; i++)
+      gst_rk_cuda_device_mem_free (p->dev,
+          &g_array_index (p->retired, Retired, i).mem);
     gst_rk_cuda_device_mem_free (p->dev, &p->state);
     gst_rk_cuda_device_mem_free (p->dev, &p->scratch);
     gst_rk_cuda_device_host_free (p->dev, &p->mapped);
     if (p->blocks_reserved)
       gst_rk_cuda_device_release_blocks (p->dev, p->grid_size);
   }
+  g_array_unref (p->retired);
   g_mutex_clear (&p->stage_lock);
   g_mutex_clear (&p->arena_lock);
   g_mutex_clear (&p->sync_lock);
@@ -651,7 +718,7 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   p->frames = MIN (opts->input_queue_capacity,
       GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT);
   gst_rk_cuda_slots_init (&p->in_arena, dev, p->frames, TRUE, TRUE);
-  gst_rk_cuda_slots_init (&p->out_arena, dev, p->frames, TRUE, FALSE);
+  p->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
 
   p->function = p->ops->get_function (dev->ctx, p->impl,
       RK_CUDA_ENTRY_PERSISTENT, error);
@@ -774,7 +841,7 @@ gst_rk_cuda_persistent_terminate (GstRkCudaPersistent * p, GError ** error)
 
   if (done) {
     g_mutex_lock (&p->sync_lock);
-    sync_progress (p, NULL);
+    count_progress (p);
     g_mutex_unlock (&p->sync_lock);
     p->ops->sync (p->run_stream, NULL);
   } else {
@@ -827,7 +894,7 @@ gst_rk_cuda_persistent_poll (GstRkCudaPersistent * p, GError ** error)
   gboolean ok;
 
   g_mutex_lock (&p->sync_lock);
-  sync_progress (p, NULL);
+  notify_progress (p);
   ok = check_health (p, error);
   g_mutex_unlock (&p->sync_lock);
   if (!ok)
@@ -835,21 +902,29 @@ gst_rk_cuda_persistent_poll (GstRkCudaPersistent * p, GError ** error)
   return ok;
 }
 
+static gboolean
+in_mem (const GstRkCudaMem * mem, guint64 ptr, gsize size)
+{
+  return mem->ptr && ptr >= mem->ptr && ptr - mem->ptr <= mem->size &&
+      size <= mem->size - (ptr - mem->ptr);
+}
+
 /**
  * gst_rk_cuda_persistent_fetch:
  *
- * Copies an output out of its arena slot into a pooled buffer. The slot is
- * the device's again once the runtime releases the output.
+ * Copies an output out of its arena slot (payload_ref is the slot's device
+ * address) into a pooled buffer. The slot is the device's again once the
+ * runtime releases the output.
  */
 GstBuffer *
 gst_rk_cuda_persistent_fetch (GstRkCudaPersistent * p,
     const GstRkEnvelope * env)
 {
   gsize size = env->payload_size;
+  gboolean known, ok = FALSE;
   GError *err = NULL;
   GstMapInfo map;
   GstBuffer *buf;
-  gboolean ok;
 
   buf = gst_rk_kernel_alloc_output (p->kernel, size, &err);
   if (buf == NULL) {
@@ -858,16 +933,17 @@ gst_rk_cuda_persistent_fetch (GstRkCudaPersistent * p,
   }
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
   g_mutex_lock (&p->arena_lock);
-  if (env->payload_ref + size > p->out_arena.device.size) {
+  known = in_mem (&p->out_arena, env->payload_ref, size);
+  for (guint i = 0; !known && i < p->retired->len; i++)
+    known = in_mem (&g_array_index (p->retired, Retired, i).mem,
+        env->payload_ref, size);
+  if (!known)
     g_set_error (&err, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
         "CUDA kernel %s published an output outside its arena",
         GST_OBJECT_NAME (p->kernel));
-    ok = FALSE;
-  } else {
-    ok = p->ops->copy_to_host (p->fetch_stream, map.data,
-        p->out_arena.device.ptr + env->payload_ref, size, &err) &&
-        p->ops->sync (p->fetch_stream, &err);
-  }
+  else
+    ok = p->ops->copy_to_host (p->fetch_stream, map.data, env->payload_ref,
+        size, &err) && p->ops->sync (p->fetch_stream, &err);
   g_mutex_unlock (&p->arena_lock);
   gst_buffer_unmap (buf, &map);
   if (!ok) {
@@ -888,10 +964,10 @@ void
 gst_rk_cuda_persistent_fill_stats (GstRkCudaPersistent * p,
     GstStructure * stats)
 {
-  guint64 new_discards = 0, flushed = 0;
+  guint64 new_discards, flushed = 0;
 
   g_mutex_lock (&p->sync_lock);
-  sync_progress (p, &new_discards);
+  new_discards = count_progress (p);
   gst_structure_get_uint64 (stats, "flushed", &flushed);
   gst_structure_set (stats,
       "processed", G_TYPE_UINT64, p->synced_processed,

@@ -22,6 +22,9 @@
  * touches input P only after seeing that seq: it never reads the input ring
  * head. It consumes the input ring (writes its tail) and produces the output
  * ring (writes its head), as any ring consumer and producer do.
+ *
+ * An output in an arena slot (RK_FLAG_ARENA) carries the slot's device
+ * address as its payload_ref: the arena is device memory, addressed from 0.
  */
 #ifndef __GST_RK_CUDA_PROTOCOL_H__
 #define __GST_RK_CUDA_PROTOCOL_H__
@@ -173,6 +176,9 @@ RK_CHECK_OFFSET (RkCudaControl, error_arg, RK_CUDA_CTRL_OFF_ERROR_ARG);
 
 /* ---- Stage records: what the host prepared for one input position ---- */
 
+/* Most arena slots of a kernel (frames in flight) */
+#define RK_CUDA_MAX_ARENA_SLOTS 16u
+
 /* Flags of a stage record */
 #define RK_CUDA_STAGE_DISCARD  0x1u    /* not staged (flush, bad input): discard */
 
@@ -187,7 +193,7 @@ typedef struct
                                  * (0: the payload is inline in the ring slot) */
   uint64_t out_arena;           /* device address of the output arena, or 0 */
   uint32_t out_slot_size;       /* bytes per output arena slot */
-  uint32_t out_slots;           /* output arena slots, a power of two */
+  uint32_t out_slots;           /* output arena slots, <= RK_CUDA_MAX_ARENA_SLOTS */
   uint32_t out_size;            /* bytes output 0 needs (decides inline/arena) */
   uint32_t pad;
   uint64_t state_ptr;           /* device address of the kernel state */
@@ -224,10 +230,8 @@ typedef struct
   uint32_t out_type;            /* RK_MSG_* of output 0, or 0 for none */
   uint32_t out_size;
   /* the persistent loop's bookkeeping */
-  uint32_t out_arena;           /* output 0 goes to the arena */
-  uint32_t pad0;
-  uint64_t out_ref;             /* its payload_ref (arena offset) */
-  uint8_t pad1[40];
+  uint32_t out_arena;           /* output 0 goes to an arena slot */
+  uint8_t pad1[52];
   RkCudaParams params;
 } RkCudaJob;
 
@@ -259,7 +263,9 @@ typedef struct
 
 RK_CHECK_SIZE (RkCudaPersistentArgs, 72);
 
-/* What block 0 tells the grid (device memory, zeroed before launch) */
+/* What the dispatcher decided; block 0 tells the grid (device memory,
+ * zeroed before launch) */
+#define RK_CUDA_ACT_NONE    0u         /* nothing yet: poll again */
 #define RK_CUDA_ACT_PROCESS 1u
 #define RK_CUDA_ACT_EXIT    2u
 
