@@ -48,13 +48,12 @@ static struct
 {
   guint sm_count;
   guint blocks_per_sm;
-  gboolean stream_write_value;
   gint fault;
   gint live;
   gint running;
   gint launches;
   GstRkCudaFunction functions[G_N_ELEMENTS (kernels)][2];
-} fake = { 4, 2, TRUE };
+} fake = { 4, 2 };
 
 /* ---- Errors, worded as the driver ops word theirs ---- */
 
@@ -86,7 +85,6 @@ fake_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
   props->sm_count = fake.sm_count;
   props->max_block_size = 1024;
   props->cooperative = TRUE;
-  props->stream_write_value = fake.stream_write_value;
   return ctx;
 }
 
@@ -220,15 +218,6 @@ fake_fill (GstRkCudaStream * s, guint64 dst, guint8 value, gsize size,
     GError ** error)
 {
   memset ((gpointer) (guintptr) dst, value, size);
-  return TRUE;
-}
-
-static gboolean
-fake_write_value (GstRkCudaStream * s, guint64 dst, guint64 value,
-    GError ** error)
-{
-  g_assert_true (fake.stream_write_value);
-  __atomic_store_n ((guint64 *) (guintptr) dst, value, __ATOMIC_RELEASE);
   return TRUE;
 }
 
@@ -408,7 +397,6 @@ static const GstRkCudaOps fake_ops = {
   .copy_to_device = fake_copy_to_device,
   .copy_to_host = fake_copy_to_host,
   .fill = fake_fill,
-  .write_value = fake_write_value,
   .wait_stream = fake_wait_stream,
   .sync = fake_sync,
   .query = fake_query,
@@ -437,12 +425,10 @@ rk_fake_cuda_set_fault (RkFakeCudaFault fault)
 
 /* Applies to devices opened afterwards (a new runtime). */
 void
-rk_fake_cuda_configure (guint sm_count, guint blocks_per_sm,
-    gboolean stream_write_value)
+rk_fake_cuda_configure (guint sm_count, guint blocks_per_sm)
 {
   fake.sm_count = sm_count;
   fake.blocks_per_sm = blocks_per_sm;
-  fake.stream_write_value = stream_write_value;
 }
 
 guint

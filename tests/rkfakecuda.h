@@ -35,8 +35,7 @@ typedef enum
 
 void rk_fake_cuda_install (void);
 void rk_fake_cuda_set_fault (RkFakeCudaFault fault);
-void rk_fake_cuda_configure (guint sm_count, guint blocks_per_sm,
-    gboolean stream_write_value);
+void rk_fake_cuda_configure (guint sm_count, guint blocks_per_sm);
 guint rk_fake_cuda_live_allocations (void);
 guint rk_fake_cuda_running_kernels (void);
 guint rk_fake_cuda_launches (void);

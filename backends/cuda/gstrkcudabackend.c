@@ -19,6 +19,7 @@
 
 #include "gstrkcudaevent.h"
 #include "gstrkcudapersistent.h"
+#include "gstrkcudaprotocol.h"
 #include "gstrkerror.h"
 #include "gstrkregistry.h"
 
@@ -92,6 +93,36 @@ cuda_probe (GstRkBackendInfo * info)
   GST_INFO ("CUDA: %s", info->available ? "available" : info->reason);
 }
 
+static void cuda_close (GstRkDevice * device);
+
+/* Loads every CUDA kernel's module now, before any persistent kernel runs:
+ * loading one later may have to wait for the whole device. A module that
+ * does not load fails its kernel's launch, with the reason. */
+static void
+preload_kernels (GstRkCudaDevice * dev)
+{
+  static const gchar *entries[] = { RK_CUDA_ENTRY_PERSISTENT,
+    RK_CUDA_ENTRY_EVENT
+  };
+  GPtrArray *kernels = gst_rk_registry_list ();
+
+  for (guint i = 0; i < kernels->len; i++) {
+    const GstRkKernelInfo *info = g_ptr_array_index (kernels, i);
+    const GstRkCudaKernel *impl =
+        gst_rk_registry_get_implementation (info->name, GST_RK_BACKEND_CUDA);
+
+    for (guint e = 0; impl && e < G_N_ELEMENTS (entries); e++) {
+      GError *err = NULL;
+
+      if (!dev->ops->get_function (dev->ctx, impl, entries[e], &err)) {
+        GST_WARNING ("%s", err->message);
+        g_error_free (err);
+      }
+    }
+  }
+  g_ptr_array_unref (kernels);
+}
+
 static GstRkDevice *
 cuda_open (gint device_id, GError ** error)
 {
@@ -123,6 +154,11 @@ cuda_open (gint device_id, GError ** error)
   g_mutex_init (&dev->lock);
   gst_rk_device_init (&dev->parent, &gst_rk_backend_cuda, index,
       dev->props.name, FALSE);
+  if (!gst_rk_cuda_device_open_pool (dev, error)) {
+    cuda_close (&dev->parent);
+    return NULL;
+  }
+  preload_kernels (dev);
   return &dev->parent;
 }
 
@@ -131,6 +167,7 @@ cuda_close (GstRkDevice * device)
 {
   GstRkCudaDevice *dev = (GstRkCudaDevice *) device;
 
+  gst_rk_cuda_device_close_pool (dev);
   dev->ops->close (dev->ctx);
   g_free (dev->props.name);
   g_mutex_clear (&dev->lock);

@@ -1,35 +1,187 @@
 /* gst-ringkernel
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <string.h>
+
 #include "gstrkcudadevice.h"
 #include "gstrkerror.h"
 
-/* Slot sizes grow in steps of this many bytes. */
+GST_DEBUG_CATEGORY_EXTERN (gst_rk_cuda_debug);
+#define GST_CAT_DEFAULT gst_rk_cuda_debug
+
+/* Slot sizes and pool allocations grow in steps of this many bytes. */
 #define SLOT_GRANULE 4096u
 
+/* ---- The pool of mapped host memory ---- */
+
+typedef struct
+{
+  gsize offset;
+  gsize size;
+} Range;
+
+typedef struct
+{
+  gpointer host;
+  guint64 device;
+  gsize size;
+  GArray *free;                 /* Range, sorted by offset, coalesced */
+} Chunk;
+
+static gboolean
+add_chunk (GstRkCudaDevice * dev, gsize size, GError ** error)
+{
+  Chunk *c = g_new0 (Chunk, 1);
+  Range all = { 0, size };
+
+  if (!dev->ops->host_alloc (dev->ctx, size, &c->host, &c->device, error)) {
+    g_prefix_error (error, "cannot allocate %" G_GSIZE_FORMAT " bytes of "
+        "mapped host memory on %s: ", size, dev->parent.name);
+    g_free (c);
+    return FALSE;
+  }
+  c->size = size;
+  c->free = g_array_new (FALSE, FALSE, sizeof (Range));
+  g_array_append_val (c->free, all);
+  g_ptr_array_add (dev->host_chunks, c);
+  return TRUE;
+}
+
+static void
+chunk_free (gpointer data)
+{
+  g_array_unref (((Chunk *) data)->free);
+  g_free (data);
+}
+
+/**
+ * gst_rk_cuda_device_open_pool:
+ *
+ * Allocates the first chunk of mapped memory, before any kernel runs.
+ */
+gboolean
+gst_rk_cuda_device_open_pool (GstRkCudaDevice * dev, GError ** error)
+{
+  dev->host_chunks = g_ptr_array_new_with_free_func (chunk_free);
+  return add_chunk (dev, GST_RK_CUDA_HOST_CHUNK_SIZE, error);
+}
+
+/* Frees the chunks, unless a kernel that would not stop may still use
+ * them: then closing the context frees them. */
+void
+gst_rk_cuda_device_close_pool (GstRkCudaDevice * dev)
+{
+  if (dev->host_chunks == NULL)
+    return;
+  for (guint i = 0; dev->abandoned == 0 && i < dev->host_chunks->len; i++)
+    dev->ops->host_free (dev->ctx,
+        ((Chunk *) g_ptr_array_index (dev->host_chunks, i))->host);
+  g_clear_pointer (&dev->host_chunks, g_ptr_array_unref);
+}
+
+static gboolean
+take_range (Chunk * c, gsize size, gsize * offset)
+{
+  for (guint i = 0; i < c->free->len; i++) {
+    Range *r = &g_array_index (c->free, Range, i);
+
+    if (r->size < size)
+      continue;
+    *offset = r->offset;
+    r->offset += size;
+    r->size -= size;
+    if (r->size == 0)
+      g_array_remove_index (c->free, i);
+    return TRUE;
+  }
+  return FALSE;
+}
+
+static void
+give_range (Chunk * c, gsize offset, gsize size)
+{
+  Range r = { offset, size };
+  guint i = 0;
+
+  while (i < c->free->len && g_array_index (c->free, Range, i).offset < offset)
+    i++;
+  g_array_insert_val (c->free, i, r);
+  /* Merge with the next, then with the previous */
+  if (i + 1 < c->free->len) {
+    Range *a = &g_array_index (c->free, Range, i);
+    Range *b = &g_array_index (c->free, Range, i + 1);
+    if (a->offset + a->size == b->offset) {
+      a->size += b->size;
+      g_array_remove_index (c->free, i + 1);
+    }
+  }
+  if (i > 0) {
+    Range *a = &g_array_index (c->free, Range, i - 1);
+    Range *b = &g_array_index (c->free, Range, i);
+    if (a->offset + a->size == b->offset) {
+      a->size += b->size;
+      g_array_remove_index (c->free, i);
+    }
+  }
+}
+
+/**
+ * gst_rk_cuda_device_host_alloc:
+ *
+ * Mapped pinned host memory, zeroed, 4096-byte aligned, from the pool.
+ */
 gboolean
 gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
     GstRkCudaHostMem * mem, GError ** error)
 {
-  if (!dev->ops->host_alloc (dev->ctx, size, &mem->host, &mem->device,
-          error)) {
-    g_prefix_error (error, "cannot allocate %" G_GSIZE_FORMAT " bytes of "
-        "mapped host memory on %s: ", size, dev->parent.name);
+  gsize want = (MAX (size, 1) + SLOT_GRANULE - 1) / SLOT_GRANULE *
+      SLOT_GRANULE, offset = 0;
+  Chunk *c = NULL;
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&dev->lock);
+  for (guint i = 0; !ok && i < dev->host_chunks->len; i++) {
+    c = g_ptr_array_index (dev->host_chunks, i);
+    ok = take_range (c, want, &offset);
+  }
+  if (!ok) {
+    if (dev->resident_blocks > 0)
+      GST_WARNING ("allocating more mapped memory on %s while persistent "
+          "kernels run: the driver may stall until they end",
+          dev->parent.name);
+    ok = add_chunk (dev, MAX (want, GST_RK_CUDA_HOST_CHUNK_SIZE), error);
+    if (ok) {
+      c = g_ptr_array_index (dev->host_chunks, dev->host_chunks->len - 1);
+      ok = take_range (c, want, &offset);
+    }
+  }
+  g_mutex_unlock (&dev->lock);
+  if (!ok) {
     mem->host = NULL;
     mem->size = 0;
     return FALSE;
   }
-  mem->size = size;
-  gst_rk_device_add_memory (&dev->parent, 0, (gint64) size);
+
+  mem->host = (guint8 *) c->host + offset;
+  mem->device = c->device + offset;
+  mem->size = want;
+  mem->chunk = c;
+  memset (mem->host, 0, want);
+  gst_rk_device_add_memory (&dev->parent, 0, (gint64) want);
   return TRUE;
 }
 
 void
 gst_rk_cuda_device_host_free (GstRkCudaDevice * dev, GstRkCudaHostMem * mem)
 {
+  Chunk *c = mem->chunk;
+
   if (mem->host == NULL)
     return;
-  dev->ops->host_free (dev->ctx, mem->host);
+  g_mutex_lock (&dev->lock);
+  give_range (c, (gsize) ((guint8 *) mem->host - (guint8 *) c->host),
+      mem->size);
+  g_mutex_unlock (&dev->lock);
   gst_rk_device_add_memory (&dev->parent, 0, -(gint64) mem->size);
   mem->host = NULL;
   mem->device = 0;

@@ -10,8 +10,14 @@ G_BEGIN_DECLS
 
 /*
  * An open CUDA device: the ops it runs on, its properties, the memory its
- * kernels hold (reported in the runtime metrics) and the blocks its
- * persistent kernels keep resident.
+ * kernels hold (reported in the runtime metrics), the blocks its persistent
+ * kernels keep resident, and a pool of mapped pinned host memory.
+ *
+ * Allocating or freeing pinned memory may wait for the whole device, which
+ * a running persistent kernel never lets happen. So mapped memory comes
+ * from chunks allocated when the device opens; a chunk is only added (with
+ * a warning while persistent kernels run) when they are full, and chunks
+ * are freed when the device closes.
  */
 typedef struct
 {
@@ -22,7 +28,13 @@ typedef struct
 
   GMutex lock;
   guint resident_blocks;        /* held by running persistent kernels */
+  GPtrArray *host_chunks;       /* the pool */
+  guint abandoned;              /* kernels that did not stop: their memory
+                                 * goes with the context, not before */
 } GstRkCudaDevice;
+
+/* Bytes of mapped memory a device opens with */
+#define GST_RK_CUDA_HOST_CHUNK_SIZE (8u << 20)
 
 /* Pinned host memory mapped into the device */
 typedef struct
@@ -30,6 +42,7 @@ typedef struct
   gpointer host;
   guint64 device;
   gsize size;
+  gpointer chunk;               /* where it came from */
 } GstRkCudaHostMem;
 
 /* Device memory */
@@ -39,6 +52,9 @@ typedef struct
   gsize size;
 } GstRkCudaMem;
 
+gboolean gst_rk_cuda_device_open_pool (GstRkCudaDevice * dev,
+    GError ** error);
+void gst_rk_cuda_device_close_pool (GstRkCudaDevice * dev);
 gboolean gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
     GstRkCudaHostMem * mem, GError ** error);
 void gst_rk_cuda_device_host_free (GstRkCudaDevice * dev,

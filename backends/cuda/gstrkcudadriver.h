@@ -49,7 +49,6 @@ typedef struct
   PFN_cuStreamSynchronize_v2000 StreamSynchronize;
   PFN_cuStreamQuery_v2000 StreamQuery;
   PFN_cuStreamWaitEvent_v3020 StreamWaitEvent;
-  PFN_cuStreamWriteValue64_v11070 StreamWriteValue64;
   PFN_cuEventCreate_v2000 EventCreate;
   PFN_cuEventRecord_v2000 EventRecord;
   PFN_cuEventSynchronize_v2000 EventSynchronize;
@@ -61,8 +60,14 @@ typedef struct
   PFN_cuLaunchCooperativeKernel_v9000 LaunchCooperativeKernel;
   PFN_cuOccupancyMaxActiveBlocksPerMultiprocessor_v6050
       OccupancyMaxActiveBlocksPerMultiprocessor;
+  PFN_cuFuncGetAttribute_v2020 FuncGetAttribute;
 
-  /* Optional: used by the benchmark only, NULL when the driver lacks them */
+  /* Optional: NULL when the driver lacks them */
+  PFN_cuMemAllocAsync_v11020 MemAllocAsync;
+  PFN_cuMemFreeAsync_v11020 MemFreeAsync;
+  PFN_cuFuncLoad_v12040 FuncLoad;
+
+  /* Optional, for the benchmark only */
   PFN_cuEventElapsedTime_v2000 EventElapsedTime;
   PFN_cuStreamBeginCapture_v10010 StreamBeginCapture;
   PFN_cuStreamEndCapture_v10000 StreamEndCapture;

@@ -7,6 +7,14 @@
  * primary context current for its duration only (push/pop), so streaming
  * threads that also run other CUDA code (nvcodec, applications) keep their
  * own context.
+ *
+ * A persistent kernel never ends, so nothing may wait for the whole device
+ * while one runs: cuMemAlloc/cuMemFree can synchronise every stream, and
+ * loading a module can too (lazy loading). Hence device memory comes from
+ * the stream-ordered allocator (cuMemAllocAsync) where the device has one,
+ * every function is loaded when it is first looked up (the backend looks
+ * all of them up when it opens a device), and one context record per device
+ * is shared by every open of it, so modules load once per process.
  */
 
 #include <string.h>
@@ -23,12 +31,20 @@
 struct _GstRkCudaContext
 {
   const GstRkCudaDriver *cu;
+  gint index;
+  gint refcount;                /* under contexts_lock */
   CUdevice device;
   CUcontext ctx;
+  GstRkCudaDeviceProps props;
+  CUstream alloc_stream;        /* stream-ordered allocations, or NULL */
   GMutex lock;
   GHashTable *modules;          /* GstRkCudaKernel* → CUmodule */
   GHashTable *functions;        /* "kernel/entry" → GstRkCudaFunction* */
 };
+
+/* One record per device, shared by every open */
+static GMutex contexts_lock;
+static GList *contexts;
 
 struct _GstRkCudaStream
 {
@@ -129,24 +145,17 @@ function_free (gpointer data)
 }
 
 static GstRkCudaContext *
-driver_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
+context_new (const GstRkCudaDriver * cu, gint index, GError ** error)
 {
-  const gchar *reason = NULL;
-  const GstRkCudaDriver *cu = gst_rk_cuda_driver_get (&reason);
   GstRkCudaContext *ctx;
   gchar name[256] = "";
   CUdevice dev;
 
-  if (cu == NULL) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_BACKEND_UNAVAILABLE,
-        "CUDA unavailable: %s", reason);
-    return NULL;
-  }
   if (!gst_rk_cuda_check (cu->DeviceGet (&dev, index), "cuDeviceGet", error))
     return NULL;
-
   ctx = g_new0 (GstRkCudaContext, 1);
   ctx->cu = cu;
+  ctx->index = index;
   ctx->device = dev;
   if (!gst_rk_cuda_check (cu->DevicePrimaryCtxRetain (&ctx->ctx, dev),
           "cuDevicePrimaryCtxRetain", error)) {
@@ -159,15 +168,48 @@ driver_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
       function_free);
 
   cu->DeviceGetName (name, sizeof (name) - 1, dev);
-  props->name = g_strdup (name);
-  props->sm_count = attribute (cu, dev,
+  ctx->props.name = g_strdup (name);
+  ctx->props.sm_count = attribute (cu, dev,
       CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
-  props->max_block_size = attribute (cu, dev,
+  ctx->props.max_block_size = attribute (cu, dev,
       CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK);
-  props->cooperative = attribute (cu, dev,
+  ctx->props.cooperative = attribute (cu, dev,
       CU_DEVICE_ATTRIBUTE_COOPERATIVE_LAUNCH);
-  props->stream_write_value = attribute (cu, dev,
-      CU_DEVICE_ATTRIBUTE_CAN_USE_64_BIT_STREAM_MEM_OPS);
+
+  if (cu->MemAllocAsync && cu->MemFreeAsync && attribute (cu, dev,
+          CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED) && push (ctx, NULL)) {
+    if (cu->StreamCreate (&ctx->alloc_stream, CU_STREAM_NON_BLOCKING) !=
+        CUDA_SUCCESS)
+      ctx->alloc_stream = NULL;
+    pop (ctx);
+  }
+  return ctx;
+}
+
+static GstRkCudaContext *
+driver_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
+{
+  const gchar *reason = NULL;
+  const GstRkCudaDriver *cu = gst_rk_cuda_driver_get (&reason);
+  GstRkCudaContext *ctx = NULL;
+
+  if (cu == NULL) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_BACKEND_UNAVAILABLE,
+        "CUDA unavailable: %s", reason);
+    return NULL;
+  }
+  g_mutex_lock (&contexts_lock);
+  for (GList * l = contexts; l && ctx == NULL; l = l->next)
+    if (((GstRkCudaContext *) l->data)->index == index)
+      ctx = l->data;
+  if (ctx == NULL && (ctx = context_new (cu, index, error)))
+    contexts = g_list_prepend (contexts, ctx);
+  if (ctx) {
+    ctx->refcount++;
+    *props = ctx->props;
+    props->name = g_strdup (ctx->props.name);
+  }
+  g_mutex_unlock (&contexts_lock);
   return ctx;
 }
 
@@ -177,15 +219,28 @@ driver_close (GstRkCudaContext * ctx)
   GHashTableIter it;
   gpointer module;
 
+  g_mutex_lock (&contexts_lock);
+  if (--ctx->refcount > 0) {
+    g_mutex_unlock (&contexts_lock);
+    return;
+  }
+  contexts = g_list_remove (contexts, ctx);
+  g_mutex_unlock (&contexts_lock);
+
   if (push (ctx, NULL)) {
     g_hash_table_iter_init (&it, ctx->modules);
     while (g_hash_table_iter_next (&it, NULL, &module))
       ctx->cu->ModuleUnload (module);
+    if (ctx->alloc_stream) {
+      ctx->cu->StreamSynchronize (ctx->alloc_stream);
+      ctx->cu->StreamDestroy (ctx->alloc_stream);
+    }
     pop (ctx);
   }
   g_hash_table_unref (ctx->functions);
   g_hash_table_unref (ctx->modules);
   ctx->cu->DevicePrimaryCtxRelease (ctx->device);
+  g_free (ctx->props.name);
   g_mutex_clear (&ctx->lock);
   g_free (ctx);
 }
@@ -237,7 +292,16 @@ driver_mem_alloc (GstRkCudaContext * ctx, gsize size, guint64 * device,
 
   if (!push (ctx, error))
     return FALSE;
-  ok = gst_rk_cuda_check (ctx->cu->MemAlloc (&d, size), "cuMemAlloc", error);
+  /* Stream-ordered: no wait for the whole device. The wait on the
+   * allocation's own stream makes it usable from every stream. */
+  if (ctx->alloc_stream)
+    ok = gst_rk_cuda_check (ctx->cu->MemAllocAsync (&d, size,
+            ctx->alloc_stream), "cuMemAllocAsync", error) &&
+        gst_rk_cuda_check (ctx->cu->StreamSynchronize (ctx->alloc_stream),
+        "cuStreamSynchronize", error);
+  else
+    ok = gst_rk_cuda_check (ctx->cu->MemAlloc (&d, size), "cuMemAlloc",
+        error);
   pop (ctx);
   *device = d;
   return ok;
@@ -247,7 +311,10 @@ static void
 driver_mem_free (GstRkCudaContext * ctx, guint64 device)
 {
   if (push (ctx, NULL)) {
-    ctx->cu->MemFree (device);
+    if (ctx->alloc_stream)
+      ctx->cu->MemFreeAsync (device, ctx->alloc_stream);
+    else
+      ctx->cu->MemFree (device);
     pop (ctx);
   }
 }
@@ -335,21 +402,6 @@ driver_fill (GstRkCudaStream * s, guint64 dst, guint8 value, gsize size,
 }
 
 static gboolean
-driver_write_value (GstRkCudaStream * s, guint64 dst, guint64 value,
-    GError ** error)
-{
-  gboolean ok;
-
-  if (!push (s->ctx, error))
-    return FALSE;
-  ok = gst_rk_cuda_check (s->ctx->cu->StreamWriteValue64 (s->stream, dst,
-          value, CU_STREAM_WRITE_VALUE_DEFAULT), "cuStreamWriteValue64",
-      error);
-  pop (s->ctx);
-  return ok;
-}
-
-static gboolean
 driver_wait_stream (GstRkCudaStream * waiter, GstRkCudaStream * on,
     GError ** error)
 {
@@ -399,6 +451,21 @@ driver_query (GstRkCudaStream * s, GError ** error)
 
 /* ---- Kernels ---- */
 
+/* Loads the function's code now (lazy loading would load it at its first
+ * launch, which may wait for the device, and so for a persistent kernel
+ * that never ends). */
+static gboolean
+load_function (GstRkCudaContext * ctx, CUfunction function, GError ** error)
+{
+  gint regs = 0;
+
+  if (ctx->cu->FuncLoad)
+    return gst_rk_cuda_check (ctx->cu->FuncLoad (function), "cuFuncLoad",
+        error);
+  return gst_rk_cuda_check (ctx->cu->FuncGetAttribute (&regs,
+          CU_FUNC_ATTRIBUTE_NUM_REGS, function), "cuFuncGetAttribute", error);
+}
+
 static GstRkCudaFunction *
 driver_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
     const gchar * entry, GError ** error)
@@ -428,7 +495,8 @@ driver_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
   f = g_new0 (GstRkCudaFunction, 1);
   f->ctx = ctx;
   if (!gst_rk_cuda_check (ctx->cu->ModuleGetFunction (&f->function, module,
-              entry), "cuModuleGetFunction", error)) {
+              entry), "cuModuleGetFunction", error) ||
+      !load_function (ctx, f->function, error)) {
     g_clear_pointer (&f, g_free);
   } else {
     g_hash_table_insert (ctx->functions, key, f);
@@ -493,7 +561,6 @@ const GstRkCudaOps gst_rk_cuda_driver_ops = {
   .copy_to_device = driver_copy_to_device,
   .copy_to_host = driver_copy_to_host,
   .fill = driver_fill,
-  .write_value = driver_write_value,
   .wait_stream = driver_wait_stream,
   .sync = driver_sync,
   .query = driver_query,

@@ -31,8 +31,6 @@ typedef struct _GstRkCudaFunction GstRkCudaFunction;
  * @sm_count: streaming multiprocessors
  * @max_block_size: most threads per block
  * @cooperative: cooperative launches are supported
- * @stream_write_value: streams can write a 64-bit value to mapped memory
- *   after earlier work (cuStreamWriteValue64)
  */
 typedef struct
 {
@@ -40,7 +38,6 @@ typedef struct
   guint sm_count;
   guint max_block_size;
   gboolean cooperative;
-  gboolean stream_write_value;
 } GstRkCudaDeviceProps;
 
 /* Answers of GstRkCudaOps.query */
@@ -63,10 +60,9 @@ typedef enum
  * @stream_new: a stream of its own (never the legacy default stream)
  * @stream_free: waits for the stream's work and frees it
  * @copy_to_device: enqueues a copy from host memory; @src must stay valid
- *   until the stream has run it (pinned memory)
+ *   until the stream has run it
  * @copy_to_host: enqueues a copy into host memory
  * @fill: enqueues a byte fill of device memory
- * @write_value: enqueues a 64-bit store (release) into mapped memory
  * @wait_stream: makes @waiter wait for the work enqueued on @on so far
  * @sync: waits for the stream's work
  * @query: whether the stream's work is done; FAILED with @error when the
@@ -102,8 +98,6 @@ typedef struct
       guint64 src, gsize size, GError ** error);
   gboolean (*fill) (GstRkCudaStream * stream, guint64 dst, guint8 value,
       gsize size, GError ** error);
-  gboolean (*write_value) (GstRkCudaStream * stream, guint64 dst,
-      guint64 value, GError ** error);
   gboolean (*wait_stream) (GstRkCudaStream * waiter, GstRkCudaStream * on,
       GError ** error);
   gboolean (*sync) (GstRkCudaStream * stream, GError ** error);

@@ -9,14 +9,13 @@
  * Staging. The runtime publishes inputs into the input ring; the stager
  * then prepares each position for the device, in order: parameters, state
  * and arena addresses into the position's stage record, and a payload that
- * did not fit inline into an arena slot (memcpy into pinned staging, async
- * copy on the copy stream, so copy-in overlaps the compute of the previous
- * frame). Last it sets the record's seq (for an arena payload, the copy
- * stream writes it after the copy). The stager never waits: what needs a
- * free arena slot, or bigger slots or new state (which wait until the
- * device is done with the old ones), is left pending and retried by the
- * poller thread as the device makes progress. So a sender never blocks in
- * the backend, only on the runtime's full queue, which flushing unblocks.
+ * did not fit inline into an arena slot (a copy on the copy stream, which
+ * overlaps the device's compute of the frames before). Last it sets the
+ * record's seq. The stager never waits for the device: what needs a free
+ * arena slot, or new state or bigger input slots (once the device is done
+ * with the old ones), is left pending and retried by the poller thread as
+ * the device makes progress. So a sender never blocks in the backend, only
+ * on the runtime's full queue, which flushing unblocks.
  *
  * Progress. The device writes the input ring's tail, the output ring's head
  * and counters in the control block, but cannot wake host threads. A poller
@@ -60,7 +59,7 @@ struct _GstRkCudaPersistent
   const GstRkCudaKernel *impl;
   GstRkCudaFunction *function;
   GstRkCudaStream *run_stream;  /* the persistent kernel */
-  GstRkCudaStream *copy_stream; /* copy-in and stage seq writes */
+  GstRkCudaStream *copy_stream; /* copy-in, fills */
   GstRkCudaStream *fetch_stream;        /* copy-out */
   guint grid_size;
   guint block_size;
@@ -85,7 +84,7 @@ struct _GstRkCudaPersistent
   gint pending;                 /* a position waits for the device */
   gint aborting;
   guint frames;                 /* arena slots */
-  GstRkCudaSlots in_arena;      /* device + pinned staging */
+  GstRkCudaSlots in_arena;      /* device memory */
   guint in_next;                /* input arena slots, used in turn: */
   guint64 in_used[GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT];    /* position + 1 */
   GstRkCudaMem state;
@@ -380,30 +379,33 @@ ensure_arenas (GstRkCudaPersistent * p, gsize in_size, gsize out_size,
   return TRUE;
 }
 
-/* Copies an arena payload in; the copy stream sets the seq after it. */
+/* Copies an arena payload into its slot, straight from the buffer, and
+ * waits for the copy engine: the buffer's memory may be pinned (and so be
+ * read asynchronously), and pinned staging memory would have to be
+ * allocated while the kernel runs. The device's compute of the frames
+ * before goes on meanwhile. */
 static gboolean
 copy_in (GstRkCudaPersistent * p, GstBuffer * payload, gsize size,
     RkCudaStage * st, guint64 pos, GError ** error)
 {
   guint slot = p->in_next % p->frames;
-  guint8 *staging = gst_rk_cuda_slots_staging (&p->in_arena, slot);
+  GstMapInfo map;
+  gboolean ok;
 
   p->in_used[slot] = pos + 1;
   p->in_next++;
-
   st->in_ptr = gst_rk_cuda_slots_device (&p->in_arena, slot);
-  gst_buffer_extract (payload, 0, staging, size);
-  if (!p->ops->copy_to_device (p->copy_stream, st->in_ptr, staging, size,
-          error))
+  if (!gst_buffer_map (payload, &map, GST_MAP_READ)) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
+        "cannot read the buffer of message %" G_GUINT64_FORMAT, pos + 1);
     return FALSE;
-  if (p->dev->props.stream_write_value)
-    return p->ops->write_value (p->copy_stream, dev_addr (p, &st->seq),
-        pos + 1, error);
-  /* Without stream memory operations: wait for the copy here. */
-  if (!p->ops->sync (p->copy_stream, error))
-    return FALSE;
-  publish_seq (p, st, pos);
-  return TRUE;
+  }
+  ok = p->ops->copy_to_device (p->copy_stream, st->in_ptr, map.data, size,
+      error) && p->ops->sync (p->copy_stream, error);
+  gst_buffer_unmap (payload, &map);
+  if (ok)
+    publish_seq (p, st, pos);
+  return ok;
 }
 
 static StageResult
@@ -717,7 +719,7 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   gst_rk_wakeup_init (&p->poller_wakeup);
   p->frames = MIN (opts->input_queue_capacity,
       GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT);
-  gst_rk_cuda_slots_init (&p->in_arena, dev, p->frames, TRUE, TRUE);
+  gst_rk_cuda_slots_init (&p->in_arena, dev, p->frames, TRUE, FALSE);
   p->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
 
   p->function = p->ops->get_function (dev->ctx, p->impl,
@@ -849,6 +851,9 @@ gst_rk_cuda_persistent_terminate (GstRkCudaPersistent * p, GError ** error)
         "CUDA kernel %s did not stop within %d ms; its device memory stays "
         "allocated", GST_OBJECT_NAME (p->kernel),
         GST_RK_CUDA_TERMINATE_TIMEOUT_MS);
+    g_mutex_lock (&p->dev->lock);
+    p->dev->abandoned++;
+    g_mutex_unlock (&p->dev->lock);
   }
   free_all (p, done);
   return done;
