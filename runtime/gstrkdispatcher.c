@@ -221,7 +221,11 @@ process_one (GstRkDispatcher * d, GstRkEnvelope * env, GstRkSidecar * side)
 
 /* Collects up to max_batch processable messages that share the first one's
  * configuration and hands them over in one call, then releases them. Returns
- * how many inputs it consumed (0 when the next message must go singly). */
+ * how many inputs it consumed (0 when the next message must go singly).
+ * A batch holds its inputs until its outputs are out, so it takes no more
+ * than the output queue has room for: blocked on a full output queue while
+ * holding inputs, it would let fewer messages be in flight than the queues
+ * hold, and a client that sends ahead could deadlock. */
 static guint
 process_batch (GstRkDispatcher * d, guint max)
 {
@@ -232,7 +236,7 @@ process_batch (GstRkDispatcher * d, guint max)
   guint n = 0;
 
   max = MIN (MIN (max, gst_rk_ring_consumer_available (&d->in)),
-      d->max_batch);
+      MIN (d->max_batch, gst_rk_ring_producer_free (&d->out)));
   while (n < max) {
     GstRkEnvelope *env = gst_rk_ring_slot (&d->in, n);
     GstRkSidecar *side = gst_rk_kernel_get_input_sidecar (d->kernel,
@@ -281,7 +285,7 @@ process_batch (GstRkDispatcher * d, guint max)
 guint
 gst_rk_dispatcher_drain (GstRkDispatcher * d, guint max)
 {
-  guint n = 0, flushed = 0;
+  guint n = 0;
 
   while (n < max && gst_rk_dispatcher_has_work (d)) {
     guint64 pos;
@@ -303,7 +307,9 @@ gst_rk_dispatcher_drain (GstRkDispatcher * d, guint max)
     if (pos < gst_rk_kernel_get_flush_target (d->kernel)) {
       gst_clear_buffer (&side->payload);
       g_clear_pointer (&side->config, gst_rk_config_unref);
-      flushed++;
+      /* Counted before the release: a flush waiting for the consumed
+       * position finds the count done. */
+      gst_rk_kernel_count_flushed (d->kernel, 1);
     } else {
       process_one (d, env, side);
     }
@@ -312,8 +318,6 @@ gst_rk_dispatcher_drain (GstRkDispatcher * d, guint max)
     /* Wake a sender blocked on a full queue, or the src task, promptly. */
     gst_rk_kernel_notify_host (d->kernel);
   }
-  if (flushed)
-    gst_rk_kernel_count_flushed (d->kernel, flushed);
   return n;
 }
 

@@ -54,7 +54,6 @@ struct _GstRkCudaEvent
   gsize ring_size;
 
   /* Used by the dispatcher thread only */
-  guint max_batch;
   guint slots;
   GstRkCudaSlots in;
   GstRkCudaSlots out;
@@ -366,12 +365,8 @@ gst_rk_cuda_event_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   e->dev = dev;
   e->ops = dev->ops;
   e->impl = gst_rk_kernel_get_implementation (kernel);
-  /* A batch keeps its inputs until all its outputs are out: a quarter of
-   * the output queue at most, so that batching never deadlocks a client
-   * that sends ahead within what the queues hold. */
-  e->max_batch = CLAMP (opts->output_queue_capacity / 4, 1,
-      GST_RK_CUDA_MAX_BATCH);
-  e->slots = MIN (e->max_batch, info->kind == GST_RK_KERNEL_KIND_FRAME ?
+  e->slots = MIN (opts->input_queue_capacity,
+      info->kind == GST_RK_KERNEL_KIND_FRAME ?
       GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT : GST_RK_CUDA_MAX_BATCH);
   gst_rk_cuda_slots_init (&e->in, dev, e->slots, TRUE, TRUE);
   gst_rk_cuda_slots_init (&e->out, dev, e->slots, TRUE, TRUE);
@@ -415,7 +410,7 @@ gst_rk_cuda_event_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   if (e->dispatcher == NULL)
     goto fail;
   gst_rk_dispatcher_set_batch_func (e->dispatcher, event_batch,
-      e->max_batch);
+      GST_RK_CUDA_MAX_BATCH);
 
   name = g_strdup_printf ("rkcuda-%.8s", GST_OBJECT_NAME (kernel));
   e->thread = g_thread_new (name, event_main, e);
