@@ -4,7 +4,7 @@
 int
 main (void)
 {
-  printf ("SKIP: the CUDA backend was not built (nvcc not found; meson "
-      "option -Dcuda=enabled makes it required)\n");
+  printf ("SKIP: the CUDA backend was not built: %s\n",
+      RK_CUDA_SKIP_REASON);
   return 77;
 }

@@ -113,6 +113,7 @@ struct _GstRkCudaPersistent
   GThread *poller;
   GstRkWakeup poller_wakeup;
   gint kicked;
+  gint napping;                 /* in a long sleep: senders wake it */
   gint stop;
 };
 
@@ -495,9 +496,13 @@ pump (GstRkCudaPersistent * p)
   g_atomic_int_set (&p->pending, 0);
 }
 
+/* Wakes the poller from an idle sleep. While work flows it polls often on
+ * its own, and a send then costs no system call. */
 static void
 kick_poller (GstRkCudaPersistent * p)
 {
+  if (!g_atomic_int_get (&p->napping))
+    return;
   g_atomic_int_set (&p->kicked, 1);
   gst_rk_wakeup_notify (&p->poller_wakeup);
 }
@@ -551,8 +556,10 @@ poller_main (gpointer data)
     else
       sleep_us = MIN (sleep_us * 2, busy ? POLL_BUSY_MAX_US :
           POLL_IDLE_MAX_US);
+    g_atomic_int_set (&p->napping, sleep_us > POLL_BUSY_MAX_US);
     gst_rk_wakeup_wait (&p->poller_wakeup, poller_ready, p, 0,
         g_get_monotonic_time () + sleep_us);
+    g_atomic_int_set (&p->napping, 0);
   }
   return NULL;
 }
