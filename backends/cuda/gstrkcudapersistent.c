@@ -43,9 +43,10 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rk_cuda_debug);
 #define HEARTBEAT_NS      (1000 * 1000)
 #define MAX_BACKOFF_NS    8000u
 
-/* Host side: how often host waits look at the rings on their own, and the
- * poller's shortest and longest sleeps (short while work is in flight) */
-#define HOST_POLL_US      200
+/* Host side: how often host waits look at the rings on their own (a safety
+ * net: the poller wakes them), and the poller's shortest and longest sleeps
+ * (short while work is in flight) */
+#define HOST_POLL_US      2000
 #define POLL_MIN_US       10
 #define POLL_BUSY_MAX_US  200
 #define POLL_IDLE_MAX_US  2000
