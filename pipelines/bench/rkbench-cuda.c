@@ -108,6 +108,12 @@ bare_init (Bare * b)
 
   b->cu = gst_rk_cuda_driver_get (&reason);
   g_assert (b->cu);
+  if (!b->cu->EventElapsedTime || !b->cu->StreamBeginCapture ||
+      !b->cu->StreamEndCapture || !b->cu->GraphInstantiateWithFlags ||
+      !b->cu->GraphLaunch || !b->cu->GraphExecDestroy || !b->cu->GraphDestroy) {
+    g_printerr ("rkbench-cuda: the driver lacks event timing or graphs\n");
+    exit (1);
+  }
   CHECK (b->cu->DeviceGet (&b->dev, 0));
   CHECK (b->cu->DevicePrimaryCtxRetain (&b->ctx, b->dev));
   CHECK (b->cu->CtxPushCurrent (b->ctx));
@@ -243,10 +249,6 @@ bench_roundtrip (const Options * o, Bare * b, RkJson * j)
   args.jobs = job_dev;
   args.n_jobs = 1;
 
-  if (!b->cu->StreamBeginCapture || !b->cu->GraphInstantiateWithFlags) {
-    g_printerr ("the driver has no graph API\n");
-    exit (1);
-  }
   CHECK (b->cu->StreamBeginCapture (b->stream,
           CU_STREAM_CAPTURE_MODE_RELAXED));
   bare_launch (b, echo, 1, 64, &args);
