@@ -243,7 +243,11 @@ process_one (GstRkDispatcher * d, GstRkEnvelope * env, GstRkSidecar * side)
 
 /* Collects up to max_batch processable messages that share the first one's
  * configuration and hands them over in one call, then releases them. Returns
- * how many inputs it consumed (0 when the next message must go singly). */
+ * how many inputs it consumed (0 when the next message must go singly).
+ * A batch holds its inputs until its outputs are out, so it takes no more
+ * than the output queue has room for: blocked on a full output queue while
+ * holding inputs, it would let fewer messages be in flight than the queues
+ * hold, and a client that sends ahead could deadlock. */
 static guint
 process_batch (GstRkDispatcher * d, guint max)
 {
@@ -254,7 +258,7 @@ process_batch (GstRkDispatcher * d, guint max)
   guint n = 0;
 
   max = MIN (MIN (max, gst_rk_ring_consumer_available (&d->in)),
-      d->max_batch);
+      MIN (d->max_batch, gst_rk_ring_producer_free (&d->out)));
   while (n < max) {
     GstRkEnvelope *env = gst_rk_ring_slot (&d->in, n);
     GstRkSidecar *side = gst_rk_kernel_get_input_sidecar (d->kernel,

@@ -4,6 +4,25 @@
 #include "rktest.h"
 #include "gstrkcpukernel.h"
 
+#ifdef RK_TEST_HAVE_CUDA
+#include "gstrkcudakernel.h"
+#include "rkcudacounter-fatbin.h"
+
+/* The CUDA implementation: tests/rkcudacounter.h, compiled into its own
+ * module. One 8-byte output per message. */
+static gsize
+counter_cuda_output_size (const GstRkParams * params, gsize in_size)
+{
+  return sizeof (guint64);
+}
+
+static const GstRkCudaKernel counter_cuda = {
+  .name = "counter",
+  .image = rk_test_counter_fatbin,
+  .output_size = counter_cuda_output_size,
+};
+#endif
+
 static gboolean
 counter_process (GstRkCpuContext * ctx, GError ** error)
 {
@@ -95,6 +114,10 @@ rk_test_init (int *argc, char ***argv)
   g_assert_true (gst_rk_registry_register (&stamp_info, NULL));
   gst_rk_registry_add_implementation ("stamp", GST_RK_BACKEND_CPU,
       &stamp_cpu);
+#ifdef RK_TEST_HAVE_CUDA
+  gst_rk_registry_add_implementation ("counter", GST_RK_BACKEND_CUDA,
+      &counter_cuda);
+#endif
   plugin = gst_plugin_load_by_name ("ringkernel");
   g_assert_nonnull (plugin);
   gst_object_unref (plugin);

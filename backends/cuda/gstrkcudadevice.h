@@ -1,0 +1,115 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_RK_CUDA_DEVICE_H__
+#define __GST_RK_CUDA_DEVICE_H__
+
+#include "gstrkcudaops.h"
+
+G_BEGIN_DECLS
+
+/*
+ * An open CUDA device: the ops it runs on, its properties, the memory its
+ * kernels hold (reported in the runtime metrics), the blocks its persistent
+ * kernels keep resident, and a pool of mapped pinned host memory.
+ *
+ * Allocating or freeing pinned memory may wait for the whole device, which
+ * a running persistent kernel never lets happen. So mapped memory comes
+ * from chunks allocated when the device opens; a chunk is only added (with
+ * a warning while persistent kernels run) when they are full, and chunks
+ * are freed when the device closes.
+ */
+typedef struct
+{
+  GstRkDevice parent;
+  const GstRkCudaOps *ops;
+  GstRkCudaContext *ctx;
+  GstRkCudaDeviceProps props;
+
+  GMutex lock;
+  guint resident_blocks;        /* held by running persistent kernels */
+  GPtrArray *host_chunks;       /* the pool */
+  guint abandoned;              /* kernels that did not stop: their memory
+                                 * goes with the context, not before */
+} GstRkCudaDevice;
+
+/* Bytes of mapped memory a device opens with */
+#define GST_RK_CUDA_HOST_CHUNK_SIZE (8u << 20)
+
+/* Pinned host memory mapped into the device */
+typedef struct
+{
+  gpointer host;
+  guint64 device;
+  gsize size;
+  gpointer chunk;               /* where it came from */
+} GstRkCudaHostMem;
+
+/* Device memory */
+typedef struct
+{
+  guint64 ptr;
+  gsize size;
+} GstRkCudaMem;
+
+gboolean gst_rk_cuda_device_open_pool (GstRkCudaDevice * dev,
+    GError ** error);
+void gst_rk_cuda_device_close_pool (GstRkCudaDevice * dev);
+gboolean gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
+    GstRkCudaHostMem * mem, GError ** error);
+void gst_rk_cuda_device_host_free (GstRkCudaDevice * dev,
+    GstRkCudaHostMem * mem);
+gboolean gst_rk_cuda_device_mem_alloc (GstRkCudaDevice * dev, gsize size,
+    GstRkCudaMem * mem, GError ** error);
+void gst_rk_cuda_device_mem_free (GstRkCudaDevice * dev, GstRkCudaMem * mem);
+
+gboolean gst_rk_cuda_device_reserve_blocks (GstRkCudaDevice * dev,
+    guint blocks, guint capacity, guint block_size, GError ** error);
+void gst_rk_cuda_device_release_blocks (GstRkCudaDevice * dev, guint blocks);
+guint gst_rk_cuda_device_free_blocks (GstRkCudaDevice * dev, guint capacity);
+
+/**
+ * GstRkCudaSlots:
+ *
+ * @n buffers of @size bytes each, in device memory, in pinned host memory
+ * ("staging", mapped into the device) or both. They grow, never per
+ * buffer: only when a message needs bigger slots.
+ */
+typedef struct
+{
+  GstRkCudaDevice *dev;
+  guint n;
+  gsize size;
+  gboolean with_device;
+  gboolean with_staging;
+  GstRkCudaMem device;
+  GstRkCudaHostMem staging;
+} GstRkCudaSlots;
+
+void gst_rk_cuda_slots_init (GstRkCudaSlots * slots, GstRkCudaDevice * dev,
+    guint n, gboolean with_device, gboolean with_staging);
+gboolean gst_rk_cuda_slots_ensure (GstRkCudaSlots * slots, gsize size,
+    GError ** error);
+void gst_rk_cuda_slots_clear (GstRkCudaSlots * slots);
+
+static inline guint64
+gst_rk_cuda_slots_device (const GstRkCudaSlots * s, guint i)
+{
+  return s->device.ptr + (guint64) i * s->size;
+}
+
+static inline guint8 *
+gst_rk_cuda_slots_staging (const GstRkCudaSlots * s, guint i)
+{
+  return (guint8 *) s->staging.host + (gsize) i * s->size;
+}
+
+static inline guint64
+gst_rk_cuda_slots_staging_device (const GstRkCudaSlots * s, guint i)
+{
+  return s->staging.device + (guint64) i * s->size;
+}
+
+G_END_DECLS
+
+#endif /* __GST_RK_CUDA_DEVICE_H__ */

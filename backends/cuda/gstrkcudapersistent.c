@@ -1,0 +1,996 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/*
+ * The host side of a persistent CUDA kernel (protocol in
+ * gstrkcudaprotocol.h, device side in gstrkcudaloop.h).
+ *
+ * Staging. The runtime publishes inputs into the input ring; the stager
+ * then prepares each position for the device, in order: parameters, state
+ * and arena addresses into the position's stage record, and a payload that
+ * did not fit inline into an arena slot (a copy on the copy stream, which
+ * overlaps the device's compute of the frames before). Last it sets the
+ * record's seq. The stager never waits for the device: what needs a free
+ * arena slot, or new state or bigger input slots (once the device is done
+ * with the old ones), is left pending and retried by the poller thread as
+ * the device makes progress. So a sender never blocks in the backend, only
+ * on the runtime's full queue, which flushing unblocks.
+ *
+ * Progress. The device writes the input ring's tail, the output ring's head
+ * and counters in the control block, but cannot wake host threads. A poller
+ * thread per kernel turns its progress into wake-ups, pumps pending staging,
+ * frees retired arena slots and runs the heartbeat watchdog; host waits
+ * also look again on their own every HOST_POLL_US. The device's counts
+ * reach the runtime's counters when the stats are read.
+ */
+
+#include <string.h>
+
+#include "gstrkcudapersistent.h"
+#include "gstrkcudaprotocol.h"
+#include "gstrkerror.h"
+#include "gstrkwakeup.h"
+
+GST_DEBUG_CATEGORY_EXTERN (gst_rk_cuda_debug);
+#define GST_CAT_DEFAULT gst_rk_cuda_debug
+
+/* Ring slots: an envelope and up to 192 bytes of inline payload */
+#define SLOT_SIZE         256u
+#define INLINE_MAX        (SLOT_SIZE - RK_ENVELOPE_SIZE)
+
+/* Device side: heartbeat period and longest idle sleep */
+#define HEARTBEAT_NS      (1000 * 1000)
+#define MAX_BACKOFF_NS    8000u
+
+/* Host side: how often host waits look at the rings on their own (a safety
+ * net: the poller wakes them), and the poller's shortest and longest sleeps
+ * (short while work is in flight) */
+#define HOST_POLL_US      2000
+#define POLL_MIN_US       10
+#define POLL_BUSY_MAX_US  200
+#define POLL_IDLE_MAX_US  2000
+#define HEALTH_PERIOD_US  (10 * 1000)
+
+struct _GstRkCudaPersistent
+{
+  GstRkKernel *kernel;
+  GstRkCudaDevice *dev;
+  const GstRkCudaOps *ops;
+  const GstRkCudaKernel *impl;
+  GstRkCudaFunction *function;
+  GstRkCudaStream *run_stream;  /* the persistent kernel */
+  GstRkCudaStream *copy_stream; /* copy-in, fills */
+  GstRkCudaStream *fetch_stream;        /* copy-out */
+  guint grid_size;
+  guint block_size;
+  gsize shared_size;
+  gboolean blocks_reserved;
+
+  /* Mapped: control block | input ring | output ring | stage records */
+  GstRkCudaHostMem mapped;
+  RkCudaControl *ctrl;
+  RkCudaRingHeader *in_header;
+  RkCudaRingHeader *out_header;
+  guint8 *in_slots;
+  RkCudaStage *stages;
+  guint32 in_capacity;
+  guint32 out_capacity;
+  GstRkCudaMem scratch;
+  RkCudaPersistentArgs args;
+
+  /* Staging, under stage_lock */
+  GMutex stage_lock;
+  guint64 staged;               /* next input position to stage */
+  gint pending;                 /* a position waits for the device */
+  gint aborting;
+  guint frames;                 /* arena slots */
+  GstRkCudaSlots in_arena;      /* device memory */
+  guint in_next;                /* input arena slots, used in turn: */
+  guint64 in_used[GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT];    /* position + 1 */
+  GstRkCudaMem state;
+  gboolean have_state;          /* state allocated for state.size bytes */
+
+  /* Output arena slots (device memory), under arena_lock: the stager
+   * replaces them, fetch reads from them. Replaced ones wait in retired
+   * until the host has taken every output made in them. */
+  GMutex arena_lock;
+  GstRkCudaMem out_arena;
+  gsize out_slot_size;
+  GArray *retired;              /* of Retired */
+
+  /* Progress and health, under sync_lock */
+  GMutex sync_lock;
+  guint64 synced_processed;
+  guint64 synced_discarded;
+  guint64 seen_out_head;
+  guint64 seen_in_tail;
+  guint64 last_heartbeat;
+  gint64 heartbeat_time;
+  gint failed;
+  gint terminating;
+
+  /* Poller thread */
+  GThread *poller;
+  GstRkWakeup poller_wakeup;
+  gint kicked;
+  gint napping;                 /* in a long sleep: senders wake it */
+  gint stop;
+};
+
+G_STATIC_ASSERT (GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT <= RK_CUDA_MAX_ARENA_SLOTS);
+
+typedef struct
+{
+  GstRkCudaMem mem;
+  guint64 until;                /* output position after its last output */
+} Retired;
+
+/* ---- Memory layout ---- */
+
+static gsize
+ring_size (guint32 capacity)
+{
+  return gst_rk_ring_memory_size (capacity, SLOT_SIZE);
+}
+
+static guint64
+dev_addr (GstRkCudaPersistent * p, gconstpointer host)
+{
+  return p->mapped.device + (guint64) ((const guint8 *) host -
+      (const guint8 *) p->mapped.host);
+}
+
+static RkCudaStage *
+stage_of (GstRkCudaPersistent * p, guint64 pos)
+{
+  return &p->stages[pos & (p->in_capacity - 1)];
+}
+
+static guint64
+in_tail (GstRkCudaPersistent * p)
+{
+  return __atomic_load_n (&p->in_header->tail, __ATOMIC_ACQUIRE);
+}
+
+static guint64
+out_head (GstRkCudaPersistent * p)
+{
+  return __atomic_load_n (&p->out_header->head, __ATOMIC_ACQUIRE);
+}
+
+/* ---- Errors ---- */
+
+static void
+fail (GstRkCudaPersistent * p, GError * error)
+{
+  g_atomic_int_set (&p->failed, 1);
+  gst_rk_kernel_post_error (p->kernel, error);
+}
+
+static gchar *
+device_error_text (GstRkCudaPersistent * p, guint32 code)
+{
+  guint64 arg = __atomic_load_n (&p->ctrl->error_arg, __ATOMIC_ACQUIRE);
+
+  switch (code) {
+    case RK_CUDA_ERROR_OUTPUT_OVERFLOW:
+      return g_strdup_printf ("CUDA kernel %s stopped: the output of message "
+          "%" G_GUINT64_FORMAT " does not fit its slot",
+          GST_OBJECT_NAME (p->kernel), arg);
+    default:
+      return g_strdup_printf ("CUDA kernel %s stopped: device error %u",
+          GST_OBJECT_NAME (p->kernel), code);
+  }
+}
+
+/* The watchdog: a device-side fault, a failed or vanished launch, or a
+ * heartbeat that stopped. sync_lock held. */
+static gboolean
+check_health (GstRkCudaPersistent * p, GError ** error)
+{
+  guint32 code = __atomic_load_n (&p->ctrl->error, __ATOMIC_ACQUIRE);
+  GError *err = NULL;
+  guint64 beat;
+  gint64 now;
+
+  if (code != RK_CUDA_ERROR_NONE) {
+    gchar *text = device_error_text (p, code);
+
+    g_set_error_literal (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE, text);
+    g_free (text);
+    return FALSE;
+  }
+  switch (p->ops->query (p->run_stream, &err)) {
+    case GST_RK_CUDA_STREAM_FAILED:
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+          "CUDA kernel %s failed: %s", GST_OBJECT_NAME (p->kernel),
+          err->message);
+      g_error_free (err);
+      return FALSE;
+    case GST_RK_CUDA_STREAM_IDLE:
+      if (!g_atomic_int_get (&p->terminating)) {
+        g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+            "CUDA kernel %s exited on its own", GST_OBJECT_NAME (p->kernel));
+        return FALSE;
+      }
+      return TRUE;
+    case GST_RK_CUDA_STREAM_BUSY:
+      break;
+  }
+
+  beat = __atomic_load_n (&p->ctrl->heartbeat, __ATOMIC_ACQUIRE);
+  now = g_get_monotonic_time ();
+  if (beat != p->last_heartbeat || p->heartbeat_time == 0) {
+    p->last_heartbeat = beat;
+    p->heartbeat_time = now;
+  } else if (now - p->heartbeat_time > GST_RK_CUDA_WATCHDOG_MS * 1000) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "CUDA kernel %s stopped responding: no heartbeat for %d ms",
+        GST_OBJECT_NAME (p->kernel), GST_RK_CUDA_WATCHDOG_MS);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---- Progress back to the runtime ---- */
+
+/* Wakes host waiters when the device moved a ring index. sync_lock held.
+ * Returns whether anything moved. */
+static gboolean
+notify_progress (GstRkCudaPersistent * p)
+{
+  guint64 tail = in_tail (p), head = out_head (p);
+
+  if (tail == p->seen_in_tail && head == p->seen_out_head)
+    return FALSE;
+  p->seen_in_tail = tail;
+  p->seen_out_head = head;
+  gst_rk_kernel_notify_host (p->kernel);
+  return TRUE;
+}
+
+/* Hands the device's counts to the runtime. Only the stats read these
+ * counters, and only they (and terminate) call this, under sync_lock: so a
+ * stats structure gets exact counts. Returns the discards it added. */
+static guint64
+count_progress (GstRkCudaPersistent * p)
+{
+  guint64 processed = __atomic_load_n (&p->ctrl->processed, __ATOMIC_ACQUIRE);
+  guint64 discarded = __atomic_load_n (&p->ctrl->discarded, __ATOMIC_ACQUIRE);
+  guint64 new_discards = discarded - p->synced_discarded;
+
+  if (processed != p->synced_processed)
+    gst_rk_kernel_count_processed (p->kernel,
+        processed - p->synced_processed);
+  if (new_discards)
+    gst_rk_kernel_count_flushed (p->kernel, new_discards);
+  p->synced_processed = processed;
+  p->synced_discarded = discarded;
+  return new_discards;
+}
+
+/* ---- Staging ---- */
+
+typedef enum
+{
+  STAGED,
+  STAGE_LATER,
+} StageResult;
+
+static void
+publish_seq (GstRkCudaPersistent * p, RkCudaStage * st, guint64 pos)
+{
+  __atomic_store_n (&st->seq, pos + 1, __ATOMIC_RELEASE);
+}
+
+static void
+take_sidecar (GstRkCudaPersistent * p, guint64 pos)
+{
+  GstRkSidecar *side = gst_rk_kernel_get_input_sidecar (p->kernel, pos);
+
+  gst_clear_buffer (&side->payload);
+  g_clear_pointer (&side->config, gst_rk_config_unref);
+}
+
+static StageResult
+stage_discard (GstRkCudaPersistent * p, guint64 pos)
+{
+  RkCudaStage *st = stage_of (p, pos);
+
+  st->flags = RK_CUDA_STAGE_DISCARD;
+  take_sidecar (p, pos);
+  publish_seq (p, st, pos);
+  return STAGED;
+}
+
+/* The device is done with every input before @pos: their arena slots and
+ * the state are free to replace. */
+static gboolean
+quiescent (GstRkCudaPersistent * p, guint64 pos)
+{
+  return in_tail (p) == pos;
+}
+
+static gboolean
+ensure_state (GstRkCudaPersistent * p, gsize size, GError ** error)
+{
+  if (p->have_state && p->state.size == size)
+    return TRUE;
+  gst_rk_cuda_device_mem_free (p->dev, &p->state);
+  p->have_state = FALSE;
+  if (size > 0) {
+    /* Fresh state is zeros, as on the CPU backend. */
+    if (!gst_rk_cuda_device_mem_alloc (p->dev, size, &p->state, error) ||
+        !p->ops->fill (p->copy_stream, p->state.ptr, 0, size, error) ||
+        !p->ops->sync (p->copy_stream, error))
+      return FALSE;
+  }
+  p->have_state = TRUE;
+  return TRUE;
+}
+
+/* Bigger output slots. Outputs still queued may live in the old ones: they
+ * are all below the current output head (the device consumed every input
+ * before this one), so the old slots go once the host has taken those. */
+static gboolean
+grow_out_arena (GstRkCudaPersistent * p, gsize size, GError ** error)
+{
+  GstRkCudaMem mem;
+
+  size = (size + 4095) / 4096 * 4096;
+  if (!gst_rk_cuda_device_mem_alloc (p->dev, size * p->frames, &mem, error))
+    return FALSE;
+  g_mutex_lock (&p->arena_lock);
+  if (p->out_arena.ptr) {
+    Retired r = { p->out_arena, out_head (p) };
+    g_array_append_val (p->retired, r);
+  }
+  p->out_arena = mem;
+  p->out_slot_size = size;
+  g_mutex_unlock (&p->arena_lock);
+  return TRUE;
+}
+
+/* Frees retired output slots the host is done with. */
+static void
+reclaim_retired (GstRkCudaPersistent * p)
+{
+  guint64 tail = __atomic_load_n (&p->out_header->tail, __ATOMIC_ACQUIRE);
+
+  g_mutex_lock (&p->arena_lock);
+  for (guint i = p->retired->len; i > 0; i--) {
+    Retired *r = &g_array_index (p->retired, Retired, i - 1);
+
+    if (tail >= r->until) {
+      gst_rk_cuda_device_mem_free (p->dev, &r->mem);
+      g_array_remove_index (p->retired, i - 1);
+    }
+  }
+  g_mutex_unlock (&p->arena_lock);
+}
+
+static gboolean
+ensure_arenas (GstRkCudaPersistent * p, gsize in_size, gsize out_size,
+    GError ** error)
+{
+  if (!gst_rk_cuda_slots_ensure (&p->in_arena, in_size, error))
+    return FALSE;
+  if (out_size > p->out_slot_size)
+    return grow_out_arena (p, out_size, error);
+  return TRUE;
+}
+
+/* Copies an arena payload into its slot, straight from the buffer, and
+ * waits for the copy engine: the buffer's memory may be pinned (and so be
+ * read asynchronously), and pinned staging memory would have to be
+ * allocated while the kernel runs. The device's compute of the frames
+ * before goes on meanwhile. */
+static gboolean
+copy_in (GstRkCudaPersistent * p, GstBuffer * payload, gsize size,
+    RkCudaStage * st, guint64 pos, GError ** error)
+{
+  guint slot = p->in_next % p->frames;
+  GstMapInfo map;
+  gboolean ok;
+
+  p->in_used[slot] = pos + 1;
+  p->in_next++;
+  st->in_ptr = gst_rk_cuda_slots_device (&p->in_arena, slot);
+  if (!gst_buffer_map (payload, &map, GST_MAP_READ)) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
+        "cannot read the buffer of message %" G_GUINT64_FORMAT, pos + 1);
+    return FALSE;
+  }
+  ok = p->ops->copy_to_device (p->copy_stream, st->in_ptr, map.data, size,
+      error) && p->ops->sync (p->copy_stream, error);
+  gst_buffer_unmap (payload, &map);
+  if (ok)
+    publish_seq (p, st, pos);
+  return ok;
+}
+
+static StageResult
+stage_one (GstRkCudaPersistent * p, guint64 pos)
+{
+  GstRkEnvelope *env = (GstRkEnvelope *) (p->in_slots +
+      (gsize) (pos & (p->in_capacity - 1)) * SLOT_SIZE);
+  GstRkSidecar *side = gst_rk_kernel_get_input_sidecar (p->kernel, pos);
+  RkCudaStage *st = stage_of (p, pos);
+  GstRkConfig *config = side->config;
+  static const GstRkParams no_params;
+  const GstRkParams *params = config ? &config->params : &no_params;
+  gboolean host = (env->flags & RK_FLAG_HOST) && side->payload;
+  gsize in_size = host ? gst_buffer_get_size (side->payload) :
+      (env->flags & RK_FLAG_INLINE) ? env->payload_size : 0;
+  gsize state_size = config ? config->state_size : 0;
+  gsize out_size = 0;
+  GError *err = NULL;
+
+  if (pos < gst_rk_kernel_get_flush_target (p->kernel))
+    return stage_discard (p, pos);
+
+  if (env->type != RK_MSG_CONTROL) {
+    if (p->impl->validate && !p->impl->validate (params, in_size, &err)) {
+      fail (p, err);
+      return stage_discard (p, pos);
+    }
+    out_size = p->impl->output_size (params, in_size);
+  }
+
+  /* New state or bigger arena slots: only once the device is done with the
+   * old ones. */
+  if (!p->have_state || p->state.size != state_size ||
+      (host && in_size > p->in_arena.size) ||
+      (out_size > INLINE_MAX && out_size > p->out_slot_size)) {
+    if (!quiescent (p, pos))
+      return STAGE_LATER;
+    if (!ensure_state (p, state_size, &err) || !ensure_arenas (p,
+            host ? in_size : 0, out_size > INLINE_MAX ? out_size : 0, &err)) {
+      g_prefix_error (&err, "CUDA kernel %s: ", GST_OBJECT_NAME (p->kernel));
+      fail (p, err);
+      return stage_discard (p, pos);
+    }
+  }
+  /* An arena slot is free once the device consumed its previous user. */
+  if (host && in_tail (p) < p->in_used[p->in_next % p->frames])
+    return STAGE_LATER;
+
+  st->flags = 0;
+  st->in_size = (guint32) in_size;
+  st->in_ptr = 0;
+  st->out_arena = p->out_arena.ptr;
+  st->out_slot_size = (guint32) p->out_slot_size;
+  st->out_slots = p->frames;
+  st->out_size = (guint32) out_size;
+  st->state_ptr = p->state.ptr;
+  st->state_size = p->state.size;
+  memcpy (&st->params, params, sizeof (st->params));
+
+  if (host) {
+    if (!copy_in (p, side->payload, in_size, st, pos, &err)) {
+      g_prefix_error (&err, "CUDA kernel %s: ", GST_OBJECT_NAME (p->kernel));
+      fail (p, err);
+      return stage_discard (p, pos);
+    }
+  } else {
+    publish_seq (p, st, pos);
+  }
+  take_sidecar (p, pos);
+  return STAGED;
+}
+
+/* Stages what the runtime has published, as far as it can without waiting.
+ * stage_lock held. */
+static void
+pump (GstRkCudaPersistent * p)
+{
+  guint64 head = __atomic_load_n (&p->in_header->head, __ATOMIC_ACQUIRE);
+
+  while (p->staged < head && !g_atomic_int_get (&p->aborting)) {
+    if (stage_one (p, p->staged) == STAGE_LATER) {
+      g_atomic_int_set (&p->pending, 1);
+      return;
+    }
+    p->staged++;
+  }
+  g_atomic_int_set (&p->pending, 0);
+}
+
+/* Wakes the poller from an idle sleep. While work flows it polls often on
+ * its own, and a send then costs no system call. */
+static void
+kick_poller (GstRkCudaPersistent * p)
+{
+  if (!g_atomic_int_get (&p->napping))
+    return;
+  g_atomic_int_set (&p->kicked, 1);
+  gst_rk_wakeup_notify (&p->poller_wakeup);
+}
+
+/* ---- The poller thread ---- */
+
+static gboolean
+poller_ready (gpointer data)
+{
+  GstRkCudaPersistent *p = data;
+
+  return g_atomic_int_get (&p->kicked) || g_atomic_int_get (&p->stop);
+}
+
+static gpointer
+poller_main (gpointer data)
+{
+  GstRkCudaPersistent *p = data;
+  gint64 sleep_us = POLL_MIN_US, next_health = 0;
+
+  while (!g_atomic_int_get (&p->stop)) {
+    gboolean moved, busy;
+    gint64 now;
+
+    g_atomic_int_set (&p->kicked, 0);
+    if (p->retired->len)
+      reclaim_retired (p);
+    if (g_atomic_int_get (&p->pending)) {
+      g_mutex_lock (&p->stage_lock);
+      pump (p);
+      g_mutex_unlock (&p->stage_lock);
+    }
+
+    g_mutex_lock (&p->sync_lock);
+    moved = notify_progress (p);
+    now = g_get_monotonic_time ();
+    if (now >= next_health && !g_atomic_int_get (&p->failed)) {
+      GError *err = NULL;
+
+      if (!check_health (p, &err))
+        fail (p, err);
+      next_health = now + HEALTH_PERIOD_US;
+    }
+    busy = p->seen_in_tail != __atomic_load_n (&p->in_header->head,
+        __ATOMIC_ACQUIRE) || p->seen_out_head !=
+        __atomic_load_n (&p->out_header->tail, __ATOMIC_ACQUIRE);
+    g_mutex_unlock (&p->sync_lock);
+
+    if (moved)
+      sleep_us = POLL_MIN_US;
+    else
+      sleep_us = MIN (sleep_us * 2, busy ? POLL_BUSY_MAX_US :
+          POLL_IDLE_MAX_US);
+    g_atomic_int_set (&p->napping, sleep_us > POLL_BUSY_MAX_US);
+    gst_rk_wakeup_wait (&p->poller_wakeup, poller_ready, p, 0,
+        g_get_monotonic_time () + sleep_us);
+    g_atomic_int_set (&p->napping, 0);
+  }
+  return NULL;
+}
+
+/* ---- Lifecycle ---- */
+
+static void
+free_all (GstRkCudaPersistent * p, gboolean device_done)
+{
+  if (device_done) {
+    /* Nothing on the device can touch this memory any more. */
+    g_clear_pointer (&p->copy_stream, p->ops->stream_free);
+    g_clear_pointer (&p->fetch_stream, p->ops->stream_free);
+    g_clear_pointer (&p->run_stream, p->ops->stream_free);
+    gst_rk_cuda_slots_clear (&p->in_arena);
+    gst_rk_cuda_device_mem_free (p->dev, &p->out_arena);
+    for (guint i = 0; i < p->retired->len; i++)
+      gst_rk_cuda_device_mem_free (p->dev,
+          &g_array_index (p->retired, Retired, i).mem);
+    gst_rk_cuda_device_mem_free (p->dev, &p->state);
+    gst_rk_cuda_device_mem_free (p->dev, &p->scratch);
+    gst_rk_cuda_device_host_free (p->dev, &p->mapped);
+    if (p->blocks_reserved)
+      gst_rk_cuda_device_release_blocks (p->dev, p->grid_size);
+  }
+  g_array_unref (p->retired);
+  g_mutex_clear (&p->stage_lock);
+  g_mutex_clear (&p->arena_lock);
+  g_mutex_clear (&p->sync_lock);
+  g_free (p);
+}
+
+/* Chooses the grid and checks that every block can stay resident. */
+static gboolean
+choose_grid (GstRkCudaPersistent * p, const GstRkLaunchOptions * opts,
+    GError ** error)
+{
+  const GstRkKernelInfo *info = gst_rk_kernel_get_info (p->kernel);
+  GstRkCudaDevice *dev = p->dev;
+  guint per_sm, capacity;
+
+  if (!dev->props.cooperative) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
+        "%s cannot launch cooperative kernels: use mode=event-driven",
+        dev->parent.name);
+    return FALSE;
+  }
+  p->block_size = opts->block_size;
+  p->shared_size = opts->shared_memory_size;
+  if (p->block_size > dev->props.max_block_size) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
+        "block-size %u is more than the %u threads a block can have on %s",
+        p->block_size, dev->props.max_block_size, dev->parent.name);
+    return FALSE;
+  }
+  per_sm = p->ops->max_active_blocks (p->function, p->block_size,
+      p->shared_size, error);
+  if (per_sm == 0) {
+    if (error && *error == NULL)
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
+          "a block of %u threads with %" G_GSIZE_FORMAT " bytes of shared "
+          "memory does not fit on an SM of %s", p->block_size, p->shared_size,
+          dev->parent.name);
+    return FALSE;
+  }
+  capacity = per_sm * dev->props.sm_count;
+
+  /* Default: one block for a message actor; the free part of the device
+   * for a frame kernel. */
+  p->grid_size = opts->grid_size;
+  if (p->grid_size == 0)
+    p->grid_size = info->kind == GST_RK_KERNEL_KIND_FRAME ?
+        MAX (gst_rk_cuda_device_free_blocks (dev, capacity), 1) : 1;
+  if (!gst_rk_cuda_device_reserve_blocks (dev, p->grid_size, capacity,
+          p->block_size, error))
+    return FALSE;
+  p->blocks_reserved = TRUE;
+  return TRUE;
+}
+
+static gboolean
+layout (GstRkCudaPersistent * p, const GstRkLaunchOptions * opts,
+    GError ** error)
+{
+  gsize in_size, out_size, total;
+  guint8 *base;
+
+  p->in_capacity = opts->input_queue_capacity;
+  p->out_capacity = opts->output_queue_capacity;
+  in_size = ring_size (p->in_capacity);
+  out_size = ring_size (p->out_capacity);
+  total = RK_CTRL_SIZE + in_size + out_size +
+      (gsize) p->in_capacity * RK_CUDA_STAGE_SIZE;
+  if (!gst_rk_cuda_device_host_alloc (p->dev, total, &p->mapped, error))
+    return FALSE;
+
+  base = p->mapped.host;
+  p->ctrl = (RkCudaControl *) base;
+  p->in_header = (RkCudaRingHeader *) (base + RK_CTRL_SIZE);
+  p->out_header = (RkCudaRingHeader *) (base + RK_CTRL_SIZE + in_size);
+  p->stages = (RkCudaStage *) (base + RK_CTRL_SIZE + in_size + out_size);
+  p->in_slots = (guint8 *) p->in_header + RK_RING_HEADER_SIZE;
+
+  p->ctrl->command = RK_CMD_PAUSE;
+  p->ctrl->status = RK_STATUS_IDLE;
+  return gst_rk_ring_format (p->in_header, in_size, p->in_capacity,
+      SLOT_SIZE, error) &&
+      gst_rk_ring_format (p->out_header, out_size, p->out_capacity,
+      SLOT_SIZE, error) &&
+      gst_rk_kernel_attach_rings (p->kernel, p->in_header, in_size,
+      p->out_header, out_size, error);
+}
+
+static gboolean
+wait_status (GstRkCudaPersistent * p, guint32 want, gint timeout_ms,
+    GError ** error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (__atomic_load_n (&p->ctrl->status, __ATOMIC_ACQUIRE) != want) {
+    gboolean ok;
+
+    g_mutex_lock (&p->sync_lock);
+    ok = check_health (p, error);
+    g_mutex_unlock (&p->sync_lock);
+    if (!ok)
+      return FALSE;
+    if (g_get_monotonic_time () > deadline) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
+          "CUDA kernel %s did not acknowledge the command within %d ms",
+          GST_OBJECT_NAME (p->kernel), timeout_ms);
+      return FALSE;
+    }
+    g_usleep (50);
+  }
+  return TRUE;
+}
+
+/**
+ * gst_rk_cuda_persistent_launch:
+ *
+ * Allocates the kernel's memory, formats and attaches its rings, launches
+ * it cooperatively and waits until it runs (paused).
+ *
+ * Returns: (nullable): the controller, or %NULL with @error
+ */
+GstRkCudaPersistent *
+gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
+    GError ** error)
+{
+  const GstRkLaunchOptions *opts = gst_rk_kernel_get_options (kernel);
+  GstRkCudaPersistent *p = g_new0 (GstRkCudaPersistent, 1);
+  GstRkConfig *config;
+  gboolean ok;
+  gchar *name;
+
+  p->kernel = kernel;
+  p->dev = dev;
+  p->ops = dev->ops;
+  p->impl = gst_rk_kernel_get_implementation (kernel);
+  g_mutex_init (&p->stage_lock);
+  g_mutex_init (&p->arena_lock);
+  g_mutex_init (&p->sync_lock);
+  gst_rk_wakeup_init (&p->poller_wakeup);
+  p->frames = MIN (opts->input_queue_capacity,
+      GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT);
+  gst_rk_cuda_slots_init (&p->in_arena, dev, p->frames, TRUE, FALSE);
+  p->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
+
+  p->function = p->ops->get_function (dev->ctx, p->impl,
+      RK_CUDA_ENTRY_PERSISTENT, error);
+  if (p->function == NULL || !choose_grid (p, opts, error) ||
+      !layout (p, opts, error))
+    goto fail;
+  if ((p->run_stream = p->ops->stream_new (dev->ctx, error)) == NULL ||
+      (p->copy_stream = p->ops->stream_new (dev->ctx, error)) == NULL ||
+      (p->fetch_stream = p->ops->stream_new (dev->ctx, error)) == NULL)
+    goto fail;
+  if (!gst_rk_cuda_device_mem_alloc (dev, sizeof (RkCudaScratch), &p->scratch,
+          error) || !p->ops->fill (p->copy_stream, p->scratch.ptr, 0,
+          sizeof (RkCudaScratch), error))
+    goto fail;
+
+  config = gst_rk_kernel_get_config (kernel);
+  ok = ensure_state (p, config->state_size, error);
+  gst_rk_config_unref (config);
+  if (!ok || !p->ops->sync (p->copy_stream, error))
+    goto fail;
+
+  p->args.ctrl = dev_addr (p, p->ctrl);
+  p->args.in_ring = dev_addr (p, p->in_header);
+  p->args.out_ring = dev_addr (p, p->out_header);
+  p->args.stages = dev_addr (p, p->stages);
+  p->args.scratch = p->scratch.ptr;
+  p->args.in_capacity = p->in_capacity;
+  p->args.in_slot_size = SLOT_SIZE;
+  p->args.out_capacity = p->out_capacity;
+  p->args.out_slot_size = SLOT_SIZE;
+  p->args.kernel_id = gst_rk_kernel_get_id (kernel);
+  p->args.max_backoff_ns = MAX_BACKOFF_NS;
+  p->args.heartbeat_ns = HEARTBEAT_NS;
+  __atomic_thread_fence (__ATOMIC_RELEASE);
+
+  if (!p->ops->launch (p->run_stream, p->function, p->grid_size,
+          p->block_size, p->shared_size, TRUE, &p->args, error)) {
+    g_prefix_error (error, "cannot launch CUDA kernel %s: ",
+        GST_OBJECT_NAME (kernel));
+    goto fail;
+  }
+  if (!wait_status (p, RK_STATUS_PAUSED, GST_RK_CUDA_START_TIMEOUT_MS,
+          error)) {
+    /* A launch that cannot start cannot be stopped either: keep what it
+     * might still write to. */
+    g_prefix_error (error, "CUDA kernel %s did not start: ",
+        GST_OBJECT_NAME (kernel));
+    __atomic_store_n (&p->ctrl->command, RK_CMD_TERMINATE, __ATOMIC_RELEASE);
+    if (p->ops->query (p->run_stream, NULL) == GST_RK_CUDA_STREAM_BUSY) {
+      free_all (p, FALSE);
+      return NULL;
+    }
+    goto fail;
+  }
+
+  gst_rk_kernel_set_poll_interval (kernel, HOST_POLL_US);
+  name = g_strdup_printf ("rkcuda-%.8s", GST_OBJECT_NAME (kernel));
+  p->poller = g_thread_new (name, poller_main, p);
+  g_free (name);
+  GST_INFO_OBJECT (kernel, "persistent on %s: grid %u x %u, %u frames in "
+      "flight", dev->parent.name, p->grid_size, p->block_size, p->frames);
+  return p;
+
+fail:
+  free_all (p, TRUE);
+  return NULL;
+}
+
+/**
+ * gst_rk_cuda_persistent_command:
+ * @command: RK_CMD_RUN or RK_CMD_PAUSE
+ *
+ * Waits until the kernel obeys, between two messages.
+ */
+gboolean
+gst_rk_cuda_persistent_command (GstRkCudaPersistent * p, guint32 command,
+    GError ** error)
+{
+  __atomic_store_n (&p->ctrl->command, command, __ATOMIC_RELEASE);
+  kick_poller (p);
+  return wait_status (p, command == RK_CMD_RUN ? RK_STATUS_RUNNING :
+      RK_STATUS_PAUSED, GST_RK_CUDA_COMMAND_TIMEOUT_MS, error);
+}
+
+static gboolean
+exited (GstRkCudaPersistent * p)
+{
+  return __atomic_load_n (&p->ctrl->status, __ATOMIC_ACQUIRE) ==
+      RK_STATUS_EXITED || p->ops->query (p->run_stream, NULL) !=
+      GST_RK_CUDA_STREAM_BUSY;
+}
+
+/**
+ * gst_rk_cuda_persistent_terminate:
+ *
+ * Tells the kernel to exit and waits at most
+ * GST_RK_CUDA_TERMINATE_TIMEOUT_MS, then frees everything. A kernel that
+ * does not exit in time may still write to its memory: that memory is then
+ * left allocated (and the error says so) rather than freed under it.
+ */
+gboolean
+gst_rk_cuda_persistent_terminate (GstRkCudaPersistent * p, GError ** error)
+{
+  gint64 deadline = g_get_monotonic_time () +
+      GST_RK_CUDA_TERMINATE_TIMEOUT_MS * 1000;
+  gboolean done;
+
+  g_atomic_int_set (&p->terminating, 1);
+  g_atomic_int_set (&p->aborting, 1);
+  __atomic_store_n (&p->ctrl->command, RK_CMD_TERMINATE, __ATOMIC_RELEASE);
+  while (!(done = exited (p)) && g_get_monotonic_time () < deadline)
+    g_usleep (100);
+
+  g_atomic_int_set (&p->stop, 1);
+  gst_rk_wakeup_notify (&p->poller_wakeup);
+  g_thread_join (p->poller);
+  /* No stager runs past this: senders are gone and aborting is set. */
+  g_mutex_lock (&p->stage_lock);
+  g_mutex_unlock (&p->stage_lock);
+
+  if (done) {
+    g_mutex_lock (&p->sync_lock);
+    count_progress (p);
+    g_mutex_unlock (&p->sync_lock);
+    p->ops->sync (p->run_stream, NULL);
+  } else {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
+        "CUDA kernel %s did not stop within %d ms; its device memory stays "
+        "allocated", GST_OBJECT_NAME (p->kernel),
+        GST_RK_CUDA_TERMINATE_TIMEOUT_MS);
+    g_mutex_lock (&p->dev->lock);
+    p->dev->abandoned++;
+    g_mutex_unlock (&p->dev->lock);
+  }
+  free_all (p, done);
+  return done;
+}
+
+/**
+ * gst_rk_cuda_persistent_send:
+ *
+ * Stages what was sent (on the sender's thread, without waiting).
+ */
+void
+gst_rk_cuda_persistent_send (GstRkCudaPersistent * p)
+{
+  g_mutex_lock (&p->stage_lock);
+  pump (p);
+  g_mutex_unlock (&p->stage_lock);
+  kick_poller (p);
+}
+
+/**
+ * gst_rk_cuda_persistent_flush:
+ *
+ * Hands the runtime's flush target to the device, which discards below it
+ * in every state; what is not staged yet is staged as discarded.
+ */
+void
+gst_rk_cuda_persistent_flush (GstRkCudaPersistent * p)
+{
+  __atomic_store_n (&p->ctrl->flush_target,
+      gst_rk_kernel_get_flush_target (p->kernel), __ATOMIC_RELEASE);
+  gst_rk_cuda_persistent_send (p);
+}
+
+/**
+ * gst_rk_cuda_persistent_poll:
+ *
+ * Returns: %FALSE with @error when the kernel failed or its heartbeat
+ * stopped for GST_RK_CUDA_WATCHDOG_MS.
+ */
+gboolean
+gst_rk_cuda_persistent_poll (GstRkCudaPersistent * p, GError ** error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&p->sync_lock);
+  notify_progress (p);
+  ok = check_health (p, error);
+  g_mutex_unlock (&p->sync_lock);
+  if (!ok)
+    g_atomic_int_set (&p->failed, 1);
+  return ok;
+}
+
+static gboolean
+in_mem (const GstRkCudaMem * mem, guint64 ptr, gsize size)
+{
+  return mem->ptr && ptr >= mem->ptr && ptr - mem->ptr <= mem->size &&
+      size <= mem->size - (ptr - mem->ptr);
+}
+
+/**
+ * gst_rk_cuda_persistent_fetch:
+ *
+ * Copies an output out of its arena slot (payload_ref is the slot's device
+ * address) into a pooled buffer. The slot is the device's again once the
+ * runtime releases the output.
+ */
+GstBuffer *
+gst_rk_cuda_persistent_fetch (GstRkCudaPersistent * p,
+    const GstRkEnvelope * env)
+{
+  gsize size = env->payload_size;
+  gboolean known, ok = FALSE;
+  GError *err = NULL;
+  GstMapInfo map;
+  GstBuffer *buf;
+
+  buf = gst_rk_kernel_alloc_output (p->kernel, size, &err);
+  if (buf == NULL) {
+    fail (p, err);
+    return NULL;
+  }
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  g_mutex_lock (&p->arena_lock);
+  known = in_mem (&p->out_arena, env->payload_ref, size);
+  for (guint i = 0; !known && i < p->retired->len; i++)
+    known = in_mem (&g_array_index (p->retired, Retired, i).mem,
+        env->payload_ref, size);
+  if (!known)
+    g_set_error (&err, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "CUDA kernel %s published an output outside its arena",
+        GST_OBJECT_NAME (p->kernel));
+  else
+    ok = p->ops->copy_to_host (p->fetch_stream, map.data, env->payload_ref,
+        size, &err) && p->ops->sync (p->fetch_stream, &err);
+  g_mutex_unlock (&p->arena_lock);
+  gst_buffer_unmap (buf, &map);
+  if (!ok) {
+    fail (p, err);
+    gst_buffer_unref (buf);
+    return NULL;
+  }
+  return buf;
+}
+
+/**
+ * gst_rk_cuda_persistent_fill_stats:
+ *
+ * Adds the CUDA fields, and brings "processed" and "flushed" up to what the
+ * device has done by now (the runtime read them just before).
+ */
+void
+gst_rk_cuda_persistent_fill_stats (GstRkCudaPersistent * p,
+    GstStructure * stats)
+{
+  guint64 new_discards, flushed = 0;
+
+  g_mutex_lock (&p->sync_lock);
+  new_discards = count_progress (p);
+  gst_structure_get_uint64 (stats, "flushed", &flushed);
+  gst_structure_set (stats,
+      "processed", G_TYPE_UINT64, p->synced_processed,
+      "flushed", G_TYPE_UINT64, flushed + new_discards,
+      "heartbeat", G_TYPE_UINT64,
+      __atomic_load_n (&p->ctrl->heartbeat, __ATOMIC_ACQUIRE), NULL);
+  g_mutex_unlock (&p->sync_lock);
+  gst_structure_set (stats,
+      "grid-size", G_TYPE_UINT, p->grid_size,
+      "block-size", G_TYPE_UINT, p->block_size,
+      "frames-in-flight", G_TYPE_UINT, p->frames,
+      "state-size", G_TYPE_UINT64, (guint64) p->state.size, NULL);
+}

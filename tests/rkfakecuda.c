@@ -1,0 +1,450 @@
+/* A fake CUDA device for the tests: see rkfakecuda.h. */
+#include <string.h>
+
+#include "rkfakecuda.h"
+#include "gstrkcudaops.h"
+#include "gstrkcudaloop.h"
+#include "gstrkerror.h"
+#include "gstrkcudaecho.h"
+#include "gstrkcudagray.h"
+#include "rkcudacounter.h"
+
+typedef void (*ProcessFunc) (RkCudaJob * job, RkCudaThreads t);
+
+/* The kernels this device "has a module for", by registry name */
+static const struct
+{
+  const gchar *name;
+  ProcessFunc process;
+} kernels[] = {
+  { "echo", rk_cuda_echo_process },
+  { "gray", rk_cuda_gray_process },
+  { "counter", rk_test_counter_process },
+};
+
+struct _GstRkCudaContext
+{
+  GMutex lock;
+  GList *streams;
+  GHashTable *allocations;      /* host pointer → itself */
+};
+
+struct _GstRkCudaStream
+{
+  GstRkCudaContext *ctx;
+  GThread *kernel;              /* a persistent launch, while it runs */
+  gint running;
+  GError *error;                /* sticky, as a CUDA context error */
+  RkCudaPersistentArgs args;
+};
+
+struct _GstRkCudaFunction
+{
+  ProcessFunc process;
+  gboolean persistent;
+};
+
+static struct
+{
+  guint sm_count;
+  guint blocks_per_sm;
+  gint fault;
+  gint live;
+  gint running;
+  gint launches;
+  GstRkCudaFunction functions[G_N_ELEMENTS (kernels)][2];
+} fake = { 4, 2 };
+
+/* ---- Errors, worded as the driver ops word theirs ---- */
+
+static void
+set_cuda_error (GError ** error, const gchar * call, gint code,
+    const gchar * name)
+{
+  g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+      "%s failed: %s (%d)", call, name, code);
+}
+
+/* ---- Devices and memory ---- */
+
+static void
+fake_probe (GstRkBackendInfo * info)
+{
+  info->available = TRUE;
+  gst_rk_backend_info_add_device (info, 0, RK_FAKE_CUDA_DEVICE_NAME, FALSE);
+}
+
+static GstRkCudaContext *
+fake_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
+{
+  GstRkCudaContext *ctx = g_new0 (GstRkCudaContext, 1);
+
+  g_mutex_init (&ctx->lock);
+  ctx->allocations = g_hash_table_new (NULL, NULL);
+  props->name = g_strdup (RK_FAKE_CUDA_DEVICE_NAME);
+  props->sm_count = fake.sm_count;
+  props->max_block_size = 1024;
+  props->cooperative = TRUE;
+  return ctx;
+}
+
+static gpointer
+fake_alloc (GstRkCudaContext * ctx, gsize size)
+{
+  gpointer p = g_aligned_alloc0 (1, MAX (size, 1), 64);
+
+  g_mutex_lock (&ctx->lock);
+  g_hash_table_add (ctx->allocations, p);
+  g_mutex_unlock (&ctx->lock);
+  g_atomic_int_inc (&fake.live);
+  return p;
+}
+
+static void
+fake_free (GstRkCudaContext * ctx, gpointer p)
+{
+  gboolean known;
+
+  g_mutex_lock (&ctx->lock);
+  known = g_hash_table_remove (ctx->allocations, p);
+  g_mutex_unlock (&ctx->lock);
+  g_assert_true (known);
+  g_aligned_free (p);
+  g_atomic_int_add (&fake.live, -1);
+}
+
+static gboolean
+fake_host_alloc (GstRkCudaContext * ctx, gsize size, gpointer * host,
+    guint64 * device, GError ** error)
+{
+  *host = fake_alloc (ctx, size);
+  *device = (guint64) (guintptr) * host;
+  return TRUE;
+}
+
+static void
+fake_host_free (GstRkCudaContext * ctx, gpointer host)
+{
+  fake_free (ctx, host);
+}
+
+static gboolean
+fake_mem_alloc (GstRkCudaContext * ctx, gsize size, guint64 * device,
+    GError ** error)
+{
+  *device = (guint64) (guintptr) fake_alloc (ctx, size);
+  return TRUE;
+}
+
+static void
+fake_mem_free (GstRkCudaContext * ctx, guint64 device)
+{
+  fake_free (ctx, (gpointer) (guintptr) device);
+}
+
+/* ---- Streams: work runs at once, persistent kernels in a thread ---- */
+
+static GstRkCudaStream *
+fake_stream_new (GstRkCudaContext * ctx, GError ** error)
+{
+  GstRkCudaStream *s = g_new0 (GstRkCudaStream, 1);
+
+  s->ctx = ctx;
+  g_mutex_lock (&ctx->lock);
+  ctx->streams = g_list_prepend (ctx->streams, s);
+  g_mutex_unlock (&ctx->lock);
+  return s;
+}
+
+static void
+join_kernel (GstRkCudaStream * s)
+{
+  if (s->kernel) {
+    g_thread_join (s->kernel);
+    s->kernel = NULL;
+  }
+}
+
+static void
+fake_stream_free (GstRkCudaStream * s)
+{
+  join_kernel (s);
+  g_mutex_lock (&s->ctx->lock);
+  s->ctx->streams = g_list_remove (s->ctx->streams, s);
+  g_mutex_unlock (&s->ctx->lock);
+  g_clear_error (&s->error);
+  g_free (s);
+}
+
+/* A context going away frees what its users left behind, as the driver
+ * does; a kernel still running is stopped first (it was told to
+ * terminate, and a hang has been cleared by then). */
+static void
+fake_close (GstRkCudaContext * ctx)
+{
+  GHashTableIter it;
+  gpointer p;
+
+  while (ctx->streams)
+    fake_stream_free (ctx->streams->data);
+  g_hash_table_iter_init (&it, ctx->allocations);
+  while (g_hash_table_iter_next (&it, &p, NULL)) {
+    g_aligned_free (p);
+    g_atomic_int_add (&fake.live, -1);
+  }
+  g_hash_table_unref (ctx->allocations);
+  g_mutex_clear (&ctx->lock);
+  g_free (ctx);
+}
+
+static gboolean
+fake_copy_to_device (GstRkCudaStream * s, guint64 dst, gconstpointer src,
+    gsize size, GError ** error)
+{
+  memcpy ((gpointer) (guintptr) dst, src, size);
+  return TRUE;
+}
+
+static gboolean
+fake_copy_to_host (GstRkCudaStream * s, gpointer dst, guint64 src,
+    gsize size, GError ** error)
+{
+  memcpy (dst, (gconstpointer) (guintptr) src, size);
+  return TRUE;
+}
+
+static gboolean
+fake_fill (GstRkCudaStream * s, guint64 dst, guint8 value, gsize size,
+    GError ** error)
+{
+  memset ((gpointer) (guintptr) dst, value, size);
+  return TRUE;
+}
+
+static gboolean
+fake_wait_stream (GstRkCudaStream * waiter, GstRkCudaStream * on,
+    GError ** error)
+{
+  return TRUE;
+}
+
+static gboolean
+fake_sync (GstRkCudaStream * s, GError ** error)
+{
+  join_kernel (s);
+  if (s->error) {
+    g_propagate_error (error, g_error_copy (s->error));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static GstRkCudaStreamState
+fake_query (GstRkCudaStream * s, GError ** error)
+{
+  if (g_atomic_int_get (&s->running))
+    return GST_RK_CUDA_STREAM_BUSY;
+  if (s->error) {
+    g_propagate_error (error, g_error_copy (s->error));
+    return GST_RK_CUDA_STREAM_FAILED;
+  }
+  return GST_RK_CUDA_STREAM_IDLE;
+}
+
+/* ---- Kernels ---- */
+
+static GstRkCudaFunction *
+fake_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
+    const gchar * entry, GError ** error)
+{
+  gboolean persistent = g_str_equal (entry, RK_CUDA_ENTRY_PERSISTENT);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kernels); i++) {
+    if (g_str_equal (kernels[i].name, kernel->name)) {
+      GstRkCudaFunction *f = &fake.functions[i][persistent];
+
+      f->process = kernels[i].process;
+      f->persistent = persistent;
+      return f;
+    }
+  }
+  set_cuda_error (error, "cuModuleLoadData", 209,
+      "CUDA_ERROR_NO_BINARY_FOR_GPU");
+  return NULL;
+}
+
+static guint
+fake_max_active_blocks (GstRkCudaFunction * function, guint block_size,
+    gsize shared_size, GError ** error)
+{
+  return fake.blocks_per_sm;
+}
+
+static void
+run_job (ProcessFunc process, RkCudaJob * job)
+{
+  RkCudaThreads t = { 0, 1 };
+
+  if (job->flags & RK_CUDA_JOB_RESET_STATE)
+    rk_cuda_job_reset_state (job, t);
+  else if (!(job->flags & RK_CUDA_JOB_SKIP))
+    process (job, t);
+}
+
+typedef struct
+{
+  GstRkCudaStream *stream;
+  ProcessFunc process;
+} PersistentLaunch;
+
+/* The persistent kernel, as rk_persistent runs it with one thread. */
+static gpointer
+persistent_main (gpointer data)
+{
+  PersistentLaunch *launch = data;
+  GstRkCudaStream *s = launch->stream;
+  RkCudaControl *ctrl = (RkCudaControl *) (guintptr) s->args.ctrl;
+  RkCudaLoop loop;
+  RkCudaJob job;
+
+  rk_cuda_loop_init (&loop, &s->args);
+  for (;;) {
+    guint32 act;
+
+    switch (g_atomic_int_get (&fake.fault)) {
+      case RK_FAKE_CUDA_FAULT_STALL:
+        if (__atomic_load_n (&ctrl->command, __ATOMIC_ACQUIRE) ==
+            RK_CMD_TERMINATE) {
+          __atomic_store_n (&ctrl->status, RK_STATUS_EXITED,
+              __ATOMIC_RELEASE);
+          goto out;
+        }
+        g_usleep (1000);
+        continue;
+      case RK_FAKE_CUDA_FAULT_HANG:
+        g_usleep (1000);
+        continue;
+      case RK_FAKE_CUDA_FAULT_TRAP:
+        set_cuda_error (&s->error, "cuStreamQuery", 700,
+            "CUDA_ERROR_ILLEGAL_ADDRESS");
+        goto out;
+      default:
+        break;
+    }
+
+    act = rk_cuda_loop_poll (&loop, &job);
+    if (act == RK_CUDA_ACT_EXIT)
+      break;
+    if (act == RK_CUDA_ACT_PROCESS) {
+      run_job (launch->process, &job);
+      if (rk_cuda_loop_complete (&loop, &job) == RK_CUDA_ACT_EXIT)
+        break;
+    }
+  }
+out:
+  g_atomic_int_add (&fake.running, -1);
+  g_atomic_int_set (&s->running, 0);
+  g_free (launch);
+  return NULL;
+}
+
+static gboolean
+fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
+    guint block_size, gsize shared_size, gboolean cooperative, gpointer args,
+    GError ** error)
+{
+  if (g_atomic_int_get (&fake.fault) == RK_FAKE_CUDA_FAULT_LAUNCH) {
+    set_cuda_error (error, cooperative ? "cuLaunchCooperativeKernel" :
+        "cuLaunchKernel", 701, "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES");
+    return FALSE;
+  }
+  g_atomic_int_inc (&fake.launches);
+
+  if (f->persistent) {
+    PersistentLaunch *launch = g_new0 (PersistentLaunch, 1);
+
+    g_assert_true (cooperative);
+    g_assert_null (s->kernel);
+    memcpy (&s->args, args, sizeof (s->args));
+    launch->stream = s;
+    launch->process = f->process;
+    g_atomic_int_set (&s->running, 1);
+    g_atomic_int_inc (&fake.running);
+    s->kernel = g_thread_new ("fake-cuda", persistent_main, launch);
+  } else {
+    const RkCudaEventArgs *a = args;
+    RkCudaJob *jobs = (RkCudaJob *) (guintptr) a->jobs;
+
+    /* Several jobs per launch only with one block, as rk_event wants. */
+    g_assert_true (a->n_jobs == 1 || grid_size == 1);
+    for (guint i = 0; i < a->n_jobs; i++)
+      run_job (f->process, &jobs[i]);
+  }
+  return TRUE;
+}
+
+static const GstRkCudaOps fake_ops = {
+  .name = "fake",
+  .probe = fake_probe,
+  .open = fake_open,
+  .close = fake_close,
+  .host_alloc = fake_host_alloc,
+  .host_free = fake_host_free,
+  .mem_alloc = fake_mem_alloc,
+  .mem_free = fake_mem_free,
+  .stream_new = fake_stream_new,
+  .stream_free = fake_stream_free,
+  .copy_to_device = fake_copy_to_device,
+  .copy_to_host = fake_copy_to_host,
+  .fill = fake_fill,
+  .wait_stream = fake_wait_stream,
+  .sync = fake_sync,
+  .query = fake_query,
+  .get_function = fake_get_function,
+  .max_active_blocks = fake_max_active_blocks,
+  .launch = fake_launch,
+};
+
+/**
+ * rk_fake_cuda_install:
+ *
+ * Makes the CUDA backend use the fake device. Call before anything probes
+ * the backend (before rk_test_init()).
+ */
+void
+rk_fake_cuda_install (void)
+{
+  gst_rk_cuda_set_ops (&fake_ops);
+}
+
+void
+rk_fake_cuda_set_fault (RkFakeCudaFault fault)
+{
+  g_atomic_int_set (&fake.fault, fault);
+}
+
+/* Applies to devices opened afterwards (a new runtime). */
+void
+rk_fake_cuda_configure (guint sm_count, guint blocks_per_sm)
+{
+  fake.sm_count = sm_count;
+  fake.blocks_per_sm = blocks_per_sm;
+}
+
+guint
+rk_fake_cuda_live_allocations (void)
+{
+  return (guint) g_atomic_int_get (&fake.live);
+}
+
+guint
+rk_fake_cuda_running_kernels (void)
+{
+  return (guint) g_atomic_int_get (&fake.running);
+}
+
+guint
+rk_fake_cuda_launches (void)
+{
+  return (guint) g_atomic_int_get (&fake.launches);
+}

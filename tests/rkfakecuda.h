@@ -1,0 +1,45 @@
+/* A fake CUDA device for the tests (a test double, never shipped).
+ *
+ * It implements GstRkCudaOps over host memory: "device" and "mapped"
+ * memory are aligned host allocations whose device address is their host
+ * address, streams run their work at once in the calling thread, and a
+ * persistent launch starts a host thread that runs the real dispatcher
+ * (backends/cuda/gstrkcudaloop.h) and the real kernel bodies
+ * (the headers in backends/cuda/kernels, tests/rkcudacounter.h) with a grid of one
+ * thread. So everything the CUDA backend does on the host, and the device
+ * protocol itself, run here as they would with a GPU.
+ *
+ * Faults can be injected to test the watchdog, error reporting and the
+ * bounded terminate. */
+#ifndef __RK_FAKE_CUDA_H__
+#define __RK_FAKE_CUDA_H__
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define RK_FAKE_CUDA_DEVICE_NAME "Fake CUDA device (test double)"
+
+typedef enum
+{
+  RK_FAKE_CUDA_FAULT_NONE,
+  /* persistent kernels stop working and beating, but still obey TERMINATE */
+  RK_FAKE_CUDA_FAULT_STALL,
+  /* persistent kernels ignore everything, TERMINATE too, until cleared */
+  RK_FAKE_CUDA_FAULT_HANG,
+  /* persistent kernels die with CUDA_ERROR_ILLEGAL_ADDRESS (700) */
+  RK_FAKE_CUDA_FAULT_TRAP,
+  /* launches fail with CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES (701) */
+  RK_FAKE_CUDA_FAULT_LAUNCH,
+} RkFakeCudaFault;
+
+void rk_fake_cuda_install (void);
+void rk_fake_cuda_set_fault (RkFakeCudaFault fault);
+void rk_fake_cuda_configure (guint sm_count, guint blocks_per_sm);
+guint rk_fake_cuda_live_allocations (void);
+guint rk_fake_cuda_running_kernels (void);
+guint rk_fake_cuda_launches (void);
+
+G_END_DECLS
+
+#endif /* __RK_FAKE_CUDA_H__ */
