@@ -52,6 +52,8 @@ typedef guint16 GstRkV16hu __attribute__ ((vector_size (32)));
 typedef gint32 GstRkV8si __attribute__ ((vector_size (32)));
 typedef guint32 GstRkV8su __attribute__ ((vector_size (32)));
 typedef gdouble GstRkV4df __attribute__ ((vector_size (32)));
+typedef gint64 GstRkV4di __attribute__ ((vector_size (32)));
+typedef float GstRkV4sf __attribute__ ((vector_size (16)));
 
 /* Unaligned load of a vector of type T from p, and the store. */
 #define gst_rk_vec_load(T, p) __extension__ ({ T _v; \
