@@ -159,6 +159,7 @@ test_fir_reference_and_cuts (void)
   check_fir (65, 1, 1500, 5);   /* one tail partition */
   check_fir (300, 5, 3000, 6);
   check_fir (512, 32, 2500, 7);
+  check_fir (200, 17, 1200, 8); /* a full group of 16 channels and one */
 }
 
 /* reset clears the history: the output equals a fresh filter's. */
@@ -337,33 +338,34 @@ ref_anomalies (const gfloat * x, guint channels, guint frames, gdouble t,
  * several channels of one frame (with more than 16 channels: in several
  * of the CPU's channel blocks). */
 static void
-check_anomaly (guint channels, guint32 seed)
+check_anomaly (guint channels, guint frames, gdouble z, guint first_cut,
+    guint32 seed)
 {
-  const guint frames = 6000;
+  const guint half = frames / 2;
   GRand *rand = g_rand_new_with_seed (seed);
   gfloat *x = noise (frames * channels, rand), *out;
   GstHarness *h = gst_harness_new ("rkanomaly");
   GstBus *bus = gst_bus_new ();
   gchar *caps = audio_caps (channels);
-  static const guint cut[] = { 1000, 333, 1 };
+  const guint cut[] = { first_cut, 333, 1 };
   GArray *expect;
   GstMessage *m;
   guint got = 0;
 
   /* spikes, several of them in the same frame */
-  x[3000 * channels + 2] = 9.0f;
-  x[3000 * channels + 4] = -7.5f;
-  x[3000 * channels + channels - 1] = 8.0f;
-  x[3000 * channels + channels / 2] = -9.5f;
-  x[3001 * channels + 0] = 8.5f;        /* next frame, first block */
-  x[4500 * channels + 0] = 6.0f;
-  x[5999 * channels + channels - 1] = 7.0f;
+  x[half * channels + 2] = 9.0f;
+  x[half * channels + 4] = -7.5f;
+  x[half * channels + channels - 1] = 8.0f;
+  x[half * channels + channels / 2] = -9.5f;
+  x[(half + 1) * channels + 0] = 8.5f;  /* next frame, first block */
+  x[(half + half / 2) * channels + 0] = 6.0f;
+  x[(frames - 1) * channels + channels - 1] = 7.0f;
   x[10 * channels + 1] = 50.0f;       /* before min-samples: not reported */
-  expect = ref_anomalies (x, channels, frames, 3.5, 100);
+  expect = ref_anomalies (x, channels, frames, z, 100);
   g_assert_cmpuint (expect->len, >=, 4);
 
   gst_element_set_bus (h->element, bus);
-  g_object_set (h->element, "z-threshold", 3.5, "min-samples", 100, NULL);
+  g_object_set (h->element, "z-threshold", z, "min-samples", 100, NULL);
   gst_harness_set_src_caps_str (h, caps);
   out = run_element (h, x, channels, frames, cut, G_N_ELEMENTS (cut));
   g_assert_cmpmem (out, (gsize) frames * channels * 4, x,
@@ -400,6 +402,7 @@ check_anomaly (guint channels, guint32 seed)
   g_assert_cmpuint (got, ==, expect->len);
 
   /* reset: offsets start at 0 again and the warm-up applies anew */
+  g_object_set (h->element, "z-threshold", 3.5, NULL);
   g_signal_emit_by_name (h->element, "reset");
   g_free (out);
   x[150 * channels + 3] = 40.0f;
@@ -431,9 +434,14 @@ check_anomaly (guint channels, guint32 seed)
 static void
 test_anomaly_reference (void)
 {
-  check_anomaly (5, 31);
-  check_anomaly (37, 32);       /* two full blocks of 16 and a part */
-  check_anomaly (16, 33);
+  check_anomaly (5, 6000, 3.5, 1000, 31);
+  /* two full blocks of 16 channels and a part */
+  check_anomaly (37, 6000, 3.5, 1000, 32);
+  check_anomaly (16, 6000, 3.5, 1000, 33);
+  /* a low threshold: many samples near it */
+  check_anomaly (19, 1500, 1.55, 1000, 34);
+  /* a buffer large enough for the CPU to split its blocks over the cores */
+  check_anomaly (37, 16000, 3.5, 16000, 35);
 }
 
 /* A buffer that is not whole frames is refused with a clear error. */

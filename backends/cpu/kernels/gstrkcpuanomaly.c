@@ -6,9 +6,9 @@
  * rkanomaly on the CPU: Welford statistics per channel as specified in
  * runtime/kernels/gstrkanomaly.c. Channels go in blocks of 16 (four
  * vectors of four doubles) whose mean and m2 stay in registers for the
- * whole buffer; blocks are split over the cores. A block notes the
- * anomalies of its channels, and the dispatcher thread emits all of them
- * in (frame, channel) order afterwards.
+ * whole buffer; the blocks of large buffers are split over the cores. A
+ * block notes the anomalies of its channels, and the dispatcher thread
+ * emits all of them in (frame, channel) order afterwards.
  */
 
 #include <math.h>
@@ -92,13 +92,40 @@ note_anomalies (AnomalyJob * job, guint b, guint i, const gdouble * x,
   GstRkV4df d = x##v - mean##v; \
   mean##v += d * rr; \
   m2##v += d * (x##v - mean##v); }
+#define SAVE(v) const GstRkV4df mean##v##s = mean##v, m2##v##s = m2##v;
+#define RESTORE(v) mean##v = mean##v##s; m2##v = m2##v##s;
+#define SQUARE(v) GstRkV4df d##v = x##v - mean##v, q##v = d##v * d##v;
+#define UPDATE_D(v) \
+  mean##v += d##v * rr; \
+  m2##v += d##v * (x##v - mean##v);
+
+/* Frames screened at once. */
+#define SCREEN 64
+
+/* Samples of a buffer below which one core does all blocks. */
+#define SPLIT_SAMPLES (1 << 19)
+
+/* Lane-wise minimum. */
+#define MIN4DF(a, b) __extension__ ({ GstRkV4df _a = (a), _b = (b); \
+      GstRkV4di _m = _b < _a; \
+      (GstRkV4df) (((GstRkV4di) _b & _m) | ((GstRkV4di) _a & ~_m)); })
 
 /* Block b: channels c0 .. c0 + nc - 1 (nc ≤ BLOCK), every frame. Per
  * channel, in double precision as specified: with d = x - mean, an
  * anomaly when n ≥ min-samples, m2 > 0 and d² n > t² m2; then
  * mean += d r, m2 += d (x - mean). A block of fewer channels reads a
  * zero-padded copy of its input: the padding lanes keep m2 = 0, are never
- * anomalies and are not stored. */
+ * anomalies and are not stored.
+ *
+ * Frames are screened SCREEN at a time, with one vector test per frame
+ * instead of one per four channels: s, the rounded sum of the frame's d²
+ * over the four vectors, bounds each of them; m2 never decreases once
+ * n ≥ 1 (with r ≤ 1/2 the new mean stays between the old one and x, so d
+ * and x - mean have one sign), so with monotonic rounding
+ * d² n ≤ s n ≤ t² min (m2 at the chunk's start) ≤ t² m2 for every channel
+ * of a lane when the bound holds: no anomaly. When it fails in a chunk
+ * (and for NaN or infinite values, which fail it), the chunk runs again
+ * from its start with the exact test per frame. */
 static GST_RK_CPU_HOT void
 anomaly_block (AnomalyJob * job, guint b)
 {
@@ -107,7 +134,7 @@ anomaly_block (AnomalyJob * job, guint b)
   gdouble st[2][BLOCK] = { {0.0,}, };
   const gfloat *in = job->in + c0;
   gsize stride = C;
-  guint i;
+  guint i, i0;
   EACH4 (DECLARE);
 
   if (nc < BLOCK) {
@@ -125,28 +152,56 @@ anomaly_block (AnomalyJob * job, guint b)
   memcpy (st[1], job->m2 + c0, nc * sizeof (gdouble));
   EACH4 (LOAD_STATE);
 
-  for (i = 0; i < job->frames; i++) {
-    const guint64 seen = job->offset + i;
-    const gdouble n = (gdouble) seen, r = 1.0 / (gdouble) (seen + 1);
-    const GstRkV4df nn = { n, n, n, n }, rr = { r, r, r, r };
-    const gfloat *row = in + (gsize) i * stride;
-    EACH4 (LOAD_X);
+  for (i0 = 0; i0 < job->frames; i0 += SCREEN) {
+    const guint i1 = MIN (job->frames, i0 + SCREEN);
+    const guint64 first = job->offset + i0, last = job->offset + i1 - 1;
+    const gboolean test = last >= job->min_samples;
 
-    /* The vector test leaves out m2 > 0 (m2 = 0 only while a channel has
-     * been constant, when d is 0 too); the exact test runs on the rare
-     * frames that pass it. */
-    if (seen >= job->min_samples) {
-      GstRkV4di any = { 0, };
+    if (first >= job->min_samples && first >= 1) {
+      GstRkV4df thr;
+      GstRkV4di fail = { 0, };
+      EACH4 (SAVE);
 
-      EACH4 (TEST);
-      if (G_UNLIKELY (any[0] | any[1] | any[2] | any[3])) {
-        gdouble cx[BLOCK], cm[BLOCK], c2[BLOCK];
+      thr = z2 * MIN4DF (MIN4DF (m20, m21), MIN4DF (m22, m23));
+      for (i = i0; i < i1; i++) {
+        const guint64 seen = job->offset + i;
+        const gdouble n = (gdouble) seen, r = 1.0 / (gdouble) (seen + 1);
+        const GstRkV4df nn = { n, n, n, n }, rr = { r, r, r, r };
+        const gfloat *row = in + (gsize) i * stride;
+        EACH4 (LOAD_X);
+        EACH4 (SQUARE);
 
-        EACH4 (SPILL);
-        note_anomalies (job, b, i, cx, cm, c2);
+        fail |= ((q0 + q1) + (q2 + q3)) * nn > thr;
+        EACH4 (UPDATE_D);
       }
+      if (!(fail[0] | fail[1] | fail[2] | fail[3]))
+        continue;
+      EACH4 (RESTORE);
     }
-    EACH4 (UPDATE);
+
+    for (i = i0; i < i1; i++) {
+      const guint64 seen = job->offset + i;
+      const gdouble n = (gdouble) seen, r = 1.0 / (gdouble) (seen + 1);
+      const GstRkV4df nn = { n, n, n, n }, rr = { r, r, r, r };
+      const gfloat *row = in + (gsize) i * stride;
+      EACH4 (LOAD_X);
+
+      /* The vector test leaves out m2 > 0 (m2 = 0 only while a channel
+       * has been constant, when d is 0 too); the exact test runs on the
+       * rare frames that pass it. */
+      if (test && seen >= job->min_samples) {
+        GstRkV4di any = { 0, };
+
+        EACH4 (TEST);
+        if (G_UNLIKELY (any[0] | any[1] | any[2] | any[3])) {
+          gdouble cx[BLOCK], cm[BLOCK], c2[BLOCK];
+
+          EACH4 (SPILL);
+          note_anomalies (job, b, i, cx, cm, c2);
+        }
+      }
+      EACH4 (UPDATE);
+    }
   }
 
   EACH4 (STORE_STATE);
@@ -256,7 +311,13 @@ anomaly_process (GstRkCpuContext * ctx, GError ** error)
 
   gst_buffer_map (in, &map, GST_MAP_READ);
   job.in = (const gfloat *) map.data;
-  gst_rk_cpu_context_parallel_for (ctx, n_blocks, anomaly_range, &job);
+  /* A sample costs well under a nanosecond here, while handing a block to
+   * another core costs tens of microseconds (more when that core sleeps,
+   * as an idle virtual CPU does): split only buffers worth it. */
+  if ((gsize) job.frames * job.C >= SPLIT_SAMPLES)
+    gst_rk_cpu_context_parallel_for (ctx, n_blocks, anomaly_range, &job);
+  else
+    anomaly_range (0, n_blocks, &job);
   gst_buffer_unmap (in, &map);
   st->samples += job.frames;
 
