@@ -1,6 +1,13 @@
 /* gst-ringkernel
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+
+/*
+ * rkgray on the CPU: the integer BT.601 luma of runtime/kernels/
+ * gstrkgray.c, 32 pixels a step in 16-bit lanes; rows are split over the
+ * cores.
+ */
+
 #include <string.h>
 
 #include "gstrkcpukernel.h"
@@ -30,7 +37,7 @@ typedef struct
  * swaps R and B), so one multiply of the low bytes by (66, 25) and one of
  * the high bytes by (129, 0) give t0 = 66 R + 129 G and t1 = 25 B in the
  * two halves of its 32-bit lane u. The low 16 bits of
- * u + (u >> 16) + 4224 are then t0 + t1 + 128 + (16 << 8) ≤ 60452, with no
+ * u + (u >> 16) + 4224 are then t0 + t1 + 128 + (16 << 8) ≤ 60324, with no
  * carry out, so its bits 8-15 are ((t0 + t1 + 128) >> 8) + 16: exact. */
 #define LUMA8(v, clo, chi) __extension__ ({ \
       GstRkV8su _u = (GstRkV8su) (((v) & 0xff) * (clo) + ((v) >> 8) * (chi)); \

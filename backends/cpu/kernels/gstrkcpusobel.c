@@ -131,11 +131,12 @@ sobel_row (const guint8 * up, const guint8 * mid, const guint8 * down,
  * a = min (|gx|, 255), b = min (|gy|, 255) and n = a² + b² saturated at
  * 65535 (one saturating add), floor (sqrt (n)) is exactly
  * min (255, floor (sqrt (gx² + gy²))), and n ≥ t² exactly when
- * gx² + gy² ≥ t²: either both are below 255 and n is the true sum (or
- * saturated, where both sides give 255), or one is not and both sides are
- * at least 65025. The root of n ≤ 65535 is a float root truncated: the
- * correctly rounded root of an integer n < 2^22 never reaches the next
- * integer, so the truncation is the floor (the tests check all n). */
+ * gx² + gy² ≥ t²: either |gx|, |gy| ≤ 255 and n is the true sum (or
+ * saturated, where both sides give 255 and pass any t), or one of them
+ * exceeds 255 and both n and the true sum are at least 65025. The root of
+ * n ≤ 65535 is a float root truncated: the correctly rounded root of an
+ * integer n < 2^22 never reaches the next integer, so the truncation is
+ * the floor (the tests check all n). */
 static GST_RK_CPU_AVX2 void
 sobel_row_avx2 (const guint8 * up, const guint8 * mid, const guint8 * down,
     guint8 * out, guint w, gint threshold, gint16 * s, gint16 * d)
