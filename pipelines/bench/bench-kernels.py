@@ -18,7 +18,9 @@ runs to take about --seconds each. Repeats are interleaved (every repeat
 runs each contender once, the order reversed on every other repeat); a
 contender's figure is its median throughput, a pair's ratio is our median
 over the best stock contender's median (> 1: we are faster), with the
-spread of the per-repeat ratios beside it.
+spread of the per-repeat ratios beside it. The CPU time per buffer (every
+thread of the process, same interval) says how much of a lead comes from
+using both cores: cpu_ratio = theirs / ours.
 
   bench-kernels.py [--build-dir build] [--json FILE] [--quick | --smoke]
 
@@ -380,14 +382,21 @@ def main():
                 per_rep = [a / b for a, b in zip(o["buffers_per_s"],
                                                   best["buffers_per_s"])]
                 ratio = o["median_buffers_per_s"] / best["median_buffers_per_s"]
+                cpu_ratio = (best["median_cpu_ms_per_buffer"] /
+                             o["median_cpu_ms_per_buffer"])
                 headline.append({
                     "pair": name, "ours": label, "stock": best["name"],
                     "workload": workload, "ratio": ratio,
                     "ratio_min": min(per_rep), "ratio_max": max(per_rep),
                     "ours_buffers_per_s": o["median_buffers_per_s"],
-                    "stock_buffers_per_s": best["median_buffers_per_s"]})
+                    "stock_buffers_per_s": best["median_buffers_per_s"],
+                    "ours_cpu_ms_per_buffer": o["median_cpu_ms_per_buffer"],
+                    "stock_cpu_ms_per_buffer":
+                    best["median_cpu_ms_per_buffer"],
+                    "cpu_ratio": cpu_ratio})
                 log(f"== {name}: {label} / {best['name']} = {ratio:.2f}x "
-                    f"(per repeat {min(per_rep):.2f}..{max(per_rep):.2f})")
+                    f"(per repeat {min(per_rep):.2f}..{max(per_rep):.2f}; "
+                    f"CPU time per buffer, theirs / ours: {cpu_ratio:.2f})")
         comparisons.append(entry)
 
     load_after = os.getloadavg()
