@@ -6,6 +6,7 @@
 #include <string.h>
 #include <gst/check/gstharness.h>
 
+#include "gstrkcpufft.h"
 #include "rktest.h"
 
 #define RATE 8000
@@ -185,6 +186,53 @@ test_fir_reset (void)
   g_rand_free (rand);
   gst_harness_teardown (h);
   gst_harness_teardown (fresh);
+}
+
+/* ---- the CPU's 8-lane transforms (FIR tails) ---- */
+
+/* The forward transform leaves bins in bit-reversed rows, the inverse takes
+ * them so and returns n × the input in natural order. */
+static void
+test_fft8_orders (void)
+{
+  GRand *rand = g_rand_new_with_seed (41);
+
+  for (guint n = 2; n <= 256; n *= 4) {
+    const GstRkCpuFftPlan *plan = gst_rk_cpu_fft_plan_get (n);
+    gfloat *re = g_new (gfloat, 8 * n), *im = g_new (gfloat, 8 * n);
+    gfloat *x_re = g_new (gfloat, 8 * n), *x_im = g_new (gfloat, 8 * n);
+
+    for (guint i = 0; i < 8 * n; i++) {
+      x_re[i] = re[i] = (gfloat) g_rand_double_range (rand, -1.0, 1.0);
+      x_im[i] = im[i] = (gfloat) g_rand_double_range (rand, -1.0, 1.0);
+    }
+    gst_rk_cpu_fft8_forward_dif (plan, re, im);
+    for (guint p = 0; p < n; p++) {
+      guint k = plan->bitrev[p];
+
+      for (guint l = 0; l < 8; l++) {
+        gdouble sr = 0.0, si = 0.0;
+
+        for (guint t = 0; t < n; t++) {
+          gdouble a = -2.0 * G_PI * (gdouble) ((k * t) % n) / n;
+          sr += x_re[8 * t + l] * cos (a) - x_im[8 * t + l] * sin (a);
+          si += x_re[8 * t + l] * sin (a) + x_im[8 * t + l] * cos (a);
+        }
+        g_assert_cmpfloat_with_epsilon (re[8 * p + l], sr, 1e-4 * n);
+        g_assert_cmpfloat_with_epsilon (im[8 * p + l], si, 1e-4 * n);
+      }
+    }
+    gst_rk_cpu_fft8_inverse_dit (plan, re, im);
+    for (guint i = 0; i < 8 * n; i++) {
+      g_assert_cmpfloat_with_epsilon (re[i], n * x_re[i], 1e-4 * n);
+      g_assert_cmpfloat_with_epsilon (im[i], n * x_im[i], 1e-4 * n);
+    }
+    g_free (re);
+    g_free (im);
+    g_free (x_re);
+    g_free (x_im);
+  }
+  g_rand_free (rand);
 }
 
 /* ---- spectrum against the stock element ---- */
@@ -480,6 +528,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kernels/sensor/fir-reference-and-cuts",
       test_fir_reference_and_cuts);
   g_test_add_func ("/kernels/sensor/fir-reset", test_fir_reset);
+  g_test_add_func ("/kernels/sensor/fft8-orders", test_fft8_orders);
   g_test_add_func ("/kernels/sensor/spectrum-like-stock",
       test_spectrum_like_stock);
   g_test_add_func ("/kernels/sensor/anomaly-reference",

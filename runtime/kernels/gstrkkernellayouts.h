@@ -89,7 +89,9 @@ typedef struct
  * one padded with channels that stay 0) its own region of float arrays,
  * channels innermost: X[2P][16] (last two blocks of input), T[P][16] (tail
  * of the current block), then Q spectra S_re[2P][8], S_im[2P][8] (the
- * delay line; lane l holds the group's channel 2l in re and 2l + 1 in im).
+ * delay line; lane l holds the group's channel 2l in re and 2l + 1 in im;
+ * a backend may keep the bins in any fixed order, the CPU's is
+ * bit-reversed).
  * A group's region is a multiple of 64 bytes, so the groups can run on
  * different cores without sharing a cache line. */
 typedef struct

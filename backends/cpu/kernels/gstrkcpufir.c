@@ -27,6 +27,7 @@ GST_RK_CPU_VECTORIZE
  * accumulators, and 8 complex lanes once paired for the FFTs. */
 #define CHUNK GST_RK_FIR_CHANNELS
 #define LANES (CHUNK / 2)
+G_STATIC_ASSERT (LANES == 8);         /* gst_rk_cpu_fft8_* */
 
 typedef struct
 {
@@ -92,19 +93,21 @@ block_end (const FirJob * job, const FirGroup * grp, guint head)
     gst_rk_v8sf_store (sr + (gsize) k * LANES, EVEN8 (a, b));
     gst_rk_v8sf_store (si + (gsize) k * LANES, ODD8 (a, b));
   }
-  gst_rk_cpu_fft (job->plan, sr, si, LANES, LANES, FALSE);
+  gst_rk_cpu_fft8_forward_dif (job->plan, sr, si);
 
   /* Y = Σ_q S_{b-q} G_q, q ascending, per bin and lane, summed in
-   * registers. */
+   * registers. The spectra are kept in bit-reversed order (row k holds bin
+   * bitrev[k]), which the inverse transform takes as it is. */
   for (k = 0; k < N; k++) {
+    const guint bin = job->plan->bitrev[k];
     GstRkV8sf accr = { 0.0f, }, acci = { 0.0f, };
 
     for (q = 0; q < Q; q++) {
       const guint slot = (head + Q - q) % Q;
       const gfloat *a = grp->s + (gsize) slot * 2 * N * LANES +
           (gsize) k * LANES;
-      const gfloat br = job->g[(gsize) q * 2 * N + k];
-      const gfloat bi = job->g[(gsize) q * 2 * N + N + k];
+      const gfloat br = job->g[(gsize) q * 2 * N + bin];
+      const gfloat bi = job->g[(gsize) q * 2 * N + N + bin];
       GstRkV8sf x = gst_rk_v8sf_load (a);
       GstRkV8sf y = gst_rk_v8sf_load (a + (gsize) N * LANES);
 
@@ -114,7 +117,7 @@ block_end (const FirJob * job, const FirGroup * grp, guint head)
     gst_rk_v8sf_store (yr + (gsize) k * LANES, accr);
     gst_rk_v8sf_store (yi + (gsize) k * LANES, acci);
   }
-  gst_rk_cpu_fft (job->plan, yr, yi, LANES, LANES, TRUE);
+  gst_rk_cpu_fft8_inverse_dit (job->plan, yr, yi);
 
   for (j = 0; j < P; j++) {
     GstRkV8sf a = gst_rk_v8sf_load (yr + (gsize) (P + j) * LANES) * scale;
