@@ -25,7 +25,10 @@
 #define GST_RK_CPU_VECTORIZE
 #endif
 
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__)
+/* Not under ThreadSanitizer: the loader runs a clone's resolver before
+ * TSan is set up, and the instrumented resolver crashes the process. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && \
+    !defined(__SANITIZE_THREAD__)
 #define GST_RK_CPU_HOT __attribute__ ((target_clones ("avx2", "default")))
 #else
 #define GST_RK_CPU_HOT
