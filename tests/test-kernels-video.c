@@ -166,6 +166,29 @@ test_blur_bit_exact (void)
   check_blur ("BGRx", 16, 9, 0.8, 8);
 }
 
+/* A σ so small that 2σ² underflows still has radius 1 and must not turn
+ * the weights into NaN: the frame comes back unchanged. */
+static void
+test_blur_tiny_sigma (void)
+{
+  GstHarness *h = gst_harness_new ("rkblur");
+  GRand *rand = g_rand_new_with_seed (12);
+  Frame in = frame_random (23, 9, 1, rand);
+  gchar *caps = video_caps ("GRAY8", 23, 9);
+  GstBuffer *out;
+
+  g_object_set (h->element, "sigma", 1e-200, NULL);
+  gst_harness_set_src_caps_str (h, caps);
+  gst_harness_push (h, frame_buffer (&in, 0));
+  out = gst_harness_pull (h);
+  assert_frame (out, &in);
+  gst_buffer_unref (out);
+  g_free (caps);
+  g_free (in.data);
+  g_rand_free (rand);
+  gst_harness_teardown (h);
+}
+
 /* A flat frame stays flat: the weights sum to exactly 4096. */
 static void
 test_blur_flat (void)
@@ -654,6 +677,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/kernels/video/blur-bit-exact", test_blur_bit_exact);
   g_test_add_func ("/kernels/video/blur-flat", test_blur_flat);
+  g_test_add_func ("/kernels/video/blur-tiny-sigma", test_blur_tiny_sigma);
   g_test_add_func ("/kernels/video/sobel-bit-exact", test_sobel_bit_exact);
   g_test_add_func ("/kernels/video/sobel-root-exact", test_sobel_root_exact);
   g_test_add_func ("/kernels/video/sobel-refuses-rgba",
