@@ -25,8 +25,8 @@
 #define GST_RK_CPU_VECTORIZE
 #endif
 
-/* Not under ThreadSanitizer: the loader runs a clone's resolver before
- * TSan is set up, and the instrumented resolver crashes the process. */
+/* Not under ThreadSanitizer: clones are picked by IFUNC resolvers, which
+ * run during relocation, before the TSan runtime is up. */
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && \
     !defined(__SANITIZE_THREAD__)
 #define GST_RK_CPU_HOT __attribute__ ((target_clones ("avx2", "default")))

@@ -18,8 +18,7 @@
  * - Weights (computed once per configuration, on the host, and handed to
  *   the devices in the config blob `GstRkBlurBlob`): radius
  *   r = ceil (3 σ) (0 when σ = 0), g_i = exp (-i² / (2 σ²)) for
- *   i = -r..r in double precision (g_0 = 1 exactly, also where 2σ²
- *   underflows to 0), W_i = floor (4096 g_i / Σg + 0.5), and
+ *   i = -r..r in double precision, W_i = floor (4096 g_i / Σg + 0.5), and
  *   the centre weight W_0 takes 4096 - ΣW so that the weights sum to
  *   exactly 4096 (Q12).
  * - Borders are clamped: a pixel outside the frame reads the nearest edge
@@ -51,7 +50,7 @@
 
 static const GstRkParamInfo blur_params[] = {
   {"sigma", "Sigma",
-        "Standard deviation of the Gaussian in pixels (0 = copy); the "
+        "Standard deviation of the Gaussian in pixels (below 0.001 = copy); the "
         "kernel spans ceil (3 sigma) pixels each side",
       GST_RK_PARAM_DOUBLE, 0.0, GST_RK_BLUR_MAX_SIGMA, 1.2, 0,
       GST_RK_PARAM_FLAG_MUTABLE_PLAYING},
@@ -70,19 +69,19 @@ guint
 gst_rk_blur_weights (gdouble sigma, gint32 * weights)
 {
   gdouble g[2 * GST_RK_BLUR_MAX_RADIUS + 1], sum = 0.0;
-  gint r = 0, i, total = 0;
+  gint r = (gint) ceil (3.0 * sigma), i, total = 0;
 
-  /* (a NaN σ gives radius 0; a σ beyond the maximum, the maximum radius) */
-  if (sigma > 0.0)
-    r = (gint) ceil (3.0 * MIN (sigma, GST_RK_BLUR_MAX_SIGMA));
   r = CLAMP (r, 0, GST_RK_BLUR_MAX_RADIUS);
+  /* A sigma this small blurs nothing, and 2 sigma² would underflow to 0
+   * (weights of 0/0): it copies, like sigma 0. Found by fuzz-params. */
+  if (sigma < GST_RK_BLUR_MIN_SIGMA)
+    r = 0;
   if (r == 0) {
     weights[0] = 4096;
     return 0;
   }
-  /* g_0 is exactly 1, also for a σ so small that 2σ² is 0 (0 / 0) */
   for (i = -r; i <= r; i++) {
-    g[i + r] = i == 0 ? 1.0 : exp (-(gdouble) (i * i) / (2.0 * sigma * sigma));
+    g[i + r] = exp (-(gdouble) (i * i) / (2.0 * sigma * sigma));
     sum += g[i + r];
   }
   for (i = 0; i <= 2 * r; i++) {

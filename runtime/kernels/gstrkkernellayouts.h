@@ -20,6 +20,8 @@ G_BEGIN_DECLS
 
 #define GST_RK_BLUR_MAX_SIGMA 16.0
 #define GST_RK_BLUR_MAX_RADIUS 48
+/* Below this sigma the blur copies (as at 0). */
+#define GST_RK_BLUR_MIN_SIGMA 0.001
 
 /* Config blob: the Q12 weights W_-r..W_r in weights[0..2r]. */
 typedef struct
