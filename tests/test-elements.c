@@ -192,6 +192,7 @@ test_gray_bit_exact (void)
   for (guint f = 0; f < G_N_ELEMENTS (formats); f++) {
     check_gray (formats[f], 33, 17, f);
     check_gray (formats[f], 64, 48, f + 100);
+    check_gray (formats[f], 1921, 3, f + 200);  /* vector body and tail */
   }
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <gst/check/gstharness.h>
 
+#include "gstrkcpufft.h"
 #include "rktest.h"
 
 #define RATE 8000
@@ -159,6 +160,7 @@ test_fir_reference_and_cuts (void)
   check_fir (65, 1, 1500, 5);   /* one tail partition */
   check_fir (300, 5, 3000, 6);
   check_fir (512, 32, 2500, 7);
+  check_fir (200, 17, 1200, 8); /* a full group of 16 channels and one */
 }
 
 /* reset clears the history: the output equals a fresh filter's. */
@@ -184,6 +186,53 @@ test_fir_reset (void)
   g_rand_free (rand);
   gst_harness_teardown (h);
   gst_harness_teardown (fresh);
+}
+
+/* ---- the CPU's 8-lane transforms (FIR tails) ---- */
+
+/* The forward transform leaves bins in bit-reversed rows, the inverse takes
+ * them so and returns n × the input in natural order. */
+static void
+test_fft8_orders (void)
+{
+  GRand *rand = g_rand_new_with_seed (41);
+
+  for (guint n = 2; n <= 256; n *= 4) {
+    const GstRkCpuFftPlan *plan = gst_rk_cpu_fft_plan_get (n);
+    gfloat *re = g_new (gfloat, 8 * n), *im = g_new (gfloat, 8 * n);
+    gfloat *x_re = g_new (gfloat, 8 * n), *x_im = g_new (gfloat, 8 * n);
+
+    for (guint i = 0; i < 8 * n; i++) {
+      x_re[i] = re[i] = (gfloat) g_rand_double_range (rand, -1.0, 1.0);
+      x_im[i] = im[i] = (gfloat) g_rand_double_range (rand, -1.0, 1.0);
+    }
+    gst_rk_cpu_fft8_forward_dif (plan, re, im);
+    for (guint p = 0; p < n; p++) {
+      guint k = plan->bitrev[p];
+
+      for (guint l = 0; l < 8; l++) {
+        gdouble sr = 0.0, si = 0.0;
+
+        for (guint t = 0; t < n; t++) {
+          gdouble a = -2.0 * G_PI * (gdouble) ((k * t) % n) / n;
+          sr += x_re[8 * t + l] * cos (a) - x_im[8 * t + l] * sin (a);
+          si += x_re[8 * t + l] * sin (a) + x_im[8 * t + l] * cos (a);
+        }
+        g_assert_cmpfloat_with_epsilon (re[8 * p + l], sr, 1e-4 * n);
+        g_assert_cmpfloat_with_epsilon (im[8 * p + l], si, 1e-4 * n);
+      }
+    }
+    gst_rk_cpu_fft8_inverse_dit (plan, re, im);
+    for (guint i = 0; i < 8 * n; i++) {
+      g_assert_cmpfloat_with_epsilon (re[i], n * x_re[i], 1e-4 * n);
+      g_assert_cmpfloat_with_epsilon (im[i], n * x_im[i], 1e-4 * n);
+    }
+    g_free (re);
+    g_free (im);
+    g_free (x_re);
+    g_free (x_im);
+  }
+  g_rand_free (rand);
 }
 
 /* ---- spectrum against the stock element ---- */
@@ -333,30 +382,38 @@ ref_anomalies (const gfloat * x, guint channels, guint frames, gdouble t,
   return found;
 }
 
+/* Messages equal to the reference's, in order; then reset. Spikes land in
+ * several channels of one frame (with more than 16 channels: in several
+ * of the CPU's channel blocks). */
 static void
-test_anomaly_reference (void)
+check_anomaly (guint channels, guint frames, gdouble z, guint first_cut,
+    guint32 seed)
 {
-  const guint channels = 5, frames = 6000;
-  GRand *rand = g_rand_new_with_seed (31);
+  const guint half = frames / 2;
+  GRand *rand = g_rand_new_with_seed (seed);
   gfloat *x = noise (frames * channels, rand), *out;
   GstHarness *h = gst_harness_new ("rkanomaly");
   GstBus *bus = gst_bus_new ();
   gchar *caps = audio_caps (channels);
-  static const guint cut[] = { 1000, 333, 1 };
+  const guint cut[] = { first_cut, 333, 1 };
   GArray *expect;
   GstMessage *m;
   guint got = 0;
 
-  /* spikes, two of them in the same frame */
-  x[3000 * channels + 2] = 9.0f;
-  x[3000 * channels + 4] = -7.5f;
-  x[4500 * channels + 0] = 6.0f;
+  /* spikes, several of them in the same frame */
+  x[half * channels + 2] = 9.0f;
+  x[half * channels + 4] = -7.5f;
+  x[half * channels + channels - 1] = 8.0f;
+  x[half * channels + channels / 2] = -9.5f;
+  x[(half + 1) * channels + 0] = 8.5f;  /* next frame, first block */
+  x[(half + half / 2) * channels + 0] = 6.0f;
+  x[(frames - 1) * channels + channels - 1] = 7.0f;
   x[10 * channels + 1] = 50.0f;       /* before min-samples: not reported */
-  expect = ref_anomalies (x, channels, frames, 3.5, 100);
-  g_assert_cmpuint (expect->len, >=, 3);
+  expect = ref_anomalies (x, channels, frames, z, 100);
+  g_assert_cmpuint (expect->len, >=, 4);
 
   gst_element_set_bus (h->element, bus);
-  g_object_set (h->element, "z-threshold", 3.5, "min-samples", 100, NULL);
+  g_object_set (h->element, "z-threshold", z, "min-samples", 100, NULL);
   gst_harness_set_src_caps_str (h, caps);
   out = run_element (h, x, channels, frames, cut, G_N_ELEMENTS (cut));
   g_assert_cmpmem (out, (gsize) frames * channels * 4, x,
@@ -393,6 +450,7 @@ test_anomaly_reference (void)
   g_assert_cmpuint (got, ==, expect->len);
 
   /* reset: offsets start at 0 again and the warm-up applies anew */
+  g_object_set (h->element, "z-threshold", 3.5, NULL);
   g_signal_emit_by_name (h->element, "reset");
   g_free (out);
   x[150 * channels + 3] = 40.0f;
@@ -419,6 +477,19 @@ test_anomaly_reference (void)
   g_free (caps);
   g_rand_free (rand);
   gst_harness_teardown (h);
+}
+
+static void
+test_anomaly_reference (void)
+{
+  check_anomaly (5, 6000, 3.5, 1000, 31);
+  /* two full blocks of 16 channels and a part */
+  check_anomaly (37, 6000, 3.5, 1000, 32);
+  check_anomaly (16, 6000, 3.5, 1000, 33);
+  /* a low threshold: many samples near it */
+  check_anomaly (19, 1500, 1.55, 1000, 34);
+  /* a buffer large enough for the CPU to split its blocks over the cores */
+  check_anomaly (37, 16000, 3.5, 16000, 35);
 }
 
 /* A buffer that is not whole frames is refused with a clear error. */
@@ -457,6 +528,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kernels/sensor/fir-reference-and-cuts",
       test_fir_reference_and_cuts);
   g_test_add_func ("/kernels/sensor/fir-reset", test_fir_reset);
+  g_test_add_func ("/kernels/sensor/fft8-orders", test_fft8_orders);
   g_test_add_func ("/kernels/sensor/spectrum-like-stock",
       test_spectrum_like_stock);
   g_test_add_func ("/kernels/sensor/anomaly-reference",

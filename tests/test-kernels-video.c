@@ -8,6 +8,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 
+#include "gstrkcpuvec.h"
 #include "rktest.h"
 
 /* ---- frames ---- */
@@ -165,6 +166,29 @@ test_blur_bit_exact (void)
   check_blur ("BGRx", 16, 9, 0.8, 8);
 }
 
+/* A σ so small that 2σ² underflows still has radius 1 and must not turn
+ * the weights into NaN: the frame comes back unchanged. */
+static void
+test_blur_tiny_sigma (void)
+{
+  GstHarness *h = gst_harness_new ("rkblur");
+  GRand *rand = g_rand_new_with_seed (12);
+  Frame in = frame_random (23, 9, 1, rand);
+  gchar *caps = video_caps ("GRAY8", 23, 9);
+  GstBuffer *out;
+
+  g_object_set (h->element, "sigma", 1e-200, NULL);
+  gst_harness_set_src_caps_str (h, caps);
+  gst_harness_push (h, frame_buffer (&in, 0));
+  out = gst_harness_pull (h);
+  assert_frame (out, &in);
+  gst_buffer_unref (out);
+  g_free (caps);
+  g_free (in.data);
+  g_rand_free (rand);
+  gst_harness_teardown (h);
+}
+
 /* A flat frame stays flat: the weights sum to exactly 4096. */
 static void
 test_blur_flat (void)
@@ -245,7 +269,7 @@ check_sobel (guint w, guint h, gint threshold, guint32 seed, gboolean edges)
 }
 
 static void
-test_sobel_bit_exact (void)
+check_sobels (void)
 {
   check_sobel (37, 23, 0, 11, FALSE);
   check_sobel (64, 48, 0, 12, TRUE);
@@ -253,6 +277,78 @@ test_sobel_bit_exact (void)
   check_sobel (2, 9, 0, 14, TRUE);
   check_sobel (30, 30, 100, 15, TRUE);
   check_sobel (31, 5, 1, 16, FALSE);
+  /* 32-pixel vector steps and their tails, with and without threshold */
+  check_sobel (1920, 24, 0, 17, FALSE);
+  check_sobel (1000, 17, 0, 18, TRUE);
+  check_sobel (97, 9, 64, 19, TRUE);
+  check_sobel (129, 7, 200, 20, FALSE);
+  check_sobel (64, 4, 255, 21, TRUE);
+}
+
+/* Both CPU paths (hand-written AVX2 where the CPU has it, and the generic
+ * vector code) against the reference. */
+static void
+test_sobel_bit_exact (void)
+{
+  for (guint generic = 0; generic < 2; generic++) {
+    gst_rk_cpu_force_generic (generic);
+    check_sobels ();
+  }
+  gst_rk_cpu_force_generic (FALSE);
+}
+
+#if GST_RK_CPU_HAVE_AVX2
+/* The AVX2 root of every 16-bit n. */
+static GST_RK_CPU_AVX2 void
+check_avx2_root (void)
+{
+  guint32 k = 0;
+
+  for (guint32 n0 = 0; n0 < 65536; n0 += 16) {
+    guint16 n[16], r[16];
+
+    for (guint i = 0; i < 16; i++)
+      n[i] = (guint16) (n0 + i);
+    _mm256_storeu_si256 ((__m256i *) r, gst_rk_avx2_isqrt_u16
+        (_mm256_loadu_si256 ((const __m256i *) n)));
+    for (guint i = 0; i < 16; i++) {
+      while ((k + 1) * (k + 1) <= n0 + i)
+        k++;
+      if (r[i] != k)
+        g_error ("AVX2 isqrt (%u) = %u, not %u", n0 + i, r[i], k);
+    }
+  }
+  g_assert_cmpuint (k, ==, 255);
+}
+#endif
+
+/* The CPU's integer roots are floor (sqrt (n)): the generic one (a float
+ * root and a ±1 correction) for every n below 2^22, which covers every
+ * gx² + gy², and the AVX2 one for every 16-bit n. */
+static void
+test_sobel_root_exact (void)
+{
+  guint32 k = 0;
+
+  for (guint32 n0 = 0; n0 < (1u << 22); n0 += 8) {
+    GstRkV8sf n;
+    GstRkV8si r;
+
+    for (guint i = 0; i < 8; i++)
+      n[i] = (gfloat) (n0 + i);
+    r = gst_rk_v8sf_isqrt (n);
+    for (guint i = 0; i < 8; i++) {
+      while ((k + 1) * (k + 1) <= n0 + i)
+        k++;
+      if ((guint32) r[i] != k)
+        g_error ("isqrt (%u) = %d, not %u", n0 + i, r[i], k);
+    }
+  }
+  g_assert_cmpuint (k, ==, 2047);
+#if GST_RK_CPU_HAVE_AVX2
+  if (__builtin_cpu_supports ("avx2"))
+    check_avx2_root ();
+#endif
 }
 
 /* ---- bgsub ---- */
@@ -581,7 +677,9 @@ main (int argc, char **argv)
 
   g_test_add_func ("/kernels/video/blur-bit-exact", test_blur_bit_exact);
   g_test_add_func ("/kernels/video/blur-flat", test_blur_flat);
+  g_test_add_func ("/kernels/video/blur-tiny-sigma", test_blur_tiny_sigma);
   g_test_add_func ("/kernels/video/sobel-bit-exact", test_sobel_bit_exact);
+  g_test_add_func ("/kernels/video/sobel-root-exact", test_sobel_root_exact);
   g_test_add_func ("/kernels/video/sobel-refuses-rgba",
       test_sobel_refuses_rgba);
   g_test_add_func ("/kernels/video/bgsub-bit-exact", test_bgsub_bit_exact);

@@ -50,6 +50,10 @@ def smoke_bench(tmp):
     for key in ("machine", "roundtrip", "throughput", "overhead", "scaling"):
         assert key in results, f"results lack {key}"
     assert results["roundtrip"], "no round-trip results"
+    pairs = (results.get("stock") or {}).get("pairs")
+    assert pairs, "no comparisons with the stock elements"
+    for p in pairs:
+        assert {"ours", "stock", "workload"} <= p.keys() and p["ratio"] > 0, p
     base = reports[0][:-len(".json")]
     assert os.path.exists(base + ".md") and os.path.exists(base + ".log")
     pngs = glob.glob(base + "-*.png")

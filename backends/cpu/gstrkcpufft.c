@@ -136,3 +136,77 @@ gst_rk_cpu_fft (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
     }
   }
 }
+
+/**
+ * gst_rk_cpu_fft8_forward_dif:
+ * @re, @im: n rows of 8 lanes (row k at re + 8 k)
+ *
+ * Forward transform of 8 lanes in place, by decimation in frequency: the
+ * input in natural order, the output in bit-reversed order (row p holds
+ * bin bitrev[p]). Skips the permutation where the spectrum is only
+ * multiplied bin by bin and transformed back with
+ * gst_rk_cpu_fft8_inverse_dit().
+ */
+GST_RK_CPU_HOT void
+gst_rk_cpu_fft8_forward_dif (const GstRkCpuFftPlan * plan, gfloat * re,
+    gfloat * im)
+{
+  const guint n = plan->n;
+  guint len, i0, k;
+
+  for (len = n; len >= 2; len >>= 1) {
+    const guint half = len / 2, step = n / len;
+
+    for (i0 = 0; i0 < n; i0 += len) {
+      for (k = 0; k < half; k++) {
+        const gfloat wr = plan->tw_re[k * step], wi = plan->tw_im[k * step];
+        gfloat *pr = re + 8 * (gsize) (i0 + k), *pi = im + 8 * (gsize) (i0 + k);
+        gfloat *qr = pr + 8 * (gsize) half, *qi = pi + 8 * (gsize) half;
+        GstRkV8sf ur = gst_rk_v8sf_load (pr), ui = gst_rk_v8sf_load (pi);
+        GstRkV8sf vr = gst_rk_v8sf_load (qr), vi = gst_rk_v8sf_load (qi);
+        GstRkV8sf dr = ur - vr, di = ui - vi;
+
+        gst_rk_v8sf_store (pr, ur + vr);
+        gst_rk_v8sf_store (pi, ui + vi);
+        gst_rk_v8sf_store (qr, dr * wr - di * wi);
+        gst_rk_v8sf_store (qi, dr * wi + di * wr);
+      }
+    }
+  }
+}
+
+/**
+ * gst_rk_cpu_fft8_inverse_dit:
+ * @re, @im: n rows of 8 lanes, in bit-reversed order
+ *
+ * Inverse transform (e^{+2πikn/N}, unscaled) of 8 lanes in place, by
+ * decimation in time: the input in bit-reversed order, the output in
+ * natural order.
+ */
+GST_RK_CPU_HOT void
+gst_rk_cpu_fft8_inverse_dit (const GstRkCpuFftPlan * plan, gfloat * re,
+    gfloat * im)
+{
+  const guint n = plan->n;
+  guint len, i0, k;
+
+  for (len = 2; len <= n; len <<= 1) {
+    const guint half = len / 2, step = n / len;
+
+    for (i0 = 0; i0 < n; i0 += len) {
+      for (k = 0; k < half; k++) {
+        const gfloat wr = plan->tw_re[k * step], wi = -plan->tw_im[k * step];
+        gfloat *pr = re + 8 * (gsize) (i0 + k), *pi = im + 8 * (gsize) (i0 + k);
+        gfloat *qr = pr + 8 * (gsize) half, *qi = pi + 8 * (gsize) half;
+        GstRkV8sf ur = gst_rk_v8sf_load (pr), ui = gst_rk_v8sf_load (pi);
+        GstRkV8sf vr = gst_rk_v8sf_load (qr), vi = gst_rk_v8sf_load (qi);
+        GstRkV8sf xr = vr * wr - vi * wi, xi = vr * wi + vi * wr;
+
+        gst_rk_v8sf_store (pr, ur + xr);
+        gst_rk_v8sf_store (pi, ui + xi);
+        gst_rk_v8sf_store (qr, ur - xr);
+        gst_rk_v8sf_store (qi, ui - xi);
+      }
+    }
+  }
+}

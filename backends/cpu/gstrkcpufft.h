@@ -30,6 +30,11 @@ const GstRkCpuFftPlan *gst_rk_cpu_fft_plan_get (guint n);
 void gst_rk_cpu_fft (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
     gsize stride, guint nc, gboolean inverse);
 
+void gst_rk_cpu_fft8_forward_dif (const GstRkCpuFftPlan * plan, gfloat * re,
+    gfloat * im);
+void gst_rk_cpu_fft8_inverse_dit (const GstRkCpuFftPlan * plan, gfloat * re,
+    gfloat * im);
+
 G_END_DECLS
 
 #endif /* __GST_RK_CPU_FFT_H__ */

@@ -115,9 +115,9 @@ fir_configure (const GstRkKernelInfo * info, GstRkConfig * config,
     tail_spectrum (h, K, P, q, g + q * 4 * P, g + q * 4 * P + 2 * P);
   config->blob = g_bytes_new_take (blob, blob_size);
 
-  config->state_size = sizeof (GstRkFirState) + ((gsize) 3 * P *
-      p->channels + (gsize) Q * 4 * P * ((p->channels + 1) / 2)) *
-      sizeof (gfloat);
+  config->state_size = sizeof (GstRkFirState) + (gsize) ((p->channels +
+          GST_RK_FIR_CHANNELS - 1) / GST_RK_FIR_CHANNELS) *
+      gst_rk_fir_group_floats (P, Q) * sizeof (gfloat);
   config->src_caps = gst_caps_ref (config->sink_caps);
   return TRUE;
 }

@@ -84,10 +84,18 @@ typedef struct
   guint32 _pad;
 } GstRkFirBlob;
 
-/* Device state: this header, then float arrays with channels innermost:
- * X[2P][C] (last two blocks of input), T[P][C] (tail of the current
- * block), then Q spectra S_re[2P][L], S_im[2P][L] (the delay line; lane l
- * holds channel 2l in re and 2l + 1 in im, L = ceil (C / 2)). */
+/* Channels of one group in the device state. */
+#define GST_RK_FIR_CHANNELS 16
+
+/* Device state: this header, then for each group of 16 channels (the last
+ * one padded with channels that stay 0) its own region of float arrays,
+ * channels innermost: X[2P][16] (last two blocks of input), T[P][16] (tail
+ * of the current block), then Q spectra S_re[2P][8], S_im[2P][8] (the
+ * delay line; lane l holds the group's channel 2l in re and 2l + 1 in im;
+ * a backend may keep the bins in any fixed order, the CPU's is
+ * bit-reversed).
+ * A group's region is a multiple of 64 bytes, so the groups can run on
+ * different cores without sharing a cache line. */
 typedef struct
 {
   guint32 pos;                  /* position in the current block, 0..P-1 */
@@ -96,6 +104,14 @@ typedef struct
 } GstRkFirState;
 
 G_STATIC_ASSERT (sizeof (GstRkFirState) == 64);
+
+/* Floats of one group's region for block P and Q partitions. */
+static inline gsize
+gst_rk_fir_group_floats (guint P, guint Q)
+{
+  return (gsize) 3 * P * GST_RK_FIR_CHANNELS +
+      (gsize) Q * 4 * P * (GST_RK_FIR_CHANNELS / 2);
+}
 
 /* ---- spectrum ---- */
 

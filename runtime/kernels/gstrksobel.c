@@ -17,8 +17,12 @@
  *   gy = p(-1,1) + 2 p(0,1) + p(1,1) - p(-1,-1) - 2 p(0,-1) - p(1,-1)
  *   m  = min (255, floor (sqrt (gx² + gy²)))      (an exact integer root)
  *
- * With `threshold` t > 0 the output is 255 where m ≥ t and 0 elsewhere;
- * with t = 0 it is m.
+ * The root: a correctly rounded float square root of gx² + gy² (an
+ * integer below 2^22), truncated, is that floor; a root that may be off
+ * by an ulp needs a ±1 integer correction after it.
+ *
+ * With `threshold` t > 0 the output is 255 where m ≥ t and 0 elsewhere
+ * (the same as gx² + gy² ≥ t²); with t = 0 it is m.
  *
  * ## Example launch line
  * |[

@@ -4,10 +4,12 @@
 
 /*
  * rkfir on the CPU: the partitioned convolution of runtime/kernels/
- * gstrkfir.c. Channels are split over the cores; each block runs every
- * frame of the buffer for its channels, with the channels innermost so
- * the tap loop and the FFTs are vector code across channels while each
- * channel's sums keep the specified order.
+ * gstrkfir.c. Channels go in groups of 16 whose history, tails and
+ * spectra lie together in the device state (GstRkFirState), so the cores
+ * that run different groups never write the same cache line. Each group
+ * runs every frame of the buffer for its channels, with the channels
+ * innermost: the tap loop and the FFTs are vector code across channels,
+ * while each channel's sums keep the specified order.
  */
 
 #include <string.h>
@@ -21,18 +23,18 @@
 
 GST_RK_CPU_VECTORIZE
 
-/* Channels per work item: 16 floats are two AVX registers of
+/* Channels per group (GST_RK_FIR_CHANNELS): two AVX registers of
  * accumulators, and 8 complex lanes once paired for the FFTs. */
-#define CHUNK 16
+#define CHUNK GST_RK_FIR_CHANNELS
+#define LANES (CHUNK / 2)
+G_STATIC_ASSERT (LANES == 8);         /* gst_rk_cpu_fft8_* */
 
 typedef struct
 {
-  guint C, L, P, K, Q;          /* L = ceil (C / 2) FFT lanes */
+  guint C, P, K, Q;
   const gfloat *h;              /* K taps */
   const gfloat *g;              /* Q × (2P re, 2P im) */
-  gfloat *x;                    /* [2P][C] */
-  gfloat *t;                    /* [P][C] */
-  gfloat *s;                    /* Q × ([2P][L] re, [2P][L] im) */
+  gfloat *state;                /* the groups' regions, after the header */
   const GstRkCpuFftPlan *plan;
   const gfloat *in;
   gfloat *out;
@@ -40,142 +42,219 @@ typedef struct
   guint pos, head;              /* at the start of the buffer */
 } FirJob;
 
-/* A block is complete: push its spectrum into the delay line and compute
- * the tail of the next block, for channels c0 .. c0 + nc (c0 even).
+/* One group's part of the state (see GstRkFirState). */
+typedef struct
+{
+  gfloat *x;                    /* [2P][CHUNK] */
+  gfloat *t;                    /* [P][CHUNK] */
+  gfloat *s;                    /* Q × ([2P][LANES] re, [2P][LANES] im) */
+} FirGroup;
+
+static FirGroup
+fir_group (const FirJob * job, guint b)
+{
+  const gsize P = job->P;
+  FirGroup grp;
+
+  grp.x = job->state + (gsize) b * gst_rk_fir_group_floats (job->P, job->Q);
+  grp.t = grp.x + 2 * P * CHUNK;
+  grp.s = grp.t + P * CHUNK;
+  return grp;
+}
+
+/* Channels 2l and 2l + 1 of 16 consecutive floats, as lanes l = 0..7. */
+#define EVEN8(a, b) __builtin_shufflevector ((a), (b), 0, 2, 4, 6, 8, 10, \
+    12, 14)
+#define ODD8(a, b) __builtin_shufflevector ((a), (b), 1, 3, 5, 7, 9, 11, \
+    13, 15)
+
+/* A block of input is complete: push its spectrum into the delay line and
+ * compute the tail of the next one.
  *
  * Two real channels share one complex FFT (channel 2l in the real part of
  * lane l, 2l + 1 in the imaginary part): the taps are real, so
  * IDFT (Σ_q DFT (a + ib) G_q) = (a * g) + i (b * g) and each channel's
  * tail comes back in its own part. */
 static GST_RK_CPU_HOT void
-block_end (const FirJob * job, guint c0, guint nc, guint head)
+block_end (const FirJob * job, const FirGroup * grp, guint head)
 {
-  const guint C = job->C, L = job->L, P = job->P, N = 2 * P;
-  const guint l0 = c0 / 2, nl = (nc + 1) / 2;
-  gfloat *sr = job->s + (gsize) head * 2 * N * L, *si = sr + (gsize) N * L;
-  gfloat *yr = gst_rk_cpu_scratch (1, (gsize) 2 * N * nl * sizeof (gfloat));
-  gfloat *yi = yr + (gsize) N * nl;
+  const guint P = job->P, N = 2 * P, Q = job->Q;
+  gfloat *sr = grp->s + (gsize) head * 2 * N * LANES;
+  gfloat *si = sr + (gsize) N * LANES;
+  gfloat *yr = gst_rk_cpu_scratch (1, (gsize) 2 * N * LANES * sizeof (gfloat));
+  gfloat *yi = yr + (gsize) N * LANES;
   const gfloat scale = 1.0f / N;
-  guint k, l, q, j;
+  guint k, q, j;
 
   for (k = 0; k < N; k++) {
-    const gfloat *xr = job->x + (gsize) k * C + c0;
-    gfloat *r = sr + (gsize) k * L + l0, *m = si + (gsize) k * L + l0;
+    const gfloat *xr = grp->x + (gsize) k * CHUNK;
+    GstRkV8sf a = gst_rk_v8sf_load (xr), b = gst_rk_v8sf_load (xr + 8);
 
-    for (l = 0; l < nl; l++) {
-      r[l] = xr[2 * l];
-      m[l] = 2 * l + 1 < nc ? xr[2 * l + 1] : 0.0f;
-    }
+    gst_rk_v8sf_store (sr + (gsize) k * LANES, EVEN8 (a, b));
+    gst_rk_v8sf_store (si + (gsize) k * LANES, ODD8 (a, b));
   }
-  gst_rk_cpu_fft (job->plan, sr + l0, si + l0, L, nl, FALSE);
+  gst_rk_cpu_fft8_forward_dif (job->plan, sr, si);
 
-  memset (yr, 0, (gsize) 2 * N * nl * sizeof (gfloat));
-  for (q = 0; q < job->Q; q++) {
-    guint slot = (head + job->Q - q) % job->Q;
-    const gfloat *ar = job->s + (gsize) slot * 2 * N * L + l0;
-    const gfloat *ai = ar + (gsize) N * L;
-    const gfloat *gr = job->g + (gsize) q * 2 * N, *gi = gr + N;
+  /* Y = Σ_q S_{b-q} G_q, q ascending, per bin and lane, summed in
+   * registers. The spectra are kept in bit-reversed order (row k holds bin
+   * bitrev[k]), which the inverse transform takes as it is. */
+  for (k = 0; k < N; k++) {
+    const guint bin = job->plan->bitrev[k];
+    GstRkV8sf accr = { 0.0f, }, acci = { 0.0f, };
 
-    for (k = 0; k < N; k++) {
-      const gfloat br = gr[k], bi = gi[k];
-      const gfloat *a_r = ar + (gsize) k * L, *a_i = ai + (gsize) k * L;
-      gfloat *o_r = yr + (gsize) k * nl, *o_i = yi + (gsize) k * nl;
+    for (q = 0; q < Q; q++) {
+      const guint slot = (head + Q - q) % Q;
+      const gfloat *a = grp->s + (gsize) slot * 2 * N * LANES +
+          (gsize) k * LANES;
+      const gfloat br = job->g[(gsize) q * 2 * N + bin];
+      const gfloat bi = job->g[(gsize) q * 2 * N + N + bin];
+      GstRkV8sf x = gst_rk_v8sf_load (a);
+      GstRkV8sf y = gst_rk_v8sf_load (a + (gsize) N * LANES);
 
-      for (l = 0; l + 8 <= nl; l += 8) {
-        GstRkV8sf x = gst_rk_v8sf_load (a_r + l), y = gst_rk_v8sf_load (a_i + l);
-
-        gst_rk_v8sf_store (o_r + l, gst_rk_v8sf_load (o_r + l) +
-            (x * br - y * bi));
-        gst_rk_v8sf_store (o_i + l, gst_rk_v8sf_load (o_i + l) +
-            (x * bi + y * br));
-      }
-      for (; l < nl; l++) {
-        o_r[l] += a_r[l] * br - a_i[l] * bi;
-        o_i[l] += a_r[l] * bi + a_i[l] * br;
-      }
+      accr += x * br - y * bi;
+      acci += x * bi + y * br;
     }
+    gst_rk_v8sf_store (yr + (gsize) k * LANES, accr);
+    gst_rk_v8sf_store (yi + (gsize) k * LANES, acci);
   }
-  gst_rk_cpu_fft (job->plan, yr, yi, nl, nl, TRUE);
+  gst_rk_cpu_fft8_inverse_dit (job->plan, yr, yi);
+
   for (j = 0; j < P; j++) {
-    const gfloat *r = yr + (gsize) (P + j) * nl, *m = yi + (gsize) (P + j) * nl;
-    gfloat *t = job->t + (gsize) j * C + c0;
+    GstRkV8sf a = gst_rk_v8sf_load (yr + (gsize) (P + j) * LANES) * scale;
+    GstRkV8sf b = gst_rk_v8sf_load (yi + (gsize) (P + j) * LANES) * scale;
+    gfloat *t = grp->t + (gsize) j * CHUNK;
 
-    for (l = 0; l < nl; l++) {
-      t[2 * l] = r[l] * scale;
-      if (2 * l + 1 < nc)
-        t[2 * l + 1] = m[l] * scale;
-    }
+    gst_rk_v8sf_store (t, __builtin_shufflevector (a, b, 0, 8, 1, 9, 2, 10,
+            3, 11));
+    gst_rk_v8sf_store (t + 8, __builtin_shufflevector (a, b, 4, 12, 5, 13, 6,
+            14, 7, 15));
   }
 }
 
-/* The head sums of one frame. A full chunk keeps its accumulators in
- * registers; the same order of operations either way. */
+/* The head sums of frames at positions p .. p + 3 of the block:
+ * y = Σ_k h[k] x[n-k] + T[p], each sum in the specified order. Four frames
+ * at a time keep eight independent sums in flight, where one frame's two
+ * would wait on each other's additions. Named variables, so that GCC
+ * keeps them in registers. x: the newest frame's row in X; y: output
+ * rows, ystride floats apart. */
+#define EACH4(M) M (0) M (1) M (2) M (3)
+#define H_DECLARE(f) GstRkV8sf a##f = { 0.0f, }, b##f = { 0.0f, };
+#define H_STEP(f) { \
+  const gfloat *xf = xk + (gsize) (f) * CHUNK; \
+  a##f += hk * gst_rk_v8sf_load (xf); \
+  b##f += hk * gst_rk_v8sf_load (xf + 8); }
+#define H_STORE(f) { \
+  gfloat *yf = y + (gsize) (f) * ystride; \
+  const gfloat *tf = tail + (gsize) (f) * CHUNK; \
+  gst_rk_v8sf_store (yf, a##f + gst_rk_v8sf_load (tf)); \
+  gst_rk_v8sf_store (yf + 8, b##f + gst_rk_v8sf_load (tf + 8)); }
+
 static inline void
-head_sums (const FirJob * job, const gfloat * x, guint nc, gfloat * y,
+head_sums4 (const FirJob * job, const gfloat * x, gfloat * y, gsize ystride,
     const gfloat * tail)
 {
-  const guint C = job->C, Kd = MIN (job->K, job->P);
-  guint k, c;
+  const guint Kd = MIN (job->K, job->P);
+  guint k;
+  EACH4 (H_DECLARE);
 
-  if (nc == CHUNK) {
-    GstRkV8sf a0 = { 0.0f, }, a1 = { 0.0f, };
-
-    for (k = 0; k < Kd; k++) {
-      const gfloat hk = job->h[k], *xr = x - (gsize) k * C;
-      a0 += hk * gst_rk_v8sf_load (xr);
-      a1 += hk * gst_rk_v8sf_load (xr + 8);
-    }
-    gst_rk_v8sf_store (y, a0 + gst_rk_v8sf_load (tail));
-    gst_rk_v8sf_store (y + 8, a1 + gst_rk_v8sf_load (tail + 8));
-  } else {
-    gfloat acc[CHUNK] = { 0.0f, };
-
-    for (k = 0; k < Kd; k++) {
-      const gfloat hk = job->h[k], *xr = x - (gsize) k * C;
-      for (c = 0; c < nc; c++)
-        acc[c] += hk * xr[c];
-    }
-    for (c = 0; c < nc; c++)
-      y[c] = acc[c] + tail[c];
+  for (k = 0; k < Kd; k++) {
+    const gfloat hk = job->h[k], *xk = x - (gsize) k * CHUNK;
+    EACH4 (H_STEP);
   }
+  EACH4 (H_STORE);
 }
 
-static GST_RK_CPU_HOT void
-fir_channels (const FirJob * job, guint c0, guint nc)
+/* One frame's head sums, the same arithmetic. */
+static inline void
+head_sums1 (const FirJob * job, const gfloat * x, gfloat * y,
+    const gfloat * tail)
 {
-  const guint C = job->C, P = job->P;
-  guint pos = job->pos, head = job->head, i, k;
+  const guint Kd = MIN (job->K, job->P);
+  GstRkV8sf a = { 0.0f, }, b = { 0.0f, };
+  guint k;
 
-  for (i = 0; i < job->frames; i++) {
-    gfloat *xn = job->x + (gsize) (P + pos) * C + c0;
+  for (k = 0; k < Kd; k++) {
+    const gfloat hk = job->h[k], *xk = x - (gsize) k * CHUNK;
 
-    memcpy (xn, job->in + (gsize) i * C + c0, nc * sizeof (gfloat));
-    head_sums (job, xn, nc, job->out + (gsize) i * C + c0,
-        job->t + (gsize) pos * C + c0);
+    a += hk * gst_rk_v8sf_load (xk);
+    b += hk * gst_rk_v8sf_load (xk + 8);
+  }
+  gst_rk_v8sf_store (y, a + gst_rk_v8sf_load (tail));
+  gst_rk_v8sf_store (y + 8, b + gst_rk_v8sf_load (tail + 8));
+}
 
-    if (++pos == P) {
+/* Every frame of the buffer for group b (channels c0 .. c0 + nc - 1), an
+ * input block at a time: its new samples go into X first, then their head
+ * sums; a completed input block computes the next one's tail and shifts X.
+ * A group of fewer than 16 channels computes zeros in the other lanes and
+ * writes out only its own. */
+static GST_RK_CPU_HOT void
+fir_group_run (const FirJob * job, guint b)
+{
+  const guint C = job->C, P = job->P, c0 = b * CHUNK;
+  const guint nc = MIN (CHUNK, C - c0);
+  const FirGroup grp = fir_group (job, b);
+  guint pos = job->pos, head = job->head, i = 0, f;
+  gfloat part[4 * CHUNK];
+
+  while (i < job->frames) {
+    const guint n = MIN (job->frames - i, P - pos);
+    const gfloat *in = job->in + (gsize) i * C + c0;
+    gfloat *out = job->out + (gsize) i * C + c0;
+    gfloat *xn = grp.x + (gsize) (P + pos) * CHUNK;
+    const gfloat *tail = grp.t + (gsize) pos * CHUNK;
+
+    for (f = 0; f < n; f++) {
+      gfloat *xf = xn + (gsize) f * CHUNK;
+      const gfloat *src = in + (gsize) f * C;
+
+      if (nc == CHUNK) {
+        gst_rk_v8sf_store (xf, gst_rk_v8sf_load (src));
+        gst_rk_v8sf_store (xf + 8, gst_rk_v8sf_load (src + 8));
+      } else {
+        memcpy (xf, src, nc * sizeof (gfloat));
+      }
+    }
+    for (f = 0; f + 4 <= n; f += 4) {
+      if (nc == CHUNK) {
+        head_sums4 (job, xn + (gsize) f * CHUNK, out + (gsize) f * C, C,
+            tail + (gsize) f * CHUNK);
+      } else {
+        guint g;
+
+        head_sums4 (job, xn + (gsize) f * CHUNK, part, CHUNK,
+            tail + (gsize) f * CHUNK);
+        for (g = 0; g < 4; g++)
+          memcpy (out + (gsize) (f + g) * C, part + g * CHUNK,
+              nc * sizeof (gfloat));
+      }
+    }
+    for (; f < n; f++) {
+      head_sums1 (job, xn + (gsize) f * CHUNK, part, tail + (gsize) f * CHUNK);
+      memcpy (out + (gsize) f * C, part, nc * sizeof (gfloat));
+    }
+
+    i += n;
+    pos += n;
+    if (pos == P) {
       pos = 0;
       if (job->Q > 0) {
         head = (head + 1) % job->Q;
-        block_end (job, c0, nc, head);
+        block_end (job, &grp, head);
       }
-      for (k = 0; k < P; k++)
-        memcpy (job->x + (gsize) k * C + c0, job->x + (gsize) (P + k) * C + c0,
-            nc * sizeof (gfloat));
+      memcpy (grp.x, grp.x + (gsize) P * CHUNK, (gsize) P * CHUNK *
+          sizeof (gfloat));
     }
   }
 }
 
 static void
-fir_chunks (guint begin, guint end, gpointer data)
+fir_groups (guint begin, guint end, gpointer data)
 {
-  const FirJob *job = data;
   guint b;
 
-  for (b = begin; b < end; b++) {
-    guint c0 = b * CHUNK;
-    fir_channels (job, c0, MIN (CHUNK, job->C - c0));
-  }
+  for (b = begin; b < end; b++)
+    fir_group_run (data, b);
 }
 
 static gboolean
@@ -219,15 +298,12 @@ fir_process (GstRkCpuContext * ctx, GError ** error)
   blob = g_bytes_get_data (ctx->config->blob, NULL);
   P = blob->block;
   job.C = p->channels;
-  job.L = (job.C + 1) / 2;
   job.P = P;
   job.K = blob->n_taps;
   job.Q = blob->n_parts;
   job.h = (const gfloat *) (blob + 1);
   job.g = job.h + job.K;
-  job.x = (gfloat *) (st + 1);
-  job.t = job.x + (gsize) 2 * P * job.C;
-  job.s = job.t + (gsize) P * job.C;
+  job.state = (gfloat *) (st + 1);
   job.plan = job.Q ? gst_rk_cpu_fft_plan_get (2 * P) : NULL;
   job.pos = st->pos;
   job.head = st->head;
@@ -238,11 +314,11 @@ fir_process (GstRkCpuContext * ctx, GError ** error)
   job.out = (gfloat *) omap.data;
   job.frames = (guint) (size / bpf);
   gst_rk_cpu_context_parallel_for (ctx, (job.C + CHUNK - 1) / CHUNK,
-      fir_chunks, &job);
+      fir_groups, &job);
   gst_buffer_unmap (out, &omap);
   gst_buffer_unmap (in, &imap);
 
-  /* Every block walked the same frames: advance the shared positions. */
+  /* Every group walked the same frames: advance the shared positions. */
   if (job.Q > 0)
     st->head = (guint32) ((st->head + (st->pos + job.frames) / P) % job.Q);
   st->pos = (guint32) ((st->pos + job.frames) % P);
