@@ -724,6 +724,30 @@ test_bad_capacity (void)
       "at least one slot");
 }
 
+/* Frame kernels default to short queues (a slot may hold a frame), message
+ * actors to deep ones; a value set on the element still wins. */
+static void
+test_queue_defaults (void)
+{
+  GstElement *gray = gst_element_factory_make ("rkgray", NULL);
+  GstElement *echo = gst_element_factory_make ("rkecho", NULL);
+  guint in = 0, out = 0;
+
+  g_object_get (gray, "input-queue-capacity", &in, "output-queue-capacity",
+      &out, NULL);
+  g_assert_cmpuint (in, ==, 8);
+  g_assert_cmpuint (out, ==, 8);
+  g_object_get (echo, "input-queue-capacity", &in, "output-queue-capacity",
+      &out, NULL);
+  g_assert_cmpuint (in, ==, GST_RK_DEFAULT_QUEUE_CAPACITY);
+  g_assert_cmpuint (out, ==, GST_RK_DEFAULT_QUEUE_CAPACITY);
+  g_object_set (gray, "input-queue-capacity", 64, NULL);
+  g_object_get (gray, "input-queue-capacity", &in, NULL);
+  g_assert_cmpuint (in, ==, 64);
+  gst_object_unref (gray);
+  gst_object_unref (echo);
+}
+
 static void
 test_info_and_stats_messages (void)
 {
@@ -781,6 +805,7 @@ main (int argc, char **argv)
   g_test_add_func ("/elements/no-loss-slow-sink", test_no_loss_slow_sink);
   g_test_add_func ("/elements/missing-backend", test_missing_backend);
   g_test_add_func ("/elements/bad-capacity", test_bad_capacity);
+  g_test_add_func ("/elements/queue-defaults", test_queue_defaults);
   g_test_add_func ("/elements/info-and-stats-messages",
       test_info_and_stats_messages);
   return g_test_run ();
