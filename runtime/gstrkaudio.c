@@ -64,3 +64,23 @@ gst_rk_params_set_audio (GstRkParams * params, const GstCaps * caps,
   params->width = params->height = 0;
   return TRUE;
 }
+
+/**
+ * gst_rk_audio_check_input:
+ * @params: the audio layout in force
+ * @size: bytes of the input buffer
+ *
+ * Checks that an input is a whole number of F32LE frames. Every backend's
+ * sensor kernels check with this, so they fail with one text.
+ */
+gboolean
+gst_rk_audio_check_input (const GstRkParams * params, gsize size,
+    GError ** error)
+{
+  if (params->channels > 0 && size % ((gsize) params->channels * 4) == 0)
+    return TRUE;
+  g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
+      "buffer of %" G_GSIZE_FORMAT " bytes is not a whole number of "
+      "%u-channel F32LE frames", size, params->channels);
+  return FALSE;
+}

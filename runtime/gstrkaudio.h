@@ -24,6 +24,8 @@ gboolean gst_rk_audio_caps_parse (const GstCaps * caps, guint32 * channels,
 
 gboolean gst_rk_params_set_audio (GstRkParams * params, const GstCaps * caps,
     GError ** error);
+gboolean gst_rk_audio_check_input (const GstRkParams * params, gsize size,
+    GError ** error);
 
 G_END_DECLS
 

@@ -185,3 +185,24 @@ gst_rk_video_caps_with_formats (GstCaps * caps, const gchar * formats)
   g_free (str);
   return gst_caps_simplify (res);
 }
+
+/**
+ * gst_rk_frame_check_input:
+ * @params: the frame layout in force
+ * @size: bytes of the input buffer
+ *
+ * Checks that an input holds a whole frame of the negotiated layout. Every
+ * backend's frame kernels check with this, so they fail with one text.
+ */
+gboolean
+gst_rk_frame_check_input (const GstRkParams * params, gsize size,
+    GError ** error)
+{
+  if (size >= params->in_size)
+    return TRUE;
+  g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
+      "buffer of %" G_GSIZE_FORMAT " bytes is smaller than a %ux%u %s "
+      "frame (%u bytes)", size, params->width, params->height,
+      gst_rk_format_to_string (params->in_format), params->in_size);
+  return FALSE;
+}

@@ -30,6 +30,9 @@ gboolean gst_rk_params_set_video_input (GstRkParams * params,
 gboolean gst_rk_params_set_video_output (GstRkParams * params,
     guint32 format);
 
+gboolean gst_rk_frame_check_input (const GstRkParams * params, gsize size,
+    GError ** error);
+
 GstCaps *gst_rk_video_caps_with_formats (GstCaps * caps,
     const gchar * formats);
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gstrkcpuframe.h"
 #include "gstrkcpukernel.h"
 #include "gstrkcpuscratch.h"
 #include "gstrkcpuvec.h"
@@ -279,23 +280,12 @@ anomaly_process (GstRkCpuContext * ctx, GError ** error)
 
   if (p->in_format != RK_FORMAT_F32LE || ctx->state_size <
       sizeof (GstRkAnomalyState) + (gsize) 2 * p->channels * sizeof (gdouble)) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
-        "rkanomaly received a buffer before its caps were negotiated");
+    gst_rk_error_not_negotiated (error, "anomaly");
     return FALSE;
   }
-  if (in == NULL) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-        "rkanomaly received a message without audio");
+  if (!gst_rk_cpu_audio_input (ctx, &size, error))
     return FALSE;
-  }
   bpf = (gsize) p->channels * sizeof (gfloat);
-  size = gst_buffer_get_size (in);
-  if (size % bpf != 0) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-        "buffer of %" G_GSIZE_FORMAT " bytes is not a whole number of "
-        "%u-channel F32LE frames", size, p->channels);
-    return FALSE;
-  }
 
   job.C = p->channels;
   job.frames = (guint) (size / bpf);

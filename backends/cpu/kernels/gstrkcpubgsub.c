@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "gstrkcpuframe.h"
 #include "gstrkcpukernel.h"
 #include "gstrkcpuvec.h"
 #include "gstrkerror.h"
@@ -88,43 +89,28 @@ static gboolean
 bgsub_process (GstRkCpuContext * ctx, GError ** error)
 {
   const GstRkParams *p = ctx->params;
-  GstBuffer *in = ctx->msg->payload, *out;
+  GstRkCpuFrame frame;
+  GstBuffer *out;
   GstRkBgsubState *st = ctx->state;
-  GstMapInfo imap, omap;
   BgsubJob job = { 0, };
   gboolean active;
 
   if (ctx->config->blob == NULL || p->out_format != RK_FORMAT_GRAY8 ||
       ctx->state_size < sizeof (GstRkBgsubState) +
       (gsize) p->width * p->height * 2) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
-        "rkbgsub received a buffer before its caps were negotiated");
+    gst_rk_error_not_negotiated (error, "bgsub");
     return FALSE;
   }
-  if (in == NULL || gst_buffer_get_size (in) < p->in_size) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-        "buffer of %" G_GSIZE_FORMAT " bytes is smaller than a %ux%u %s "
-        "frame (%u bytes)", in ? gst_buffer_get_size (in) : 0, p->width,
-        p->height, gst_rk_format_to_string (p->in_format), p->in_size);
+  if (!gst_rk_cpu_frame_map (ctx, &frame, error))
     return FALSE;
-  }
-  out = gst_rk_cpu_context_alloc (ctx, p->out_size, error);
-  if (out == NULL)
-    return FALSE;
-
-  gst_buffer_map (in, &imap, GST_MAP_READ);
-  gst_buffer_map (out, &omap, GST_MAP_WRITE);
   job.p = p;
   job.blob = g_bytes_get_data (ctx->config->blob, NULL);
-  job.src = imap.data;
-  job.dst = omap.data;
+  job.src = frame.src;
+  job.dst = frame.dst;
   job.model = (guint16 *) (st + 1);
   job.first = !st->initialised;
   gst_rk_cpu_context_parallel_for (ctx, p->height, bgsub_rows, &job);
-  gst_buffer_unmap (out, &omap);
-  gst_buffer_unmap (in, &imap);
-  gst_buffer_copy_into (out, in,
-      GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+  out = gst_rk_cpu_frame_unmap (&frame);
 
   st->initialised = 1;
   active = job.foreground > job.blob->motion_limit;
@@ -135,7 +121,7 @@ bgsub_process (GstRkCpuContext * ctx, GError ** error)
     ev.frame = st->frames;
     ev.foreground = job.foreground;
     ev.pixels = (guint64) p->width * p->height;
-    ev.timestamp = GST_BUFFER_PTS (in);
+    ev.timestamp = GST_BUFFER_PTS (out);
     ev.active = active;
     if (!gst_rk_cpu_context_emit (ctx, RK_MSG_NOTIFY,
             gst_buffer_new_memdup (&ev, sizeof (ev)), error)) {

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "gstrkcpuframe.h"
 #include "gstrkcpukernel.h"
 #include "gstrkcpuscratch.h"
 #include "gstrkcpuvec.h"
@@ -117,40 +118,23 @@ static gboolean
 blur_process (GstRkCpuContext * ctx, GError ** error)
 {
   const GstRkParams *p = ctx->params;
-  GstBuffer *in = ctx->msg->payload, *out;
-  GstMapInfo imap, omap;
+  GstRkCpuFrame frame;
   BlurJob job;
 
   if (ctx->config->blob == NULL || p->in_format == RK_FORMAT_BYTES) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
-        "rkblur received a buffer before its caps were negotiated");
+    gst_rk_error_not_negotiated (error, "blur");
     return FALSE;
   }
-  if (in == NULL || gst_buffer_get_size (in) < p->in_size) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-        "buffer of %" G_GSIZE_FORMAT " bytes is smaller than a %ux%u %s "
-        "frame (%u bytes)", in ? gst_buffer_get_size (in) : 0, p->width,
-        p->height, gst_rk_format_to_string (p->in_format), p->in_size);
+  if (!gst_rk_cpu_frame_map (ctx, &frame, error))
     return FALSE;
-  }
-  out = gst_rk_cpu_context_alloc (ctx, p->out_size, error);
-  if (out == NULL)
-    return FALSE;
-
-  gst_buffer_map (in, &imap, GST_MAP_READ);
-  gst_buffer_map (out, &omap, GST_MAP_WRITE);
   job.p = p;
   job.blob = g_bytes_get_data (ctx->config->blob, NULL);
-  job.src = imap.data;
-  job.dst = omap.data;
+  job.src = frame.src;
+  job.dst = frame.dst;
   job.bpp = p->in_format == RK_FORMAT_GRAY8 ? 1 : 4;
   gst_rk_cpu_context_parallel_for (ctx, p->height, blur_rows, &job);
-  gst_buffer_unmap (out, &omap);
-  gst_buffer_unmap (in, &imap);
-
-  gst_buffer_copy_into (out, in,
-      GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
-  return gst_rk_cpu_context_emit (ctx, RK_MSG_DATA, out, error);
+  return gst_rk_cpu_context_emit (ctx, RK_MSG_DATA,
+      gst_rk_cpu_frame_unmap (&frame), error);
 }
 
 const GstRkCpuKernel gst_rk_cpu_kernel_blur = {

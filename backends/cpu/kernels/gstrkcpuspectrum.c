@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "gstrkcpufft.h"
+#include "gstrkcpuframe.h"
 #include "gstrkcpukernel.h"
 #include "gstrkcpuscratch.h"
 #include "gstrkcpuvec.h"
@@ -177,23 +178,12 @@ spectrum_process (GstRkCpuContext * ctx, GError ** error)
   gboolean ok = TRUE;
 
   if (ctx->config->blob == NULL || p->in_format != RK_FORMAT_F32LE) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
-        "rkspectrum received a buffer before its caps were negotiated");
+    gst_rk_error_not_negotiated (error, "spectrum");
     return FALSE;
   }
-  if (in == NULL) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-        "rkspectrum received a message without audio");
+  if (!gst_rk_cpu_audio_input (ctx, &size, error))
     return FALSE;
-  }
   bpf = (gsize) p->channels * sizeof (gfloat);
-  size = gst_buffer_get_size (in);
-  if (size % bpf != 0) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-        "buffer of %" G_GSIZE_FORMAT " bytes is not a whole number of "
-        "%u-channel F32LE frames", size, p->channels);
-    return FALSE;
-  }
 
   sp.blob = g_bytes_get_data (ctx->config->blob, NULL);
   sp.window = (const gfloat *) (sp.blob + 1);
