@@ -312,11 +312,38 @@ gst_rk_kernel_get_output_sidecar (GstRkKernel * kernel, guint64 position)
 
 /* ---- Notifications and errors ---- */
 
+/**
+ * gst_rk_kernel_get_device_wakeup:
+ *
+ * Returns: (transfer none): the event count a backend's own host thread
+ * may sleep on. It is notified when the host consumes outputs, and on
+ * errors; the backend notifies it itself for new input, flushes and
+ * commands (gst_rk_wakeup_notify()).
+ */
+GstRkWakeup *
+gst_rk_kernel_get_device_wakeup (GstRkKernel * kernel)
+{
+  return &kernel->device_wakeup;
+}
+
 /* Backends call this after publishing outputs or consuming inputs. */
 void
 gst_rk_kernel_notify_host (GstRkKernel * kernel)
 {
   gst_rk_wakeup_notify (&kernel->host_wakeup);
+}
+
+/**
+ * gst_rk_kernel_is_host_waiting:
+ *
+ * Returns: whether a host thread sleeps on the kernel (for outputs, queue
+ * space or progress). A backend that watches its device for progress can
+ * look often while someone waits, and seldom otherwise.
+ */
+gboolean
+gst_rk_kernel_is_host_waiting (GstRkKernel * kernel)
+{
+  return __atomic_load_n (&kernel->host_wakeup.waiters, __ATOMIC_SEQ_CST) > 0;
 }
 
 /**
@@ -812,6 +839,10 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
   stamp_input (kernel, payload, env);
 
   side = &kernel->in_side[pos & kernel->in.mask];
+  /* A device that consumes the ring itself cannot drop host references:
+   * what the slot's last message left in its sidecar goes now. */
+  g_clear_pointer (&side->config, gst_rk_config_unref);
+  gst_clear_buffer (&side->payload);
   side->config = gst_rk_config_ref (kernel->config);
   if (payload) {
     gsize size = gst_buffer_get_size (payload);
@@ -945,7 +976,9 @@ pop_output (GstRkKernel * kernel, GstRkMessage * msg)
   } else if (msg->env.flags & RK_FLAG_INLINE) {
     gsize n = MIN (msg->env.payload_size,
         kernel->out.slot_size - RK_ENVELOPE_SIZE);
-    msg->payload = gst_buffer_new_memdup (slot + RK_ENVELOPE_SIZE, n);
+    /* gst_buffer_new_memdup() refuses 0 bytes */
+    msg->payload = n ? gst_buffer_new_memdup (slot + RK_ENVELOPE_SIZE, n) :
+        gst_buffer_new ();
   } else if ((msg->env.flags & RK_FLAG_ARENA) && kernel->backend->fetch) {
     msg->payload = kernel->backend->fetch (kernel, &msg->env);
   }
@@ -1271,7 +1304,14 @@ gst_rk_kernel_get_stats (GstRkKernel * kernel)
   if (kernel->launch_time)
     uptime = (guint64) (g_get_monotonic_time () - kernel->launch_time) * 1000;
 
-  s = gst_structure_new ("ringkernel-stats",
+  /* Backend fields first: a backend may fold device-side counters into
+   * ours there, before they are read below. */
+  s = gst_structure_new_empty ("ringkernel-stats");
+  if (kernel->backend && kernel->backend->fill_stats &&
+      state != GST_RK_KERNEL_STATE_TERMINATED)
+    kernel->backend->fill_stats (kernel, s);
+
+  gst_structure_set (s,
       "kernel-id", G_TYPE_UINT, kernel->id,
       "kernel", G_TYPE_STRING, kernel->info->name,
       "name", G_TYPE_STRING, GST_OBJECT_NAME (kernel),
@@ -1302,9 +1342,5 @@ gst_rk_kernel_get_stats (GstRkKernel * kernel)
       gst_rk_latency_histogram_percentile (&kernel->latency, 0.50),
       "latency-p99", G_TYPE_UINT64,
       gst_rk_latency_histogram_percentile (&kernel->latency, 0.99), NULL);
-
-  if (kernel->backend && kernel->backend->fill_stats &&
-      state != GST_RK_KERNEL_STATE_TERMINATED)
-    kernel->backend->fill_stats (kernel, s);
   return s;
 }
