@@ -688,6 +688,13 @@ gst_rk_element_change_state (GstElement * element, GstStateChange transition)
       /* The pads are inactive and the task stopped: discard what is still
        * queued, then pause the kernel with its state intact. */
       clear_events (self);
+      if (!gst_rk_kernel_check (self->kernel, NULL)) {
+        /* A failed kernel posted its error already; going down must
+         * still work, so that the pipeline can reach NULL. */
+        gst_rk_kernel_flush (self->kernel, NULL);
+        gst_rk_kernel_deactivate (self->kernel, NULL);
+        break;
+      }
       if (!run_kernel_op (self, gst_rk_kernel_flush, "flush") ||
           !run_kernel_op (self, gst_rk_kernel_deactivate, "deactivate"))
         ret = GST_STATE_CHANGE_FAILURE;

@@ -848,7 +848,8 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
     gsize size = gst_buffer_get_size (payload);
 
     env->payload_size = (guint32) MIN (size, GST_RK_ENVELOPE_MAX_PAYLOAD);
-    if (size <= kernel->in.slot_size - RK_ENVELOPE_SIZE) {
+    if (kernel->in.slot_size > RK_ENVELOPE_SIZE &&
+        size <= kernel->in.slot_size - RK_ENVELOPE_SIZE) {
       /* A backend that gives its input ring slots larger than an envelope
        * wants small payloads inline, where the device can read them. */
       gst_buffer_extract (payload, 0, (guint8 *) env + RK_ENVELOPE_SIZE, size);
@@ -863,6 +864,11 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
   t = &kernel->origins[pos & kernel->origins_mask];
   t->position = pos;
   t->sent_ns = gst_util_get_timestamp ();
+  /* Outputs of a message without a payload get no metadata either (not
+   * that of an older message that used this entry). */
+  t->pts = t->dts = t->duration = GST_CLOCK_TIME_NONE;
+  t->offset = t->offset_end = GST_BUFFER_OFFSET_NONE;
+  t->buffer_flags = 0;
   if (payload) {
     t->pts = GST_BUFFER_PTS (payload);
     t->dts = GST_BUFFER_DTS (payload);

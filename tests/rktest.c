@@ -3,6 +3,9 @@
 
 #include "rktest.h"
 #include "gstrkcpukernel.h"
+#ifdef RK_TEST_HAVE_VULKAN
+#include "gstrkvulkankernel.h"
+#endif
 
 static gboolean
 counter_process (GstRkCpuContext * ctx, GError ** error)
@@ -26,6 +29,41 @@ static const GstRkCpuKernel counter_cpu = {
   .name = "counter",
   .process = counter_process,
 };
+
+#ifdef RK_TEST_HAVE_VULKAN
+/* tests/counter.comp, built by glslc (tests/meson.build) */
+static const guint32 counter_ring_mm[] =
+#include "counter-ring-mm.spv.h"
+    ;
+static const guint32 counter_ring_coherent[] =
+#include "counter-ring-coherent.spv.h"
+    ;
+static const guint32 counter_bulk[] =
+#include "counter-bulk.spv.h"
+    ;
+
+static gsize
+counter_vulkan_output_size (const GstRkParams * params, gsize in_size)
+{
+  return sizeof (guint64);
+}
+
+static void
+counter_vulkan_grid (const GstRkParams * params, gsize in_size,
+    guint32 groups[3])
+{
+  /* one invocation: the count is one value */
+}
+
+static const GstRkVulkanKernel counter_vulkan = {
+  .name = "counter",
+  .ring_memory_model = GST_RK_VULKAN_SHADER (counter_ring_mm),
+  .ring_coherent = GST_RK_VULKAN_SHADER (counter_ring_coherent),
+  .bulk = GST_RK_VULKAN_SHADER (counter_bulk),
+  .output_size = counter_vulkan_output_size,
+  .grid = counter_vulkan_grid,
+};
+#endif
 
 static const GstRkKernelInfo counter_info = {
   .name = "counter",
@@ -55,6 +93,10 @@ rk_test_init (int *argc, char ***argv)
   g_assert_true (gst_rk_registry_register (&counter_info, NULL));
   gst_rk_registry_add_implementation ("counter", GST_RK_BACKEND_CPU,
       &counter_cpu);
+#ifdef RK_TEST_HAVE_VULKAN
+  gst_rk_registry_add_implementation ("counter", GST_RK_BACKEND_VULKAN,
+      &counter_vulkan);
+#endif
   plugin = gst_plugin_load_by_name ("ringkernel");
   g_assert_nonnull (plugin);
   gst_object_unref (plugin);
