@@ -1067,6 +1067,9 @@ kernel_class_init (gpointer g_class, gpointer class_data)
       gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
           gst_caps_from_string (info->src_caps)));
 
+  /* GObject does not pass set/get_property on to subclasses */
+  gobject_class->set_property = gst_rk_element_set_property;
+  gobject_class->get_property = gst_rk_element_get_property;
   klass->param_specs = g_new0 (GParamSpec *, info->n_params);
   for (i = 0; i < info->n_params; i++) {
     klass->param_specs[i] = param_spec_for (&info->params[i]);

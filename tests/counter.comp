@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The tests' stateful kernel "counter" on Vulkan (the CPU reference is in
- * rktest.c): its device state is a 64-bit count of the messages it has
- * seen; each message yields the count after it, 8 bytes little-endian.
+ * rktest.c): its device state is a 64-bit count, to which each message
+ * adds the parameter "step" (param[0]); each message yields the count
+ * after it, 8 bytes little-endian.
  */
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
@@ -22,7 +23,7 @@ RkResult
 rk_ring_process (uint in_at, uint type, uint size, bool has_payload,
     uint out_at)
 {
-  uint64_t count = st.count + 1ul;
+  uint64_t count = st.count + uint64_t (rk_params.param[0]);
 
   st.count = count;
   rk_out.slots[out_at] = uvec4 (unpackUint2x32 (count), 0u, 0u);
@@ -38,7 +39,7 @@ layout (local_size_x = 1) in;
 void
 main ()
 {
-  uint64_t count = st.count + 1ul;
+  uint64_t count = st.count + uint64_t (rk_params.param[0]);
 
   st.count = count;
   rk_out.words[0] = uint (count);

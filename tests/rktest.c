@@ -14,7 +14,7 @@ counter_process (GstRkCpuContext * ctx, GError ** error)
   guint64 le;
   GstBuffer *out;
 
-  st->count++;
+  st->count += (guint64) ctx->params->param[0];
   le = GUINT64_TO_LE (st->count);
   out = gst_buffer_new_memdup (&le, sizeof (le));
   if (ctx->msg->payload)
@@ -65,6 +65,11 @@ static const GstRkVulkanKernel counter_vulkan = {
 };
 #endif
 
+static const GstRkParamInfo counter_params[] = {
+  {"step", "Step", "What each message adds to the count", GST_RK_PARAM_INT,
+      1, 1000, 1, 0, GST_RK_PARAM_FLAG_MUTABLE_PLAYING},
+};
+
 static const GstRkKernelInfo counter_info = {
   .name = "counter",
   .long_name = "Test counter",
@@ -74,6 +79,8 @@ static const GstRkKernelInfo counter_info = {
   .src_caps = "ANY",
   .kind = GST_RK_KERNEL_KIND_MESSAGE,
   .state_size = sizeof (RkTestCounterState),
+  .params = counter_params,
+  .n_params = G_N_ELEMENTS (counter_params),
 };
 
 /**

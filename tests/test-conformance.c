@@ -39,6 +39,7 @@ typedef enum
   STEP_ACTIVATE,
   STEP_FLUSH,
   STEP_EXPECT_ERROR,            /* the kernel fails: record its error */
+  STEP_STEP,                    /* counter: its "step" parameter is @size */
   STEP_END
 } StepKind;
 
@@ -68,6 +69,7 @@ typedef struct
 #define SHORT_FRAME(size) {STEP_FRAME, (size), RK_MSG_DATA, 0, NULL, 1}
 #define CAPS(c) {STEP_CAPS, 0, 0, 0, (c), 1}
 #define DO(kind) {(kind), 0, 0, 0, NULL, 1}
+#define STEP(n) {STEP_STEP, (n), 0, 0, NULL, 1}
 
 /* Payload sizes around every boundary a backend may have: empty, 16-byte
  * units, the 64-byte envelope, inline room in ring slots (192), pages,
@@ -96,6 +98,14 @@ static const Step counter_state[] = {
   DO (STEP_ACTIVATE), REQUEST (8, 77), SEND (-1), DO (STEP_DRAIN),
   DO (STEP_CONTROL_RESET), SEND_N (16, 2), SEND (1000), DO (STEP_DRAIN),
   SEND_N (8, 500), DO (STEP_DRAIN), DO (STEP_END)
+};
+
+/* A parameter change applies from exactly the next message, while the
+ * kernel runs (no drain between): a persistent dispatch must stop there. */
+static const Step counter_params[] = {
+  SEND_N (8, 3), STEP (5), SEND_N (8, 3), SEND (600), STEP (2), SEND_N (8, 40),
+  STEP (7), REQUEST (100, 3), STEP (1), SEND_N (8, 5), DO (STEP_DRAIN),
+  DO (STEP_END)
 };
 
 #define GRAY_CAPS(fmt, w, h) \
@@ -132,9 +142,20 @@ static const Script scripts[] = {
       counter_state},
   {"counter-state", "counter", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 16,
       counter_state},
+  {"counter-params", "counter", GST_RK_KERNEL_MODE_PERSISTENT, 64,
+      counter_params},
+  {"counter-params", "counter", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 64,
+      counter_params},
   {"gray-formats", "gray", GST_RK_KERNEL_MODE_AUTO, 8, gray_formats},
   {"gray-short-frame", "gray", GST_RK_KERNEL_MODE_AUTO, 8,
       gray_short_frame},
+};
+
+/* Streams through elements (test_element_stream): only kernel and mode */
+static const Script streams[] = {
+  {"stream", "echo", GST_RK_KERNEL_MODE_PERSISTENT, 16, NULL},
+  {"stream", "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 16, NULL},
+  {"stream", "counter", GST_RK_KERNEL_MODE_PERSISTENT, 16, NULL},
 };
 
 /* ---- Running a script ---- */
@@ -154,6 +175,7 @@ typedef struct
   GPtrArray *inputs;            /* GBytes or NULL, by message id - 1 */
   GPtrArray *input_caps;        /* the caps each input was sent under */
   GArray *resets;               /* message ids of RK_CONTROL_RESET_STATE */
+  GArray *steps;                /* counter's step for each input */
   gchar *error;
   guint64 received, processed, emitted, flushed, dropped;
 } Transcript;
@@ -180,6 +202,7 @@ transcript_free (Transcript * t)
   g_ptr_array_unref (t->inputs);
   g_ptr_array_unref (t->input_caps);
   g_array_unref (t->resets);
+  g_array_unref (t->steps);
   g_free (t->error);
   g_free (t);
 }
@@ -192,6 +215,7 @@ typedef struct
   GstCaps *caps;
   GRand *rand;
   guint64 sent;
+  guint step;
 } Run;
 
 /* Takes every output waiting, without blocking. */
@@ -262,6 +286,7 @@ send_one (Run * r, GstBuffer * payload, guint32 type, guint64 correlation)
     g_ptr_array_add (r->t->inputs, NULL);
   }
   g_ptr_array_add (r->t->input_caps, r->caps ? gst_caps_ref (r->caps) : NULL);
+  g_array_append_val (r->t->steps, r->step);
 
   for (;;) {
     if (gst_rk_kernel_send (r->kernel, copy ? gst_buffer_ref (copy) : NULL,
@@ -335,7 +360,7 @@ run_script (const Script * script, GstRkBackendKind backend)
 {
   GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
   Run r = { script, NULL, g_new0 (Transcript, 1), NULL,
-    g_rand_new_with_seed (1234), 0
+    g_rand_new_with_seed (1234), 0, 1
   };
   GstRkLaunchOptions o;
   GError *err = NULL;
@@ -346,6 +371,7 @@ run_script (const Script * script, GstRkBackendKind backend)
       g_bytes_unref);
   r.t->input_caps = g_ptr_array_new_with_free_func (caps_unref);
   r.t->resets = g_array_new (FALSE, FALSE, sizeof (guint64));
+  r.t->steps = g_array_new (FALSE, FALSE, sizeof (guint));
 
   gst_rk_launch_options_init (&o);
   o.mode = script->mode;
@@ -377,9 +403,19 @@ run_script (const Script * script, GstRkBackendKind backend)
                   RK_CONTROL_RESET_STATE, &err));
           g_ptr_array_add (r.t->inputs, NULL);
           g_ptr_array_add (r.t->input_caps, NULL);
+          g_array_append_val (r.t->steps, r.step);
           r.sent++;
           g_array_append_val (r.t->resets, r.sent);
           break;
+        case STEP_STEP:{
+          GstStructure *params = gst_structure_new ("params", "step",
+              G_TYPE_INT, s->size, NULL);
+
+          g_assert_true (gst_rk_kernel_set_params (r.kernel, params, &err));
+          gst_structure_free (params);
+          r.step = s->size;
+          break;
+        }
         case STEP_DRAIN:
           drain (&r);
           break;
@@ -492,7 +528,7 @@ check_expected (const Script * script, Transcript * t)
             o->bytes ? g_bytes_get_size (o->bytes) : 0,
             g_bytes_get_size (input));
     } else if (strcmp (script->kernel, "counter") == 0) {
-      /* One count per message processed; a reset starts again */
+      /* Each message processed adds its step; a reset starts again */
       guint64 v;
 
       g_assert_cmpuint (g_bytes_get_size (o->bytes), ==, sizeof (v));
@@ -502,7 +538,8 @@ check_expected (const Script * script, Transcript * t)
         count = 0;
         next_reset++;
       }
-      g_assert_cmpuint (GUINT64_FROM_LE (v), ==, ++count);
+      count += g_array_index (t->steps, guint, o->message_id - 1);
+      g_assert_cmpuint (GUINT64_FROM_LE (v), ==, count);
     } else if (strcmp (script->kernel, "gray") == 0) {
       check_gray (o, input, g_ptr_array_index (t->input_caps,
               o->message_id - 1));
@@ -635,6 +672,86 @@ test_element (gconstpointer data)
   g_rand_free (rand);
 }
 
+/* A stream through an element with queues of 16 into a sink that is slow
+ * now and then: the sender blocks on a full queue while the kernel waits
+ * for room for its outputs; everything arrives, once, in order. */
+#define N_STREAM 20000
+
+typedef struct
+{
+  guint64 n;
+  gboolean ok;
+} StreamSink;
+
+static void
+stream_handoff (GstElement * sink, GstBuffer * buf, GstPad * pad,
+    gpointer data)
+{
+  StreamSink *s = data;
+  GstRkHlcMeta *m = gst_buffer_get_rk_hlc_meta (buf);
+
+  if (m == NULL || m->message_id != s->n + 1 ||
+      GST_BUFFER_OFFSET (buf) != s->n * 16)
+    s->ok = FALSE;
+  if (++s->n % 64 == 0)
+    g_usleep (1000);
+}
+
+static void
+test_element_stream (gconstpointer data)
+{
+  const Case *c = data;
+  gchar *reason = NULL, *desc;
+  StreamSink sink = { 0, TRUE };
+  GstElement *p, *e, *fs;
+  GstMessage *m;
+  GstBus *bus;
+  GstStructure *stats;
+  guint64 v;
+
+  if (!gst_rk_runtime_is_backend_available (c->backend, &reason)) {
+    g_test_skip (reason);
+    g_free (reason);
+    return;
+  }
+  desc = g_strdup_printf ("fakesrc num-buffers=%u sizetype=fixed sizemax=16 "
+      "! rk%s name=e backend=%s mode=%s input-queue-capacity=16 "
+      "output-queue-capacity=16 ! fakesink name=s signal-handoffs=true "
+      "sync=false", N_STREAM, c->script->kernel,
+      gst_rk_backend_kind_get_name (c->backend),
+      gst_rk_kernel_mode_get_name (c->script->mode));
+  p = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  e = gst_bin_get_by_name (GST_BIN (p), "e");
+  fs = gst_bin_get_by_name (GST_BIN (p), "s");
+  bus = gst_element_get_bus (p);
+  g_signal_connect (fs, "handoff", G_CALLBACK (stream_handoff), &sink);
+
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND, GST_MESSAGE_EOS |
+      GST_MESSAGE_ERROR);
+  g_assert_nonnull (m);
+  g_assert_cmpint (GST_MESSAGE_TYPE (m), ==, GST_MESSAGE_EOS);
+  gst_message_unref (m);
+  g_assert_true (sink.ok);
+  g_assert_cmpuint (sink.n, ==, N_STREAM);
+  g_object_get (e, "stats", &stats, NULL);
+  g_assert_true (gst_structure_get_uint64 (stats, "processed", &v));
+  g_assert_cmpuint (v, ==, N_STREAM);
+  g_assert_true (gst_structure_get_uint64 (stats, "flushed", &v));
+  g_assert_cmpuint (v, ==, 0);
+  g_assert_cmpstr (gst_structure_get_string (stats, "backend"), ==,
+      gst_rk_backend_kind_get_name (c->backend));
+  gst_structure_free (stats);
+
+  g_assert_cmpint (gst_element_set_state (p, GST_STATE_NULL), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (bus);
+  gst_object_unref (fs);
+  gst_object_unref (e);
+  gst_object_unref (p);
+}
+
 /* A kernel failure mid-stream is an element error, and the pipeline still
  * goes down to NULL. */
 static void
@@ -718,6 +835,16 @@ main (int argc, char **argv)
     g_test_add_data_func (path, GINT_TO_POINTER (backends[b]),
         test_element_error);
     g_free (path);
+    for (guint s = 0; s < G_N_ELEMENTS (streams); s++) {
+      Case *c = g_new0 (Case, 1);
+
+      c->backend = backends[b];
+      c->script = &streams[s];
+      path = g_strdup_printf ("/conformance/%s/element-stream/%s/%s", name,
+          streams[s].kernel, gst_rk_kernel_mode_get_name (streams[s].mode));
+      g_test_add_data_func_full (path, c, test_element_stream, g_free);
+      g_free (path);
+    }
   }
   return g_test_run ();
 }

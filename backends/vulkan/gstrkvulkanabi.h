@@ -17,12 +17,19 @@
 #define RKV_CTRL_OFF_DONE        136u   /* u32 device: messages processed in this dispatch */
 #define RKV_CTRL_OFF_ERROR_POS   144u   /* u64 device: position of the message that failed */
 #define RKV_CTRL_OFF_FLUSHED     152u   /* u64 device: inputs discarded, in total */
+#define RKV_CTRL_OFF_LIMIT       160u   /* u64 host: the device takes inputs below this */
 #define RKV_CTRL_SIZE            256u
+
+/* RKV_CTRL_OFF_LIMIT: inputs are released to the device once the host saw
+ * they run under the configuration the dispatch was recorded with. This
+ * bit says the input at the limit has another one: the dispatch ends
+ * there, and the host records the next with it. */
+#define RKV_LIMIT_BREAK_BIT      63u
 
 /* Why a persistent dispatch ended */
 #define RKV_STOP_BUDGET          1u     /* its loop budget is spent */
 #define RKV_STOP_COMMAND         2u     /* the command is no longer RUN */
-#define RKV_STOP_HOST            3u     /* the next message needs the host */
+#define RKV_STOP_HOST            3u     /* the next message needs the host (or another configuration) */
 #define RKV_STOP_OUTPUT_FULL     4u     /* the output queue stayed full */
 #define RKV_STOP_ERROR           5u     /* RK_CTRL_OFF_ERROR says what */
 

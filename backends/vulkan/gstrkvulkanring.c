@@ -5,7 +5,7 @@
 /*
  * Persistent mode. The kernel's rings and control block live in one
  * host-visible coherent buffer; a ring shader (shaders/rkring.glsl) polls
- * the input ring while it runs and answers within a microsecond. A
+ * the input queue while it runs and answers within a microsecond. A
  * dispatch lives for at most 60,000 polls (lavapipe ends longer loops;
  * real GPUs have watchdogs), and its queue positions stay in the ring
  * headers, so a host thread simply dispatches again when the fence
@@ -22,6 +22,13 @@
  * ring and producer of the output ring; never at once. After a dispatch
  * that did work, the next one is submitted at once; after an idle one, the
  * thread sleeps until input or a command arrives.
+ *
+ * A dispatch runs under one configuration (its push constants). The
+ * device takes inputs only below a limit in the control block, which the
+ * sending thread raises right after publishing as long as the inputs were
+ * sent under that configuration; the first one sent under another stops
+ * the dispatch, and the next is recorded with the new one. So a caps or
+ * parameter change applies exactly from the next message, as everywhere.
  *
  * The device cannot wake host threads: while a dispatch runs, this thread
  * watches the ring positions and wakes waiting host threads when they move.
@@ -54,6 +61,7 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rk_vulkan_debug);
 
 #define CTRL_U32(r, off) ((guint32 *) ((r)->ctrl + (off)))
 #define CTRL_U64(r, off) ((guint64 *) ((r)->ctrl + (off)))
+#define LIMIT_BREAK (G_GUINT64_CONSTANT (1) << RKV_LIMIT_BREAK_BIT)
 
 struct _GstRkVulkanRing
 {
@@ -73,6 +81,10 @@ struct _GstRkVulkanRing
   VkPipeline pipeline;
   VkDescriptorSet set;
   VkCommandBuffer cb;           /* the dispatch, recorded once per config */
+
+  /* The inputs the device may take: RKV_CTRL_OFF_LIMIT, and the config the
+   * dispatch is recorded with, under limit_lock (senders raise the limit) */
+  GMutex limit_lock;
   GstRkConfig *recorded;
 
   GThread *thread;
@@ -160,7 +172,6 @@ write_descriptors (GstRkVulkanRing * r)
 static gboolean
 record (GstRkVulkanRing * r, GstRkConfig * config, GError ** error)
 {
-  static const GstRkParams no_params;
   GstRkVulkanDevice *dev = r->device;
   GstRkVulkanContext *ctx = r->ctx;
   VkCommandBufferBeginInfo bi = {
@@ -188,8 +199,7 @@ record (GstRkVulkanRing * r, GstRkConfig * config, GError ** error)
   dev->vk.vkCmdBindDescriptorSets (r->cb, VK_PIPELINE_BIND_POINT_COMPUTE,
       dev->ring_layout, 0, 1, &r->set, 0, NULL);
   dev->vk.vkCmdPushConstants (r->cb, dev->ring_layout,
-      VK_SHADER_STAGE_COMPUTE_BIT, 0, RK_PARAMS_SIZE,
-      config ? &config->params : &no_params);
+      VK_SHADER_STAGE_COMPUTE_BIT, 0, RK_PARAMS_SIZE, &config->params);
   dev->vk.vkCmdDispatch (r->cb, 1, 1, 1);
   gst_rk_vulkan_context_barrier (ctx, r->cb, cs, VK_ACCESS_SHADER_WRITE_BIT,
       VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
@@ -197,8 +207,10 @@ record (GstRkVulkanRing * r, GstRkConfig * config, GError ** error)
   if (!gst_rk_vulkan_device_check (dev, res, "recording commands", error))
     return FALSE;
 
+  g_mutex_lock (&r->limit_lock);
   g_clear_pointer (&r->recorded, gst_rk_config_unref);
-  r->recorded = config ? gst_rk_config_ref (config) : NULL;
+  r->recorded = gst_rk_config_ref (config);
+  g_mutex_unlock (&r->limit_lock);
   return TRUE;
 }
 
@@ -268,6 +280,7 @@ ring_free (GstRkVulkanRing * r)
     gst_rk_vulkan_buffer_free (r->device, &r->shared);
   g_clear_pointer (&r->recorded, gst_rk_config_unref);
   g_mutex_clear (&r->fold_lock);
+  g_mutex_clear (&r->limit_lock);
   g_free (r);
 }
 
@@ -303,6 +316,7 @@ gst_rk_vulkan_ring_launch (GstRkVulkanContext * ctx, GError ** error)
 
   r = g_new0 (GstRkVulkanRing, 1);
   g_mutex_init (&r->fold_lock);
+  g_mutex_init (&r->limit_lock);
   gst_rk_wakeup_init (&r->ack);
   r->ctx = ctx;
   r->kernel = ctx->kernel;
@@ -488,8 +502,11 @@ ensure_state (GstRkVulkanRing * r, GstRkConfig * config, GError ** error)
 
   if (!gst_rk_vulkan_context_ensure_state (r->ctx, config, &changed, error))
     return FALSE;
-  if (changed)
+  if (changed) {
+    g_mutex_lock (&r->limit_lock);
     g_clear_pointer (&r->recorded, gst_rk_config_unref);
+    g_mutex_unlock (&r->limit_lock);
+  }
   return TRUE;
 }
 
@@ -618,18 +635,47 @@ should_dispatch (GstRkVulkanRing * r, guint32 command)
   return r->hot;
 }
 
+/* Raises the limit over the inputs published since, up to the first sent
+ * under another configuration than the dispatch's. limit_lock held. */
+static void
+approve_locked (GstRkVulkanRing * r)
+{
+  guint64 *limit = CTRL_U64 (r, RKV_CTRL_OFF_LIMIT);
+  guint64 pos = *limit, head;
+
+  if (pos & LIMIT_BREAK)
+    return;                     /* until the next dispatch */
+  head = load_acquire (r->in_head);
+  while (pos < head) {
+    if (gst_rk_kernel_get_input_sidecar (r->kernel, pos)->config !=
+        r->recorded) {
+      store_release (limit, pos | LIMIT_BREAK);
+      return;
+    }
+    pos++;
+  }
+  store_release (limit, pos);
+}
+
 static gboolean
 dispatch (GstRkVulkanRing * r, GError ** error)
 {
-  GstRkConfig *config = gst_rk_kernel_get_config (r->kernel);
-  gboolean ok = TRUE;
+  guint64 tail = __atomic_load_n (r->in_tail, __ATOMIC_RELAXED);
+  GstRkConfig *config = r->recorded;
   guint32 stop, done, err;
+  gboolean ok;
 
-  if (config != r->recorded)
-    ok = record (r, config, error);
-  gst_rk_config_unref (config);
-  if (!ok)
+  /* The configuration of the first input, read from its sidecar (the
+   * device is not running; the sender may hold the kernel's send lock) */
+  if (tail < load_acquire (r->in_head))
+    config = gst_rk_kernel_get_input_sidecar (r->kernel, tail)->config;
+  if (config == NULL || (config != r->recorded && !record (r, config, error)))
     return FALSE;
+
+  g_mutex_lock (&r->limit_lock);
+  store_release (CTRL_U64 (r, RKV_CTRL_OFF_LIMIT), tail);
+  approve_locked (r);
+  g_mutex_unlock (&r->limit_lock);
 
   *CTRL_U32 (r, RKV_CTRL_OFF_BUDGET) = r->budget;
   *CTRL_U32 (r, RKV_CTRL_OFF_STOP) = 0;
@@ -773,20 +819,33 @@ gst_rk_vulkan_ring_command (GstRkVulkanRing * r, guint32 command,
   return TRUE;
 }
 
-/* New input was published. */
+/* New input was published (on the sending thread, right after): the
+ * device may take it at once. */
 void
 gst_rk_vulkan_ring_kick (GstRkVulkanRing * r)
 {
+  g_mutex_lock (&r->limit_lock);
+  approve_locked (r);
+  g_mutex_unlock (&r->limit_lock);
   device_notify (r);
 }
 
 /* The flush target moved: the device (if running) or the host thread
- * discards what is below it. */
+ * discards what is below it. Discarding needs no configuration, so the
+ * limit goes up to the target. */
 void
 gst_rk_vulkan_ring_flush (GstRkVulkanRing * r)
 {
-  __atomic_store_n (CTRL_U64 (r, RK_CTRL_OFF_FLUSH_TARGET),
-      gst_rk_kernel_get_flush_target (r->kernel), __ATOMIC_RELEASE);
+  guint64 target = gst_rk_kernel_get_flush_target (r->kernel);
+  guint64 *limit = CTRL_U64 (r, RKV_CTRL_OFF_LIMIT);
+
+  __atomic_store_n (CTRL_U64 (r, RK_CTRL_OFF_FLUSH_TARGET), target,
+      __ATOMIC_RELEASE);
+  g_mutex_lock (&r->limit_lock);
+  if ((*limit & ~LIMIT_BREAK) < target)
+    store_release (limit, target);
+  approve_locked (r);
+  g_mutex_unlock (&r->limit_lock);
   device_notify (r);
 }
 

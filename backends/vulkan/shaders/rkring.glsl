@@ -69,6 +69,7 @@ layout (std430, set = 0, binding = RKV_BINDING_CTRL) RK_SHARED buffer RkCtrl
   layout (offset = RKV_CTRL_OFF_DONE) uint done;
   layout (offset = RKV_CTRL_OFF_ERROR_POS) uint64_t error_pos;
   layout (offset = RKV_CTRL_OFF_FLUSHED) uint64_t flushed;
+  layout (offset = RKV_CTRL_OFF_LIMIT) uint64_t limit;
 } rk_ctrl;
 
 #define RK_RING_BLOCK \
@@ -134,15 +135,20 @@ main ()
 
   while (cost + RKV_PASS_COST <= budget) {
     uint command;
-    uint64_t head, target, otail;
+    uint64_t limit, target, otail;
+    bool brk;
 
     cost += RKV_PASS_COST;
     /* Poll: the only place that spins, kept small because llvmpipe runs
-     * the whole body of a loop on every pass, taken or not. */
+     * the whole body of a loop on every pass, taken or not. The host
+     * raises the limit as it publishes inputs (acquire: their slots are
+     * written). */
     for (;;) {
       RK_LOAD (command, rk_ctrl.command);
-      RK_LOAD_ACQUIRE (head, rk_in.head);
-      if (head != pos || command != RK_CMD_RUN || cost >= budget)
+      RK_LOAD_ACQUIRE (limit, rk_ctrl.limit);
+      brk = (limit >> RKV_LIMIT_BREAK_BIT) != 0ul;
+      limit &= ~(1ul << RKV_LIMIT_BREAK_BIT);
+      if (limit != pos || brk || command != RK_CMD_RUN || cost >= budget)
         break;
       cost++;
     }
@@ -150,7 +156,11 @@ main ()
       stop = RKV_STOP_COMMAND;
       break;
     }
-    if (head == pos) {
+    if (limit == pos) {
+      if (brk) {
+        stop = RKV_STOP_HOST;   /* another configuration from here on */
+        break;
+      }
       if (command != RK_CMD_RUN) {
         stop = RKV_STOP_COMMAND;
         break;
