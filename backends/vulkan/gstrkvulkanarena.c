@@ -53,9 +53,3 @@ gst_rk_vulkan_arena_get_shader_buffer (GstRkVulkanArena * arena)
 {
   return arena->device.handle ? arena->device.handle : arena->staging.handle;
 }
-
-VkDeviceSize
-gst_rk_vulkan_arena_get_size (GstRkVulkanArena * arena)
-{
-  return arena->staging.handle ? arena->staging.size : 0;
-}

@@ -32,7 +32,6 @@ gboolean gst_rk_vulkan_arena_ensure (GstRkVulkanDevice * dev,
 void gst_rk_vulkan_arena_free (GstRkVulkanDevice * dev,
     GstRkVulkanArena * arena);
 VkBuffer gst_rk_vulkan_arena_get_shader_buffer (GstRkVulkanArena * arena);
-VkDeviceSize gst_rk_vulkan_arena_get_size (GstRkVulkanArena * arena);
 
 G_END_DECLS
 

@@ -47,6 +47,8 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rk_vulkan_debug);
 
 /* Ring slots: an envelope and the inline payload */
 #define SLOT_SIZE (RK_ENVELOPE_SIZE + RKV_INLINE_MAX)
+/* RK_COPY_INLINE (shaders/rkring.glsl) is unrolled for 12 16-byte units */
+G_STATIC_ASSERT (RKV_INLINE_MAX == 12 * 16);
 
 /* Host-run messages handed to one bulk submission */
 #define HOST_BATCH 16u

@@ -11,7 +11,7 @@
  * The kernel defines rk_ring_process() after including this file. It must
  * not loop: llvmpipe counts an iteration of every loop in the body of the
  * polling loop on every poll, taken or not, so a loop in a kernel would
- * halve the polls a dispatch may make. Copies are unrolled (RK_COPY16)
+ * halve the polls a dispatch may make. Copies are unrolled (RK_COPY_INLINE)
  * over the fixed inline room, RKV_INLINE_MAX bytes. Should the limit cut
  * a dispatch short all the same, the dispatch reports RKV_ERROR_CUT.
  *
@@ -100,10 +100,10 @@ struct RkResult
 RkResult rk_ring_process (uint in_at, uint type, uint size, bool has_payload,
     uint out_at);
 
-/* Copies n 16-byte units (n <= RKV_INLINE_MAX / 16) without a loop */
+/* Copies n 16-byte units (n <= RKV_INLINE_MAX / 16 = 12) without a loop */
 #define RK_COPY_1(dst, d, src, s, n, k) \
   if ((k) < (n)) dst[(d) + (k)] = src[(s) + (k)];
-#define RK_COPY16(dst, d, src, s, n) { \
+#define RK_COPY_INLINE(dst, d, src, s, n) { \
     RK_COPY_1 (dst, d, src, s, n, 0u) RK_COPY_1 (dst, d, src, s, n, 1u) \
     RK_COPY_1 (dst, d, src, s, n, 2u) RK_COPY_1 (dst, d, src, s, n, 3u) \
     RK_COPY_1 (dst, d, src, s, n, 4u) RK_COPY_1 (dst, d, src, s, n, 5u) \
