@@ -14,7 +14,8 @@ RkResult
 rk_ring_process (uint in_at, uint type, uint size, bool has_payload,
     uint out_at)
 {
-  RK_COPY_INLINE (rk_out.slots, out_at, rk_in.slots, in_at, (size + 15u) / 16u);
+  RK_COPY_INLINE (rk_out.slots, out_at, rk_in.slots, in_at,
+      (size + 15u) / 16u);
   return RkResult (rk_reply_type (type), size, has_payload);
 }
 #endif
