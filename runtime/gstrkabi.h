@@ -14,8 +14,8 @@
  *
  * Everything is little-endian. All offsets are in bytes.
  */
-#ifndef __GST_RK_ABI_H__
-#define __GST_RK_ABI_H__
+#ifndef GST_RK_ABI_H
+#define GST_RK_ABI_H
 
 /* ---- Message envelope: one 64-byte header, then (optionally) the payload ---- */
 
@@ -121,4 +121,4 @@
 #define RK_FORMAT_F32LE          8u     /* interleaved float samples */
 #define RK_FORMAT_BYTES          9u     /* opaque bytes */
 
-#endif /* __GST_RK_ABI_H__ */
+#endif /* GST_RK_ABI_H (no double underscores: GLSL reserves them) */

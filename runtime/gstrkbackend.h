@@ -8,6 +8,7 @@
 #include "gstrkbackendkind.h"
 #include "gstrkkernel.h"
 #include "gstrkring.h"
+#include "gstrkwakeup.h"
 
 G_BEGIN_DECLS
 
@@ -165,6 +166,8 @@ GstRkSidecar *gst_rk_kernel_get_output_sidecar (GstRkKernel * kernel,
 
 guint64 gst_rk_kernel_get_flush_target (GstRkKernel * kernel);
 void gst_rk_kernel_notify_host (GstRkKernel * kernel);
+gboolean gst_rk_kernel_is_host_waiting (GstRkKernel * kernel);
+GstRkWakeup *gst_rk_kernel_get_device_wakeup (GstRkKernel * kernel);
 void gst_rk_kernel_set_poll_interval (GstRkKernel * kernel, guint interval_us);
 void gst_rk_kernel_post_error (GstRkKernel * kernel, GError * error);
 

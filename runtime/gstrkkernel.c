@@ -353,11 +353,38 @@ gst_rk_kernel_get_output_sidecar (GstRkKernel * kernel, guint64 position)
 
 /* ---- Notifications and errors ---- */
 
+/**
+ * gst_rk_kernel_get_device_wakeup:
+ *
+ * Returns: (transfer none): the event count a backend's own host thread
+ * may sleep on. It is notified when the host consumes outputs, and on
+ * errors; the backend notifies it itself for new input, flushes and
+ * commands (gst_rk_wakeup_notify()).
+ */
+GstRkWakeup *
+gst_rk_kernel_get_device_wakeup (GstRkKernel * kernel)
+{
+  return &kernel->device_wakeup;
+}
+
 /* Backends call this after publishing outputs or consuming inputs. */
 void
 gst_rk_kernel_notify_host (GstRkKernel * kernel)
 {
   gst_rk_wakeup_notify (&kernel->host_wakeup);
+}
+
+/**
+ * gst_rk_kernel_is_host_waiting:
+ *
+ * Returns: whether a host thread sleeps on the kernel (for outputs, queue
+ * space or progress). A backend that watches its device for progress can
+ * look often while someone waits, and seldom otherwise.
+ */
+gboolean
+gst_rk_kernel_is_host_waiting (GstRkKernel * kernel)
+{
+  return __atomic_load_n (&kernel->host_wakeup.waiters, __ATOMIC_SEQ_CST) > 0;
 }
 
 /**
@@ -869,12 +896,17 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
   stamp_input (kernel, payload, env);
 
   side = &kernel->in_side[pos & kernel->in.mask];
+  /* A device that consumes the ring itself cannot drop host references:
+   * what the slot's last message left in its sidecar goes now. */
+  g_clear_pointer (&side->config, gst_rk_config_unref);
+  gst_clear_buffer (&side->payload);
   side->config = gst_rk_config_ref (kernel->config);
   if (payload) {
     gsize size = gst_buffer_get_size (payload);
 
     env->payload_size = (guint32) MIN (size, GST_RK_ENVELOPE_MAX_PAYLOAD);
-    if (size <= kernel->in.slot_size - RK_ENVELOPE_SIZE) {
+    if (kernel->in.slot_size > RK_ENVELOPE_SIZE &&
+        size <= kernel->in.slot_size - RK_ENVELOPE_SIZE) {
       /* A backend that gives its input ring slots larger than an envelope
        * wants small payloads inline, where the device can read them. */
       gst_buffer_extract (payload, 0, (guint8 *) env + RK_ENVELOPE_SIZE, size);
@@ -889,6 +921,11 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
   t = &kernel->origins[pos & kernel->origins_mask];
   t->position = pos;
   t->sent_ns = gst_util_get_timestamp ();
+  /* Outputs of a message without a payload get no metadata either (not
+   * that of an older message that used this entry). */
+  t->pts = t->dts = t->duration = GST_CLOCK_TIME_NONE;
+  t->offset = t->offset_end = GST_BUFFER_OFFSET_NONE;
+  t->buffer_flags = 0;
   if (payload) {
     t->pts = GST_BUFFER_PTS (payload);
     t->dts = GST_BUFFER_DTS (payload);
@@ -982,7 +1019,9 @@ pop_output (GstRkKernel * kernel, GstRkMessage * msg)
   } else if (msg->env.flags & RK_FLAG_INLINE) {
     gsize n = MIN (msg->env.payload_size,
         kernel->out.slot_size - RK_ENVELOPE_SIZE);
-    msg->payload = gst_buffer_new_memdup (slot + RK_ENVELOPE_SIZE, n);
+    /* gst_buffer_new_memdup() refuses 0 bytes */
+    msg->payload = n ? gst_buffer_new_memdup (slot + RK_ENVELOPE_SIZE, n) :
+        gst_buffer_new ();
   } else if ((msg->env.flags & RK_FLAG_ARENA) && kernel->backend->fetch) {
     msg->payload = kernel->backend->fetch (kernel, &msg->env);
   }
@@ -1097,6 +1136,19 @@ gst_rk_kernel_try_receive (GstRkKernel * kernel, GstRkMessage * msg,
   g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_WOULD_BLOCK,
       "no output waiting");
   return FALSE;
+}
+
+/**
+ * gst_rk_kernel_has_output:
+ *
+ * Returns: %TRUE if an output is waiting, so the next receive will not
+ * wait. Lock-free and without side effects: for a receiver that polls.
+ */
+gboolean
+gst_rk_kernel_has_output (GstRkKernel * kernel)
+{
+  return gst_rk_ring_depth (&kernel->out) > 0 ||
+      g_atomic_int_get (&kernel->n_stash) > 0;
 }
 
 static gboolean
@@ -1487,7 +1539,14 @@ gst_rk_kernel_get_stats (GstRkKernel * kernel)
   if (kernel->launch_time)
     uptime = (guint64) (g_get_monotonic_time () - kernel->launch_time) * 1000;
 
-  s = gst_structure_new ("ringkernel-stats",
+  /* Backend fields first: a backend may fold device-side counters into
+   * ours there, before they are read below. */
+  s = gst_structure_new_empty ("ringkernel-stats");
+  if (kernel->backend && kernel->backend->fill_stats &&
+      state != GST_RK_KERNEL_STATE_TERMINATED)
+    kernel->backend->fill_stats (kernel, s);
+
+  gst_structure_set (s,
       "kernel-id", G_TYPE_UINT, kernel->id,
       "kernel", G_TYPE_STRING, kernel->info->name,
       "name", G_TYPE_STRING, GST_OBJECT_NAME (kernel),
@@ -1522,9 +1581,5 @@ gst_rk_kernel_get_stats (GstRkKernel * kernel)
       gst_rk_latency_histogram_percentile (&kernel->latency, 0.50),
       "latency-p99", G_TYPE_UINT64,
       gst_rk_latency_histogram_percentile (&kernel->latency, 0.99), NULL);
-
-  if (kernel->backend && kernel->backend->fill_stats &&
-      state != GST_RK_KERNEL_STATE_TERMINATED)
-    kernel->backend->fill_stats (kernel, s);
   return s;
 }

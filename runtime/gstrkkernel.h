@@ -75,6 +75,7 @@ gboolean gst_rk_kernel_send_control (GstRkKernel * kernel, guint64 what,
 gboolean gst_rk_kernel_call (GstRkKernel * kernel, GstBuffer * request,
     gint64 timeout_us, GstRkMessage * reply, GError ** error);
 
+gboolean gst_rk_kernel_has_output (GstRkKernel * kernel);
 gboolean gst_rk_kernel_try_receive (GstRkKernel * kernel, GstRkMessage * msg,
     GError ** error);
 gboolean gst_rk_kernel_receive (GstRkKernel * kernel, GstRkMessage * msg,

@@ -3,6 +3,9 @@
 
 #include "rktest.h"
 #include "gstrkcpukernel.h"
+#ifdef RK_TEST_HAVE_VULKAN
+#include "gstrkvulkankernel.h"
+#endif
 
 #ifdef RK_TEST_HAVE_CUDA
 #include "gstrkcudakernel.h"
@@ -30,7 +33,7 @@ counter_process (GstRkCpuContext * ctx, GError ** error)
   guint64 le;
   GstBuffer *out;
 
-  st->count++;
+  st->count += (guint64) ctx->params->param[0];
   le = GUINT64_TO_LE (st->count);
   out = gst_buffer_new_memdup (&le, sizeof (le));
   if (ctx->msg->payload)
@@ -46,6 +49,46 @@ static const GstRkCpuKernel counter_cpu = {
   .process = counter_process,
 };
 
+#ifdef RK_TEST_HAVE_VULKAN
+/* tests/counter.comp, built by glslc (tests/meson.build) */
+static const guint32 counter_ring_mm[] =
+#include "counter-ring-mm.spv.h"
+    ;
+static const guint32 counter_ring_coherent[] =
+#include "counter-ring-coherent.spv.h"
+    ;
+static const guint32 counter_bulk[] =
+#include "counter-bulk.spv.h"
+    ;
+
+static gsize
+counter_vulkan_output_size (const GstRkParams * params, gsize in_size)
+{
+  return sizeof (guint64);
+}
+
+static void
+counter_vulkan_grid (const GstRkParams * params, gsize in_size,
+    guint32 groups[3])
+{
+  /* one invocation: the count is one value */
+}
+
+static const GstRkVulkanKernel counter_vulkan = {
+  .name = "counter",
+  .ring_memory_model = GST_RK_VULKAN_SHADER (counter_ring_mm),
+  .ring_coherent = GST_RK_VULKAN_SHADER (counter_ring_coherent),
+  .bulk = GST_RK_VULKAN_SHADER (counter_bulk),
+  .output_size = counter_vulkan_output_size,
+  .grid = counter_vulkan_grid,
+};
+#endif
+
+static const GstRkParamInfo counter_params[] = {
+  {"step", "Step", "What each message adds to the count", GST_RK_PARAM_INT,
+      1, 1000, 1, 0, GST_RK_PARAM_FLAG_MUTABLE_PLAYING},
+};
+
 static const GstRkKernelInfo counter_info = {
   .name = "counter",
   .long_name = "Test counter",
@@ -55,6 +98,8 @@ static const GstRkKernelInfo counter_info = {
   .src_caps = "ANY",
   .kind = GST_RK_KERNEL_KIND_MESSAGE,
   .state_size = sizeof (RkTestCounterState),
+  .params = counter_params,
+  .n_params = G_N_ELEMENTS (counter_params),
 };
 
 /* "stamp": passes each buffer through, writing the kernel's running count of
@@ -117,6 +162,10 @@ rk_test_init (int *argc, char ***argv)
 #ifdef RK_TEST_HAVE_CUDA
   gst_rk_registry_add_implementation ("counter", GST_RK_BACKEND_CUDA,
       &counter_cuda);
+#endif
+#ifdef RK_TEST_HAVE_VULKAN
+  gst_rk_registry_add_implementation ("counter", GST_RK_BACKEND_VULKAN,
+      &counter_vulkan);
 #endif
   plugin = gst_plugin_load_by_name ("ringkernel");
   g_assert_nonnull (plugin);

@@ -8,9 +8,10 @@
 G_BEGIN_DECLS
 
 /* "counter": a stateful message kernel. Its state is a 64-bit count of the
- * messages it has seen; each message yields one 8-byte little-endian
- * buffer holding the count after it. State that survives deactivation
- * shows as a count that keeps going. */
+ * messages it has seen, each adding its parameter "step" (1 by default);
+ * each message yields one 8-byte little-endian buffer holding the count
+ * after it. State that survives deactivation shows as a count that keeps
+ * going; a step change shows from exactly the next message. */
 typedef struct
 {
   guint64 count;

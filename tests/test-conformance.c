@@ -1,0 +1,850 @@
+/* Backend conformance: every kernel, on every backend present, gives the
+ * outputs the CPU reference gives.
+ *
+ * Each case is a script (send, drain, deactivate, flush, reset, caps
+ * change, ...) run once on the CPU backend and once on the backend under
+ * test; the two transcripts (every output's type, id, correlation id, PTS
+ * and bytes, then the counters, or the error the kernel stopped with) must
+ * be equal. Outputs are also checked against what the test itself expects
+ * (echo: the input; counter: a model of its count; gray: the BT.601
+ * formula), so the CPU backend is tested too.
+ *
+ * A backend that is not present is skipped with its reason. A new backend
+ * is covered by adding it to `backends` below; a new kernel by a script.
+ * RK_TEST_BACKENDS (e.g. "vulkan") limits the run to some backends.
+ */
+#include <string.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+
+#include "rktest.h"
+
+#define SECOND G_USEC_PER_SEC
+#define DRAIN_TIMEOUT_US (60 * SECOND)
+
+static const GstRkBackendKind backends[] = {
+  GST_RK_BACKEND_CPU, GST_RK_BACKEND_VULKAN, GST_RK_BACKEND_CUDA
+};
+
+/* ---- Scripts ---- */
+
+typedef enum
+{
+  STEP_SEND,                    /* a message of @size bytes (-1: no payload) */
+  STEP_FRAME,                   /* a random frame of the caps in force */
+  STEP_CAPS,                    /* new caps from the next message on */
+  STEP_CONTROL_RESET,           /* RK_CONTROL_RESET_STATE */
+  STEP_DRAIN,                   /* wait until everything sent is consumed */
+  STEP_DEACTIVATE,
+  STEP_ACTIVATE,
+  STEP_FLUSH,
+  STEP_EXPECT_ERROR,            /* the kernel fails: record its error */
+  STEP_STEP,                    /* counter: its "step" parameter is @size */
+  STEP_END
+} StepKind;
+
+typedef struct
+{
+  StepKind kind;
+  gint size;
+  guint32 type;
+  guint64 correlation;
+  const gchar *caps;
+  guint repeat;
+} Step;
+
+typedef struct
+{
+  const gchar *name;
+  const gchar *kernel;
+  GstRkKernelMode mode;
+  guint32 capacity;
+  const Step *steps;
+} Script;
+
+#define SEND(size) {STEP_SEND, (size), RK_MSG_DATA, 0, NULL, 1}
+#define SEND_N(size, n) {STEP_SEND, (size), RK_MSG_DATA, 0, NULL, (n)}
+#define REQUEST(size, corr) {STEP_SEND, (size), RK_MSG_REQUEST, (corr), NULL, 1}
+#define FRAME(n) {STEP_FRAME, 0, RK_MSG_DATA, 0, NULL, (n)}
+#define SHORT_FRAME(size) {STEP_FRAME, (size), RK_MSG_DATA, 0, NULL, 1}
+#define CAPS(c) {STEP_CAPS, 0, 0, 0, (c), 1}
+#define DO(kind) {(kind), 0, 0, 0, NULL, 1}
+#define STEP(n) {STEP_STEP, (n), 0, 0, NULL, 1}
+
+/* Payload sizes around every boundary a backend may have: empty, 16-byte
+ * units, the 64-byte envelope, inline room in ring slots (192), pages,
+ * and more than a megabyte. */
+static const Step echo_sizes[] = {
+  SEND (-1), SEND (0), SEND (1), SEND (15), SEND (16), SEND (17), SEND (63),
+  SEND (64), SEND (65), REQUEST (100, 0xABCDEF), SEND (191), SEND (192),
+  SEND (193), REQUEST (255, 42), SEND (256), SEND (1000), SEND (4096),
+  SEND (65537), SEND ((1 << 20) + 3), SEND (8), REQUEST (-1, 7),
+  DO (STEP_DRAIN), DO (STEP_END)
+};
+
+/* Many small messages through queues of 16: backpressure and wrap-around,
+ * with now and then one too large for a ring slot. */
+static const Step echo_stream[] = {
+  SEND_N (24, 700), SEND (300), SEND_N (64, 600), REQUEST (2000, 9),
+  SEND_N (1, 700), DO (STEP_DRAIN), DO (STEP_END)
+};
+
+/* Device state: kept across deactivation and flushes, reset in order by a
+ * control message; inline and host-buffer messages count alike. */
+static const Step counter_state[] = {
+  SEND (8), SEND (64), SEND (192), SEND (193), SEND (5000), DO (STEP_DRAIN),
+  DO (STEP_DEACTIVATE), SEND_N (8, 3), DO (STEP_ACTIVATE), DO (STEP_DRAIN),
+  DO (STEP_DEACTIVATE), SEND_N (8, 4), SEND (3000), DO (STEP_FLUSH),
+  DO (STEP_ACTIVATE), REQUEST (8, 77), SEND (-1), DO (STEP_DRAIN),
+  DO (STEP_CONTROL_RESET), SEND_N (16, 2), SEND (1000), DO (STEP_DRAIN),
+  SEND_N (8, 500), DO (STEP_DRAIN), DO (STEP_END)
+};
+
+/* A parameter change applies from exactly the next message, while the
+ * kernel runs (no drain between): a persistent dispatch must stop there. */
+static const Step counter_params[] = {
+  SEND_N (8, 3), STEP (5), SEND_N (8, 3), SEND (600), STEP (2), SEND_N (8, 40),
+  STEP (7), REQUEST (100, 3), STEP (1), SEND_N (8, 5), DO (STEP_DRAIN),
+  DO (STEP_END)
+};
+
+#define GRAY_CAPS(fmt, w, h) \
+  "video/x-raw,format=" fmt ",width=" #w ",height=" #h ",framerate=30/1"
+
+/* Every input format at odd and even sizes, caps changing mid-stream. */
+static const Step gray_formats[] = {
+  CAPS (GRAY_CAPS ("RGBA", 1, 1)), FRAME (1),
+  CAPS (GRAY_CAPS ("RGBA", 33, 17)), FRAME (2),
+  CAPS (GRAY_CAPS ("BGRA", 17, 33)), FRAME (2),
+  CAPS (GRAY_CAPS ("RGBx", 3, 5)), FRAME (1),
+  CAPS (GRAY_CAPS ("BGRx", 641, 479)), FRAME (1),
+  CAPS (GRAY_CAPS ("NV12", 2, 2)), FRAME (1),
+  CAPS (GRAY_CAPS ("NV12", 33, 17)), FRAME (2),
+  CAPS (GRAY_CAPS ("I420", 17, 33)), FRAME (2),
+  CAPS (GRAY_CAPS ("I420", 641, 479)), FRAME (1),
+  CAPS (GRAY_CAPS ("RGBA", 1920, 1080)), FRAME (2),
+  CAPS (GRAY_CAPS ("NV12", 1920, 1080)), FRAME (1),
+  DO (STEP_DRAIN), DO (STEP_END)
+};
+
+/* A frame shorter than the caps say: the same error everywhere */
+static const Step gray_short_frame[] = {
+  CAPS (GRAY_CAPS ("RGBA", 64, 48)), FRAME (1), DO (STEP_DRAIN),
+  SHORT_FRAME (1000), DO (STEP_EXPECT_ERROR), DO (STEP_END)
+};
+
+static const Script scripts[] = {
+  {"echo-sizes", "echo", GST_RK_KERNEL_MODE_PERSISTENT, 64, echo_sizes},
+  {"echo-sizes", "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 64, echo_sizes},
+  {"echo-stream", "echo", GST_RK_KERNEL_MODE_PERSISTENT, 16, echo_stream},
+  {"echo-stream", "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 16, echo_stream},
+  {"counter-state", "counter", GST_RK_KERNEL_MODE_PERSISTENT, 16,
+      counter_state},
+  {"counter-state", "counter", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 16,
+      counter_state},
+  {"counter-params", "counter", GST_RK_KERNEL_MODE_PERSISTENT, 64,
+      counter_params},
+  {"counter-params", "counter", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 64,
+      counter_params},
+  {"gray-formats", "gray", GST_RK_KERNEL_MODE_AUTO, 8, gray_formats},
+  {"gray-short-frame", "gray", GST_RK_KERNEL_MODE_AUTO, 8,
+      gray_short_frame},
+};
+
+/* Streams through elements (test_element_stream): only kernel and mode */
+static const Script streams[] = {
+  {"stream", "echo", GST_RK_KERNEL_MODE_PERSISTENT, 16, NULL},
+  {"stream", "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 16, NULL},
+  {"stream", "counter", GST_RK_KERNEL_MODE_PERSISTENT, 16, NULL},
+};
+
+/* ---- Running a script ---- */
+
+typedef struct
+{
+  guint32 type;
+  guint64 message_id;
+  guint64 correlation;
+  GstClockTime pts;
+  GBytes *bytes;                /* NULL: no payload */
+} Output;
+
+typedef struct
+{
+  GArray *outputs;              /* Output */
+  GPtrArray *inputs;            /* GBytes or NULL, by message id - 1 */
+  GPtrArray *input_caps;        /* the caps each input was sent under */
+  GArray *resets;               /* message ids of RK_CONTROL_RESET_STATE */
+  GArray *steps;                /* counter's step for each input */
+  gchar *error;
+  guint64 received, processed, emitted, flushed, dropped;
+} Transcript;
+
+static void
+output_clear (gpointer data)
+{
+  Output *o = data;
+
+  g_clear_pointer (&o->bytes, g_bytes_unref);
+}
+
+static void
+caps_unref (gpointer caps)
+{
+  if (caps)
+    gst_caps_unref (caps);
+}
+
+static void
+transcript_free (Transcript * t)
+{
+  g_array_unref (t->outputs);
+  g_ptr_array_unref (t->inputs);
+  g_ptr_array_unref (t->input_caps);
+  g_array_unref (t->resets);
+  g_array_unref (t->steps);
+  g_free (t->error);
+  g_free (t);
+}
+
+typedef struct
+{
+  const Script *script;
+  GstRkKernel *kernel;
+  Transcript *t;
+  GstCaps *caps;
+  GRand *rand;
+  guint64 sent;
+  guint step;
+} Run;
+
+/* Takes every output waiting, without blocking. */
+static void
+collect (Run * r)
+{
+  GstRkMessage msg;
+
+  while (gst_rk_kernel_try_receive (r->kernel, &msg, NULL)) {
+    Output o = { msg.env.type, msg.env.message_id, msg.env.correlation_id,
+      GST_CLOCK_TIME_NONE, NULL
+    };
+
+    if (msg.payload) {
+      GstMapInfo map;
+
+      o.pts = GST_BUFFER_PTS (msg.payload);
+      gst_buffer_map (msg.payload, &map, GST_MAP_READ);
+      o.bytes = g_bytes_new (map.data, map.size);
+      gst_buffer_unmap (msg.payload, &map);
+    }
+    g_array_append_val (r->t->outputs, o);
+    gst_rk_message_clear (&msg);
+  }
+}
+
+static GstBuffer *
+make_payload (Run * r, gint size)
+{
+  GstBuffer *buf;
+  GstMapInfo map;
+
+  if (size < 0)
+    return NULL;
+  buf = gst_buffer_new_allocate (NULL, size, NULL);
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  for (gint i = 0; i < size; i++)
+    map.data[i] = (guint8) g_rand_int (r->rand);
+  gst_buffer_unmap (buf, &map);
+  return buf;
+}
+
+static gsize
+frame_size (GstCaps * caps)
+{
+  GstVideoInfo info;
+
+  g_assert_true (gst_video_info_from_caps (&info, caps));
+  return GST_VIDEO_INFO_SIZE (&info);
+}
+
+/* Sends one message, taking outputs while the queues are full. */
+static void
+send_one (Run * r, GstBuffer * payload, guint32 type, guint64 correlation)
+{
+  GError *err = NULL;
+  GstBuffer *copy = NULL;
+
+  if (payload) {
+    GstMapInfo map;
+
+    GST_BUFFER_PTS (payload) = r->sent * GST_MSECOND;
+    gst_buffer_map (payload, &map, GST_MAP_READ);
+    g_ptr_array_add (r->t->inputs, g_bytes_new (map.data, map.size));
+    gst_buffer_unmap (payload, &map);
+    copy = payload;
+  } else {
+    g_ptr_array_add (r->t->inputs, NULL);
+  }
+  g_ptr_array_add (r->t->input_caps, r->caps ? gst_caps_ref (r->caps) : NULL);
+  g_array_append_val (r->t->steps, r->step);
+
+  for (;;) {
+    if (gst_rk_kernel_send (r->kernel, copy ? gst_buffer_ref (copy) : NULL,
+            type, correlation, g_get_monotonic_time () + 2000, NULL, &err))
+      break;
+    g_assert_error (err, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT);
+    g_clear_error (&err);
+    collect (r);
+  }
+  gst_clear_buffer (&copy);
+  r->sent++;
+}
+
+/* Waits until the kernel consumed everything sent; then, by the ordering
+ * contract, every output of it is waiting. */
+static void
+drain (Run * r)
+{
+  gint64 deadline = g_get_monotonic_time () + DRAIN_TIMEOUT_US;
+  GstRkKernelProgress p;
+  GError *err = NULL;
+
+  for (;;) {
+    collect (r);
+    gst_rk_kernel_get_progress (r->kernel, &p);
+    if (p.consumed == r->sent)
+      break;
+    if (!gst_rk_kernel_check (r->kernel, &err))
+      g_error ("%s failed while draining: %s", r->script->name,
+          err->message);
+    if (g_get_monotonic_time () > deadline)
+      g_error ("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+          " messages consumed after %d s", r->script->name, p.consumed,
+          r->sent, (gint) (DRAIN_TIMEOUT_US / SECOND));
+    gst_rk_kernel_wait_progress (r->kernel, &p,
+        g_get_monotonic_time () + 10000);
+  }
+  collect (r);
+}
+
+static void
+expect_error (Run * r)
+{
+  gint64 deadline = g_get_monotonic_time () + DRAIN_TIMEOUT_US;
+  GError *err = NULL;
+
+  while (gst_rk_kernel_check (r->kernel, &err)) {
+    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    g_usleep (1000);
+  }
+  r->t->error = g_strdup (err->message);
+  g_error_free (err);
+}
+
+static void
+read_counters (Run * r)
+{
+  GstStructure *s = gst_rk_kernel_get_stats (r->kernel);
+
+  g_assert_true (gst_structure_get (s,
+          "received", G_TYPE_UINT64, &r->t->received,
+          "processed", G_TYPE_UINT64, &r->t->processed,
+          "emitted", G_TYPE_UINT64, &r->t->emitted,
+          "flushed", G_TYPE_UINT64, &r->t->flushed,
+          "dropped", G_TYPE_UINT64, &r->t->dropped, NULL));
+  gst_structure_free (s);
+}
+
+static Transcript *
+run_script (const Script * script, GstRkBackendKind backend)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
+  Run r = { script, NULL, g_new0 (Transcript, 1), NULL,
+    g_rand_new_with_seed (1234), 0, 1
+  };
+  GstRkLaunchOptions o;
+  GError *err = NULL;
+
+  r.t->outputs = g_array_new (FALSE, TRUE, sizeof (Output));
+  g_array_set_clear_func (r.t->outputs, output_clear);
+  r.t->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      g_bytes_unref);
+  r.t->input_caps = g_ptr_array_new_with_free_func (caps_unref);
+  r.t->resets = g_array_new (FALSE, FALSE, sizeof (guint64));
+  r.t->steps = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  gst_rk_launch_options_init (&o);
+  o.mode = script->mode;
+  o.input_queue_capacity = o.output_queue_capacity = script->capacity;
+  o.auto_activate = TRUE;
+  r.kernel = gst_rk_runtime_launch (rt, script->kernel, NULL, backend, -1,
+      &o, NULL, &err);
+  g_assert_no_error (err);
+  g_assert_cmpint (gst_rk_kernel_get_backend (r.kernel), ==, backend);
+
+  for (const Step * s = script->steps; s->kind != STEP_END; s++) {
+    for (guint i = 0; i < s->repeat; i++) {
+      switch (s->kind) {
+        case STEP_SEND:
+          send_one (&r, make_payload (&r, s->size), s->type, s->correlation);
+          break;
+        case STEP_FRAME:
+          send_one (&r, make_payload (&r, s->size ? s->size :
+                  (gint) frame_size (r.caps)), RK_MSG_DATA, 0);
+          break;
+        case STEP_CAPS:
+          gst_clear_caps (&r.caps);
+          r.caps = gst_caps_from_string (s->caps);
+          g_assert_true (gst_rk_kernel_set_caps (r.kernel, r.caps, NULL,
+                  &err));
+          break;
+        case STEP_CONTROL_RESET:
+          g_assert_true (gst_rk_kernel_send_control (r.kernel,
+                  RK_CONTROL_RESET_STATE, &err));
+          g_ptr_array_add (r.t->inputs, NULL);
+          g_ptr_array_add (r.t->input_caps, NULL);
+          g_array_append_val (r.t->steps, r.step);
+          r.sent++;
+          g_array_append_val (r.t->resets, r.sent);
+          break;
+        case STEP_STEP:{
+          GstStructure *params = gst_structure_new ("params", "step",
+              G_TYPE_INT, s->size, NULL);
+
+          g_assert_true (gst_rk_kernel_set_params (r.kernel, params, &err));
+          gst_structure_free (params);
+          r.step = s->size;
+          break;
+        }
+        case STEP_DRAIN:
+          drain (&r);
+          break;
+        case STEP_DEACTIVATE:
+          g_assert_true (gst_rk_kernel_deactivate (r.kernel, &err));
+          break;
+        case STEP_ACTIVATE:
+          g_assert_true (gst_rk_kernel_activate (r.kernel, &err));
+          break;
+        case STEP_FLUSH:
+          g_assert_true (gst_rk_kernel_flush (r.kernel, &err));
+          break;
+        case STEP_EXPECT_ERROR:
+          expect_error (&r);
+          break;
+        default:
+          g_assert_not_reached ();
+      }
+      g_assert_no_error (err);
+    }
+  }
+  if (r.t->error == NULL)
+    read_counters (&r);
+
+  g_assert_true (gst_rk_kernel_terminate (r.kernel, &err) ||
+      r.t->error != NULL);
+  g_clear_error (&err);
+  gst_object_unref (r.kernel);
+  gst_clear_caps (&r.caps);
+  g_rand_free (r.rand);
+  gst_object_unref (rt);
+  return r.t;
+}
+
+/* ---- What the test expects, independently of any backend ---- */
+
+/* g_bytes_equal() may not be given empty bytes with no data */
+static gboolean
+same_bytes (GBytes * a, GBytes * b)
+{
+  gsize na, nb;
+  gconstpointer da = g_bytes_get_data (a, &na), db = g_bytes_get_data (b,
+      &nb);
+
+  return na == nb && (na == 0 || memcmp (da, db, na) == 0);
+}
+
+/* The rkgray formula, stated once more */
+static guint8
+ref_luma (guint r, guint g, guint b)
+{
+  return (guint8) (((66 * r + 129 * g + 25 * b + 128) >> 8) + 16);
+}
+
+static void
+check_gray (const Output * o, GBytes * input, GstCaps * caps)
+{
+  GstVideoInfo in, out;
+  const guint8 *s, *d;
+  gsize size;
+
+  g_assert_true (gst_video_info_from_caps (&in, caps));
+  gst_video_info_set_format (&out, GST_VIDEO_FORMAT_GRAY8, in.width,
+      in.height);
+  s = g_bytes_get_data (input, NULL);
+  d = g_bytes_get_data (o->bytes, &size);
+  g_assert_cmpuint (size, ==, GST_VIDEO_INFO_SIZE (&out));
+  for (gint y = 0; y < in.height; y++) {
+    const guint8 *row = s + GST_VIDEO_INFO_PLANE_OFFSET (&in, 0) +
+        y * GST_VIDEO_INFO_PLANE_STRIDE (&in, 0);
+    const guint8 *orow = d + y * GST_VIDEO_INFO_PLANE_STRIDE (&out, 0);
+
+    for (gint x = 0; x < GST_VIDEO_INFO_PLANE_STRIDE (&out, 0); x++) {
+      guint8 want = 0;
+
+      if (x < in.width && GST_VIDEO_FORMAT_INFO_IS_YUV (in.finfo))
+        want = row[x];
+      else if (x < in.width)
+        want = ref_luma (row[4 * x + in.finfo->poffset[0]],
+            row[4 * x + in.finfo->poffset[1]],
+            row[4 * x + in.finfo->poffset[2]]);
+      if (orow[x] != want)
+        g_error ("gray %dx%d: byte %d of row %d is %u, expected %u",
+            in.width, in.height, x, y, orow[x], want);
+    }
+  }
+}
+
+static void
+check_expected (const Script * script, Transcript * t)
+{
+  guint64 count = 0;
+  guint next_reset = 0;
+
+  for (guint i = 0; i < t->outputs->len; i++) {
+    const Output *o = &g_array_index (t->outputs, Output, i);
+    GBytes *input;
+
+    g_assert_cmpuint (o->message_id, >=, 1);
+    g_assert_cmpuint (o->message_id, <=, t->inputs->len);
+    input = g_ptr_array_index (t->inputs, o->message_id - 1);
+
+    if (strcmp (script->kernel, "echo") == 0) {
+      if (input == NULL)
+        g_assert_null (o->bytes);
+      else if (o->bytes == NULL || !same_bytes (o->bytes, input))
+        g_error ("%s: output %u (message %" G_GUINT64_FORMAT ", %"
+            G_GSIZE_FORMAT " bytes) is not its input (%" G_GSIZE_FORMAT
+            " bytes)", script->name, i, o->message_id,
+            o->bytes ? g_bytes_get_size (o->bytes) : 0,
+            g_bytes_get_size (input));
+    } else if (strcmp (script->kernel, "counter") == 0) {
+      /* Each message processed adds its step; a reset starts again */
+      guint64 v;
+
+      g_assert_cmpuint (g_bytes_get_size (o->bytes), ==, sizeof (v));
+      memcpy (&v, g_bytes_get_data (o->bytes, NULL), sizeof (v));
+      while (next_reset < t->resets->len &&
+          o->message_id > g_array_index (t->resets, guint64, next_reset)) {
+        count = 0;
+        next_reset++;
+      }
+      count += g_array_index (t->steps, guint, o->message_id - 1);
+      g_assert_cmpuint (GUINT64_FROM_LE (v), ==, count);
+    } else if (strcmp (script->kernel, "gray") == 0) {
+      check_gray (o, input, g_ptr_array_index (t->input_caps,
+              o->message_id - 1));
+    }
+  }
+}
+
+/* ---- Comparing with the reference ---- */
+
+static void
+compare (const Script * script, Transcript * ref, Transcript * t,
+    const gchar * backend)
+{
+  guint n = MIN (ref->outputs->len, t->outputs->len);
+
+  for (guint i = 0; i < n; i++) {
+    const Output *a = &g_array_index (ref->outputs, Output, i);
+    const Output *b = &g_array_index (t->outputs, Output, i);
+
+    if (a->type != b->type || a->message_id != b->message_id ||
+        a->correlation != b->correlation || a->pts != b->pts ||
+        (a->bytes == NULL) != (b->bytes == NULL) ||
+        (a->bytes && !same_bytes (a->bytes, b->bytes)))
+      g_error ("%s on %s: output %u differs from the CPU's: type %u/%u, "
+          "id %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT ", correlation %"
+          G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT ", PTS %" GST_TIME_FORMAT
+          "/%" GST_TIME_FORMAT ", %" G_GSIZE_FORMAT "/%" G_GSIZE_FORMAT
+          " bytes", script->name, backend, i, a->type, b->type,
+          a->message_id, b->message_id, a->correlation, b->correlation,
+          GST_TIME_ARGS (a->pts), GST_TIME_ARGS (b->pts),
+          a->bytes ? g_bytes_get_size (a->bytes) : 0,
+          b->bytes ? g_bytes_get_size (b->bytes) : 0);
+  }
+  g_assert_cmpuint (t->outputs->len, ==, ref->outputs->len);
+  g_assert_cmpstr (t->error, ==, ref->error);
+  g_assert_cmpuint (t->received, ==, ref->received);
+  g_assert_cmpuint (t->processed, ==, ref->processed);
+  g_assert_cmpuint (t->emitted, ==, ref->emitted);
+  g_assert_cmpuint (t->flushed, ==, ref->flushed);
+  g_assert_cmpuint (t->dropped, ==, ref->dropped);
+}
+
+typedef struct
+{
+  GstRkBackendKind backend;
+  const Script *script;
+} Case;
+
+static void
+test_script (gconstpointer data)
+{
+  const Case *c = data;
+  const gchar *name = gst_rk_backend_kind_get_name (c->backend);
+  Transcript *ref, *t;
+  gchar *reason = NULL;
+
+  if (!gst_rk_runtime_is_backend_available (c->backend, &reason)) {
+    g_test_skip (reason);
+    g_free (reason);
+    return;
+  }
+  ref = run_script (c->script, GST_RK_BACKEND_CPU);
+  check_expected (c->script, ref);
+  if (c->backend == GST_RK_BACKEND_CPU) {
+    t = ref;
+  } else {
+    t = run_script (c->script, c->backend);
+    check_expected (c->script, t);
+    compare (c->script, ref, t, name);
+    transcript_free (t);
+  }
+  /* The scripts say how many outputs to expect through their counters */
+  if (ref->error == NULL)
+    g_assert_cmpuint (ref->received, ==, ref->processed + ref->flushed);
+  else
+    g_assert_true (g_str_has_prefix (ref->error, "buffer of 1000 bytes is "
+            "smaller than a 64x48 RGBA frame"));
+  transcript_free (ref);
+}
+
+/* ---- The same through an element ---- */
+
+static void
+test_element (gconstpointer data)
+{
+  GstRkBackendKind backend = GPOINTER_TO_INT (data);
+  const gchar *name = gst_rk_backend_kind_get_name (backend);
+  GBytes *outputs[2] = { NULL, NULL };
+  gchar *reason = NULL;
+  GRand *rand = g_rand_new_with_seed (99);
+  GstBuffer *frame = gst_buffer_new_allocate (NULL, 37 * 21 * 4, NULL);
+  GstMapInfo map;
+
+  if (!gst_rk_runtime_is_backend_available (backend, &reason)) {
+    g_test_skip (reason);
+    g_free (reason);
+    g_rand_free (rand);
+    gst_buffer_unref (frame);
+    return;
+  }
+  gst_buffer_map (frame, &map, GST_MAP_WRITE);
+  for (gsize i = 0; i < map.size; i++)
+    map.data[i] = g_rand_int (rand);
+  gst_buffer_unmap (frame, &map);
+
+  for (guint run = 0; run < 2; run++) {
+    GstHarness *h = gst_harness_new_empty ();
+    gchar *desc = g_strdup_printf ("rkgray backend=%s",
+        run == 0 ? "cpu" : name);
+    GstBuffer *out;
+
+    gst_harness_add_parse (h, desc);
+    gst_harness_set_src_caps_str (h, GRAY_CAPS ("BGRx", 37, 21));
+    g_assert_cmpint (gst_harness_push (h, gst_buffer_ref (frame)), ==,
+        GST_FLOW_OK);
+    out = gst_harness_pull (h);
+    g_assert_nonnull (out);
+    g_assert_nonnull (gst_buffer_get_rk_hlc_meta (out));
+    gst_buffer_map (out, &map, GST_MAP_READ);
+    outputs[run] = g_bytes_new (map.data, map.size);
+    gst_buffer_unmap (out, &map);
+    gst_buffer_unref (out);
+    gst_harness_teardown (h);
+    g_free (desc);
+  }
+  g_assert_true (same_bytes (outputs[0], outputs[1]));
+  g_bytes_unref (outputs[0]);
+  g_bytes_unref (outputs[1]);
+  gst_buffer_unref (frame);
+  g_rand_free (rand);
+}
+
+/* A stream through an element with queues of 16 into a sink that is slow
+ * now and then: the sender blocks on a full queue while the kernel waits
+ * for room for its outputs; everything arrives, once, in order. */
+#define N_STREAM 20000
+
+typedef struct
+{
+  guint64 n;
+  gboolean ok;
+} StreamSink;
+
+static void
+stream_handoff (GstElement * sink, GstBuffer * buf, GstPad * pad,
+    gpointer data)
+{
+  StreamSink *s = data;
+  GstRkHlcMeta *m = gst_buffer_get_rk_hlc_meta (buf);
+
+  if (m == NULL || m->message_id != s->n + 1 ||
+      GST_BUFFER_OFFSET (buf) != s->n * 16)
+    s->ok = FALSE;
+  if (++s->n % 64 == 0)
+    g_usleep (1000);
+}
+
+static void
+test_element_stream (gconstpointer data)
+{
+  const Case *c = data;
+  gchar *reason = NULL, *desc;
+  StreamSink sink = { 0, TRUE };
+  GstElement *p, *e, *fs;
+  GstMessage *m;
+  GstBus *bus;
+  GstStructure *stats;
+  guint64 v;
+
+  if (!gst_rk_runtime_is_backend_available (c->backend, &reason)) {
+    g_test_skip (reason);
+    g_free (reason);
+    return;
+  }
+  desc = g_strdup_printf ("fakesrc num-buffers=%u sizetype=fixed sizemax=16 "
+      "! rk%s name=e backend=%s mode=%s input-queue-capacity=16 "
+      "output-queue-capacity=16 ! fakesink name=s signal-handoffs=true "
+      "sync=false", N_STREAM, c->script->kernel,
+      gst_rk_backend_kind_get_name (c->backend),
+      gst_rk_kernel_mode_get_name (c->script->mode));
+  p = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  e = gst_bin_get_by_name (GST_BIN (p), "e");
+  fs = gst_bin_get_by_name (GST_BIN (p), "s");
+  bus = gst_element_get_bus (p);
+  g_signal_connect (fs, "handoff", G_CALLBACK (stream_handoff), &sink);
+
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND, GST_MESSAGE_EOS |
+      GST_MESSAGE_ERROR);
+  g_assert_nonnull (m);
+  g_assert_cmpint (GST_MESSAGE_TYPE (m), ==, GST_MESSAGE_EOS);
+  gst_message_unref (m);
+  g_assert_true (sink.ok);
+  g_assert_cmpuint (sink.n, ==, N_STREAM);
+  g_object_get (e, "stats", &stats, NULL);
+  g_assert_true (gst_structure_get_uint64 (stats, "processed", &v));
+  g_assert_cmpuint (v, ==, N_STREAM);
+  g_assert_true (gst_structure_get_uint64 (stats, "flushed", &v));
+  g_assert_cmpuint (v, ==, 0);
+  g_assert_cmpstr (gst_structure_get_string (stats, "backend"), ==,
+      gst_rk_backend_kind_get_name (c->backend));
+  gst_structure_free (stats);
+
+  g_assert_cmpint (gst_element_set_state (p, GST_STATE_NULL), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (bus);
+  gst_object_unref (fs);
+  gst_object_unref (e);
+  gst_object_unref (p);
+}
+
+/* A kernel failure mid-stream is an element error, and the pipeline still
+ * goes down to NULL. */
+static void
+test_element_error (gconstpointer data)
+{
+  GstRkBackendKind backend = GPOINTER_TO_INT (data);
+  gchar *reason = NULL, *desc, *debug = NULL;
+  GstElement *p, *src;
+  GstFlowReturn ret;
+  GstMessage *m;
+  GError *err = NULL;
+  GstBus *bus;
+  GstState state;
+
+  if (!gst_rk_runtime_is_backend_available (backend, &reason)) {
+    g_test_skip (reason);
+    g_free (reason);
+    return;
+  }
+  desc = g_strdup_printf ("appsrc name=src caps=%s ! rkgray name=g "
+      "backend=%s ! fakesink", GRAY_CAPS ("RGBA", 64, 48),
+      gst_rk_backend_kind_get_name (backend));
+  p = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  src = gst_bin_get_by_name (GST_BIN (p), "src");
+  bus = gst_element_get_bus (p);
+  g_object_set (src, "format", GST_FORMAT_TIME, NULL);
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  g_signal_emit_by_name (src, "push-buffer",
+      gst_buffer_new_allocate (NULL, 1000, NULL), &ret);
+
+  m = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND, GST_MESSAGE_ERROR);
+  g_assert_nonnull (m);
+  gst_message_parse_error (m, &err, &debug);
+  desc = g_strdup_printf ("Ring kernel g failed on the %s backend.",
+      gst_rk_backend_kind_get_display_name (backend));
+  g_assert_cmpstr (err->message, ==, desc);
+  g_assert_true (g_str_has_suffix (debug, "buffer of 1000 bytes is smaller "
+          "than a 64x48 RGBA frame (12288 bytes)"));
+  g_free (desc);
+  g_free (debug);
+  g_error_free (err);
+  gst_message_unref (m);
+
+  g_assert_cmpint (gst_element_set_state (p, GST_STATE_NULL), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  gst_element_get_state (p, &state, NULL, 0);
+  g_assert_cmpint (state, ==, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (p);
+}
+
+int
+main (int argc, char **argv)
+{
+  const gchar *only = g_getenv ("RK_TEST_BACKENDS");
+
+  rk_test_init (&argc, &argv);
+  for (guint b = 0; b < G_N_ELEMENTS (backends); b++) {
+    const gchar *name = gst_rk_backend_kind_get_name (backends[b]);
+    gchar *path;
+
+    if (only && !strstr (only, name))
+      continue;
+
+    for (guint s = 0; s < G_N_ELEMENTS (scripts); s++) {
+      Case *c = g_new0 (Case, 1);
+
+      c->backend = backends[b];
+      c->script = &scripts[s];
+      path = g_strdup_printf ("/conformance/%s/%s/%s", name,
+          scripts[s].name, gst_rk_kernel_mode_get_name (scripts[s].mode));
+      g_test_add_data_func_full (path, c, test_script, g_free);
+      g_free (path);
+    }
+    path = g_strdup_printf ("/conformance/%s/element", name);
+    g_test_add_data_func (path, GINT_TO_POINTER (backends[b]), test_element);
+    g_free (path);
+    path = g_strdup_printf ("/conformance/%s/element-error", name);
+    g_test_add_data_func (path, GINT_TO_POINTER (backends[b]),
+        test_element_error);
+    g_free (path);
+    for (guint s = 0; s < G_N_ELEMENTS (streams); s++) {
+      Case *c = g_new0 (Case, 1);
+
+      c->backend = backends[b];
+      c->script = &streams[s];
+      path = g_strdup_printf ("/conformance/%s/element-stream/%s/%s", name,
+          streams[s].kernel, gst_rk_kernel_mode_get_name (streams[s].mode));
+      g_test_add_data_func_full (path, c, test_element_stream, g_free);
+      g_free (path);
+    }
+  }
+  return g_test_run ();
+}
