@@ -76,6 +76,7 @@ static void
 gst_rk_kernel_init (GstRkKernel * self)
 {
   g_mutex_init (&self->lock);
+  g_cond_init (&self->stats_done);
   g_mutex_init (&self->send_lock);
   g_mutex_init (&self->recv_lock);
   g_mutex_init (&self->pool_lock);
@@ -112,7 +113,7 @@ gst_rk_kernel_finalize (GObject * object)
     g_critical ("ring kernel %s finalized while %s: terminate it first",
         GST_OBJECT_NAME (self), gst_rk_kernel_state_get_name (self->state));
 
-  if (self->rings_attached) {
+  if (self->in_side) {
     clear_sidecars (self->in_side, self->in.capacity);
     clear_sidecars (self->out_side, self->out.capacity);
   }
@@ -132,6 +133,7 @@ gst_rk_kernel_finalize (GObject * object)
   gst_clear_object (&self->runtime);
 
   g_mutex_clear (&self->lock);
+  g_cond_clear (&self->stats_done);
   g_mutex_clear (&self->send_lock);
   g_mutex_clear (&self->recv_lock);
   g_mutex_clear (&self->pool_lock);
@@ -607,11 +609,18 @@ gst_rk_kernel_terminate (GstRkKernel * kernel, GError ** error)
     return FALSE;
   }
   kernel->state = GST_RK_KERNEL_STATE_TERMINATING;
+  while (kernel->stats_readers > 0)
+    gst_rk_cond_wait (&kernel->stats_done, &kernel->lock);
   gst_rk_mutex_unlock (&kernel->lock);
 
   /* Unblock host threads still waiting on the queues. */
   gst_rk_kernel_set_flushing (kernel, TRUE);
   ok = kernel->backend->terminate (kernel, error);
+  /* The queues may be gone with the device memory: a receive from now on
+   * finds nothing (the rest was counted as flushed). */
+  gst_rk_mutex_lock (&kernel->recv_lock);
+  kernel->rings_attached = FALSE;
+  gst_rk_mutex_unlock (&kernel->recv_lock);
   if (ok)
     ok = gst_rk_fault_check (GST_RK_FAULT_TERMINATE, kernel->info->name, 0,
         error);
@@ -1533,18 +1542,37 @@ GstStructure *
 gst_rk_kernel_get_stats (GstRkKernel * kernel)
 {
   GstStructure *s;
-  GstRkKernelState state = gst_rk_kernel_get_state (kernel);
+  GstRkKernelState state;
   guint64 uptime = 0;
+  guint in_depth = 0, out_depth = 0;
+  gboolean live;
 
   if (kernel->launch_time)
     uptime = (guint64) (g_get_monotonic_time () - kernel->launch_time) * 1000;
 
+  /* Device memory (queue indices, backend counters) is read only while the
+   * kernel holds it; terminate waits for readers before freeing it. */
+  gst_rk_mutex_lock (&kernel->lock);
+  state = kernel->state;
+  live = state != GST_RK_KERNEL_STATE_TERMINATING &&
+      state != GST_RK_KERNEL_STATE_TERMINATED && kernel->rings_attached;
+  if (live)
+    kernel->stats_readers++;
+  gst_rk_mutex_unlock (&kernel->lock);
+
   /* Backend fields first: a backend may fold device-side counters into
    * ours there, before they are read below. */
   s = gst_structure_new_empty ("ringkernel-stats");
-  if (kernel->backend && kernel->backend->fill_stats &&
-      state != GST_RK_KERNEL_STATE_TERMINATED)
-    kernel->backend->fill_stats (kernel, s);
+  if (live) {
+    if (kernel->backend->fill_stats)
+      kernel->backend->fill_stats (kernel, s);
+    in_depth = gst_rk_ring_depth (&kernel->in);
+    out_depth = gst_rk_ring_depth (&kernel->out);
+    gst_rk_mutex_lock (&kernel->lock);
+    if (--kernel->stats_readers == 0)
+      g_cond_broadcast (&kernel->stats_done);
+    gst_rk_mutex_unlock (&kernel->lock);
+  }
 
   gst_structure_set (s,
       "kernel-id", G_TYPE_UINT, kernel->id,
@@ -1554,10 +1582,8 @@ gst_rk_kernel_get_stats (GstRkKernel * kernel)
       "backend", G_TYPE_STRING, kernel->backend ? kernel->backend->name : "none",
       "device", G_TYPE_STRING, kernel->device ? kernel->device->name : "none",
       "mode", G_TYPE_STRING, gst_rk_kernel_mode_get_name (kernel->mode),
-      "input-queue-depth", G_TYPE_UINT,
-      kernel->rings_attached ? gst_rk_ring_depth (&kernel->in) : 0,
-      "output-queue-depth", G_TYPE_UINT,
-      kernel->rings_attached ? gst_rk_ring_depth (&kernel->out) : 0,
+      "input-queue-depth", G_TYPE_UINT, in_depth,
+      "output-queue-depth", G_TYPE_UINT, out_depth,
       "input-queue-capacity", G_TYPE_UINT, kernel->in.capacity,
       "output-queue-capacity", G_TYPE_UINT, kernel->out.capacity,
       "received", G_TYPE_UINT64,

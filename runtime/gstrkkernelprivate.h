@@ -52,9 +52,12 @@ struct _GstRkKernel
   gchar *selection_note;
   gint64 launch_time;
 
-  /* Lifecycle, serialised by lock */
+  /* Lifecycle, serialised by lock. Stats readers may look at device
+   * memory: terminate waits until none is left before the backend frees it. */
   GMutex lock;
   GstRkKernelState state;
+  guint stats_readers;
+  GCond stats_done;
 
   /* Producer side of the input ring, serialised by send_lock */
   GMutex send_lock;

@@ -805,6 +805,75 @@ test_element_error (gconstpointer data)
   gst_object_unref (p);
 }
 
+/* Stats stay readable while and after the kernel terminates, though the
+ * backend frees the device memory the queues lived in: a reader thread
+ * polls them throughout, and the counters survive. */
+typedef struct
+{
+  GstRkKernel *k;
+  gint stop;
+  gint reads;
+} StatsReader;
+
+static gpointer
+stats_reader_main (gpointer data)
+{
+  StatsReader *r = data;
+
+  while (!g_atomic_int_get (&r->stop)) {
+    gst_structure_free (gst_rk_kernel_get_stats (r->k));
+    g_atomic_int_inc (&r->reads);
+  }
+  return NULL;
+}
+
+static void
+test_stats_after_terminate (gconstpointer data)
+{
+  GstRkBackendKind backend = GPOINTER_TO_INT (data);
+  GstRkRuntime *rt;
+  GstRkLaunchOptions o;
+  StatsReader r = { NULL, 0, 0 };
+  GstStructure *s;
+  GstRkMessage msg;
+  GThread *reader;
+  GError *err = NULL;
+  gchar *reason = NULL;
+  guint64 received = 0;
+  guint depth = 1;
+
+  if (!gst_rk_runtime_is_backend_available (backend, &reason)) {
+    g_test_skip (reason);
+    g_free (reason);
+    return;
+  }
+  rt = gst_rk_runtime_new (backend, -1);
+  gst_rk_launch_options_init (&o);
+  o.input_queue_capacity = o.output_queue_capacity = 16;
+  r.k = gst_rk_runtime_launch (rt, "echo", NULL, backend, -1, &o, NULL, &err);
+  g_assert_no_error (err);
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (gst_rk_kernel_send (r.k, rk_test_make_buffer (i, 64),
+            RK_MSG_DATA, 0, GST_RK_WAIT_FOREVER, NULL, NULL));
+  reader = g_thread_new ("stats", stats_reader_main, &r);
+  while (g_atomic_int_get (&r.reads) < 10)
+    g_usleep (100);
+  g_assert_true (gst_rk_kernel_terminate (r.k, NULL));
+  g_atomic_int_set (&r.stop, 1);
+  g_thread_join (reader);
+
+  s = gst_rk_kernel_get_stats (r.k);
+  g_assert_cmpstr (gst_structure_get_string (s, "state"), ==, "terminated");
+  g_assert_true (gst_structure_get (s, "received", G_TYPE_UINT64, &received,
+          "output-queue-depth", G_TYPE_UINT, &depth, NULL));
+  g_assert_cmpuint (received, ==, 5);
+  g_assert_cmpuint (depth, ==, 0);
+  gst_structure_free (s);
+  g_assert_false (gst_rk_kernel_try_receive (r.k, &msg, NULL));
+  gst_object_unref (r.k);
+  gst_object_unref (rt);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -830,6 +899,10 @@ main (int argc, char **argv)
     }
     path = g_strdup_printf ("/conformance/%s/element", name);
     g_test_add_data_func (path, GINT_TO_POINTER (backends[b]), test_element);
+    g_free (path);
+    path = g_strdup_printf ("/conformance/%s/stats-after-terminate", name);
+    g_test_add_data_func (path, GINT_TO_POINTER (backends[b]),
+        test_stats_after_terminate);
     g_free (path);
     path = g_strdup_printf ("/conformance/%s/element-error", name);
     g_test_add_data_func (path, GINT_TO_POINTER (backends[b]),
