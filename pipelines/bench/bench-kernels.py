@@ -23,6 +23,10 @@ thread of the process, same interval) says how much of a lead comes from
 using both cores: cpu_ratio = theirs / ours.
 
   bench-kernels.py [--build-dir build] [--json FILE] [--quick | --smoke]
+                   [--backend cpu|vulkan|cuda]
+
+--backend puts every ring kernel of a run on that backend (default cpu);
+the stock elements are the same whatever it is.
 
 --smoke takes seconds (CI: it runs, outputs parse), --quick under a
 minute, the default (full) a few minutes: compare ratios from full runs.
@@ -36,6 +40,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import statistics
 import sys
@@ -166,6 +171,7 @@ def run_once(c, inp, count):
                                Gst.MessageType.EOS | Gst.MessageType.ERROR)
     wall = time.perf_counter() - t0
     rendered = sink.get_property("stats").get_value("rendered")
+    c.ran_on |= backends_used(p)
     p.set_state(Gst.State.NULL)
     if m.type == Gst.MessageType.ERROR:
         err, dbg = m.parse_error()
@@ -176,6 +182,25 @@ def run_once(c, inp, count):
                  "reached the sink")
     return ((count - 1) / (timing.eos - timing.first),
             (timing.cpu_eos - timing.cpu_first) / (count - 1), wall)
+
+
+def on_backend(desc, backend):
+    """`desc` with backend=`backend` on every ring-kernel element in it."""
+    return re.sub(r"(^|! )(rk\w+)", rf"\1\2 backend={backend}", desc)
+
+
+def backends_used(pipeline):
+    """The backends the ring kernels of a playing pipeline run on (a kernel
+    without an implementation on the backend asked for runs on the CPU)."""
+    used = set()
+    it = pipeline.iterate_elements()
+    while True:
+        ok, e = it.next()
+        if ok != Gst.IteratorResult.OK:
+            break
+        if e.find_property("stats") and e.get_factory().get_name().startswith("rk"):
+            used.add(e.get_property("stats").get_value("backend"))
+    return used
 
 
 def has(*factories):
@@ -206,6 +231,7 @@ class C:
         self.factories, self.setup = factories, setup
         self.one_to_one = one_to_one
         self.ours = label.startswith("rk")
+        self.ran_on = set()
 
 
 def pairs():
@@ -285,6 +311,8 @@ def main():
     ap.add_argument("--seconds", type=float,
                     help="override the mode's seconds per run")
     ap.add_argument("--only", action="append", help="pair name (repeatable)")
+    ap.add_argument("--backend", default="cpu",
+                    help="backend of the ring kernels (cpu, vulkan, cuda)")
     args = ap.parse_args()
 
     if args.build_dir:
@@ -299,7 +327,8 @@ def main():
     repeats = args.repeats or MODES[mode]["repeats"]
     load_before = os.getloadavg()
     started = time.monotonic()
-    log(f"bench-kernels: {mode} run, {repeats} repeats, about {seconds} s a "
+    log(f"bench-kernels: {mode} run on the {args.backend} backend, "
+        f"{repeats} repeats, about {seconds} s a "
         f"run; load average {load_before[0]:.2f} {load_before[1]:.2f} "
         f"{load_before[2]:.2f}")
 
@@ -326,6 +355,8 @@ def main():
                  "contenders": []}
         runnable = []
         for c in contenders:
+            if c.ours:
+                c.desc = on_backend(c.desc, args.backend)
             if not has(*c.factories):
                 entry["contenders"].append({"name": c.label, "missing":
                                             "element not installed"})
@@ -361,6 +392,7 @@ def main():
         for c, inp, count in runnable:
             med = statistics.median(rates[c.label])
             d = {"name": c.label, "ours": c.ours,
+                 "ran_on": sorted(c.ran_on),
                  "pipeline": f"appsrc caps={inp.caps} ! {c.desc} ! "
                  "fakesink sync=false", "buffers": count,
                  "buffers_per_s": rates[c.label],
@@ -393,8 +425,9 @@ def main():
                     "ours_cpu_ms_per_buffer": o["median_cpu_ms_per_buffer"],
                     "stock_cpu_ms_per_buffer":
                     best["median_cpu_ms_per_buffer"],
-                    "cpu_ratio": cpu_ratio})
-                log(f"== {name}: {label} / {best['name']} = {ratio:.2f}x "
+                    "cpu_ratio": cpu_ratio, "ran_on": o["ran_on"]})
+                log(f"== {name}: {label} on {'+'.join(o['ran_on'])} / "
+                    f"{best['name']} = {ratio:.2f}x "
                     f"(per repeat {min(per_rep):.2f}..{max(per_rep):.2f}; "
                     f"CPU time per buffer, theirs / ours: {cpu_ratio:.2f})")
         comparisons.append(entry)
@@ -408,7 +441,7 @@ def main():
         "machine": {"host": platform.node(), "cpu": cpu_name(),
                     "cores": os.cpu_count(), "kernel": platform.release(),
                     "load_before": load_before, "load_after": load_after},
-        "backend": "cpu",
+        "backend": args.backend,
         "gstreamer": Gst.version_string(),
         "video": f"{WIDTH}x{HEIGHT}", "audio": f"{RATE} Hz x {CHANNELS} ch "
         f"F32LE, {AUDIO_FRAMES}-frame buffers",

@@ -158,14 +158,31 @@ def report(results, base, images):
         lines += ["## Per-buffer overhead", "",
                   f"rkecho / queue: {r['rkecho_over_queue']:.2f} per buffer, "
                   f"{r['rkecho_hop_over_queue_hop']:.2f} per thread hop.", ""]
-    stock = (results.get("stock") or {}).get("pairs") or []
-    if stock:
-        lines += ["## Against the stock elements", "", "| ours | stock | workload | ratio |",
-                  "|---|---|---|---|"]
-        for p in stock:
-            lines.append(f"| {p['ours']} | {p['stock']} | {p.get('workload', '')} | "
-                         f"{p['ratio']:.2f}× |")
+    split = (results.get("roundtrip_split") or {}).get("roundtrip_split") or []
+    if split:
+        lines += ["## Round trip, host and device parts (p50)", "",
+                  "| backend | mode | send | device | receive | total |",
+                  "|---|---|---|---|---|---|"]
+        for r in split:
+            lines.append(f"| {r['backend']} | {r['mode']} | {r['send_p50_ns'] / 1000:.2f} µs | "
+                         f"{r['device_p50_ns'] / 1000:.2f} µs | "
+                         f"{r['receive_p50_ns'] / 1000:.2f} µs | "
+                         f"{r['total_p50_ns'] / 1000:.2f} µs |")
         lines.append("")
+    by_backend = results.get("stock_by_backend") or {"cpu": results.get("stock") or {}}
+    for backend, doc in by_backend.items():
+        pairs = doc.get("pairs") or []
+        if not pairs:
+            continue
+        lines += [f"## Against the stock elements, ring kernels on {backend}", "",
+                  "| ours | ran on | stock | workload | ratio |", "|---|---|---|---|---|"]
+        for p in pairs:
+            lines.append(f"| {p['ours']} | {'+'.join(p.get('ran_on', [backend]))} | "
+                         f"{p['stock']} | {p.get('workload', '')} | {p['ratio']:.2f}× |")
+        lines.append("")
+    if results.get("cuda"):
+        lines += ["## CUDA driver-level contenders", "",
+                  "rkbench-cuda's figures are in the JSON under \"cuda\".", ""]
     lines += ["## Plots", ""]
     for img in images:
         lines.append(f"![{os.path.basename(img)}]({os.path.basename(img)})")

@@ -6,8 +6,10 @@ Discovers the backends present and runs every benchmark:
                event-driven, per backend (latency CDFs)
   throughput   messages/s with 256 in flight, per backend and mode
   overhead     per-buffer cost of rkecho vs identity and queue
-  stock        our kernels vs the stock GStreamer elements (when the kernel
-               library's benchmark script is there)
+  stock        our kernels vs the stock GStreamer elements, on the CPU
+               backend, and on each GPU backend in the full run
+  device       GPU backends: the round trip split into host and device
+               parts; on CUDA, rkbench-cuda's driver-level contenders
   scaling      cost against frame size (480p..4K) and against the number of
                chained ring kernels (1, 2, 4, 8)
 
@@ -110,23 +112,60 @@ class Suite:
         self.results["overhead"] = j["overhead"]
 
     def run_stock(self):
+        """Kernel library vs stock elements: on the CPU backend always, on
+        each GPU backend present in the full run (a software Vulkan device
+        in --quick would take minutes and say little)."""
         script = os.path.join(HERE, "bench-kernels.py")
-        if not os.path.exists(script):
-            log("stock comparisons: bench-kernels.py not present, skipped")
-            return
-        out = os.path.join(self.build, "bench-kernels.json")
-        cmd = ["/usr/bin/python3", script, "--build-dir", self.build, "--json", out]
-        if self.args.quick:
-            cmd.append("--quick")
-        if self.args.smoke:
-            cmd.append("--smoke")
-        log("$ " + " ".join(cmd))
-        p = subprocess.run(cmd, env=self.env, capture_output=True, text=True)
-        self.raw_log.append({"command": cmd, "stderr": p.stderr, "returncode": p.returncode})
-        sys.stderr.write(p.stderr)
-        if p.returncode == 0:
+        backends = self.available_backends()
+        if self.args.quick or self.args.smoke:
+            backends = ["cpu"]
+        self.results["stock_by_backend"] = {}
+        for backend in backends:
+            out = os.path.join(self.build, f"bench-kernels-{backend}.json")
+            cmd = ["/usr/bin/python3", script, "--build-dir", self.build,
+                   "--json", out, "--backend", backend]
+            if self.args.quick:
+                cmd.append("--quick")
+            if self.args.smoke:
+                cmd.append("--smoke")
+            log("$ " + " ".join(cmd))
+            p = subprocess.run(cmd, env=self.env, capture_output=True, text=True)
+            self.raw_log.append({"command": cmd, "stderr": p.stderr,
+                                 "returncode": p.returncode})
+            sys.stderr.write(p.stderr)
+            if p.returncode != 0:
+                raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode})")
             with open(out) as f:
-                self.results["stock"] = json.load(f)
+                self.results["stock_by_backend"][backend] = json.load(f)
+        self.results["stock"] = self.results["stock_by_backend"]["cpu"]
+
+    def run_device(self):
+        """GPU backends only: the round trip split into host and device
+        parts, and on CUDA the driver-level contenders of rkbench-cuda
+        (launch + sync, graph replay, rkgray against memory bandwidth)."""
+        gpus = [b for b in self.available_backends() if b != "cpu"]
+        if not gpus:
+            log("device: no GPU backend present, skipped")
+            return
+        s = self.sizes()
+        j = self.rkbench_json("roundtrip-split", "--backend", "all",
+                              "--messages", str(s["messages"]))
+        self.results["roundtrip_split"] = j
+        cuda = os.path.join(self.build, "pipelines", "bench", "rkbench-cuda")
+        if "cuda" in gpus and os.path.exists(cuda):
+            out = os.path.join(self.build, "rkbench-cuda.json")
+            cmd = [cuda, "all", "-o", out]
+            if self.args.quick or self.args.smoke:
+                cmd.append("--quick")
+            log("$ " + " ".join(cmd))
+            p = subprocess.run(cmd, env=self.env, capture_output=True, text=True)
+            self.raw_log.append({"command": cmd, "stderr": p.stderr + p.stdout,
+                                 "returncode": p.returncode})
+            sys.stderr.write(p.stderr)
+            if p.returncode != 0:
+                raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode})")
+            with open(out) as f:
+                self.results["cuda"] = json.load(f)
 
     def run_scaling(self):
         s = self.sizes()
@@ -201,7 +240,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="under 2 minutes")
     parser.add_argument("--smoke", action="store_true", help="tiny counts, for CI")
     parser.add_argument("--only", help="comma-separated subset: roundtrip,throughput,"
-                        "overhead,stock,scaling")
+                        "overhead,stock,scaling,device")
     args = parser.parse_args()
 
     sys.path.insert(0, HERE)
@@ -212,7 +251,7 @@ def main():
     t0 = time.monotonic()
     suite.run_machine()
     log(f"backends present: {', '.join(suite.available_backends())}")
-    steps = ["roundtrip", "throughput", "overhead", "stock", "scaling"]
+    steps = ["roundtrip", "throughput", "overhead", "stock", "scaling", "device"]
     if args.only:
         steps = [s for s in steps if s in args.only.split(",")]
     for step in steps:

@@ -2,6 +2,7 @@
 # Builds the libFuzzer targets (clang, ASan+UBSan) in build-fuzz and runs
 # each one for $1 seconds (default 60) on a copy of its committed corpus.
 # For a long run: tests/fuzz/run.sh 600
+# One target only: FUZZ_TARGETS=caps tests/fuzz/run.sh 600
 set -eu
 cd "$(dirname "$0")/../.."
 SECONDS_EACH=${1:-60}
@@ -19,7 +20,7 @@ export GST_PLUGIN_SYSTEM_PATH_1_0=""
 export ASAN_OPTIONS="detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
-for target in envelope caps params; do
+for target in ${FUZZ_TARGETS:-envelope caps params}; do
   work="$BUILD/fuzz-corpus-$target"
   rm -rf "$work" && mkdir -p "$work"
   cp tests/fuzz/corpus/$target/* "$work/"
