@@ -36,6 +36,7 @@
 #include <gst/app/gstappsrc.h>
 
 #include "ringkernel.h"
+#include "rkbenchclock.h"
 #include "rkbenchjson.h"
 #include "gstrkcudadriver.h"
 #include "gstrkcudakernel.h"
@@ -69,27 +70,13 @@ typedef struct
     g_printerr ("%s:%d: %s failed: %s\n", __FILE__, __LINE__, #call, d_); \
     exit (1); } } while (0)
 
-static inline guint64
-now_ns (void)
-{
-  struct timespec ts;
 
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (guint64) ts.tv_sec * 1000000000u + (guint64) ts.tv_nsec;
-}
-
-static int
-cmp_u64 (const void *a, const void *b)
-{
-  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
-  return x < y ? -1 : x > y;
-}
 
 static gdouble
 percentile_us (guint64 * v, guint64 n, gdouble p)
 {
-  qsort (v, n, sizeof (guint64), cmp_u64);
-  return v[MIN ((guint64) (p * n), n - 1)] / 1000.0;
+  rk_bench_sort_u64 (v, n);
+  return rk_bench_percentile (v, n, p) / 1000.0;
 }
 
 static gint
@@ -191,7 +178,7 @@ receive_spin (GstRkKernel * k, GstRkMessage * msg)
 static guint64
 runtime_roundtrip (GstRkKernel * k, GstBuffer * payload)
 {
-  guint64 t0 = now_ns ();
+  guint64 t0 = rk_bench_now_ns ();
   GstRkMessage msg;
 
   if (!gst_rk_kernel_send (k, gst_buffer_ref (payload), RK_MSG_REQUEST, 1,
@@ -199,7 +186,7 @@ runtime_roundtrip (GstRkKernel * k, GstBuffer * payload)
     exit (1);
   receive_spin (k, &msg);
   gst_rk_message_clear (&msg);
-  return now_ns () - t0;
+  return rk_bench_now_ns () - t0;
 }
 
 /* ---- Round trip ---- */
@@ -276,21 +263,21 @@ bench_roundtrip (const Options * o, Bare * b, RkJson * j)
     for (guint i = 0; i < m; i++)
       ways[1].lat[done + i] = runtime_roundtrip (ek, payload);
     for (guint i = 0; i < m; i++) {
-      guint64 t0 = now_ns ();
+      guint64 t0 = rk_bench_now_ns ();
 
       payload_host[0] = (guint8) i;
       bare_launch (b, echo, 1, 64, &args);
       CHECK (b->cu->StreamSynchronize (b->stream));
-      ways[2].lat[done + i] = now_ns () - t0;
+      ways[2].lat[done + i] = rk_bench_now_ns () - t0;
       g_assert (payload_host[64] == (guint8) i);
     }
     for (guint i = 0; i < m; i++) {
-      guint64 t0 = now_ns ();
+      guint64 t0 = rk_bench_now_ns ();
 
       payload_host[0] = (guint8) (i + 1);
       CHECK (b->cu->GraphLaunch (exec, b->stream));
       CHECK (b->cu->StreamSynchronize (b->stream));
-      ways[3].lat[done + i] = now_ns () - t0;
+      ways[3].lat[done + i] = rk_bench_now_ns () - t0;
       g_assert (payload_host[64] == (guint8) (i + 1));
     }
     done += m;
@@ -342,7 +329,7 @@ static gdouble
 throughput_one (GstRkKernel * k, guint64 n, guint in_flight)
 {
   GstBuffer *payload = gst_buffer_new_allocate (NULL, 64, NULL);
-  guint64 sent = 0, got = 0, t0 = now_ns ();
+  guint64 sent = 0, got = 0, t0 = rk_bench_now_ns ();
 
   while (got < n) {
     GstRkMessage msg;
@@ -362,7 +349,7 @@ throughput_one (GstRkKernel * k, guint64 n, guint in_flight)
     }
   }
   gst_buffer_unref (payload);
-  return n / ((now_ns () - t0) / 1e9);
+  return n / ((rk_bench_now_ns () - t0) / 1e9);
 }
 
 static void
@@ -530,14 +517,14 @@ gray_runtime_fps (GstRkKernel * k, const Size * s, guint frames)
             10 * G_USEC_PER_SEC, &err)) {
       gst_rk_message_clear (&msg);
       if (++got == 4)
-        t0 = now_ns ();         /* after a warm-up of 4 */
+        t0 = rk_bench_now_ns ();         /* after a warm-up of 4 */
     } else {
       g_printerr ("receive: %s\n", err->message);
       exit (1);
     }
   }
   gst_buffer_unref (frame);
-  return frames / ((now_ns () - t0) / 1e9);
+  return frames / ((rk_bench_now_ns () - t0) / 1e9);
 }
 
 /* A pipeline fed by appsrc with one frame over and over: seconds for all */
@@ -571,7 +558,7 @@ pipeline_seconds (const gchar * middle, const Size * s, guint frames)
     gst_buffer_unref (frame);
     return -1;
   }
-  t0 = now_ns ();
+  t0 = rk_bench_now_ns ();
   for (guint i = 0; i < frames; i++) {
     GstBuffer *buf = gst_buffer_copy (frame);   /* shares the memory */
 
@@ -585,7 +572,7 @@ pipeline_seconds (const gchar * middle, const Size * s, guint frames)
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   {
     gboolean ok = msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS;
-    gdouble secs = (now_ns () - t0) / 1e9;
+    gdouble secs = (rk_bench_now_ns () - t0) / 1e9;
 
     if (msg)
       gst_message_unref (msg);

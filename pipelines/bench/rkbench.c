@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "ringkernel.h"
+#include "rkbenchclock.h"
 #include "rkbenchframes.h"
 #include "rkbenchjson.h"
 #include "rkbenchsplit.h"
@@ -51,21 +52,7 @@ typedef struct
   gchar *format;
 } Options;
 
-static inline guint64
-now_ns (void)
-{
-  struct timespec ts;
 
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (guint64) ts.tv_sec * 1000000000u + (guint64) ts.tv_nsec;
-}
-
-static int
-cmp_u64 (const void *a, const void *b)
-{
-  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
-  return x < y ? -1 : x > y;
-}
 
 static gdouble
 median (gdouble * v, guint n)
@@ -96,7 +83,7 @@ static GstPadProbeReturn
 time_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
   Timing *t = data;
-  guint64 now = now_ns ();
+  guint64 now = rk_bench_now_ns ();
 
   if (t->count++ == 0)
     t->first_ns = now;
@@ -133,12 +120,12 @@ run_pipeline (const gchar * desc, Timing * timing)
   }
 
   bus = gst_element_get_bus (p);
-  start = now_ns ();
+  start = rk_bench_now_ns ();
   gst_element_set_state (p, GST_STATE_PLAYING);
   m = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS) {
-    wall = now_ns () - start;
+    wall = rk_bench_now_ns () - start;
   } else {
     gst_message_parse_error (m, &err, NULL);
     g_printerr ("rkbench: \"%s\" failed: %s\n", desc, err->message);
@@ -313,24 +300,24 @@ roundtrip_one (const Options * o, RkJson * j, GstRkRuntime * rt,
 
   for (guint64 i = 0; i < warmup + o->messages; i++) {
     GstRkMessage msg;
-    guint64 t0 = now_ns ();
+    guint64 t0 = rk_bench_now_ns ();
 
     if (!gst_rk_kernel_send (k, gst_buffer_ref (payload), RK_MSG_DATA, 0,
             GST_RK_WAIT_FOREVER, NULL, NULL) || !receive_spin (k, &msg))
       exit (1);
     if (i >= warmup)
-      samples[i - warmup] = now_ns () - t0;
+      samples[i - warmup] = rk_bench_now_ns () - t0;
     gst_rk_message_clear (&msg);
   }
-  qsort (samples, o->messages, sizeof (guint64), cmp_u64);
+  rk_bench_sort_u64 (samples, o->messages);
 
   rk_json_begin_object (j);
   rk_json_string (j, "backend", gst_rk_backend_kind_get_name (backend));
   rk_json_string (j, "device", gst_rk_kernel_get_device_name (k));
   rk_json_string (j, "mode", gst_rk_kernel_mode_get_name (mode));
   rk_json_int (j, "messages", (gint64) o->messages);
-  rk_json_double (j, "p50_ns", samples[o->messages / 2]);
-  rk_json_double (j, "p99_ns", samples[o->messages * 99 / 100]);
+  rk_json_double (j, "p50_ns", rk_bench_percentile (samples, o->messages, 0.50));
+  rk_json_double (j, "p99_ns", rk_bench_percentile (samples, o->messages, 0.99));
   rk_json_double (j, "min_ns", samples[0]);
   rk_json_double (j, "max_ns", samples[o->messages - 1]);
   /* 101 points of the distribution, for CDF plots */
@@ -344,8 +331,8 @@ roundtrip_one (const Options * o, RkJson * j, GstRkRuntime * rt,
 
   g_printerr ("roundtrip %-7s %-13s p50 %9.0f ns  p99 %9.0f ns\n",
       gst_rk_backend_kind_get_name (backend),
-      gst_rk_kernel_mode_get_name (mode), (gdouble) samples[o->messages / 2],
-      (gdouble) samples[o->messages * 99 / 100]);
+      gst_rk_kernel_mode_get_name (mode), (gdouble) rk_bench_percentile (samples, o->messages, 0.50),
+      (gdouble) rk_bench_percentile (samples, o->messages, 0.99));
 
   gst_buffer_unref (payload);
   g_free (samples);
@@ -385,7 +372,7 @@ throughput_one (const Options * o, RkJson * j, GstRkRuntime * rt,
     return;
   payload = gst_buffer_new_allocate (NULL, 64, NULL);
   gst_buffer_memset (payload, 0, 0x5A, 64);
-  t0 = now_ns ();
+  t0 = rk_bench_now_ns ();
   while (got < o->messages) {
     GstRkMessage msg;
 
@@ -400,7 +387,7 @@ throughput_one (const Options * o, RkJson * j, GstRkRuntime * rt,
     gst_rk_message_clear (&msg);
     got++;
   }
-  t1 = now_ns ();
+  t1 = rk_bench_now_ns ();
 
   rk_json_begin_object (j);
   rk_json_string (j, "backend", gst_rk_backend_kind_get_name (backend));

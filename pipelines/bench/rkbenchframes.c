@@ -12,17 +12,10 @@
 #include <time.h>
 
 #include "ringkernel.h"
+#include "rkbenchclock.h"
 #include "gstrkframe.h"
 #include "rkbenchframes.h"
 
-static guint64
-now_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (guint64) ts.tv_sec * 1000000000u + (guint64) ts.tv_nsec;
-}
 
 static gboolean
 receive_one (GstRkKernel * k)
@@ -79,9 +72,9 @@ frames_one (RkJson * j, GstRkBackendKind backend, GstBuffer * frame,
     if (!receive_one (k))
       return 0;
     if (++got == warmup)
-      t0 = now_ns ();
+      t0 = rk_bench_now_ns ();
   }
-  fps = frames * 1e9 / (gdouble) (now_ns () - t0);
+  fps = frames * 1e9 / (gdouble) (rk_bench_now_ns () - t0);
 
   rk_json_begin_object (j);
   rk_json_string (j, "backend", gst_rk_backend_kind_get_name (backend));

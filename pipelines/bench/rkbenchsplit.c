@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "ringkernel.h"
+#include "rkbenchclock.h"
 #include "rkbenchsplit.h"
 
 enum
@@ -28,21 +29,7 @@ static const gchar *const part_names[N_PARTS] = { "send", "device",
   "receive", "total"
 };
 
-static guint64
-now_ns (void)
-{
-  struct timespec ts;
 
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (guint64) ts.tv_sec * 1000000000u + (guint64) ts.tv_nsec;
-}
-
-static int
-cmp_u64 (const void *a, const void *b)
-{
-  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
-  return x < y ? -1 : x > y;
-}
 
 static void
 split_one (RkJson * j, GstRkRuntime * rt, GstRkBackendKind backend,
@@ -75,18 +62,18 @@ split_one (RkJson * j, GstRkRuntime * rt, GstRkBackendKind backend,
     GstRkMessage msg;
     guint64 t0, t1, t2, t3;
 
-    t0 = now_ns ();
+    t0 = rk_bench_now_ns ();
     if (!gst_rk_kernel_send (k, gst_buffer_ref (payload), RK_MSG_DATA, 0,
             GST_RK_WAIT_FOREVER, NULL, NULL))
       exit (1);
-    t1 = now_ns ();
+    t1 = rk_bench_now_ns ();
     while (!gst_rk_kernel_has_output (k))
       if (!gst_rk_kernel_check (k, NULL))
         exit (1);
-    t2 = now_ns ();
+    t2 = rk_bench_now_ns ();
     if (!gst_rk_kernel_try_receive (k, &msg, NULL))
       exit (1);
-    t3 = now_ns ();
+    t3 = rk_bench_now_ns ();
     gst_rk_message_clear (&msg);
     if (i >= warmup) {
       samples[PART_SEND][i - warmup] = t1 - t0;
@@ -106,16 +93,16 @@ split_one (RkJson * j, GstRkRuntime * rt, GstRkBackendKind backend,
   for (guint p = 0; p < N_PARTS; p++) {
     gchar *key;
 
-    qsort (samples[p], messages, sizeof (guint64), cmp_u64);
+    rk_bench_sort_u64 (samples[p], messages);
     key = g_strdup_printf ("%s_p50_ns", part_names[p]);
-    rk_json_double (j, key, samples[p][messages / 2]);
+    rk_json_double (j, key, rk_bench_percentile (samples[p], messages, 0.50));
     g_free (key);
     key = g_strdup_printf ("%s_p99_ns", part_names[p]);
-    rk_json_double (j, key, samples[p][messages * 99 / 100]);
+    rk_json_double (j, key, rk_bench_percentile (samples[p], messages, 0.99));
     g_free (key);
     g_printerr ("  %s %7.0f/%-7.0f", part_names[p],
-        (gdouble) samples[p][messages / 2],
-        (gdouble) samples[p][messages * 99 / 100]);
+        (gdouble) rk_bench_percentile (samples[p], messages, 0.50),
+        (gdouble) rk_bench_percentile (samples[p], messages, 0.99));
     g_free (samples[p]);
   }
   g_printerr (" ns (p50/p99)\n");
