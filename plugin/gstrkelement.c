@@ -290,8 +290,14 @@ handle_output (GstRkElement * self, GstRkMessage * msg)
   if (ret == GST_FLOW_OK)
     return;
 
-  if (ret == GST_FLOW_FLUSHING)
-    gst_rk_kernel_return_output (self->kernel, TRUE);
+  /* Counted again where it was not delivered, so that received = emitted +
+   * flushed + dropped holds: a flushing peer discarded it, an error lost
+   * it. EOS says the peer takes no more: this one was usually taken (a
+   * sink with num-buffers renders its last buffer and answers EOS). */
+  GST_DEBUG_OBJECT (self, "pushing output %" G_GUINT64_FORMAT " returned %s",
+      msg->env.message_id, gst_flow_get_name (ret));
+  if (ret != GST_FLOW_EOS)
+    gst_rk_kernel_return_output (self->kernel, ret == GST_FLOW_FLUSHING);
   if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
     GST_ELEMENT_FLOW_ERROR (self, ret);
     gst_pad_push_event (self->srcpad, gst_event_new_eos ());

@@ -668,6 +668,46 @@ test_no_loss_slow_sink (void)
   gst_object_unref (p);
 }
 
+/* A downstream that stops taking data gets no more: fakesink num-buffers=2
+ * renders its second buffer and answers EOS; the element pushes nothing
+ * after it and counts exactly what was rendered as emitted. */
+static void
+test_downstream_eos (void)
+{
+  GstElement *p = gst_parse_launch ("fakesrc num-buffers=50 sizetype=fixed "
+      "sizemax=16 ! rkecho name=e ! fakesink name=s num-buffers=2 "
+      "signal-handoffs=true sync=false", NULL);
+  GstElement *e = gst_bin_get_by_name (GST_BIN (p), "e");
+  GstElement *s = gst_bin_get_by_name (GST_BIN (p), "s");
+  guint64 rendered = 0;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  g_assert_cmpint (gst_element_set_state (p, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  while (stats_u64 (e, "emitted") < 2 && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_usleep (50000);             /* room for a push there should not be */
+  {
+    GstStructure *st = NULL;
+
+    g_object_get (s, "stats", &st, NULL);
+    g_assert_true (gst_structure_get_uint64 (st, "rendered", &rendered));
+    gst_structure_free (st);
+  }
+  /* READY discards what is still queued, counted as flushed. */
+  gst_element_set_state (p, GST_STATE_READY);
+  g_assert_cmpuint (rendered, ==, 2);
+  g_assert_cmpuint (stats_u64 (e, "emitted"), ==, 2);
+  g_assert_cmpuint (stats_u64 (e, "received"), ==,
+      stats_u64 (e, "emitted") + stats_u64 (e, "flushed"));
+  g_assert_cmpuint (stats_u64 (e, "dropped"), ==, 0);
+
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (e);
+  gst_object_unref (s);
+  gst_object_unref (p);
+}
+
 /* ---- errors and messages ---- */
 
 static void
@@ -803,6 +843,7 @@ main (int argc, char **argv)
   g_test_add_func ("/elements/flush", test_flush);
   g_test_add_func ("/elements/latency-query", test_latency_query);
   g_test_add_func ("/elements/no-loss-slow-sink", test_no_loss_slow_sink);
+  g_test_add_func ("/elements/downstream-eos", test_downstream_eos);
   g_test_add_func ("/elements/missing-backend", test_missing_backend);
   g_test_add_func ("/elements/bad-capacity", test_bad_capacity);
   g_test_add_func ("/elements/queue-defaults", test_queue_defaults);
