@@ -26,7 +26,10 @@ using both cores: cpu_ratio = theirs / ours.
                    [--backend cpu|vulkan|cuda]
 
 --backend puts every ring kernel of a run on that backend (default cpu);
-the stock elements are the same whatever it is.
+the stock elements are the same whatever it is. A backend that cannot run
+here ends the run with exit status 77 and the reason. A kernel without an
+implementation on it runs on the CPU: "ran_on" in the JSON says where each
+contender really ran.
 
 --smoke takes seconds (CI: it runs, outputs parse), --quick under a
 minute, the default (full) a few minutes: compare ratios from full runs.
@@ -203,6 +206,21 @@ def backends_used(pipeline):
     return used
 
 
+def backend_problem(backend):
+    """Why a ring kernel cannot run on `backend` here, or None."""
+    p = Gst.parse_launch(f"fakesrc num-buffers=1 ! rkecho backend={backend} "
+                         "! fakesink")
+    p.set_state(Gst.State.PLAYING)
+    m = p.get_bus().timed_pop_filtered(
+        10 * Gst.SECOND, Gst.MessageType.ERROR | Gst.MessageType.EOS)
+    p.set_state(Gst.State.NULL)
+    if m is None:
+        return "a one-buffer pipeline did not finish in 10 s"
+    if m.type == Gst.MessageType.ERROR:
+        return m.parse_error()[0].message
+    return None
+
+
 def has(*factories):
     return all(Gst.ElementFactory.find(f) is not None for f in factories)
 
@@ -321,6 +339,12 @@ def main():
         os.environ.setdefault("GST_REGISTRY_1_0",
                               os.path.join(build, "bench-registry.bin"))
     Gst.init(None)
+
+    problem = backend_problem(args.backend)
+    if problem:
+        print(f"bench-kernels: the {args.backend} backend cannot run here: "
+              f"{problem}", file=sys.stderr)
+        sys.exit(77)
 
     mode = "smoke" if args.smoke else "quick" if args.quick else "full"
     seconds = MODES[mode]["seconds"] if args.seconds is None else args.seconds
