@@ -199,3 +199,23 @@ rk_test_make_buffer (guint64 value, gsize size)
   GST_BUFFER_PTS (buf) = value * GST_MSECOND;
   return buf;
 }
+
+/**
+ * rk_test_backend_usable:
+ * @reason: (out): why not, for g_test_skip()
+ *
+ * Whether a test may run on @backend here: it is available and, under
+ * valgrind (RK_VALGRIND, set by tests/sanitize.sh), not Vulkan: lavapipe
+ * under memcheck is too slow for the tests' time bounds and leaks inside
+ * libvulkan_lvp. ASan covers the Vulkan paths.
+ */
+gboolean
+rk_test_backend_usable (GstRkBackendKind backend, gchar ** reason)
+{
+  if (backend == GST_RK_BACKEND_VULKAN && g_getenv ("RK_VALGRIND")) {
+    *reason = g_strdup ("Vulkan is not run under valgrind (lavapipe is too "
+        "slow there and leaks inside libvulkan_lvp); ASan covers it");
+    return FALSE;
+  }
+  return gst_rk_runtime_is_backend_available (backend, reason);
+}

@@ -20,6 +20,7 @@ typedef struct
 void rk_test_init (int *argc, char ***argv);
 guint64 rk_test_read_u64 (GstBuffer * buf);
 GstBuffer *rk_test_make_buffer (guint64 value, gsize size);
+gboolean rk_test_backend_usable (GstRkBackendKind backend, gchar ** reason);
 
 G_END_DECLS
 

@@ -150,7 +150,7 @@ test_case (gconstpointer data)
   const Run *r = data;
   gchar *reason = NULL;
 
-  if (!gst_rk_runtime_is_backend_available (r->backend, &reason)) {
+  if (!rk_test_backend_usable (r->backend, &reason)) {
     g_test_skip (reason);
     g_free (reason);
     return;

@@ -373,7 +373,7 @@ test_soak (gconstpointer data)
       GST_RK_BACKEND_CUDA : GST_RK_BACKEND_CPU;
   gchar *reason = NULL;
 
-  if (!gst_rk_runtime_is_backend_available (kind, &reason)) {
+  if (!rk_test_backend_usable (kind, &reason)) {
     g_test_skip (reason);
     g_free (reason);
     return;
