@@ -7,6 +7,9 @@
 #include "gstrkerror.h"
 #include "gstrkcudaecho.h"
 #include "gstrkcudagray.h"
+#include "gstrkcudablur.h"
+#include "gstrkcudasobel.h"
+#include "gstrkcudabgsub.h"
 #include "rkcudacounter.h"
 
 typedef void (*PhaseFunc) (RkCudaJob * job, RkCudaThreads t, uint32_t phase);
@@ -23,6 +26,12 @@ static void
 gray_phase (RkCudaJob * job, RkCudaThreads t, uint32_t phase)
 {
   rk_cuda_gray_process (job, t);
+}
+
+static void
+sobel_phase (RkCudaJob * job, RkCudaThreads t, uint32_t phase)
+{
+  rk_cuda_sobel_process (job, t);
 }
 
 static void
@@ -45,6 +54,9 @@ static const FakeModule kernels[] = {
   { "echo", echo_phase, 1, NULL },
   { "gray", gray_phase, 1, NULL },
   { "counter", counter_phase, 1, NULL },
+  { "blur", rk_cuda_blur_process, 2, NULL },
+  { "sobel", sobel_phase, 1, NULL },
+  { "bgsub", rk_cuda_bgsub_process, 2, NULL },
 };
 
 struct _GstRkCudaContext

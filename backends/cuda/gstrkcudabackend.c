@@ -83,6 +83,12 @@ cuda_register_kernels (void)
       &gst_rk_cuda_kernel_echo);
   gst_rk_registry_add_implementation ("gray", GST_RK_BACKEND_CUDA,
       &gst_rk_cuda_kernel_gray);
+  gst_rk_registry_add_implementation ("blur", GST_RK_BACKEND_CUDA,
+      &gst_rk_cuda_kernel_blur);
+  gst_rk_registry_add_implementation ("sobel", GST_RK_BACKEND_CUDA,
+      &gst_rk_cuda_kernel_sobel);
+  gst_rk_registry_add_implementation ("bgsub", GST_RK_BACKEND_CUDA,
+      &gst_rk_cuda_kernel_bgsub);
 }
 
 static void

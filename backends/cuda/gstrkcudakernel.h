@@ -107,6 +107,9 @@ gsize gst_rk_cuda_blob_size (const GstRkCudaBlob * blob);
 /* Built-in kernels (backends/cuda/kernels/) */
 extern const GstRkCudaKernel gst_rk_cuda_kernel_echo;
 extern const GstRkCudaKernel gst_rk_cuda_kernel_gray;
+extern const GstRkCudaKernel gst_rk_cuda_kernel_blur;
+extern const GstRkCudaKernel gst_rk_cuda_kernel_sobel;
+extern const GstRkCudaKernel gst_rk_cuda_kernel_bgsub;
 
 G_END_DECLS
 

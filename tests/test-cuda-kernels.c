@@ -1,0 +1,384 @@
+/* The library kernels on the CUDA backend against the CPU backend, on the
+ * fake device (rkfakecuda.c runs the real device code on the host, grid of
+ * a few threads): the same inputs go through `rk<name> backend=cpu` and
+ * `rk<name> backend=cuda mode=...`, and the outputs and the element
+ * messages made from NOTIFY outputs must agree.
+ *
+ * Integer kernels (blur, sobel, bgsub) must give the same bytes.
+ * Tolerances of the float kernels are stated at their tests. */
+#include <math.h>
+#include <string.h>
+
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+
+#include "rktest.h"
+#include "rkfakecuda.h"
+
+static const gchar *modes[] = { "persistent", "event-driven" };
+
+/* Two harnesses running the same element on the two backends, each with
+ * a bus for its element messages. */
+typedef struct
+{
+  GstHarness *h[2];             /* cpu, cuda */
+  GstBus *bus[2];
+  GstElement *el[2];            /* the rk element in each */
+} Pair;
+
+static void
+pair_init (Pair * pair, const gchar * element, const gchar * mode,
+    const gchar * caps)
+{
+  for (guint i = 0; i < 2; i++) {
+    gchar *desc = i == 0 ? g_strdup_printf ("%s backend=cpu", element) :
+        g_strdup_printf ("%s backend=cuda mode=%s", element, mode);
+
+    pair->h[i] = gst_harness_new_parse (desc);
+    pair->bus[i] = gst_bus_new ();
+    gst_element_set_bus (pair->h[i]->element, pair->bus[i]);
+    gst_harness_set_src_caps_str (pair->h[i], caps);
+    *strchr (desc, ' ') = '\0';
+    pair->el[i] = gst_harness_find_element (pair->h[i], desc);
+    g_assert_nonnull (pair->el[i]);
+    g_free (desc);
+  }
+}
+
+static void
+pair_clear (Pair * pair)
+{
+  for (guint i = 0; i < 2; i++) {
+    gst_element_set_bus (pair->h[i]->element, NULL);
+    gst_object_unref (pair->bus[i]);
+    gst_object_unref (pair->el[i]);
+    gst_harness_teardown (pair->h[i]);
+  }
+  g_assert_cmpuint (rk_fake_cuda_live_allocations (), ==, 0);
+}
+
+/* The backend an element of the pair ran on (no silent fallback) */
+static void
+pair_assert_backends (Pair * pair)
+{
+  for (guint i = 0; i < 2; i++) {
+    GstStructure *s;
+
+    g_object_get (pair->el[i], "stats", &s, NULL);
+    g_assert_cmpstr (gst_structure_get_string (s, "backend"), ==,
+        i == 0 ? "cpu" : "cuda");
+    gst_structure_free (s);
+  }
+}
+
+/* Pushes @buf (taken) through both; returns both outputs */
+static void
+pair_push (Pair * pair, GstBuffer * buf, GstBuffer ** out)
+{
+  g_assert_cmpint (gst_harness_push (pair->h[0], gst_buffer_copy (buf)), ==,
+      GST_FLOW_OK);
+  g_assert_cmpint (gst_harness_push (pair->h[1], buf), ==, GST_FLOW_OK);
+  for (guint i = 0; i < 2; i++) {
+    out[i] = gst_harness_pull (pair->h[i]);
+    g_assert_nonnull (out[i]);
+  }
+  g_assert_cmpuint (GST_BUFFER_PTS (out[0]), ==, GST_BUFFER_PTS (out[1]));
+  g_assert_cmpuint (GST_BUFFER_DURATION (out[0]), ==,
+      GST_BUFFER_DURATION (out[1]));
+}
+
+static void
+assert_same_bytes (GstBuffer ** out)
+{
+  GstMapInfo m[2];
+
+  gst_buffer_map (out[0], &m[0], GST_MAP_READ);
+  gst_buffer_map (out[1], &m[1], GST_MAP_READ);
+  g_assert_cmpmem (m[1].data, m[1].size, m[0].data, m[0].size);
+  gst_buffer_unmap (out[0], &m[0]);
+  gst_buffer_unmap (out[1], &m[1]);
+  gst_buffer_unref (out[0]);
+  gst_buffer_unref (out[1]);
+}
+
+/* Drains both (EOS through) and returns each one's element messages named
+ * @name, in the order they were posted. */
+static void
+pair_drain_messages (Pair * pair, const gchar * name, GPtrArray ** msgs)
+{
+  for (guint i = 0; i < 2; i++) {
+    GstMessage *m;
+    GstEvent *ev;
+
+    g_assert_true (gst_harness_push_event (pair->h[i], gst_event_new_eos ()));
+    while ((ev = gst_harness_pull_event (pair->h[i]))) {
+      gboolean eos = GST_EVENT_TYPE (ev) == GST_EVENT_EOS;
+
+      gst_event_unref (ev);
+      if (eos)
+        break;
+    }
+    msgs[i] = g_ptr_array_new_with_free_func ((GDestroyNotify)
+        gst_structure_free);
+    while ((m = gst_bus_pop_filtered (pair->bus[i], GST_MESSAGE_ELEMENT))) {
+      const GstStructure *s = gst_message_get_structure (m);
+
+      if (gst_structure_has_name (s, name))
+        g_ptr_array_add (msgs[i], gst_structure_copy (s));
+      gst_message_unref (m);
+    }
+  }
+}
+
+static GstBuffer *
+random_buffer (gsize size, GRand * rand, guint index)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, size, NULL);
+  GstMapInfo map;
+
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  for (gsize i = 0; i < size; i++)
+    map.data[i] = (guint8) g_rand_int (rand);
+  gst_buffer_unmap (buf, &map);
+  GST_BUFFER_PTS (buf) = index * 40 * GST_MSECOND;
+  GST_BUFFER_DURATION (buf) = 40 * GST_MSECOND;
+  return buf;
+}
+
+static gsize
+video_size (const gchar * caps)
+{
+  GstCaps *c = gst_caps_from_string (caps);
+  GstVideoInfo vi;
+
+  g_assert_true (gst_video_info_from_caps (&vi, c));
+  gst_caps_unref (c);
+  return GST_VIDEO_INFO_SIZE (&vi);
+}
+
+static gchar *
+video_caps (const gchar * format, guint w, guint h)
+{
+  return g_strdup_printf ("video/x-raw,format=%s,width=%u,height=%u,"
+      "framerate=25/1", format, w, h);
+}
+
+/* ---- blur: bit-exact, GRAY8 and RGBA, radius 0 (copy), 4 and 9, and a
+ * frame narrower than the kernel (clamping on both sides at once) ---- */
+
+static void
+test_blur (gconstpointer data)
+{
+  const gchar *mode = data;
+  static const gchar *formats[] = { "GRAY8", "RGBA" };
+  static const gdouble sigmas[] = { 0.0, 1.2, 3.0 };
+  GRand *rand = g_rand_new_with_seed (5);
+
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++) {
+    for (guint s = 0; s < G_N_ELEMENTS (sigmas); s++) {
+      guint w = s == 2 ? 7 : 37;
+      gchar *caps = video_caps (formats[f], w, 23);
+      gchar *el = g_strdup_printf ("rkblur sigma=%g", sigmas[s]);
+      gsize size = video_size (caps);
+      Pair pair;
+
+      pair_init (&pair, el, mode, caps);
+      for (guint i = 0; i < 3; i++) {
+        GstBuffer *out[2];
+
+        pair_push (&pair, random_buffer (size, rand, i), out);
+        assert_same_bytes (out);
+      }
+      pair_assert_backends (&pair);
+      pair_clear (&pair);
+      g_free (el);
+      g_free (caps);
+    }
+  }
+  g_rand_free (rand);
+}
+
+/* ---- sobel: bit-exact, magnitude and thresholded ---- */
+
+static void
+test_sobel (gconstpointer data)
+{
+  const gchar *mode = data;
+  static const gint thresholds[] = { 0, 64 };
+  GRand *rand = g_rand_new_with_seed (7);
+
+  for (guint t = 0; t < G_N_ELEMENTS (thresholds); t++) {
+    gchar *caps = video_caps ("GRAY8", 41, 19);
+    gchar *el = g_strdup_printf ("rksobel threshold=%d", thresholds[t]);
+    gsize size = video_size (caps);
+    Pair pair;
+
+    pair_init (&pair, el, mode, caps);
+    for (guint i = 0; i < 3; i++) {
+      GstBuffer *out[2];
+
+      pair_push (&pair, random_buffer (size, rand, i), out);
+      assert_same_bytes (out);
+    }
+    pair_assert_backends (&pair);
+    pair_clear (&pair);
+    g_free (el);
+    g_free (caps);
+  }
+  g_rand_free (rand);
+}
+
+/* ---- bgsub: masks and motion messages bit-exact, across frames, across
+ * PAUSED -> READY -> PAUSED, after `reset` and after a flush with
+ * reset-on-flush ---- */
+
+/* A smooth background with a bright block at (bx, by) when bx >= 0 */
+static GstBuffer *
+bgsub_scene (const gchar * format, guint w, guint h, gint bx, gint by,
+    guint index)
+{
+  guint bpp = g_str_equal (format, "GRAY8") ? 1 : 4;
+  guint stride = GST_ROUND_UP_4 (w * bpp);
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, (gsize) stride * h, NULL);
+  GstMapInfo map;
+
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  memset (map.data, 0, map.size);
+  for (guint y = 0; y < h; y++) {
+    for (guint x = 0; x < w; x++) {
+      gboolean in = bx >= 0 && x >= (guint) bx && x < (guint) bx + 10 &&
+          y >= (guint) by && y < (guint) by + 8;
+      guint8 v = in ? 230 : (guint8) (40 + x + y);
+
+      for (guint c = 0; c < bpp; c++)
+        map.data[y * stride + x * bpp + c] = (guint8) (v - 10 * c);
+    }
+  }
+  gst_buffer_unmap (buf, &map);
+  GST_BUFFER_PTS (buf) = index * 40 * GST_MSECOND;
+  GST_BUFFER_DURATION (buf) = 40 * GST_MSECOND;
+  return buf;
+}
+
+static void
+restart_stream (GstHarness * h, const gchar * caps)
+{
+  GstSegment seg;
+
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  gst_harness_push_event (h, gst_event_new_stream_start ("again"));
+  gst_harness_push_event (h, gst_event_new_caps (gst_caps_from_string (caps)));
+  gst_harness_push_event (h, gst_event_new_segment (&seg));
+}
+
+static void
+flush (GstHarness * h)
+{
+  GstSegment seg;
+
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  gst_harness_push_event (h, gst_event_new_flush_start ());
+  gst_harness_push_event (h, gst_event_new_flush_stop (TRUE));
+  gst_harness_push_event (h, gst_event_new_segment (&seg));
+}
+
+/* The two lists of messages agree, HLC stamps aside (each runtime has its
+ * own clock) */
+static void
+assert_same_messages (GPtrArray ** msgs)
+{
+  g_assert_cmpuint (msgs[1]->len, ==, msgs[0]->len);
+  for (guint i = 0; i < msgs[0]->len; i++) {
+    GstStructure *a = g_ptr_array_index (msgs[0], i);
+    GstStructure *b = g_ptr_array_index (msgs[1], i);
+
+    gst_structure_remove_fields (a, "hlc-physical", "hlc-logical",
+        "hlc-node", NULL);
+    gst_structure_remove_fields (b, "hlc-physical", "hlc-logical",
+        "hlc-node", NULL);
+    if (!gst_structure_is_equal (a, b)) {
+      gchar *sa = gst_structure_to_string (a), *sb = gst_structure_to_string (b);
+
+      g_error ("message %u differs:\n cpu  %s\n cuda %s", i, sa, sb);
+    }
+  }
+}
+
+static void
+test_bgsub (gconstpointer data)
+{
+  const gchar *mode = data;
+  static const gchar *formats[] = { "GRAY8", "BGRA" };
+  /* block position per frame: -1 none; crossings up and down */
+  static const gint block[] = { -1, -1, 3, 5, -1, -1, 7, 7, 7, -1 };
+  const guint w = 33, h = 21;
+
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++) {
+    gchar *caps = video_caps (formats[f], w, h);
+    GPtrArray *msgs[2];
+    guint index = 0;
+    Pair pair;
+
+    pair_init (&pair, "rkbgsub learning-rate=0.75 motion-threshold=0.05",
+        mode, caps);
+    for (guint step = 0; step < 5; step++) {
+      for (guint i = 0; i < G_N_ELEMENTS (block); i++) {
+        GstBuffer *out[2];
+
+        pair_push (&pair, bgsub_scene (formats[f], w, h, block[i],
+                block[i] + 2, index++), out);
+        assert_same_bytes (out);
+      }
+      for (guint k = 0; k < 2; k++) {
+        switch (step) {
+          case 0:              /* the model survives READY */
+            g_assert_cmpint (gst_element_set_state (pair.h[k]->element,
+                    GST_STATE_READY), ==, GST_STATE_CHANGE_SUCCESS);
+            g_assert_cmpint (gst_element_set_state (pair.h[k]->element,
+                    GST_STATE_PLAYING), ==, GST_STATE_CHANGE_SUCCESS);
+            restart_stream (pair.h[k], caps);
+            break;
+          case 1:
+            g_signal_emit_by_name (pair.el[k], "reset");
+            break;
+          case 2:              /* kept */
+            flush (pair.h[k]);
+            break;
+          case 3:
+            g_object_set (pair.el[k], "reset-on-flush", TRUE, NULL);
+            flush (pair.h[k]);
+            break;
+        }
+      }
+    }
+    pair_assert_backends (&pair);
+    pair_drain_messages (&pair, "ringkernel-motion", msgs);
+    /* up and down per pass, again after each reset */
+    g_assert_cmpuint (msgs[0]->len, >=, 10);
+    assert_same_messages (msgs);
+    g_ptr_array_unref (msgs[0]);
+    g_ptr_array_unref (msgs[1]);
+    pair_clear (&pair);
+    g_free (caps);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  rk_fake_cuda_install ();
+  rk_test_init (&argc, &argv);
+  for (guint m = 0; m < G_N_ELEMENTS (modes); m++) {
+    gchar *path;
+
+#define ADD(name, func) \
+    path = g_strdup_printf ("/cuda/kernels/" name "/%s", modes[m]); \
+    g_test_add_data_func (path, modes[m], func); \
+    g_free (path);
+    ADD ("blur", test_blur);
+    ADD ("sobel", test_sobel);
+    ADD ("bgsub", test_bgsub);
+#undef ADD
+  }
+  return g_test_run ();
+}
