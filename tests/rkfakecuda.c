@@ -10,6 +10,7 @@
 #include "gstrkcudablur.h"
 #include "gstrkcudasobel.h"
 #include "gstrkcudabgsub.h"
+#include "gstrkcudaanomaly.h"
 #include "rkcudacounter.h"
 
 typedef void (*PhaseFunc) (RkCudaJob * job, RkCudaThreads t, uint32_t phase);
@@ -57,6 +58,7 @@ static const FakeModule kernels[] = {
   { "blur", rk_cuda_blur_process, 2, NULL },
   { "sobel", sobel_phase, 1, NULL },
   { "bgsub", rk_cuda_bgsub_process, 2, NULL },
+  { "anomaly", rk_cuda_anomaly_process, 2, NULL },
 };
 
 struct _GstRkCudaContext

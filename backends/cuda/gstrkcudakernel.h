@@ -110,6 +110,7 @@ extern const GstRkCudaKernel gst_rk_cuda_kernel_gray;
 extern const GstRkCudaKernel gst_rk_cuda_kernel_blur;
 extern const GstRkCudaKernel gst_rk_cuda_kernel_sobel;
 extern const GstRkCudaKernel gst_rk_cuda_kernel_bgsub;
+extern const GstRkCudaKernel gst_rk_cuda_kernel_anomaly;
 
 G_END_DECLS
 

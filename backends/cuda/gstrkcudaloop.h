@@ -65,6 +65,8 @@ typedef struct
                                  * discarded: the next one inits it */
   uint64_t extra_hold;          /* the extras area is the host's until it
                                  * took this output */
+  uint32_t round_ready;         /* the job holds its next round: run it */
+  uint32_t pad;
 } RkCudaLoop;
 
 RK_DEVFN RkCudaControl *
@@ -133,6 +135,8 @@ rk_cuda_loop_init (RkCudaLoop * l, const RkCudaPersistentArgs * a)
   l->counted = 0;
   l->pending_init = 0;
   l->extra_hold = 0;
+  l->round_ready = 0;
+  l->pad = 0;
 }
 
 /* Status changes are rare: write the mapped word only when it changes. */
@@ -516,6 +520,12 @@ rk_cuda_loop_poll (RkCudaLoop * l, RkCudaJob * job)
     return RK_CUDA_ACT_EXIT;
   }
 
+  if (l->round_ready) {
+    l->round_ready = 0;
+    rk_cuda_loop_busy (l);
+    return RK_CUDA_ACT_PROCESS;
+  }
+
   /* A message whose outputs are not all out yet comes first: its outputs
    * wait for room in the output ring (the host drains it, also while
    * flushing), then it runs another round or is consumed. */
@@ -614,8 +624,18 @@ rk_cuda_loop_complete (RkCudaLoop * l, RkCudaJob * job)
   l->publishing = 1;
   l->pub_index = 0;
   l->pub_offset = 0;
-  return rk_cuda_loop_resume (l, job) == RK_CUDA_ACT_EXIT ?
-      RK_CUDA_ACT_EXIT : RK_CUDA_ACT_PROCESS;
+  switch (rk_cuda_loop_resume (l, job)) {
+    case RK_CUDA_ACT_EXIT:
+      return RK_CUDA_ACT_EXIT;
+    case RK_CUDA_ACT_PROCESS:
+      /* The next round is prepared in @job: the next poll hands it to the
+       * grid (the input's stage record must not be read again, that
+       * would start the message over). */
+      l->round_ready = 1;
+      return RK_CUDA_ACT_PROCESS;
+    default:
+      return RK_CUDA_ACT_PROCESS;
+  }
 }
 
 /* The state reset of a RK_CONTROL_RESET_STATE message, shared out over the
