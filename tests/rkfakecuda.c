@@ -11,6 +11,7 @@
 #include "gstrkcudasobel.h"
 #include "gstrkcudabgsub.h"
 #include "gstrkcudaanomaly.h"
+#include "gstrkcudafir.h"
 #include "rkcudacounter.h"
 
 typedef void (*PhaseFunc) (RkCudaJob * job, RkCudaThreads t, uint32_t phase);
@@ -59,6 +60,7 @@ static const FakeModule kernels[] = {
   { "sobel", sobel_phase, 1, NULL },
   { "bgsub", rk_cuda_bgsub_process, 2, NULL },
   { "anomaly", rk_cuda_anomaly_process, 2, NULL },
+  { "fir", rk_cuda_fir_process, 3, NULL },
 };
 
 struct _GstRkCudaContext

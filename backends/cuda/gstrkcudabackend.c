@@ -91,6 +91,8 @@ cuda_register_kernels (void)
       &gst_rk_cuda_kernel_bgsub);
   gst_rk_registry_add_implementation ("anomaly", GST_RK_BACKEND_CUDA,
       &gst_rk_cuda_kernel_anomaly);
+  gst_rk_registry_add_implementation ("fir", GST_RK_BACKEND_CUDA,
+      &gst_rk_cuda_kernel_fir);
 }
 
 static void

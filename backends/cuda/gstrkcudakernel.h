@@ -111,6 +111,7 @@ extern const GstRkCudaKernel gst_rk_cuda_kernel_blur;
 extern const GstRkCudaKernel gst_rk_cuda_kernel_sobel;
 extern const GstRkCudaKernel gst_rk_cuda_kernel_bgsub;
 extern const GstRkCudaKernel gst_rk_cuda_kernel_anomaly;
+extern const GstRkCudaKernel gst_rk_cuda_kernel_fir;
 
 G_END_DECLS
 
