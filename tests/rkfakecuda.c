@@ -12,6 +12,7 @@
 #include "gstrkcudabgsub.h"
 #include "gstrkcudaanomaly.h"
 #include "gstrkcudafir.h"
+#include "gstrkcudaspectrum.h"
 #include "rkcudacounter.h"
 
 typedef void (*PhaseFunc) (RkCudaJob * job, RkCudaThreads t, uint32_t phase);
@@ -61,6 +62,7 @@ static const FakeModule kernels[] = {
   { "bgsub", rk_cuda_bgsub_process, 2, NULL },
   { "anomaly", rk_cuda_anomaly_process, 2, NULL },
   { "fir", rk_cuda_fir_process, 3, NULL },
+  { "spectrum", rk_cuda_spectrum_process, 3, NULL },
 };
 
 struct _GstRkCudaContext

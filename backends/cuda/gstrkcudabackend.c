@@ -93,6 +93,8 @@ cuda_register_kernels (void)
       &gst_rk_cuda_kernel_anomaly);
   gst_rk_registry_add_implementation ("fir", GST_RK_BACKEND_CUDA,
       &gst_rk_cuda_kernel_fir);
+  gst_rk_registry_add_implementation ("spectrum", GST_RK_BACKEND_CUDA,
+      &gst_rk_cuda_kernel_spectrum);
 }
 
 static void

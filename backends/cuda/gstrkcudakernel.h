@@ -112,6 +112,7 @@ extern const GstRkCudaKernel gst_rk_cuda_kernel_sobel;
 extern const GstRkCudaKernel gst_rk_cuda_kernel_bgsub;
 extern const GstRkCudaKernel gst_rk_cuda_kernel_anomaly;
 extern const GstRkCudaKernel gst_rk_cuda_kernel_fir;
+extern const GstRkCudaKernel gst_rk_cuda_kernel_spectrum;
 
 G_END_DECLS
 
