@@ -23,6 +23,10 @@ thread of the process, same interval) says how much of a lead comes from
 using both cores: cpu_ratio = theirs / ours.
 
   bench-kernels.py [--build-dir build] [--json FILE] [--quick | --smoke]
+                   [--backend cpu|cuda]
+
+--backend cuda runs our elements on the CUDA backend (exit 77, with the
+reason, when it is not usable: no GPU, no driver).
 
 --smoke takes seconds (CI: it runs, outputs parse), --quick under a
 minute, the default (full) a few minutes: compare ratios from full runs.
@@ -36,6 +40,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import statistics
 import sys
@@ -208,6 +213,26 @@ class C:
         self.ours = label.startswith("rk")
 
 
+# The pairs with our elements moved to another backend (--backend)
+PAIRS_OVERRIDE = {}
+
+
+def backend_unusable(backend):
+    """Why rkecho cannot run on @backend here, or None."""
+    p = Gst.parse_launch(f"fakesrc num-buffers=1 ! rkecho backend={backend} "
+                         "! fakesink")
+    p.set_state(Gst.State.PLAYING)
+    msg = p.get_bus().timed_pop_filtered(
+        10 * Gst.SECOND, Gst.MessageType.ERROR | Gst.MessageType.EOS)
+    p.set_state(Gst.State.NULL)
+    if msg is None:
+        return "no answer from a one-buffer pipeline in 10 s"
+    if msg.type == Gst.MessageType.ERROR:
+        err, dbg = msg.parse_error()
+        return f"{err.message} ({dbg})"
+    return None
+
+
 def pairs():
     """(name, workload, note, contenders, headline ours labels)."""
     taps64, fir64 = fir_taps(64)
@@ -285,6 +310,8 @@ def main():
     ap.add_argument("--seconds", type=float,
                     help="override the mode's seconds per run")
     ap.add_argument("--only", action="append", help="pair name (repeatable)")
+    ap.add_argument("--backend", choices=["cpu", "cuda"], default="cpu",
+                    help="backend of our elements")
     args = ap.parse_args()
 
     if args.build_dir:
@@ -293,6 +320,17 @@ def main():
         os.environ.setdefault("GST_REGISTRY_1_0",
                               os.path.join(build, "bench-registry.bin"))
     Gst.init(None)
+    if args.backend != "cpu":
+        reason = backend_unusable(args.backend)
+        if reason:
+            print(f"bench-kernels: skipped: {reason}", file=sys.stderr)
+            sys.exit(77)
+        for _, _, _, contenders, _ in PAIRS_OVERRIDE.setdefault(
+                "pairs", pairs()):
+            for c in contenders:
+                if c.ours:
+                    c.desc = re.sub(r"\b(rk[a-z]+)\b",
+                                    rf"\1 backend={args.backend}", c.desc)
 
     mode = "smoke" if args.smoke else "quick" if args.quick else "full"
     seconds = MODES[mode]["seconds"] if args.seconds is None else args.seconds
@@ -319,7 +357,8 @@ def main():
         return inputs[fmt]
 
     comparisons, headline = [], []
-    for name, workload, note, contenders, ours_labels in pairs():
+    for name, workload, note, contenders, ours_labels in \
+            PAIRS_OVERRIDE.get("pairs") or pairs():
         if args.only and name not in args.only:
             continue
         entry = {"pair": name, "workload": workload, "note": note,
@@ -408,7 +447,7 @@ def main():
         "machine": {"host": platform.node(), "cpu": cpu_name(),
                     "cores": os.cpu_count(), "kernel": platform.release(),
                     "load_before": load_before, "load_after": load_after},
-        "backend": "cpu",
+        "backend": args.backend,
         "gstreamer": Gst.version_string(),
         "video": f"{WIDTH}x{HEIGHT}", "audio": f"{RATE} Hz x {CHANNELS} ch "
         f"F32LE, {AUDIO_FRAMES}-frame buffers",
