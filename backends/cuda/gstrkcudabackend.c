@@ -19,6 +19,7 @@
 
 #include "gstrkcudaevent.h"
 #include "gstrkcudapersistent.h"
+#include "gstrkcudauser.h"
 #include "gstrkcudaprotocol.h"
 #include "gstrkerror.h"
 #include "gstrkregistry.h"
@@ -75,6 +76,8 @@ gst_rk_cuda_set_ops (const GstRkCudaOps * ops)
 {
   g_atomic_pointer_set (&ops_override, ops);
 }
+
+static const gchar *const cuda_user_suffixes[] = { ".cu", NULL };
 
 static void
 cuda_register_kernels (void)
@@ -319,4 +322,6 @@ const GstRkBackend gst_rk_backend_cuda = {
   .poll = cuda_poll,
   .fetch = cuda_fetch,
   .fill_stats = cuda_fill_stats,
+  .user_kernel_suffixes = cuda_user_suffixes,
+  .load_user_kernel = gst_rk_cuda_load_user_kernel,
 };

@@ -74,9 +74,16 @@ typedef unsigned long long uintptr_t;
 #define RK_HOSTDEVFN static inline
 #endif
 
+#if defined (__CUDACC_RTC__)
+/* NVRTC has no offsetof: the nvcc and C builds of this header check the
+ * same layout */
+#define RK_CHECK_OFFSET(type, field, off) \
+  RK_STATIC_ASSERT (1, #type "." #field)
+#else
 #define RK_CHECK_OFFSET(type, field, off) \
   RK_STATIC_ASSERT (offsetof (type, field) == (off), \
       #type "." #field " must be at byte " #off)
+#endif
 #define RK_CHECK_SIZE(type, size) \
   RK_STATIC_ASSERT (sizeof (type) == (size), #type " must be " #size " bytes")
 
