@@ -744,6 +744,61 @@ test_spectrum (gconstpointer data)
   g_rand_free (rand);
 }
 
+/* ---- bad input: the CPU's error text on CUDA too, for every kernel ---- */
+
+static void
+test_bad_input (gconstpointer data)
+{
+  const gchar *mode = data;
+  static const struct
+  {
+    const gchar *element;
+    gboolean audio;
+    const gchar *expect;
+  } cases[] = {
+    {"rkblur", FALSE, "buffer of 6 bytes is smaller than a 8x8 GRAY8 frame "
+          "(64 bytes)"},
+    {"rksobel", FALSE, "buffer of 6 bytes is smaller than a 8x8 GRAY8 frame "
+          "(64 bytes)"},
+    {"rkbgsub", FALSE, "buffer of 6 bytes is smaller than a 8x8 GRAY8 frame "
+          "(64 bytes)"},
+    {"rkfir taps=\"<0.5, 0.5>\"", TRUE, "buffer of 6 bytes is not a whole "
+          "number of 2-channel F32LE frames"},
+    {"rkspectrum", TRUE, "buffer of 6 bytes is not a whole number of "
+          "2-channel F32LE frames"},
+    {"rkanomaly", TRUE, "buffer of 6 bytes is not a whole number of "
+          "2-channel F32LE frames"},
+  };
+  gchar *acaps = audio_caps (2), *vcaps = video_caps ("GRAY8", 8, 8);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    Pair pair;
+
+    pair_init (&pair, cases[i].element, mode, cases[i].audio ? acaps : vcaps);
+    for (guint k = 0; k < 2; k++) {
+      GstMessage *msg;
+      GError *err = NULL;
+      gchar *dbg = NULL;
+
+      gst_harness_push (pair.h[k], gst_buffer_new_memdup ("012345", 6));
+      msg = gst_bus_timed_pop_filtered (pair.bus[k], 5 * GST_SECOND,
+          GST_MESSAGE_ERROR);
+      g_assert_nonnull (msg);
+      gst_message_parse_error (msg, &err, &dbg);
+      if (strstr (dbg, cases[i].expect) == NULL)
+        g_error ("%s on %s: \"%s\" not in \"%s\"", cases[i].element,
+            k ? "cuda" : "cpu", cases[i].expect, dbg);
+      g_clear_error (&err);
+      g_free (dbg);
+      gst_message_unref (msg);
+    }
+    pair_assert_backends (&pair);
+    pair_clear (&pair);
+  }
+  g_free (acaps);
+  g_free (vcaps);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -762,6 +817,7 @@ main (int argc, char **argv)
     ADD ("anomaly", test_anomaly);
     ADD ("fir", test_fir);
     ADD ("spectrum", test_spectrum);
+    ADD ("bad-input", test_bad_input);
 #undef ADD
   }
   return g_test_run ();
