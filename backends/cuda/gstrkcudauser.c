@@ -48,6 +48,7 @@ typedef struct
 } Nvrtc;
 
 static GMutex nvrtc_lock;
+static gint n_loads;
 
 /* Opens libnvrtc once per process (a failure is retried: the environment
  * may change between tries in tests) */
@@ -332,8 +333,10 @@ gst_rk_cuda_load_user_kernel (const gchar * path, const gchar * entry,
     return NULL;
   }
 
+  /* The driver keys loaded functions by name: one per load */
   k = g_new0 (GstRkCudaKernel, 1);
-  k->name = g_strdup (entry);
+  k->name = g_strdup_printf ("%s (%s, load %u)", path, entry,
+      (guint) g_atomic_int_add (&n_loads, 1) + 1);
   k->image = ptx;
   k->output_size = user_output_size;
   k->extra_size = user_extra_size;
