@@ -163,6 +163,8 @@ GstRkSidecar *gst_rk_kernel_get_input_sidecar (GstRkKernel * kernel,
     guint64 position);
 GstRkSidecar *gst_rk_kernel_get_output_sidecar (GstRkKernel * kernel,
     guint64 position);
+GstClockTime gst_rk_kernel_get_input_pts (GstRkKernel * kernel,
+    guint64 position);
 
 guint64 gst_rk_kernel_get_flush_target (GstRkKernel * kernel);
 void gst_rk_kernel_notify_host (GstRkKernel * kernel);

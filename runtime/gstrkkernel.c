@@ -347,6 +347,23 @@ gst_rk_kernel_get_input_sidecar (GstRkKernel * kernel, guint64 position)
   return &kernel->in_side[position & kernel->in.mask];
 }
 
+/**
+ * gst_rk_kernel_get_input_pts:
+ * @position: an input published and not yet consumed
+ *
+ * For backends whose device makes timestamped events from inputs that went
+ * inline (their buffers are gone by then).
+ *
+ * Returns: the PTS of the input's buffer, GST_CLOCK_TIME_NONE without one.
+ */
+GstClockTime
+gst_rk_kernel_get_input_pts (GstRkKernel * kernel, guint64 position)
+{
+  const GstRkOrigin *o = &kernel->origins[position & kernel->origins_mask];
+
+  return o->position == position ? o->pts : GST_CLOCK_TIME_NONE;
+}
+
 GstRkSidecar *
 gst_rk_kernel_get_output_sidecar (GstRkKernel * kernel, guint64 position)
 {

@@ -7,19 +7,62 @@
 #include "gstrkerror.h"
 #include "gstrkcudaecho.h"
 #include "gstrkcudagray.h"
+#include "gstrkcudablur.h"
+#include "gstrkcudasobel.h"
+#include "gstrkcudabgsub.h"
+#include "gstrkcudaanomaly.h"
+#include "gstrkcudafir.h"
+#include "gstrkcudaspectrum.h"
 #include "rkcudacounter.h"
 
-typedef void (*ProcessFunc) (RkCudaJob * job, RkCudaThreads t);
+typedef void (*PhaseFunc) (RkCudaJob * job, RkCudaThreads t, uint32_t phase);
+typedef void (*InitFunc) (RkCudaJob * job, RkCudaThreads t);
 
-/* The kernels this device "has a module for", by registry name */
-static const struct
+/* The one-phase kernels, as phase functions */
+static void
+echo_phase (RkCudaJob * job, RkCudaThreads t, uint32_t phase)
+{
+  rk_cuda_echo_process (job, t);
+}
+
+static void
+gray_phase (RkCudaJob * job, RkCudaThreads t, uint32_t phase)
+{
+  rk_cuda_gray_process (job, t);
+}
+
+static void
+sobel_phase (RkCudaJob * job, RkCudaThreads t, uint32_t phase)
+{
+  rk_cuda_sobel_process (job, t);
+}
+
+static void
+counter_phase (RkCudaJob * job, RkCudaThreads t, uint32_t phase)
+{
+  rk_test_counter_process (job, t);
+}
+
+/* The kernels this device "has a module for", by registry name: what
+ * RK_CUDA_DEFINE_*ENTRIES makes of them in their .cu files. */
+typedef struct
 {
   const gchar *name;
-  ProcessFunc process;
-} kernels[] = {
-  { "echo", rk_cuda_echo_process },
-  { "gray", rk_cuda_gray_process },
-  { "counter", rk_test_counter_process },
+  PhaseFunc process;
+  guint phases;
+  InitFunc init;
+} FakeModule;
+
+static const FakeModule kernels[] = {
+  { "echo", echo_phase, 1, NULL },
+  { "gray", gray_phase, 1, NULL },
+  { "counter", counter_phase, 1, NULL },
+  { "blur", rk_cuda_blur_process, 2, NULL },
+  { "sobel", sobel_phase, 1, NULL },
+  { "bgsub", rk_cuda_bgsub_process, 2, NULL },
+  { "anomaly", rk_cuda_anomaly_process, 2, NULL },
+  { "fir", rk_cuda_fir_process, 3, NULL },
+  { "spectrum", rk_cuda_spectrum_process, 3, NULL },
 };
 
 struct _GstRkCudaContext
@@ -40,7 +83,7 @@ struct _GstRkCudaStream
 
 struct _GstRkCudaFunction
 {
-  ProcessFunc process;
+  const FakeModule *module;
   gboolean persistent;
 };
 
@@ -52,8 +95,9 @@ static struct
   gint live;
   gint running;
   gint launches;
+  guint threads;
   GstRkCudaFunction functions[G_N_ELEMENTS (kernels)][2];
-} fake = { 4, 2 };
+} fake = { 4, 2, 0, 0, 0, 0, 5 };
 
 /* ---- Errors, worded as the driver ops word theirs ---- */
 
@@ -263,7 +307,7 @@ fake_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
     if (g_str_equal (kernels[i].name, kernel->name)) {
       GstRkCudaFunction *f = &fake.functions[i][persistent];
 
-      f->process = kernels[i].process;
+      f->module = &kernels[i];
       f->persistent = persistent;
       return f;
     }
@@ -280,21 +324,40 @@ fake_max_active_blocks (GstRkCudaFunction * function, guint block_size,
   return fake.blocks_per_sm;
 }
 
+/* One step over the grid: fake.threads threads, one after the other, the
+ * highest index first (so that a kernel relying on thread 0 having run
+ * earlier in the same step fails here too). Steps are separated by grid
+ * barriers on a GPU, so running threads one by one within a step is one
+ * of the schedules a GPU may produce. */
 static void
-run_job (ProcessFunc process, RkCudaJob * job)
+run_step (const FakeModule * m, RkCudaJob * job, guint32 step)
 {
-  RkCudaThreads t = { 0, 1 };
+  for (guint i = fake.threads; i > 0; i--) {
+    RkCudaThreads t = { i - 1, fake.threads };
 
-  if (job->flags & RK_CUDA_JOB_RESET_STATE)
-    rk_cuda_job_reset_state (job, t);
-  else if (!(job->flags & RK_CUDA_JOB_SKIP))
-    process (job, t);
+    if (step == RK_CUDA_STEP_ZERO)
+      rk_cuda_job_reset_state (job, t);
+    else if (step == RK_CUDA_STEP_INIT)
+      m->init (job, t);
+    else if (step != RK_CUDA_STEP_NONE)
+      m->process (job, t, step);
+  }
+}
+
+static void
+run_job (const FakeModule * m, RkCudaJob * job)
+{
+  guint32 flags = job->flags;
+  guint32 n = rk_cuda_job_n_steps (flags, m->phases, m->init != NULL);
+
+  for (guint32 k = 0; k < n; k++)
+    run_step (m, job, rk_cuda_job_step (flags, m->init != NULL, k));
 }
 
 typedef struct
 {
   GstRkCudaStream *stream;
-  ProcessFunc process;
+  const FakeModule *module;
 } PersistentLaunch;
 
 /* The persistent kernel, as rk_persistent runs it with one thread. */
@@ -336,7 +399,7 @@ persistent_main (gpointer data)
     if (act == RK_CUDA_ACT_EXIT)
       break;
     if (act == RK_CUDA_ACT_PROCESS) {
-      run_job (launch->process, &job);
+      run_job (launch->module, &job);
       if (rk_cuda_loop_complete (&loop, &job) == RK_CUDA_ACT_EXIT)
         break;
     }
@@ -367,7 +430,7 @@ fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
     g_assert_null (s->kernel);
     memcpy (&s->args, args, sizeof (s->args));
     launch->stream = s;
-    launch->process = f->process;
+    launch->module = f->module;
     g_atomic_int_set (&s->running, 1);
     g_atomic_int_inc (&fake.running);
     s->kernel = g_thread_new ("fake-cuda", persistent_main, launch);
@@ -377,8 +440,17 @@ fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
 
     /* Several jobs per launch only with one block, as rk_event wants. */
     g_assert_true (a->n_jobs == 1 || grid_size == 1);
-    for (guint i = 0; i < a->n_jobs; i++)
-      run_job (f->process, &jobs[i]);
+    if (a->step != RK_CUDA_ALL_STEPS) {
+      g_assert_cmpuint (a->n_jobs, ==, 1);
+      run_step (f->module, &jobs[0], rk_cuda_job_step (jobs[0].flags,
+              f->module->init != NULL, a->step));
+    } else {
+      for (guint i = 0; i < a->n_jobs; i++) {
+        run_job (f->module, &jobs[i]);
+        if (jobs[i].more)
+          break;
+      }
+    }
   }
   return TRUE;
 }

@@ -192,6 +192,36 @@ test_persistent_lifecycle (void)
   gst_object_unref (rt);
 }
 
+/* The CUDA user-kernel example counter.cu, compiled by NVRTC and run on
+ * the GPU: replies 1, 2, 3 to three calls */
+static void
+test_user_counter (gconstpointer data)
+{
+  GstRkKernelMode mode = GPOINTER_TO_INT (data);
+  GError *err = NULL;
+  GstRkBackendKind backend;
+  const GstRkKernelInfo *info = gst_rk_user_kernel_load (RK_EXAMPLES_DIR
+      "/counter.cu", NULL, 0, NULL, &backend, &err);
+  GstRkRuntime *rt;
+  GstRkKernel *k;
+  GstRkMessage reply;
+
+  g_assert_no_error (err);
+  g_assert_cmpint (backend, ==, GST_RK_BACKEND_CUDA);
+  rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
+  k = launch (rt, info->name, GST_RK_BACKEND_CUDA, mode);
+  for (guint64 i = 1; i <= 3; i++) {
+    g_assert_true (gst_rk_kernel_call (k, gst_buffer_new_allocate (NULL, 4,
+                NULL), 5 * G_USEC_PER_SEC, &reply, &err));
+    g_assert_no_error (err);
+    g_assert_cmpuint (rk_test_read_u64 (reply.payload), ==, i);
+    gst_rk_message_clear (&reply);
+  }
+  g_assert_true (gst_rk_runtime_shutdown (rt, NULL));
+  gst_object_unref (k);
+  gst_object_unref (rt);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -215,6 +245,10 @@ main (int argc, char **argv)
       GINT_TO_POINTER (GST_RK_KERNEL_MODE_PERSISTENT), test_gray);
   g_test_add_data_func ("/cuda/device/gray/event-driven",
       GINT_TO_POINTER (GST_RK_KERNEL_MODE_EVENT_DRIVEN), test_gray);
+  g_test_add_data_func ("/cuda/device/user-counter/persistent",
+      GINT_TO_POINTER (GST_RK_KERNEL_MODE_PERSISTENT), test_user_counter);
+  g_test_add_data_func ("/cuda/device/user-counter/event-driven",
+      GINT_TO_POINTER (GST_RK_KERNEL_MODE_EVENT_DRIVEN), test_user_counter);
   g_test_add_func ("/cuda/device/persistent-lifecycle",
       test_persistent_lifecycle);
   return g_test_run ();

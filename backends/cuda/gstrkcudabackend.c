@@ -19,6 +19,7 @@
 
 #include "gstrkcudaevent.h"
 #include "gstrkcudapersistent.h"
+#include "gstrkcudauser.h"
 #include "gstrkcudaprotocol.h"
 #include "gstrkerror.h"
 #include "gstrkregistry.h"
@@ -76,6 +77,8 @@ gst_rk_cuda_set_ops (const GstRkCudaOps * ops)
   g_atomic_pointer_set (&ops_override, ops);
 }
 
+static const gchar *const cuda_user_suffixes[] = { ".cu", NULL };
+
 static void
 cuda_register_kernels (void)
 {
@@ -83,6 +86,18 @@ cuda_register_kernels (void)
       &gst_rk_cuda_kernel_echo);
   gst_rk_registry_add_implementation ("gray", GST_RK_BACKEND_CUDA,
       &gst_rk_cuda_kernel_gray);
+  gst_rk_registry_add_implementation ("blur", GST_RK_BACKEND_CUDA,
+      &gst_rk_cuda_kernel_blur);
+  gst_rk_registry_add_implementation ("sobel", GST_RK_BACKEND_CUDA,
+      &gst_rk_cuda_kernel_sobel);
+  gst_rk_registry_add_implementation ("bgsub", GST_RK_BACKEND_CUDA,
+      &gst_rk_cuda_kernel_bgsub);
+  gst_rk_registry_add_implementation ("anomaly", GST_RK_BACKEND_CUDA,
+      &gst_rk_cuda_kernel_anomaly);
+  gst_rk_registry_add_implementation ("fir", GST_RK_BACKEND_CUDA,
+      &gst_rk_cuda_kernel_fir);
+  gst_rk_registry_add_implementation ("spectrum", GST_RK_BACKEND_CUDA,
+      &gst_rk_cuda_kernel_spectrum);
 }
 
 static void
@@ -307,4 +322,6 @@ const GstRkBackend gst_rk_backend_cuda = {
   .poll = cuda_poll,
   .fetch = cuda_fetch,
   .fill_stats = cuda_fill_stats,
+  .user_kernel_suffixes = cuda_user_suffixes,
+  .load_user_kernel = gst_rk_cuda_load_user_kernel,
 };

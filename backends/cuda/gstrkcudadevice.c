@@ -216,6 +216,42 @@ gst_rk_cuda_device_mem_free (GstRkCudaDevice * dev, GstRkCudaMem * mem)
 }
 
 /**
+ * gst_rk_cuda_device_mem_ensure:
+ *
+ * Makes @mem at least @size bytes (in steps of SLOT_GRANULE): growing
+ * frees the old memory, which the caller knows nothing uses.
+ */
+gboolean
+gst_rk_cuda_device_mem_ensure (GstRkCudaDevice * dev, gsize size,
+    GstRkCudaMem * mem, GError ** error)
+{
+  if (size <= mem->size && (size == 0 || mem->ptr))
+    return TRUE;
+  gst_rk_cuda_device_mem_free (dev, mem);
+  return gst_rk_cuda_device_mem_alloc (dev, (size + SLOT_GRANULE - 1) /
+      SLOT_GRANULE * SLOT_GRANULE, mem, error);
+}
+
+/**
+ * gst_rk_cuda_device_upload:
+ * @bytes: (nullable): what to copy
+ *
+ * Copies @bytes into @mem (grown if need be) and waits for the copy.
+ */
+gboolean
+gst_rk_cuda_device_upload (GstRkCudaDevice * dev, GstRkCudaStream * stream,
+    GBytes * bytes, GstRkCudaMem * mem, GError ** error)
+{
+  gsize size = bytes ? g_bytes_get_size (bytes) : 0;
+
+  if (size == 0)
+    return TRUE;
+  return gst_rk_cuda_device_mem_ensure (dev, size, mem, error) &&
+      dev->ops->copy_to_device (stream, mem->ptr, g_bytes_get_data (bytes,
+          NULL), size, error) && dev->ops->sync (stream, error);
+}
+
+/**
  * gst_rk_cuda_device_free_blocks:
  * @capacity: blocks that fit on the device at once (occupancy × SMs)
  *

@@ -63,6 +63,12 @@ gboolean gst_rk_cuda_device_mem_alloc (GstRkCudaDevice * dev, gsize size,
     GstRkCudaMem * mem, GError ** error);
 void gst_rk_cuda_device_mem_free (GstRkCudaDevice * dev, GstRkCudaMem * mem);
 
+gboolean gst_rk_cuda_device_mem_ensure (GstRkCudaDevice * dev, gsize size,
+    GstRkCudaMem * mem, GError ** error);
+gboolean gst_rk_cuda_device_upload (GstRkCudaDevice * dev,
+    GstRkCudaStream * stream, GBytes * bytes, GstRkCudaMem * mem,
+    GError ** error);
+
 gboolean gst_rk_cuda_device_reserve_blocks (GstRkCudaDevice * dev,
     guint blocks, guint capacity, guint block_size, GError ** error);
 void gst_rk_cuda_device_release_blocks (GstRkCudaDevice * dev, guint blocks);

@@ -16,7 +16,13 @@
  *
  * Launches per frame are enqueued between the copies, so the copy-in of a
  * frame overlaps the compute of the one before. One wait per chunk, then
- * the outputs are emitted in order.
+ * the outputs are emitted in order: each message's extras (NOTIFY events,
+ * written straight into pinned memory) with its main output among them.
+ * A frame over the whole grid takes one launch per step of its job
+ * (phases with grid-wide barriers between them). Kernels that may ask for
+ * more rounds (GST_RK_CUDA_KERNEL_ROUNDS) run one message at a time: its
+ * rounds, each one's outputs emitted before the next runs, then the next
+ * message.
  */
 
 #include <string.h>
@@ -55,14 +61,23 @@ struct _GstRkCudaEvent
 
   /* Used by the dispatcher thread only */
   guint slots;
+  guint phases;
+  gboolean has_init;
   GstRkCudaSlots in;
   GstRkCudaSlots out;
+  GstRkCudaSlots extra;         /* pinned only: the device writes events
+                                 * where the host reads them */
   GstRkCudaHostMem jobs_host;
   GstRkCudaMem jobs_dev;
   GstRkCudaMem state;
   gboolean have_state;
+  gboolean fresh_state;         /* the kernel's init has yet to run */
+  GstRkCudaMem blob_mem;
+  GstRkCudaBlob blob;
+  GstRkCudaMem work;            /* the kernel's scratch memory */
   gsize in_sizes[GST_RK_CUDA_MAX_BATCH];
   gsize out_sizes[GST_RK_CUDA_MAX_BATCH];
+  gsize extra_sizes[GST_RK_CUDA_MAX_BATCH];
 };
 
 static gboolean
@@ -77,7 +92,62 @@ ensure_state (GstRkCudaEvent * e, gsize size, GError ** error)
               size, error) || !e->ops->sync (e->compute_stream, error)))
     return FALSE;
   e->have_state = TRUE;
+  e->fresh_state = size > 0 && e->has_init;
   return TRUE;
+}
+
+static RkCudaJob *
+job_of (GstRkCudaEvent * e, guint k)
+{
+  return (RkCudaJob *) e->jobs_host.host + k;
+}
+
+/* What every message of a configuration needs on the device: state, its
+ * tables (uploaded when they change), scratch. Between chunks nothing runs
+ * on the device, so they can be replaced at once. */
+static gboolean
+ensure_config (GstRkCudaEvent * e, GstRkConfig * config, GError ** error)
+{
+  GBytes *blob = NULL;
+
+  if (gst_rk_cuda_blob_check (&e->blob, e->impl, config, &blob)) {
+    if (!gst_rk_cuda_device_upload (e->dev, e->compute_stream, blob,
+            &e->blob_mem, error)) {
+      if (blob)
+        g_bytes_unref (blob);
+      return FALSE;
+    }
+    gst_rk_cuda_blob_set (&e->blob, config, blob);
+  }
+  return ensure_state (e, gst_rk_cuda_kernel_state_size (e->impl, config),
+      error) && gst_rk_cuda_device_mem_ensure (e->dev,
+      gst_rk_cuda_kernel_scratch_size (e->impl, config), &e->work, error);
+}
+
+/* Copies job @k in, launches each of its steps over the whole grid (or
+ * all of them in one block), copies it back. */
+static gboolean
+launch_steps (GstRkCudaEvent * e, guint k, GError ** error)
+{
+  RkCudaJob *job = job_of (e, k);
+  RkCudaEventArgs args = { 0, };
+  guint n = rk_cuda_job_n_steps (job->flags, e->phases, e->has_init);
+
+  args.jobs = e->jobs_dev.ptr + (guint64) k * sizeof (RkCudaJob);
+  args.n_jobs = 1;
+  if (!e->ops->copy_to_device (e->compute_stream, args.jobs, job,
+          sizeof (RkCudaJob), error))
+    return FALSE;
+  for (guint s = 0; s < n; s++) {
+    args.step = e->grid_size == 1 ? RK_CUDA_ALL_STEPS : s;
+    if (!e->ops->launch (e->compute_stream, e->function, e->grid_size,
+            e->block_size, e->shared_size, FALSE, &args, error))
+      return FALSE;
+    if (e->grid_size == 1)
+      break;
+  }
+  return e->ops->copy_to_host (e->compute_stream, job, args.jobs,
+      sizeof (RkCudaJob), error);
 }
 
 static gboolean
@@ -88,6 +158,7 @@ launch_jobs (GstRkCudaEvent * e, guint first, guint n, GError ** error)
 
   args.jobs = e->jobs_dev.ptr + (guint64) first * sizeof (RkCudaJob);
   args.n_jobs = n;
+  args.step = RK_CUDA_ALL_STEPS;
   return e->ops->copy_to_device (e->compute_stream, args.jobs,
       (guint8 *) e->jobs_host.host + first * sizeof (RkCudaJob), bytes, error)
       && e->ops->launch (e->compute_stream, e->function, e->grid_size,
@@ -102,16 +173,34 @@ static gboolean
 stage (GstRkCudaEvent * e, GstRkMessage * msg, guint k,
     const GstRkParams * params, GError ** error)
 {
-  RkCudaJob *job = (RkCudaJob *) e->jobs_host.host + k;
+  RkCudaJob *job = job_of (e, k);
   gsize in_size = e->in_sizes[k], out_size = e->out_sizes[k];
+  GstClockTime pts = msg->payload ? GST_BUFFER_PTS (msg->payload) :
+      GST_CLOCK_TIME_NONE;
 
   memset (job, 0, sizeof (*job));
   job->type = msg->env.type;
+  if (e->fresh_state) {
+    job->flags = RK_CUDA_JOB_INIT_STATE;
+    e->fresh_state = FALSE;
+  }
   job->message_id = msg->env.message_id;
   job->correlation_id = msg->env.correlation_id;
+  job->hlc_physical = msg->env.hlc_physical;
+  job->hlc_logical = msg->env.hlc_logical;
+  job->hlc_node = msg->env.hlc_node;
+  job->pts = GST_CLOCK_TIME_IS_VALID (pts) ? pts : RK_CUDA_NO_TIME;
   job->in_size = (guint32) in_size;
   job->state_ptr = e->state.ptr;
   job->state_size = e->state.size;
+  job->blob_ptr = gst_rk_cuda_blob_size (&e->blob) ? e->blob_mem.ptr : 0;
+  job->blob_size = gst_rk_cuda_blob_size (&e->blob);
+  job->scratch_ptr = e->work.ptr;
+  job->scratch_size = e->work.size;
+  job->main_at = RK_CUDA_MAIN_LAST;
+  job->extra_capacity = (guint32) e->extra_sizes[k];
+  job->extra_ptr = e->extra_sizes[k] ?
+      gst_rk_cuda_slots_staging_device (&e->extra, k) : 0;
   memcpy (&job->params, params, sizeof (job->params));
 
   if (in_size > 0)
@@ -142,32 +231,122 @@ copy_out (GstRkCudaEvent * e, guint k, GError ** error)
           k), e->out_sizes[k], error);
 }
 
+static GstBuffer *
+main_output (GstRkCudaEvent * e, GstRkMessage * msg, guint k,
+    GError ** error)
+{
+  const RkCudaJob *job = job_of (e, k);
+  GstBuffer *buf;
+
+  if (job->out_flags & RK_CUDA_OUT_INPUT)
+    return msg->payload ? gst_buffer_ref (msg->payload) : NULL;
+  if (job->out_size == 0)
+    return NULL;
+  buf = gst_rk_kernel_alloc_output (e->kernel, job->out_size, error);
+  if (buf == NULL)
+    return NULL;
+  gst_buffer_fill (buf, 0, gst_rk_cuda_slots_staging (&e->out, k),
+      job->out_size);
+  if (msg->payload)
+    gst_buffer_copy_into (buf, msg->payload,
+        GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+  return buf;
+}
+
+/* Emits what job @k's round made, in order: its extras, with the main
+ * output at main_at among them (unless another round follows). */
 static gboolean
 emit (GstRkCudaEvent * e, GstRkMessage * msg, guint k, GError ** error)
 {
-  const RkCudaJob *job = (const RkCudaJob *) e->jobs_host.host + k;
-  GstBuffer *buf = NULL;
+  const RkCudaJob *job = job_of (e, k);
+  const guint8 *extras = e->extra_sizes[k] ?
+      gst_rk_cuda_slots_staging (&e->extra, k) : NULL;
+  gboolean has_main = job->out_type != 0 && !job->more;
+  guint32 main_at = MIN (job->main_at, job->extra_count);
+  gsize off = 0;
 
-  if (job->out_type == 0)
-    return TRUE;
-  if (job->out_size > job->out_capacity) {
+  if (job->error) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE, "CUDA kernel %s "
+        "failed on message %" G_GUINT64_FORMAT, GST_OBJECT_NAME (e->kernel),
+        job->message_id);
+    return FALSE;
+  }
+  if ((job->out_type != 0 && !(job->out_flags & RK_CUDA_OUT_INPUT) &&
+          job->out_size > job->out_capacity) ||
+      job->extra_bytes > job->extra_capacity) {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
         "CUDA kernel %s: the output of message %" G_GUINT64_FORMAT " does not "
         "fit its slot", GST_OBJECT_NAME (e->kernel), job->message_id);
     return FALSE;
   }
-  if (job->out_size > 0) {
-    buf = gst_rk_kernel_alloc_output (e->kernel, job->out_size, error);
-    if (buf == NULL)
-      return FALSE;
-    gst_buffer_fill (buf, 0, gst_rk_cuda_slots_staging (&e->out, k),
-        job->out_size);
-    if (msg->payload)
-      gst_buffer_copy_into (buf, msg->payload,
-          GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+
+  for (guint32 i = 0; i <= job->extra_count; i++) {
+    if (has_main && i == main_at) {
+      GError *err = NULL;
+      GstBuffer *buf = main_output (e, msg, k, &err);
+
+      if (err) {
+        g_propagate_error (error, err);
+        return FALSE;
+      }
+      if (!gst_rk_dispatcher_emit_for (e->dispatcher, &msg->env,
+              job->out_type, buf, error))
+        return FALSE;
+    }
+    if (i < job->extra_count) {
+      RkCudaOutput rec;
+
+      if (off + sizeof (rec) > job->extra_bytes)
+        goto bad_record;
+      memcpy (&rec, extras + off, sizeof (rec));
+      if (rec.size > job->extra_bytes || rk_cuda_output_record_size (rec.size)
+          > job->extra_bytes - off || (rec.type != RK_MSG_DATA &&
+              rec.type != RK_MSG_REPLY && rec.type != RK_MSG_NOTIFY))
+        goto bad_record;
+      if (!gst_rk_dispatcher_emit_for (e->dispatcher, &msg->env, rec.type,
+              gst_buffer_new_memdup (extras + off + sizeof (rec), rec.size),
+              error))
+        return FALSE;
+      off += rk_cuda_output_record_size (rec.size);
+    }
   }
-  return gst_rk_dispatcher_emit_for (e->dispatcher, &msg->env, job->out_type,
-      buf, error);
+  return TRUE;
+
+bad_record:
+  g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+      "CUDA kernel %s wrote malformed outputs for message %" G_GUINT64_FORMAT,
+      GST_OBJECT_NAME (e->kernel), job->message_id);
+  return FALSE;
+}
+
+/* Message @k alone, round after round, each round's outputs emitted
+ * before the next runs; its inputs are in place. */
+static gboolean
+run_rounds (GstRkCudaEvent * e, GstRkMessage * msg, guint k, GError ** error)
+{
+  RkCudaJob *job = job_of (e, k);
+
+  for (;;) {
+    if (!launch_steps (e, k, error) || !e->ops->sync (e->compute_stream,
+            error))
+      return FALSE;
+    if (!job->more && job->out_type != 0 &&
+        !(job->out_flags & RK_CUDA_OUT_INPUT) && (!e->ops->wait_stream
+            (e->out_stream, e->compute_stream, error) || !copy_out (e, k,
+                error) || !e->ops->sync (e->out_stream, error)))
+      return FALSE;
+    if (!emit (e, msg, k, error))
+      return FALSE;
+    if (!job->more)
+      return TRUE;
+    job->round++;
+    job->flags &= ~RK_CUDA_JOB_INIT_STATE;
+    job->out_type = job->out_size = job->out_flags = 0;
+    job->extra_count = job->extra_bytes = 0;
+    job->main_at = RK_CUDA_MAIN_LAST;
+    job->more = 0;
+    memset (job->acc, 0, sizeof (job->acc));
+  }
 }
 
 /* Runs up to e->slots messages: stage, launch, wait, emit. */
@@ -175,16 +354,31 @@ static gboolean
 run_chunk (GstRkCudaEvent * e, GstRkMessage * msgs, guint n,
     const GstRkParams * params, GError ** error)
 {
-  gsize max_in = 0, max_out = 0;
+  gsize max_in = 0, max_out = 0, max_extra = 0;
   guint k;
 
   for (k = 0; k < n; k++) {
     max_in = MAX (max_in, e->in_sizes[k]);
     max_out = MAX (max_out, e->out_sizes[k]);
+    max_extra = MAX (max_extra, e->extra_sizes[k]);
   }
   if (!gst_rk_cuda_slots_ensure (&e->in, MAX (max_in, 1), error) ||
-      !gst_rk_cuda_slots_ensure (&e->out, MAX (max_out, 1), error))
+      !gst_rk_cuda_slots_ensure (&e->out, MAX (max_out, 1), error) ||
+      (max_extra && !gst_rk_cuda_slots_ensure (&e->extra, max_extra, error)))
     return FALSE;
+
+  if (e->impl->flags & GST_RK_CUDA_KERNEL_ROUNDS) {
+    /* A message may need several rounds: one at a time. */
+    for (k = 0; k < n; k++)
+      if (!stage (e, &msgs[k], k, params, error))
+        return FALSE;
+    if (!e->ops->wait_stream (e->compute_stream, e->in_stream, error))
+      return FALSE;
+    for (k = 0; k < n; k++)
+      if (!run_rounds (e, &msgs[k], k, error))
+        return FALSE;
+    return TRUE;
+  }
 
   if (e->grid_size == 1) {
     /* One block takes the chunk, message after message. */
@@ -199,11 +393,11 @@ run_chunk (GstRkCudaEvent * e, GstRkMessage * msgs, guint n,
       if (!copy_out (e, k, error))
         return FALSE;
   } else {
-    /* A frame per launch, over the whole grid. */
+    /* A frame per launch (one per step), over the whole grid. */
     for (k = 0; k < n; k++)
       if (!stage (e, &msgs[k], k, params, error) ||
           !e->ops->wait_stream (e->compute_stream, e->in_stream, error) ||
-          !launch_jobs (e, k, 1, error) ||
+          !launch_steps (e, k, error) ||
           !e->ops->wait_stream (e->out_stream, e->compute_stream, error) ||
           !copy_out (e, k, error))
         return FALSE;
@@ -211,9 +405,16 @@ run_chunk (GstRkCudaEvent * e, GstRkMessage * msgs, guint n,
   if (!e->ops->sync (e->out_stream, error))
     return FALSE;
 
-  for (k = 0; k < n; k++)
+  for (k = 0; k < n; k++) {
+    if (job_of (e, k)->more) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+          "CUDA kernel %s asked for another round, which it does not "
+          "declare", GST_OBJECT_NAME (e->kernel));
+      return FALSE;
+    }
     if (!emit (e, &msgs[k], k, error))
       return FALSE;
+  }
   return TRUE;
 }
 
@@ -227,17 +428,20 @@ event_batch (GstRkDispatcher * d, GstRkMessage * msgs, guint n,
   GError *invalid = NULL;
   guint k, done = 0;
 
-  if (!ensure_state (e, config ? config->state_size : 0, error))
+  if (!ensure_config (e, config, error))
     goto device_error;
 
   /* Messages before an invalid one still run, as on the CPU backend. */
   for (k = 0; k < n; k++) {
     gsize size = msgs[k].payload ? gst_buffer_get_size (msgs[k].payload) : 0;
 
-    if (e->impl->validate && !e->impl->validate (params, size, &invalid))
+    if (e->impl->validate && !e->impl->validate (config, params, size,
+            &invalid))
       break;
     e->in_sizes[k % e->slots] = size;
     e->out_sizes[k % e->slots] = e->impl->output_size (params, size);
+    e->extra_sizes[k % e->slots] = gst_rk_cuda_kernel_extra_size (e->impl,
+        config, size);
     if ((k + 1) % e->slots == 0 || k + 1 == n) {
       if (!run_chunk (e, msgs + done, k + 1 - done, params, error))
         goto device_error;
@@ -272,9 +476,30 @@ event_process (GstRkDispatcher * d, GstRkMessage * msg, GstRkConfig * config,
     gst_buffer_extract (msg->payload, 0, &what, sizeof (what));
   if (what != RK_CONTROL_RESET_STATE || e->state.size == 0)
     return TRUE;
-  if (e->ops->fill (e->compute_stream, e->state.ptr, 0, e->state.size, error)
-      && e->ops->sync (e->compute_stream, error))
-    return TRUE;
+  /* Zeros, then the kernel's init if it has one (the state of a config
+   * not seen yet is made fresh by the next batch anyway). */
+  if (!e->ops->fill (e->compute_stream, e->state.ptr, 0, e->state.size,
+          error) || !e->ops->sync (e->compute_stream, error))
+    goto fail;
+  if (e->has_init) {
+    RkCudaJob *job = job_of (e, 0);
+
+    memset (job, 0, sizeof (*job));
+    job->type = RK_MSG_CONTROL;
+    job->flags = RK_CUDA_JOB_RESET_STATE;
+    job->message_id = msg->env.message_id;
+    job->state_ptr = e->state.ptr;
+    job->state_size = e->state.size;
+    if (config)
+      memcpy (&job->params, &config->params, sizeof (job->params));
+    if (!launch_steps (e, 0, error) || !e->ops->sync (e->compute_stream,
+            error))
+      goto fail;
+  }
+  e->fresh_state = FALSE;
+  return TRUE;
+
+fail:
   g_prefix_error (error, "CUDA kernel %s: ", GST_OBJECT_NAME (e->kernel));
   return FALSE;
 }
@@ -297,6 +522,9 @@ free_all (GstRkCudaEvent * e, gboolean device_done)
     g_clear_pointer (&e->out_stream, e->ops->stream_free);
     gst_rk_cuda_slots_clear (&e->in);
     gst_rk_cuda_slots_clear (&e->out);
+    gst_rk_cuda_slots_clear (&e->extra);
+    gst_rk_cuda_device_mem_free (e->dev, &e->blob_mem);
+    gst_rk_cuda_device_mem_free (e->dev, &e->work);
     gst_rk_cuda_device_host_free (e->dev, &e->jobs_host);
     gst_rk_cuda_device_mem_free (e->dev, &e->jobs_dev);
     gst_rk_cuda_device_mem_free (e->dev, &e->state);
@@ -306,6 +534,7 @@ free_all (GstRkCudaEvent * e, gboolean device_done)
       g_aligned_free (e->ring_mem);
     }
   }
+  gst_rk_cuda_blob_clear (&e->blob);
   g_free (e);
 }
 
@@ -368,8 +597,11 @@ gst_rk_cuda_event_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   e->slots = MIN (opts->input_queue_capacity,
       info->kind == GST_RK_KERNEL_KIND_FRAME ?
       GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT : GST_RK_CUDA_MAX_BATCH);
+  e->phases = gst_rk_cuda_kernel_phases (e->impl);
+  e->has_init = (e->impl->flags & GST_RK_CUDA_KERNEL_HAS_INIT) != 0;
   gst_rk_cuda_slots_init (&e->in, dev, e->slots, TRUE, TRUE);
   gst_rk_cuda_slots_init (&e->out, dev, e->slots, TRUE, TRUE);
+  gst_rk_cuda_slots_init (&e->extra, dev, e->slots, FALSE, TRUE);
 
   e->function = e->ops->get_function (dev->ctx, e->impl, RK_CUDA_ENTRY_EVENT,
       error);
@@ -384,7 +616,8 @@ gst_rk_cuda_event_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
           e->slots * sizeof (RkCudaJob), &e->jobs_dev, error))
     goto fail;
   config = gst_rk_kernel_get_config (kernel);
-  ok = ensure_state (e, config->state_size, error);
+  ok = ensure_state (e, gst_rk_cuda_kernel_state_size (e->impl, config),
+      error);
   gst_rk_config_unref (config);
   if (!ok)
     goto fail;
@@ -471,5 +704,7 @@ gst_rk_cuda_event_fill_stats (GstRkCudaEvent * e, GstStructure * stats)
       "grid-size", G_TYPE_UINT, e->grid_size,
       "block-size", G_TYPE_UINT, e->block_size,
       "frames-in-flight", G_TYPE_UINT, e->slots,
-      "state-size", G_TYPE_UINT64, (guint64) e->state.size, NULL);
+      "state-size", G_TYPE_UINT64, (guint64) e->state.size,
+      "blob-size", G_TYPE_UINT64, (guint64) gst_rk_cuda_blob_size (&e->blob),
+      NULL);
 }

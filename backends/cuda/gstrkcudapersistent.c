@@ -7,15 +7,21 @@
  * gstrkcudaprotocol.h, device side in gstrkcudaloop.h).
  *
  * Staging. The runtime publishes inputs into the input ring; the stager
- * then prepares each position for the device, in order: parameters, state
- * and arena addresses into the position's stage record, and a payload that
- * did not fit inline into an arena slot (a copy on the copy stream, which
- * overlaps the device's compute of the frames before). Last it sets the
- * record's seq. The stager never waits for the device: what needs a free
- * arena slot, or new state or bigger input slots (once the device is done
- * with the old ones), is left pending and retried by the poller thread as
- * the device makes progress. So a sender never blocks in the backend, only
- * on the runtime's full queue, which flushing unblocks.
+ * then prepares each position for the device, in order: parameters, state,
+ * blob, scratch and arena addresses into the position's stage record, and a
+ * payload that did not fit inline into an arena slot (a copy on the copy
+ * stream, which overlaps the device's compute of the frames before). Last
+ * it sets the record's seq. The stager never waits for the device: what
+ * needs a free arena slot, or new state, a new blob, more scratch or bigger
+ * slots (once the device is done with the old ones), is left pending and
+ * retried by the poller thread as the device makes progress. So a sender
+ * never blocks in the backend, only on the runtime's full queue, which
+ * flushing unblocks. A configuration's blob is uploaded once, when the
+ * first message that needs other tables is staged: the change applies
+ * exactly from that message.
+ *
+ * Outputs that are the input unchanged (RK_CUDA_REF_INPUT) are the input's
+ * own buffer: the stager keeps it until fetch hands it on.
  *
  * Progress. The device writes the input ring's tail, the output ring's head
  * and counters in the control block, but cannot wake host threads. A poller
@@ -90,6 +96,10 @@ struct _GstRkCudaPersistent
   guint64 in_used[GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT];    /* position + 1 */
   GstRkCudaMem state;
   gboolean have_state;          /* state allocated for state.size bytes */
+  gboolean fresh_state;         /* its kernel's init has yet to run */
+  GstRkCudaMem blob_mem;        /* the configuration's tables */
+  GstRkCudaBlob blob;
+  GstRkCudaMem work;            /* the kernel's scratch memory */
 
   /* Output arena slots (device memory), under arena_lock: the stager
    * replaces them, fetch reads from them. Replaced ones wait in retired
@@ -98,6 +108,7 @@ struct _GstRkCudaPersistent
   GstRkCudaMem out_arena;
   gsize out_slot_size;
   GArray *retired;              /* of Retired */
+  GQueue kept;                  /* of Kept: inputs their outputs pass on */
 
   /* Progress and health, under sync_lock */
   GMutex sync_lock;
@@ -125,6 +136,12 @@ typedef struct
   GstRkCudaMem mem;
   guint64 until;                /* output position after its last output */
 } Retired;
+
+typedef struct
+{
+  guint64 message_id;
+  GstBuffer *buffer;
+} Kept;
 
 /* ---- Memory layout ---- */
 
@@ -320,11 +337,13 @@ ensure_state (GstRkCudaPersistent * p, gsize size, GError ** error)
   gst_rk_cuda_device_mem_free (p->dev, &p->state);
   p->have_state = FALSE;
   if (size > 0) {
-    /* Fresh state is zeros, as on the CPU backend. */
+    /* Fresh state is zeros, as on the CPU backend; a kernel with an init
+     * function runs it before the next message. */
     if (!gst_rk_cuda_device_mem_alloc (p->dev, size, &p->state, error) ||
         !p->ops->fill (p->copy_stream, p->state.ptr, 0, size, error) ||
         !p->ops->sync (p->copy_stream, error))
       return FALSE;
+    p->fresh_state = (p->impl->flags & GST_RK_CUDA_KERNEL_HAS_INIT) != 0;
   }
   p->have_state = TRUE;
   return TRUE;
@@ -410,6 +429,29 @@ copy_in (GstRkCudaPersistent * p, GstBuffer * payload, gsize size,
   return ok;
 }
 
+/* Bytes of output arena slot a message needs: its main output unless that
+ * goes inline, and its extras area after the main output's region. */
+static gsize
+slot_bytes (gsize out_size, gsize extra_size)
+{
+  if (extra_size > 0)
+    return RK_CUDA_ALIGN (out_size, RK_CUDA_MAIN_ALIGN) + extra_size;
+  return out_size > INLINE_MAX ? out_size : 0;
+}
+
+/* The input's own buffer, for an output that passes it on */
+static void
+keep_input (GstRkCudaPersistent * p, guint64 pos, GstBuffer * payload)
+{
+  Kept *k = g_new (Kept, 1);
+
+  k->message_id = pos + 1;
+  k->buffer = gst_buffer_ref (payload);
+  g_mutex_lock (&p->arena_lock);
+  g_queue_push_tail (&p->kept, k);
+  g_mutex_unlock (&p->arena_lock);
+}
+
 static StageResult
 stage_one (GstRkCudaPersistent * p, guint64 pos)
 {
@@ -423,51 +465,83 @@ stage_one (GstRkCudaPersistent * p, guint64 pos)
   gboolean host = (env->flags & RK_FLAG_HOST) && side->payload;
   gsize in_size = host ? gst_buffer_get_size (side->payload) :
       (env->flags & RK_FLAG_INLINE) ? env->payload_size : 0;
-  gsize state_size = config ? config->state_size : 0;
-  gsize out_size = 0;
+  gsize state_size = gst_rk_cuda_kernel_state_size (p->impl, config);
+  gsize scratch_size = gst_rk_cuda_kernel_scratch_size (p->impl, config);
+  gsize out_size = 0, extra_size = 0;
+  GBytes *blob = NULL;
+  gboolean new_blob;
   GError *err = NULL;
+  GstClockTime pts;
 
   if (pos < gst_rk_kernel_get_flush_target (p->kernel))
     return stage_discard (p, pos);
 
   if (env->type != RK_MSG_CONTROL) {
-    if (p->impl->validate && !p->impl->validate (params, in_size, &err)) {
+    if (p->impl->validate && !p->impl->validate (config, params, in_size,
+            &err)) {
       fail (p, err);
       return stage_discard (p, pos);
     }
     out_size = p->impl->output_size (params, in_size);
+    extra_size = gst_rk_cuda_kernel_extra_size (p->impl, config, in_size);
   }
 
-  /* New state or bigger arena slots: only once the device is done with the
-   * old ones. */
-  if (!p->have_state || p->state.size != state_size ||
-      (host && in_size > p->in_arena.size) ||
-      (out_size > INLINE_MAX && out_size > p->out_slot_size)) {
-    if (!quiescent (p, pos))
+  /* New state, new tables, more scratch or bigger arena slots: only once
+   * the device is done with the old ones. */
+  new_blob = gst_rk_cuda_blob_check (&p->blob, p->impl, config, &blob);
+  if (!p->have_state || p->state.size != state_size || new_blob ||
+      scratch_size > p->work.size || (host && in_size > p->in_arena.size) ||
+      slot_bytes (out_size, extra_size) > p->out_slot_size) {
+    if (!quiescent (p, pos)) {
+      if (blob)
+        g_bytes_unref (blob);
       return STAGE_LATER;
-    if (!ensure_state (p, state_size, &err) || !ensure_arenas (p,
-            host ? in_size : 0, out_size > INLINE_MAX ? out_size : 0, &err)) {
-      g_prefix_error (&err, "CUDA kernel %s: ", GST_OBJECT_NAME (p->kernel));
-      fail (p, err);
-      return stage_discard (p, pos);
     }
+    if (new_blob) {
+      if (!gst_rk_cuda_device_upload (p->dev, p->copy_stream, blob,
+              &p->blob_mem, &err)) {
+        g_bytes_unref (blob);
+        goto device_error;
+      }
+      gst_rk_cuda_blob_set (&p->blob, config, blob);
+    }
+    if (!ensure_state (p, state_size, &err) ||
+        !gst_rk_cuda_device_mem_ensure (p->dev, scratch_size, &p->work,
+            &err) || !ensure_arenas (p, host ? in_size : 0,
+            slot_bytes (out_size, extra_size), &err))
+      goto device_error;
   }
   /* An arena slot is free once the device consumed its previous user. */
   if (host && in_tail (p) < p->in_used[p->in_next % p->frames])
     return STAGE_LATER;
 
+  pts = host ? GST_BUFFER_PTS (side->payload) :
+      gst_rk_kernel_get_input_pts (p->kernel, pos);
   st->flags = 0;
+  if (p->fresh_state && env->type != RK_MSG_CONTROL) {
+    st->flags |= RK_CUDA_STAGE_INIT_STATE;
+    p->fresh_state = FALSE;
+  }
   st->in_size = (guint32) in_size;
   st->in_ptr = 0;
   st->out_arena = p->out_arena.ptr;
   st->out_slot_size = (guint32) p->out_slot_size;
   st->out_slots = p->frames;
   st->out_size = (guint32) out_size;
+  st->extra_size = (guint32) extra_size;
   st->state_ptr = p->state.ptr;
   st->state_size = p->state.size;
+  st->blob_ptr = gst_rk_cuda_blob_size (&p->blob) ? p->blob_mem.ptr : 0;
+  st->blob_size = gst_rk_cuda_blob_size (&p->blob);
+  st->scratch_ptr = p->work.ptr;
+  st->scratch_size = p->work.size;
+  st->pts = GST_CLOCK_TIME_IS_VALID (pts) ? pts : RK_CUDA_NO_TIME;
   memcpy (&st->params, params, sizeof (st->params));
 
   if (host) {
+    if ((p->impl->flags & GST_RK_CUDA_KERNEL_PASSTHROUGH) &&
+        env->type != RK_MSG_CONTROL)
+      keep_input (p, pos, side->payload);
     if (!copy_in (p, side->payload, in_size, st, pos, &err)) {
       g_prefix_error (&err, "CUDA kernel %s: ", GST_OBJECT_NAME (p->kernel));
       fail (p, err);
@@ -478,6 +552,11 @@ stage_one (GstRkCudaPersistent * p, guint64 pos)
   }
   take_sidecar (p, pos);
   return STAGED;
+
+device_error:
+  g_prefix_error (&err, "CUDA kernel %s: ", GST_OBJECT_NAME (p->kernel));
+  fail (p, err);
+  return stage_discard (p, pos);
 }
 
 /* Stages what the runtime has published, as far as it can without waiting.
@@ -568,6 +647,15 @@ poller_main (gpointer data)
 /* ---- Lifecycle ---- */
 
 static void
+kept_free (gpointer data)
+{
+  Kept *k = data;
+
+  gst_buffer_unref (k->buffer);
+  g_free (k);
+}
+
+static void
 free_all (GstRkCudaPersistent * p, gboolean device_done)
 {
   if (device_done) {
@@ -581,12 +669,16 @@ free_all (GstRkCudaPersistent * p, gboolean device_done)
       gst_rk_cuda_device_mem_free (p->dev,
           &g_array_index (p->retired, Retired, i).mem);
     gst_rk_cuda_device_mem_free (p->dev, &p->state);
+    gst_rk_cuda_device_mem_free (p->dev, &p->blob_mem);
+    gst_rk_cuda_device_mem_free (p->dev, &p->work);
     gst_rk_cuda_device_mem_free (p->dev, &p->scratch);
     gst_rk_cuda_device_host_free (p->dev, &p->mapped);
     if (p->blocks_reserved)
       gst_rk_cuda_device_release_blocks (p->dev, p->grid_size);
   }
   g_array_unref (p->retired);
+  g_queue_clear_full (&p->kept, kept_free);
+  gst_rk_cuda_blob_clear (&p->blob);
   g_mutex_clear (&p->stage_lock);
   g_mutex_clear (&p->arena_lock);
   g_mutex_clear (&p->sync_lock);
@@ -729,6 +821,7 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
       GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT);
   gst_rk_cuda_slots_init (&p->in_arena, dev, p->frames, TRUE, FALSE);
   p->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
+  g_queue_init (&p->kept);
 
   p->function = p->ops->get_function (dev->ctx, p->impl,
       RK_CUDA_ENTRY_PERSISTENT, error);
@@ -922,12 +1015,34 @@ in_mem (const GstRkCudaMem * mem, guint64 ptr, gsize size)
       size <= mem->size - (ptr - mem->ptr);
 }
 
+/* The kept input of message @id: the ones before it will not be asked for
+ * (outputs are taken in order). arena_lock held. */
+static GstBuffer *
+take_kept (GstRkCudaPersistent * p, guint64 id)
+{
+  Kept *k;
+
+  while ((k = g_queue_peek_head (&p->kept)) && k->message_id < id)
+    kept_free (g_queue_pop_head (&p->kept));
+  if (k == NULL || k->message_id != id)
+    return NULL;
+  g_queue_pop_head (&p->kept);
+  {
+    GstBuffer *buf = k->buffer;
+
+    g_free (k);
+    return buf;
+  }
+}
+
 /**
  * gst_rk_cuda_persistent_fetch:
  *
  * Copies an output out of its arena slot (payload_ref is the slot's device
- * address) into a pooled buffer. The slot is the device's again once the
- * runtime releases the output.
+ * address) into a buffer (pooled for the main outputs, whose size repeats;
+ * a new one for events), or hands on the input's own buffer
+ * (RK_CUDA_REF_INPUT). The slot is the device's again once the runtime
+ * releases the output.
  */
 GstBuffer *
 gst_rk_cuda_persistent_fetch (GstRkCudaPersistent * p,
@@ -939,7 +1054,24 @@ gst_rk_cuda_persistent_fetch (GstRkCudaPersistent * p,
   GstMapInfo map;
   GstBuffer *buf;
 
-  buf = gst_rk_kernel_alloc_output (p->kernel, size, &err);
+  if (env->payload_ref == RK_CUDA_REF_INPUT) {
+    g_mutex_lock (&p->arena_lock);
+    buf = take_kept (p, env->message_id);
+    g_mutex_unlock (&p->arena_lock);
+    if (buf == NULL || gst_buffer_get_size (buf) != size) {
+      g_set_error (&err, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+          "CUDA kernel %s passed on an input it was not given (message %"
+          G_GUINT64_FORMAT ")", GST_OBJECT_NAME (p->kernel), env->message_id);
+      gst_clear_buffer (&buf);
+      fail (p, err);
+    }
+    return buf;
+  }
+
+  if (env->type == RK_MSG_NOTIFY)
+    buf = gst_buffer_new_allocate (NULL, size, NULL);
+  else
+    buf = gst_rk_kernel_alloc_output (p->kernel, size, &err);
   if (buf == NULL) {
     fail (p, err);
     return NULL;
@@ -992,5 +1124,7 @@ gst_rk_cuda_persistent_fill_stats (GstRkCudaPersistent * p,
       "grid-size", G_TYPE_UINT, p->grid_size,
       "block-size", G_TYPE_UINT, p->block_size,
       "frames-in-flight", G_TYPE_UINT, p->frames,
-      "state-size", G_TYPE_UINT64, (guint64) p->state.size, NULL);
+      "state-size", G_TYPE_UINT64, (guint64) p->state.size,
+      "blob-size", G_TYPE_UINT64, (guint64) gst_rk_cuda_blob_size (&p->blob),
+      NULL);
 }

@@ -8,10 +8,18 @@
  * the calling thread's place in the grid.
  *
  * Under nvcc they are the real device operations (cuda::atomic_ref with
- * thread_scope_system, %globaltimer, __nanosleep). Under a C compiler they
- * are their host equivalents, so that the same protocol code
- * (gstrkcudaloop.h) and the same kernel bodies run in a host thread: that is
- * how the tests exercise them without a GPU.
+ * thread_scope_system, %globaltimer, __nanosleep). Under NVRTC (user
+ * kernels, compiled at run time, where libcu++ may not be installed) the
+ * same operations are written as PTX. Under a C compiler they are their
+ * host equivalents, so that the same protocol code (gstrkcudaloop.h) and
+ * the same kernel bodies run in a host thread: that is how the tests
+ * exercise them without a GPU.
+ *
+ * Kernels also get device-scope atomic adds (grid-wide counts) and float
+ * and double arithmetic that the compiler may not contract into fused
+ * multiply-adds (rk_fmul, rk_fadd, ...): with them a kernel's float
+ * results are the same bits on a GPU as on the host, where the tests
+ * compare them with the CPU reference.
  */
 #ifndef __GST_RK_CUDA_PORTABLE_H__
 #define __GST_RK_CUDA_PORTABLE_H__
@@ -26,7 +34,7 @@ typedef struct
   uint64_t count;
 } RkCudaThreads;
 
-#ifdef __CUDACC__
+#if defined (__CUDACC__) && !defined (__CUDACC_RTC__)
 
 #include <cuda/atomic>
 
@@ -58,6 +66,65 @@ rk_store_release_u32 (uint32_t * p, uint32_t v)
 {
   cuda::atomic_ref<uint32_t, cuda::thread_scope_system> (*p).store (v,
       cuda::memory_order_release);
+}
+
+RK_DEVFN uint64_t
+rk_now_ns (void)
+{
+  uint64_t t;
+
+  asm volatile ("mov.u64 %0, %%globaltimer;":"=l" (t));
+  return t;
+}
+
+RK_DEVFN void
+rk_sleep_ns (uint32_t ns)
+{
+  __nanosleep (ns);
+}
+
+RK_DEVFN RkCudaThreads
+rk_cuda_threads (void)
+{
+  RkCudaThreads t;
+
+  t.index = (uint64_t) blockIdx.x * blockDim.x + threadIdx.x;
+  t.count = (uint64_t) gridDim.x * blockDim.x;
+  return t;
+}
+
+#elif defined (__CUDACC_RTC__) /* NVRTC: no libcu++, PTX instead */
+
+#define RK_DEVFN static __device__ __forceinline__
+
+RK_DEVFN uint64_t
+rk_load_acquire_u64 (const uint64_t * p)
+{
+  uint64_t v;
+
+  asm volatile ("ld.acquire.sys.global.u64 %0, [%1];":"=l" (v):"l" (p):"memory");
+  return v;
+}
+
+RK_DEVFN uint32_t
+rk_load_acquire_u32 (const uint32_t * p)
+{
+  uint32_t v;
+
+  asm volatile ("ld.acquire.sys.global.u32 %0, [%1];":"=r" (v):"l" (p):"memory");
+  return v;
+}
+
+RK_DEVFN void
+rk_store_release_u64 (uint64_t * p, uint64_t v)
+{
+  asm volatile ("st.release.sys.global.u64 [%0], %1;"::"l" (p), "l" (v):"memory");
+}
+
+RK_DEVFN void
+rk_store_release_u32 (uint32_t * p, uint32_t v)
+{
+  asm volatile ("st.release.sys.global.u32 [%0], %1;"::"l" (p), "r" (v):"memory");
 }
 
 RK_DEVFN uint64_t
@@ -133,5 +200,52 @@ rk_sleep_ns (uint32_t ns)
 }
 
 #endif /* __CUDACC__ */
+
+/* ---- Grid-wide counts and uncontracted float arithmetic ---- */
+
+#ifdef __CUDACC__
+
+RK_DEVFN uint64_t
+rk_atomic_add_u64 (uint64_t * p, uint64_t v)
+{
+  return atomicAdd ((unsigned long long *) p, (unsigned long long) v);
+}
+
+RK_DEVFN uint32_t
+rk_atomic_or_u32 (uint32_t * p, uint32_t v)
+{
+  return atomicOr ((unsigned int *) p, v);
+}
+
+#define rk_fadd(a, b) __fadd_rn ((a), (b))
+#define rk_fsub(a, b) __fsub_rn ((a), (b))
+#define rk_fmul(a, b) __fmul_rn ((a), (b))
+#define rk_dadd(a, b) __dadd_rn ((a), (b))
+#define rk_dsub(a, b) __dsub_rn ((a), (b))
+#define rk_dmul(a, b) __dmul_rn ((a), (b))
+
+#else
+
+RK_DEVFN uint64_t
+rk_atomic_add_u64 (uint64_t * p, uint64_t v)
+{
+  return __atomic_fetch_add (p, v, __ATOMIC_RELAXED);
+}
+
+RK_DEVFN uint32_t
+rk_atomic_or_u32 (uint32_t * p, uint32_t v)
+{
+  return __atomic_fetch_or (p, v, __ATOMIC_RELAXED);
+}
+
+/* The host build of device code is compiled with -ffp-contract=off. */
+#define rk_fadd(a, b) ((float) (a) + (float) (b))
+#define rk_fsub(a, b) ((float) (a) - (float) (b))
+#define rk_fmul(a, b) ((float) (a) * (float) (b))
+#define rk_dadd(a, b) ((double) (a) + (double) (b))
+#define rk_dsub(a, b) ((double) (a) - (double) (b))
+#define rk_dmul(a, b) ((double) (a) * (double) (b))
+
+#endif
 
 #endif /* __GST_RK_CUDA_PORTABLE_H__ */

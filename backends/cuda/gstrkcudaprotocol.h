@@ -25,13 +25,39 @@
  *
  * An output in an arena slot (RK_FLAG_ARENA) carries the slot's device
  * address as its payload_ref: the arena is device memory, addressed from 0.
+ * RK_CUDA_REF_INPUT instead says "the input's own payload, unchanged": the
+ * host hands on the buffer it sent (no copy back).
+ *
+ * Outputs. A job has a main output (output 0: a frame, a reply) and may
+ * write further outputs, "extras" (NOTIFY events, several replies), as
+ * records (RkCudaOutput + payload) into an extras area the host sized for
+ * it. They are published in order: the extras, with the main output at
+ * index main_at among them (after all of them by default), then the input
+ * is released. A kernel that has more to say than its extras area holds
+ * (a burst of anomalies) sets `more`: the extras go out, and the same job
+ * runs again (round + 1) from its `cursor`, until it is done; the main
+ * output goes with the last round. So the extras area bounds device
+ * memory, never what a message may emit.
  */
 #ifndef __GST_RK_CUDA_PROTOCOL_H__
 #define __GST_RK_CUDA_PROTOCOL_H__
 
 #include "gstrkabi.h"
 
-#ifdef __CUDACC__
+#if defined (__CUDACC_RTC__)
+/* NVRTC has no C library headers */
+typedef unsigned char uint8_t;
+typedef unsigned short uint16_t;
+typedef unsigned int uint32_t;
+typedef int int32_t;
+typedef unsigned long long uint64_t;
+typedef long long int64_t;
+typedef unsigned long long uintptr_t;
+#ifndef offsetof
+#define offsetof(type, field) __builtin_offsetof (type, field)
+#endif
+#define RK_STATIC_ASSERT(cond, msg) static_assert (cond, msg)
+#elif defined (__CUDACC__)
 #include <stddef.h>
 #include <stdint.h>
 #define RK_STATIC_ASSERT(cond, msg) static_assert (cond, msg)
@@ -41,9 +67,23 @@
 #define RK_STATIC_ASSERT(cond, msg) _Static_assert (cond, msg)
 #endif
 
+/* Small helpers both the host and the device call */
+#ifdef __CUDACC__
+#define RK_HOSTDEVFN static __host__ __device__ __forceinline__
+#else
+#define RK_HOSTDEVFN static inline
+#endif
+
+#if defined (__CUDACC_RTC__)
+/* NVRTC has no offsetof: the nvcc and C builds of this header check the
+ * same layout */
+#define RK_CHECK_OFFSET(type, field, off) \
+  RK_STATIC_ASSERT (1, #type "." #field)
+#else
 #define RK_CHECK_OFFSET(type, field, off) \
   RK_STATIC_ASSERT (offsetof (type, field) == (off), \
       #type "." #field " must be at byte " #off)
+#endif
 #define RK_CHECK_SIZE(type, size) \
   RK_STATIC_ASSERT (sizeof (type) == (size), #type " must be " #size " bytes")
 
@@ -173,6 +213,8 @@ RK_CHECK_OFFSET (RkCudaControl, error_arg, RK_CUDA_CTRL_OFF_ERROR_ARG);
 /* Device-side faults reported in RkCudaControl.error; the kernel exits. */
 #define RK_CUDA_ERROR_NONE              0u
 #define RK_CUDA_ERROR_OUTPUT_OVERFLOW   1u   /* an output bigger than its slot */
+#define RK_CUDA_ERROR_KERNEL            2u   /* the kernel failed on a message */
+#define RK_CUDA_ERROR_BAD_OUTPUT        3u   /* malformed extras records */
 
 /* ---- Stage records: what the host prepared for one input position ---- */
 
@@ -180,9 +222,13 @@ RK_CHECK_OFFSET (RkCudaControl, error_arg, RK_CUDA_CTRL_OFF_ERROR_ARG);
 #define RK_CUDA_MAX_ARENA_SLOTS 16u
 
 /* Flags of a stage record */
-#define RK_CUDA_STAGE_DISCARD  0x1u    /* not staged (flush, bad input): discard */
+#define RK_CUDA_STAGE_DISCARD    0x1u  /* not staged (flush, bad input): discard */
+#define RK_CUDA_STAGE_INIT_STATE 0x2u  /* fresh state: run the kernel's init first */
 
-#define RK_CUDA_STAGE_SIZE     192u
+#define RK_CUDA_STAGE_SIZE     256u
+
+/* No PTS (GST_CLOCK_TIME_NONE) */
+#define RK_CUDA_NO_TIME        0xFFFFFFFFFFFFFFFFull
 
 typedef struct
 {
@@ -195,23 +241,44 @@ typedef struct
   uint32_t out_slot_size;       /* bytes per output arena slot */
   uint32_t out_slots;           /* output arena slots, <= RK_CUDA_MAX_ARENA_SLOTS */
   uint32_t out_size;            /* bytes output 0 needs (decides inline/arena) */
-  uint32_t pad;
+  uint32_t extra_size;          /* bytes of extras area a round may fill */
   uint64_t state_ptr;           /* device address of the kernel state */
   uint64_t state_size;
+  uint64_t blob_ptr;            /* the configuration's read-only tables */
+  uint64_t blob_size;
+  uint64_t scratch_ptr;         /* per-kernel working memory */
+  uint64_t scratch_size;
+  uint64_t pts;                 /* the input buffer's PTS, or RK_CUDA_NO_TIME */
+  uint8_t pad[24];
   RkCudaParams params;
 } RkCudaStage;
 
 RK_CHECK_SIZE (RkCudaStage, RK_CUDA_STAGE_SIZE);
-RK_CHECK_OFFSET (RkCudaStage, params, 64);
+RK_CHECK_OFFSET (RkCudaStage, params, 128);
+
+/* Output arena slot of a job: the main output (if it does not go inline
+ * straight into its ring slot) at offset 0, the extras area after it. */
+#define RK_CUDA_ALIGN(x, a) (((x) + (a) - 1) / (a) * (a))
+#define RK_CUDA_MAIN_ALIGN 256u
 
 /* ---- A job: one message as a kernel's process function sees it ---- */
 
 /* Flags of a job */
-#define RK_CUDA_JOB_RESET_STATE 0x1u   /* zero the state instead of processing */
+#define RK_CUDA_JOB_RESET_STATE 0x1u   /* reset the state instead of processing */
 #define RK_CUDA_JOB_SKIP        0x2u   /* nothing to do (unknown control message) */
 #define RK_CUDA_JOB_HAS_PAYLOAD 0x4u   /* the input had a payload (maybe empty) */
+#define RK_CUDA_JOB_INIT_STATE  0x8u   /* run the kernel's init, then process */
 
-#define RK_CUDA_JOB_SIZE        256u
+/* Flags of the main output */
+#define RK_CUDA_OUT_INPUT       0x1u   /* the input's payload, unchanged */
+
+/* payload_ref of an ARENA output that is the input's own host buffer */
+#define RK_CUDA_REF_INPUT       0xFFFFFFFFFFFFFFFFull
+
+/* main_at: the main output after every extra */
+#define RK_CUDA_MAIN_LAST       0xFFFFFFFFu
+
+#define RK_CUDA_JOB_SIZE        384u
 
 typedef struct
 {
@@ -226,18 +293,93 @@ typedef struct
   uint64_t state_size;
   uint32_t in_size;
   uint32_t out_capacity;        /* bytes available at out_ptr */
-  /* out: written by the process function (thread 0) */
+  /* out: the main output, written by the process function (one thread) */
   uint32_t out_type;            /* RK_MSG_* of output 0, or 0 for none */
   uint32_t out_size;
-  /* the persistent loop's bookkeeping */
-  uint32_t out_arena;           /* output 0 goes to an arena slot */
-  uint8_t pad1[52];
+  uint32_t out_arena;           /* in: output 0 goes to an arena slot */
+  uint32_t out_flags;           /* RK_CUDA_OUT_* */
+  /* extras: records (RkCudaOutput + payload) from extra_ptr on */
+  uint64_t extra_ptr;           /* in */
+  uint32_t extra_capacity;      /* in: bytes */
+  uint32_t extra_count;         /* out: records written */
+  uint32_t extra_bytes;         /* out: bytes written */
+  uint32_t main_at;             /* out: extras published before output 0 */
+  uint32_t round;               /* in: 0, 1, ... while the kernel asks for more */
+  uint32_t more;                /* out: run this job again */
+  uint64_t cursor;              /* in/out: where the next round starts */
+  uint64_t pts;                 /* in: the input's PTS, or RK_CUDA_NO_TIME */
   RkCudaParams params;
+  uint64_t blob_ptr;
+  uint64_t blob_size;
+  uint64_t scratch_ptr;
+  uint64_t scratch_size;
+  uint64_t hlc_physical;        /* in: the input's HLC stamp */
+  uint32_t hlc_logical;
+  uint32_t hlc_node;
+  uint64_t acc[4];              /* zeroed for each round: grid-wide sums */
+  uint32_t error;               /* out: nonzero, the kernel failed on it */
+  uint8_t pad1[44];
 } RkCudaJob;
 
 RK_CHECK_SIZE (RkCudaJob, RK_CUDA_JOB_SIZE);
 RK_CHECK_OFFSET (RkCudaJob, out_type, 64);
 RK_CHECK_OFFSET (RkCudaJob, params, 128);
+RK_CHECK_OFFSET (RkCudaJob, blob_ptr, 256);
+
+/* One extra output in a job's extras area: this header, then size bytes
+ * of payload; records start on RK_CUDA_OUTPUT_ALIGN bytes. */
+#define RK_CUDA_OUTPUT_ALIGN    8u
+
+typedef struct
+{
+  uint32_t type;                /* RK_MSG_* */
+  uint32_t size;
+} RkCudaOutput;
+
+RK_CHECK_SIZE (RkCudaOutput, 8);
+
+/* Bytes a record of @size payload bytes takes in the extras area */
+RK_HOSTDEVFN uint32_t
+rk_cuda_output_record_size (uint32_t size)
+{
+  return (uint32_t) RK_CUDA_ALIGN (sizeof (RkCudaOutput) + (uint64_t) size,
+      RK_CUDA_OUTPUT_ALIGN);
+}
+
+/* ---- Steps: how the grid runs a job ----
+ *
+ * A job is a sequence of steps with every thread of the grid in each, and
+ * a grid-wide barrier between two (a cooperative grid barrier in
+ * persistent kernels, __syncthreads in a one-block batch, separate
+ * launches per step for event-driven frames): a reset (zero the state,
+ * then the kernel's init), or the init of fresh state and then the
+ * kernel's phases. */
+#define RK_CUDA_STEP_ZERO       0xFFFFFFFEu
+#define RK_CUDA_STEP_INIT       0xFFFFFFFDu
+#define RK_CUDA_STEP_NONE       0xFFFFFFFCu
+
+RK_HOSTDEVFN uint32_t
+rk_cuda_job_n_steps (uint32_t flags, uint32_t phases, int has_init)
+{
+  if (flags & RK_CUDA_JOB_SKIP)
+    return 0;
+  if (flags & RK_CUDA_JOB_RESET_STATE)
+    return has_init ? 2 : 1;
+  return ((flags & RK_CUDA_JOB_INIT_STATE) && has_init ? 1 : 0) + phases;
+}
+
+/* Step @k of a job: RK_CUDA_STEP_ZERO, RK_CUDA_STEP_INIT or a phase */
+RK_HOSTDEVFN uint32_t
+rk_cuda_job_step (uint32_t flags, int has_init, uint32_t k)
+{
+  if (flags & RK_CUDA_JOB_SKIP)
+    return RK_CUDA_STEP_NONE;
+  if (flags & RK_CUDA_JOB_RESET_STATE)
+    return k == 0 ? RK_CUDA_STEP_ZERO : RK_CUDA_STEP_INIT;
+  if ((flags & RK_CUDA_JOB_INIT_STATE) && has_init)
+    return k == 0 ? RK_CUDA_STEP_INIT : k - 1;
+  return k;
+}
 
 /* ---- Kernel arguments (passed by value) ---- */
 
@@ -280,11 +422,17 @@ typedef struct
 
 RK_CHECK_OFFSET (RkCudaScratch, job, 128);
 
+/* RkCudaEventArgs.step: every step of each job, __syncthreads between */
+#define RK_CUDA_ALL_STEPS 0xFFFFFFFFu
+
 typedef struct
 {
   uint64_t jobs;                /* device address of n_jobs RkCudaJob */
   uint32_t n_jobs;              /* > 1 only with a single block */
-  uint32_t pad;
+  uint32_t step;                /* one step of one job, or RK_CUDA_ALL_STEPS
+                                 * (one block: a job's steps, then the
+                                 * next's; stops after a job asking for
+                                 * more) */
 } RkCudaEventArgs;
 
 RK_CHECK_SIZE (RkCudaEventArgs, 16);

@@ -18,7 +18,8 @@ gray_output_size (const GstRkParams * p, gsize in_size)
 /* The CPU reference's checks, with its messages, plus the alignment the
  * device code relies on (GStreamer's default layouts have it). */
 static gboolean
-gray_validate (const GstRkParams * p, gsize in_size, GError ** error)
+gray_validate (const GstRkConfig * config, const GstRkParams * p,
+    gsize in_size, GError ** error)
 {
   gboolean planar = p->in_format == RK_FORMAT_NV12 ||
       p->in_format == RK_FORMAT_I420;

@@ -1,0 +1,7 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstrkcudaentry.cuh"
+#include "gstrkcudablur.h"
+
+RK_CUDA_DEFINE_PHASED_ENTRIES (rk_cuda_blur_process, 2)

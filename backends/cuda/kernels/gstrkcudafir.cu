@@ -1,0 +1,7 @@
+/* gst-ringkernel
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstrkcudaentry.cuh"
+#include "gstrkcudafir.h"
+
+RK_CUDA_DEFINE_PHASED_ENTRIES (rk_cuda_fir_process, 3)

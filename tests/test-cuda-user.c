@@ -1,0 +1,194 @@
+/* CUDA user kernels (NVRTC), with the fake device standing in for a GPU:
+ * the examples compile and declare what they are; every bad file is
+ * refused with a clear error (compile error with the compiler's log, wrong
+ * entry, wrong ABI version, no RK_USER_KERNEL, not text, libnvrtc
+ * missing). NVRTC runs without a GPU, so all of that runs here; launching
+ * the compiled PTX needs a GPU and is skipped with the reason. */
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "gstrkuserkernel.h"
+#include "gstrkerror.h"
+#include "rktest.h"
+#include "rkfakecuda.h"
+
+static gchar *tmp_dir;
+
+static gchar *
+write_kernel (const gchar * name, const gchar * text)
+{
+  gchar *path = g_build_filename (tmp_dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static const GstRkKernelInfo *
+load (const gchar * path, const gchar * entry, GError ** err)
+{
+  GstRkBackendKind backend = GST_RK_BACKEND_AUTO;
+  const GstRkKernelInfo *info = gst_rk_user_kernel_load (path, entry, 0,
+      NULL, &backend, err);
+
+  if (info)
+    g_assert_cmpint (backend, ==, GST_RK_BACKEND_CUDA);
+  return info;
+}
+
+static void
+assert_load_fails (const gchar * path, const gchar * entry,
+    const gchar * const *expect)
+{
+  GError *err = NULL;
+
+  g_assert_null (load (path, entry, &err));
+  g_assert_nonnull (err);
+  for (guint i = 0; expect[i]; i++) {
+    if (strstr (err->message, expect[i]) == NULL)
+      g_error ("\"%s\" not in the error: %s", expect[i], err->message);
+  }
+  g_error_free (err);
+}
+
+static void
+test_examples_compile (void)
+{
+  GError *err = NULL;
+  const GstRkKernelInfo *counter = load (RK_EXAMPLES_DIR "/counter.cu",
+      NULL, &err);
+  const GstRkKernelInfo *vignette;
+
+  g_assert_no_error (err);
+  g_assert_nonnull (counter);
+  g_assert_cmpuint (counter->state_size, ==, 8);
+  g_assert_cmpint (counter->kind, ==, GST_RK_KERNEL_KIND_MESSAGE);
+  vignette = load (RK_EXAMPLES_DIR "/vignette.cu", NULL, &err);
+  g_assert_no_error (err);
+  g_assert_nonnull (vignette);
+  g_assert_cmpint (vignette->kind, ==, GST_RK_KERNEL_KIND_FRAME);
+}
+
+static void
+test_compile_error (void)
+{
+  gchar *path = write_kernel ("broken.cu", "RK_USER_KERNEL (8, 0);\n"
+      "__device__ int\nrk_kernel (rk_cuda_message *msg)\n{\n"
+      "  return undefined_thing;\n}\n");
+  const gchar *expect[] = { "broken.cu does not compile",
+    "broken.cu(5): error", "identifier \"undefined_thing\" is undefined",
+    NULL
+  };
+
+  assert_load_fails (path, NULL, expect);
+  g_free (path);
+}
+
+static void
+test_wrong_entry (void)
+{
+  const gchar *expect[] = { "counter.cu has no device function rk_nope",
+    "__device__ int rk_nope (rk_cuda_message *msg)", NULL
+  };
+
+  assert_load_fails (RK_EXAMPLES_DIR "/counter.cu", "rk_nope", expect);
+}
+
+static void
+test_wrong_abi (void)
+{
+  gchar *path = write_kernel ("old-abi.cu", "RK_USER_KERNEL_ABI (2, 8, 0);\n"
+      "__device__ int\nrk_kernel (rk_cuda_message *msg)\n{\n"
+      "  return 0;\n}\n");
+  const gchar *expect[] = { "old-abi.cu was written for user-kernel ABI "
+        "version 2, this plugin has version 1", NULL
+  };
+
+  assert_load_fails (path, NULL, expect);
+  g_free (path);
+}
+
+static void
+test_no_declaration (void)
+{
+  gchar *path = write_kernel ("undeclared.cu", "__device__ int\n"
+      "rk_kernel (rk_cuda_message *msg)\n{\n  return 0;\n}\n");
+  const gchar *expect[] = { "undeclared.cu does not declare RK_USER_KERNEL "
+        "(state_size, flags)", NULL
+  };
+
+  assert_load_fails (path, NULL, expect);
+  g_free (path);
+}
+
+static void
+test_not_text (void)
+{
+  gchar *path = g_build_filename (tmp_dir, "binary.cu", NULL);
+  static const gchar bytes[] = { 0x7f, 'E', 'L', 'F', 0, 1, 2, 3 };
+  const gchar *expect[] = { "binary.cu is not CUDA source text", NULL };
+
+  g_assert_true (g_file_set_contents (path, bytes, sizeof (bytes), NULL));
+  assert_load_fails (path, NULL, expect);
+  g_free (path);
+}
+
+/* In a child process: libnvrtc is opened once per process */
+static void
+test_missing_nvrtc (void)
+{
+  if (g_test_subprocess ()) {
+    const gchar *expect[] = { "NVRTC unavailable: no usable libnvrtc "
+          "(tried /nonexistent/libnvrtc.so.13; GST_RK_CUDA_NVRTC names "
+          "another)", NULL
+    };
+
+    g_setenv ("GST_RK_CUDA_NVRTC", "/nonexistent/libnvrtc.so.13", TRUE);
+    assert_load_fails (RK_EXAMPLES_DIR "/counter.cu", NULL, expect);
+    return;
+  }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_launch (void)
+{
+  g_test_skip ("running a CUDA user kernel needs a GPU: the fake device "
+      "runs only the built-in kernels' host builds, not PTX");
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  rk_fake_cuda_install ();
+  rk_test_init (&argc, &argv);
+  tmp_dir = g_dir_make_tmp ("rk-cuda-user-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  g_test_add_func ("/cuda/user/examples-compile", test_examples_compile);
+  g_test_add_func ("/cuda/user/compile-error", test_compile_error);
+  g_test_add_func ("/cuda/user/wrong-entry", test_wrong_entry);
+  g_test_add_func ("/cuda/user/wrong-abi", test_wrong_abi);
+  g_test_add_func ("/cuda/user/no-declaration", test_no_declaration);
+  g_test_add_func ("/cuda/user/not-text", test_not_text);
+  g_test_add_func ("/cuda/user/missing-nvrtc", test_missing_nvrtc);
+  g_test_add_func ("/cuda/user/launch", test_launch);
+  ret = g_test_run ();
+  {
+    GDir *d = g_dir_open (tmp_dir, 0, NULL);
+    const gchar *name;
+
+    while (d && (name = g_dir_read_name (d))) {
+      gchar *p = g_build_filename (tmp_dir, name, NULL);
+
+      g_unlink (p);
+      g_free (p);
+    }
+    if (d)
+      g_dir_close (d);
+    g_rmdir (tmp_dir);
+  }
+  g_free (tmp_dir);
+  return ret;
+}
