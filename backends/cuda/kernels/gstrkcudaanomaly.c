@@ -7,6 +7,7 @@
 #include "gstrkcudakernel.h"
 #include "gstrkcudaanomaly.h"
 #include "gstrkcudaanomaly-fatbin.h"
+#include "gstrkaudio.h"
 #include "gstrkerror.h"
 #include "gstrkkernellayouts.h"
 
@@ -25,22 +26,13 @@ static gboolean
 anomaly_validate (const GstRkConfig * config, const GstRkParams * p,
     gsize in_size, GError ** error)
 {
-  gsize bpf = (gsize) p->channels * sizeof (gfloat);
-
   if (config == NULL || p->in_format != RK_FORMAT_F32LE || p->channels == 0
       || config->state_size < sizeof (GstRkAnomalyState) +
       (gsize) 2 * p->channels * sizeof (gdouble)) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
-        "rkanomaly received a buffer before its caps were negotiated");
+    gst_rk_error_not_negotiated (error, "anomaly");
     return FALSE;
   }
-  if (in_size % bpf != 0) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-        "buffer of %" G_GSIZE_FORMAT " bytes is not a whole number of "
-        "%u-channel F32LE frames", in_size, p->channels);
-    return FALSE;
-  }
-  return TRUE;
+  return gst_rk_audio_check_input (p, in_size, error);
 }
 
 /* A chunk of frames, every sample of it possibly an anomaly */

@@ -30,18 +30,10 @@ bgsub_validate (const GstRkConfig * config, const GstRkParams * p,
       p->out_format != RK_FORMAT_GRAY8 ||
       config->state_size < sizeof (GstRkBgsubState) +
       (gsize) p->width * p->height * 2) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
-        "rkbgsub received a buffer before its caps were negotiated");
+    gst_rk_error_not_negotiated (error, "bgsub");
     return FALSE;
   }
-  if (in_size < p->in_size) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-        "buffer of %" G_GSIZE_FORMAT " bytes is smaller than a %ux%u %s "
-        "frame (%u bytes)", in_size, p->width, p->height,
-        gst_rk_format_to_string (p->in_format), p->in_size);
-    return FALSE;
-  }
-  return TRUE;
+  return gst_rk_frame_check_input (p, in_size, error);
 }
 
 /* At most one motion crossing per frame */

@@ -7,6 +7,7 @@
 #include "gstrkcudakernel.h"
 #include "gstrkcudafir.h"
 #include "gstrkcudafir-fatbin.h"
+#include "gstrkaudio.h"
 #include "gstrkerror.h"
 #include "gstrkkernellayouts.h"
 
@@ -35,21 +36,12 @@ static gboolean
 fir_validate (const GstRkConfig * config, const GstRkParams * p,
     gsize in_size, GError ** error)
 {
-  gsize bpf = (gsize) p->channels * sizeof (gfloat);
-
   if (config == NULL || config->blob == NULL ||
       p->in_format != RK_FORMAT_F32LE || p->channels == 0) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
-        "rkfir received a buffer before its caps were negotiated");
+    gst_rk_error_not_negotiated (error, "fir");
     return FALSE;
   }
-  if (in_size % bpf != 0) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-        "buffer of %" G_GSIZE_FORMAT " bytes is not a whole number of "
-        "%u-channel F32LE frames", in_size, p->channels);
-    return FALSE;
-  }
-  return TRUE;
+  return gst_rk_audio_check_input (p, in_size, error);
 }
 
 /* K - 1 samples of history per channel (this port's layout) */

@@ -25,17 +25,11 @@ gray_validate (const GstRkConfig * config, const GstRkParams * p,
       p->in_format == RK_FORMAT_I420;
 
   if (p->out_format != RK_FORMAT_GRAY8) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
-        "rkgray received a buffer before its caps were negotiated");
+    gst_rk_error_not_negotiated (error, "gray");
     return FALSE;
   }
-  if (in_size < p->in_size) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-        "buffer of %" G_GSIZE_FORMAT " bytes is smaller than a %ux%u %s "
-        "frame (%u bytes)", in_size, p->width, p->height,
-        gst_rk_format_to_string (p->in_format), p->in_size);
+  if (!gst_rk_frame_check_input (p, in_size, error))
     return FALSE;
-  }
   if (p->out_stride[0] % 4 != 0 || (!planar && (p->in_stride[0] % 4 != 0 ||
               p->in_offset[0] % 4 != 0))) {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,

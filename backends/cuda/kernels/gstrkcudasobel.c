@@ -21,18 +21,10 @@ sobel_validate (const GstRkConfig * config, const GstRkParams * p,
     gsize in_size, GError ** error)
 {
   if (p->out_format != RK_FORMAT_GRAY8) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
-        "rksobel received a buffer before its caps were negotiated");
+    gst_rk_error_not_negotiated (error, "sobel");
     return FALSE;
   }
-  if (in_size < p->in_size) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-        "buffer of %" G_GSIZE_FORMAT " bytes is smaller than a %ux%u %s "
-        "frame (%u bytes)", in_size, p->width, p->height,
-        gst_rk_format_to_string (p->in_format), p->in_size);
-    return FALSE;
-  }
-  return TRUE;
+  return gst_rk_frame_check_input (p, in_size, error);
 }
 
 const GstRkCudaKernel gst_rk_cuda_kernel_sobel = {

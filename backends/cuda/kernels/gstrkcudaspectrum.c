@@ -7,6 +7,7 @@
 #include "gstrkcudakernel.h"
 #include "gstrkcudaspectrum.h"
 #include "gstrkcudaspectrum-fatbin.h"
+#include "gstrkaudio.h"
 #include "gstrkerror.h"
 #include "gstrkkernellayouts.h"
 
@@ -37,21 +38,12 @@ static gboolean
 spectrum_validate (const GstRkConfig * config, const GstRkParams * p,
     gsize in_size, GError ** error)
 {
-  gsize bpf = (gsize) p->channels * sizeof (gfloat);
-
   if (spectrum_blob (config) == NULL || p->in_format != RK_FORMAT_F32LE ||
       p->channels == 0) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
-        "rkspectrum received a buffer before its caps were negotiated");
+    gst_rk_error_not_negotiated (error, "spectrum");
     return FALSE;
   }
-  if (in_size % bpf != 0) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-        "buffer of %" G_GSIZE_FORMAT " bytes is not a whole number of "
-        "%u-channel F32LE frames", in_size, p->channels);
-    return FALSE;
-  }
-  return TRUE;
+  return gst_rk_audio_check_input (p, in_size, error);
 }
 
 /* One interval's message per round */
