@@ -182,7 +182,7 @@ record (GstRkVulkanContext * ctx, GstRkConfig * config, const Sizes * sizes,
 
       if (impl->pass_grid)
         impl->pass_grid (config, sizes[i].in_size, pass, groups);
-      else
+      else if (impl->grid)
         impl->grid (&config->params, sizes[i].in_size, groups);
       for (guint d = 0; d < 3; d++)
         groups[d] = MAX (groups[d], 1);

@@ -49,7 +49,8 @@ typedef enum
  *   same error as the CPU reference
  * @output_size: most bytes of the DATA output one input of @in_size bytes
  *   may yield (the region the shader writes it to)
- * @grid: workgroups for one input; the shader's workgroup size is its own
+ * @grid: (nullable): workgroups for one input (kernels with @pass_grid
+ *   need none); the shader's workgroup size is its own
  * @features: what the shaders need of the device
  * @passes: (nullable): dispatches per message (NULL: one)
  * @pass_grid: (nullable): workgroups of each pass, when there are several
