@@ -41,6 +41,7 @@ typedef enum
   STEP_EXPECT_ERROR,            /* the kernel fails: record its error */
   STEP_STEP,                    /* counter: its "step" parameter is @size */
   STEP_PARAMS,                  /* parameters (a structure in @caps) */
+  STEP_RAMP,                    /* a GRAY8 frame of smooth ramps */
   STEP_END
 } StepKind;
 
@@ -72,6 +73,7 @@ typedef struct
 #define DO(kind) {(kind), 0, 0, 0, NULL, 1}
 #define STEP(n) {STEP_STEP, (n), 0, 0, NULL, 1}
 #define PARAMS(s) {STEP_PARAMS, 0, 0, 0, (s), 1}
+#define RAMP_FRAME {STEP_RAMP, 0, RK_MSG_DATA, 0, NULL, 1}
 
 /* Payload sizes around every boundary a backend may have: empty, 16-byte
  * units, the 64-byte envelope, inline room in ring slots (192), pages,
@@ -152,6 +154,22 @@ static const Step blur_frames[] = {
   DO (STEP_DRAIN), DO (STEP_END)
 };
 
+/* Sobel: magnitudes and thresholds at odd sizes; the ramp frame has
+ * gradients from 0 up to saturation, rising slowly (small integer roots,
+ * where a float root off by an ulp would show). */
+static const Step sobel_frames[] = {
+  CAPS (VIDEO_CAPS ("GRAY8", 37, 23)), FRAME (2),
+  PARAMS ("params,threshold=64"), FRAME (1),
+  PARAMS ("params,threshold=1"), FRAME (1),
+  PARAMS ("params,threshold=255"), FRAME (1),
+  PARAMS ("params,threshold=0"),
+  CAPS (VIDEO_CAPS ("GRAY8", 1, 1)), FRAME (1),
+  CAPS (VIDEO_CAPS ("GRAY8", 2, 3)), FRAME (1),
+  CAPS (VIDEO_CAPS ("GRAY8", 256, 64)), RAMP_FRAME,
+  PARAMS ("params,threshold=100"), RAMP_FRAME,
+  DO (STEP_DRAIN), DO (STEP_END)
+};
+
 static const Script scripts[] = {
   {"echo-sizes", "echo", GST_RK_KERNEL_MODE_PERSISTENT, 64, echo_sizes},
   {"echo-sizes", "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 64, echo_sizes},
@@ -169,6 +187,7 @@ static const Script scripts[] = {
   {"gray-short-frame", "gray", GST_RK_KERNEL_MODE_AUTO, 8,
       gray_short_frame},
   {"blur-frames", "blur", GST_RK_KERNEL_MODE_AUTO, 8, blur_frames},
+  {"sobel-frames", "sobel", GST_RK_KERNEL_MODE_AUTO, 8, sobel_frames},
 };
 
 /* Streams through elements (test_element_stream): only kernel and mode */
@@ -274,6 +293,26 @@ make_payload (Run * r, gint size)
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
   for (gint i = 0; i < size; i++)
     map.data[i] = (guint8) g_rand_int (r->rand);
+  gst_buffer_unmap (buf, &map);
+  return buf;
+}
+
+/* GRAY8: pixel (x, y) = x (y + 1) / 8 mod 256 */
+static GstBuffer *
+make_ramp (GstCaps * caps)
+{
+  GstVideoInfo info;
+  GstBuffer *buf;
+  GstMapInfo map;
+
+  g_assert_true (gst_video_info_from_caps (&info, caps));
+  buf = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&info), NULL);
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  memset (map.data, 0, map.size);
+  for (gint y = 0; y < info.height; y++)
+    for (gint x = 0; x < info.width; x++)
+      map.data[y * GST_VIDEO_INFO_PLANE_STRIDE (&info, 0) + x] =
+          (guint8) (x * (y + 1) / 8);
   gst_buffer_unmap (buf, &map);
   return buf;
 }
@@ -411,6 +450,9 @@ run_script (const Script * script, GstRkBackendKind backend)
         case STEP_FRAME:
           send_one (&r, make_payload (&r, s->size ? s->size :
                   (gint) frame_size (r.caps)), RK_MSG_DATA, 0);
+          break;
+        case STEP_RAMP:
+          send_one (&r, make_ramp (r.caps), RK_MSG_DATA, 0);
           break;
         case STEP_CAPS:
           gst_clear_caps (&r.caps);

@@ -54,6 +54,8 @@ vulkan_register_kernels (void)
       &gst_rk_vulkan_kernel_gray);
   gst_rk_registry_add_implementation ("blur", GST_RK_BACKEND_VULKAN,
       &gst_rk_vulkan_kernel_blur);
+  gst_rk_registry_add_implementation ("sobel", GST_RK_BACKEND_VULKAN,
+      &gst_rk_vulkan_kernel_sobel);
 }
 
 /* Lists the devices that can run kernels; their index is their device-id. */
