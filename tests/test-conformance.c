@@ -17,6 +17,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 
+#include "gstrkkernellayouts.h"
 #include "rktest.h"
 
 #define SECOND G_USEC_PER_SEC
@@ -42,6 +43,7 @@ typedef enum
   STEP_STEP,                    /* counter: its "step" parameter is @size */
   STEP_PARAMS,                  /* parameters (a structure in @caps) */
   STEP_RAMP,                    /* a GRAY8 frame of smooth ramps */
+  STEP_STILL,                   /* the last frame once more */
   STEP_END
 } StepKind;
 
@@ -74,6 +76,7 @@ typedef struct
 #define STEP(n) {STEP_STEP, (n), 0, 0, NULL, 1}
 #define PARAMS(s) {STEP_PARAMS, 0, 0, 0, (s), 1}
 #define RAMP_FRAME {STEP_RAMP, 0, RK_MSG_DATA, 0, NULL, 1}
+#define STILL(n) {STEP_STILL, 0, RK_MSG_DATA, 0, NULL, (n)}
 
 /* Payload sizes around every boundary a backend may have: empty, 16-byte
  * units, the 64-byte envelope, inline room in ring slots (192), pages,
@@ -170,6 +173,24 @@ static const Step sobel_frames[] = {
   DO (STEP_DRAIN), DO (STEP_END)
 };
 
+/* Bgsub: with a learning rate of 1 a still frame has no foreground and a
+ * new random one is all foreground, so motion rises and falls on cue;
+ * the model survives deactivation and a caps change of the same size, a
+ * reset starts it afresh in order, a new size starts afresh. */
+static const Step bgsub_frames[] = {
+  CAPS (VIDEO_CAPS ("GRAY8", 37, 23)),
+  PARAMS ("params,learning-rate=1.0,motion-threshold=0.1"),
+  FRAME (1), STILL (2), FRAME (1), STILL (1), FRAME (2), DO (STEP_DRAIN),
+  DO (STEP_DEACTIVATE), STILL (1), DO (STEP_ACTIVATE), DO (STEP_DRAIN),
+  DO (STEP_CONTROL_RESET), FRAME (1), FRAME (1), STILL (1),
+  PARAMS ("params,learning-rate=0.05,threshold=10,motion-threshold=0.3"),
+  FRAME (3), STILL (3),
+  CAPS (VIDEO_CAPS ("RGBA", 37, 23)), FRAME (2), STILL (2),
+  CAPS (VIDEO_CAPS ("BGRx", 33, 9)), FRAME (2), STILL (1),
+  DO (STEP_DRAIN), DO (STEP_DEACTIVATE), FRAME (2), DO (STEP_FLUSH),
+  DO (STEP_ACTIVATE), STILL (1), DO (STEP_DRAIN), DO (STEP_END)
+};
+
 static const Script scripts[] = {
   {"echo-sizes", "echo", GST_RK_KERNEL_MODE_PERSISTENT, 64, echo_sizes},
   {"echo-sizes", "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 64, echo_sizes},
@@ -188,6 +209,7 @@ static const Script scripts[] = {
       gray_short_frame},
   {"blur-frames", "blur", GST_RK_KERNEL_MODE_AUTO, 8, blur_frames},
   {"sobel-frames", "sobel", GST_RK_KERNEL_MODE_AUTO, 8, sobel_frames},
+  {"bgsub-frames", "bgsub", GST_RK_KERNEL_MODE_AUTO, 8, bgsub_frames},
 };
 
 /* Streams through elements (test_element_stream): only kernel and mode */
@@ -451,6 +473,12 @@ run_script (const Script * script, GstRkBackendKind backend)
           send_one (&r, make_payload (&r, s->size ? s->size :
                   (gint) frame_size (r.caps)), RK_MSG_DATA, 0);
           break;
+        case STEP_STILL:{
+          GBytes *last = g_ptr_array_index (r.t->inputs, r.t->inputs->len - 1);
+
+          send_one (&r, gst_buffer_new_wrapped_bytes (last), RK_MSG_DATA, 0);
+          break;
+        }
         case STEP_RAMP:
           send_one (&r, make_ramp (r.caps), RK_MSG_DATA, 0);
           break;
@@ -573,12 +601,53 @@ check_gray (const Output * o, GBytes * input, GstCaps * caps)
   }
 }
 
+/* Bgsub's motion events: each precedes its frame's mask, with the
+ * frame's PTS, and they alternate up and down, starting up in each fresh
+ * model (its frame count starts again). */
+static void
+check_bgsub (const Script * script, Transcript * t)
+{
+  guint n = 0;
+  gboolean up = TRUE;
+  guint64 last_frame = 0;
+
+  for (guint i = 0; i < t->outputs->len; i++) {
+    const Output *o = &g_array_index (t->outputs, Output, i);
+    const Output *next;
+    GstRkMotionEvent ev;
+
+    if (o->type != RK_MSG_NOTIFY)
+      continue;
+    g_assert_cmpuint (i + 1, <, t->outputs->len);
+    next = &g_array_index (t->outputs, Output, i + 1);
+    g_assert_cmpuint (next->type, ==, RK_MSG_DATA);
+    g_assert_cmpuint (next->message_id, ==, o->message_id);
+    g_assert_cmpuint (g_bytes_get_size (o->bytes), ==, sizeof (ev));
+    memcpy (&ev, g_bytes_get_data (o->bytes, NULL), sizeof (ev));
+    g_assert_cmpuint (ev.timestamp, ==, next->pts);
+    if (n > 0 && ev.frame <= last_frame)
+      up = TRUE;
+    g_assert_cmpuint (ev.active, ==, up);
+    up = !up;
+    last_frame = ev.frame;
+    g_test_message ("%s: motion %s at message %" G_GUINT64_FORMAT
+        ", frame %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT "/%"
+        G_GUINT64_FORMAT, script->name, ev.active ? "up" : "down",
+        o->message_id, ev.frame, ev.foreground, ev.pixels);
+    n++;
+  }
+  /* the first part of the script alone crosses 6 times */
+  g_assert_cmpuint (n, >=, 6);
+}
+
 static void
 check_expected (const Script * script, Transcript * t)
 {
   guint64 count = 0;
   guint next_reset = 0;
 
+  if (strcmp (script->kernel, "bgsub") == 0)
+    check_bgsub (script, t);
   for (guint i = 0; i < t->outputs->len; i++) {
     const Output *o = &g_array_index (t->outputs, Output, i);
     GBytes *input;

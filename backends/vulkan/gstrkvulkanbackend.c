@@ -56,6 +56,8 @@ vulkan_register_kernels (void)
       &gst_rk_vulkan_kernel_blur);
   gst_rk_registry_add_implementation ("sobel", GST_RK_BACKEND_VULKAN,
       &gst_rk_vulkan_kernel_sobel);
+  gst_rk_registry_add_implementation ("bgsub", GST_RK_BACKEND_VULKAN,
+      &gst_rk_vulkan_kernel_bgsub);
 }
 
 /* Lists the devices that can run kernels; their index is their device-id. */
