@@ -13,6 +13,7 @@
  * is covered by adding it to `backends` below; a new kernel by a script.
  * RK_TEST_BACKENDS (e.g. "vulkan") limits the run to some backends.
  */
+#include <math.h>
 #include <string.h>
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
@@ -44,6 +45,8 @@ typedef enum
   STEP_PARAMS,                  /* parameters (a structure in @caps) */
   STEP_RAMP,                    /* a GRAY8 frame of smooth ramps */
   STEP_STILL,                   /* the last frame once more */
+  STEP_AUDIO,                   /* @size F32 frames in [-1, 1) */
+  STEP_TAPS,                    /* fir: @size taps of a decaying wave */
   STEP_END
 } StepKind;
 
@@ -77,6 +80,8 @@ typedef struct
 #define PARAMS(s) {STEP_PARAMS, 0, 0, 0, (s), 1}
 #define RAMP_FRAME {STEP_RAMP, 0, RK_MSG_DATA, 0, NULL, 1}
 #define STILL(n) {STEP_STILL, 0, RK_MSG_DATA, 0, NULL, (n)}
+#define AUDIO(frames, n) {STEP_AUDIO, (frames), RK_MSG_DATA, 0, NULL, (n)}
+#define TAPS(n) {STEP_TAPS, (n), 0, 0, NULL, 1}
 
 /* Payload sizes around every boundary a backend may have: empty, 16-byte
  * units, the 64-byte envelope, inline room in ring slots (192), pages,
@@ -191,6 +196,21 @@ static const Step bgsub_frames[] = {
   DO (STEP_ACTIVATE), STILL (1), DO (STEP_DRAIN), DO (STEP_END)
 };
 
+#define AUDIO_CAPS(c) "audio/x-raw,format=F32LE,layout=interleaved," \
+  "rate=48000,channels=" #c
+
+/* FIR: 64 taps (head sums only) and 512 (tail through the FFTs), odd
+ * channel counts, buffers of every length around the block of 64, a tap
+ * change and a reset mid-stream. Compared within the descriptor's
+ * tolerance (see compare ()). */
+static const Step fir_stream[] = {
+  CAPS (AUDIO_CAPS (3)), TAPS (64), AUDIO (1, 3), AUDIO (61, 1),
+  AUDIO (64, 2), AUDIO (200, 1), AUDIO (0, 1), TAPS (512), AUDIO (63, 1),
+  AUDIO (1, 2), AUDIO (700, 1), AUDIO (129, 2), DO (STEP_CONTROL_RESET),
+  AUDIO (300, 1), CAPS (AUDIO_CAPS (17)), AUDIO (130, 2), TAPS (65),
+  AUDIO (100, 2), DO (STEP_DRAIN), DO (STEP_END)
+};
+
 static const Script scripts[] = {
   {"echo-sizes", "echo", GST_RK_KERNEL_MODE_PERSISTENT, 64, echo_sizes},
   {"echo-sizes", "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 64, echo_sizes},
@@ -210,6 +230,7 @@ static const Script scripts[] = {
   {"blur-frames", "blur", GST_RK_KERNEL_MODE_AUTO, 8, blur_frames},
   {"sobel-frames", "sobel", GST_RK_KERNEL_MODE_AUTO, 8, sobel_frames},
   {"bgsub-frames", "bgsub", GST_RK_KERNEL_MODE_AUTO, 8, bgsub_frames},
+  {"fir-stream", "fir", GST_RK_KERNEL_MODE_AUTO, 8, fir_stream},
 };
 
 /* Streams through elements (test_element_stream): only kernel and mode */
@@ -239,6 +260,7 @@ typedef struct
   GArray *steps;                /* counter's step for each input */
   gchar *error;
   guint64 received, processed, emitted, flushed, dropped;
+  gdouble tolerance;            /* F32 DATA outputs: |a - b| allowed */
 } Transcript;
 
 static void
@@ -317,6 +339,59 @@ make_payload (Run * r, gint size)
     map.data[i] = (guint8) g_rand_int (r->rand);
   gst_buffer_unmap (buf, &map);
   return buf;
+}
+
+/* @frames frames of the caps' channels, uniform in [-1, 1) */
+static GstBuffer *
+make_audio (Run * r, gint frames)
+{
+  gint channels = 0;
+  GstBuffer *buf;
+  GstMapInfo map;
+
+  g_assert_true (gst_structure_get_int (gst_caps_get_structure (r->caps, 0),
+          "channels", &channels));
+  buf = gst_buffer_new_allocate (NULL, (gsize) frames * channels * 4, NULL);
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  for (gint i = 0; i < frames * channels; i++)
+    ((gfloat *) map.data)[i] = (gfloat) g_rand_double_range (r->rand, -1, 1);
+  gst_buffer_unmap (buf, &map);
+  return buf;
+}
+
+/* FIR taps h[k] = cos (0.3 k) e^(-k / 100) / 8. The descriptor's tolerance
+ * for other backends: 1e-5 × Σ|h| × max|x| (max|x| ≤ 1 here), the
+ * largest of the script's. */
+static void
+fir_taps (guint n, GValue * array, gdouble * abs_sum)
+{
+  *abs_sum = 0;
+  for (guint k = 0; k < n; k++) {
+    GValue v = G_VALUE_INIT;
+    gdouble h = cos (0.3 * k) * exp (-(gdouble) k / 100.0) / 8.0;
+
+    g_value_init (&v, G_TYPE_DOUBLE);
+    g_value_set_double (&v, h);
+    gst_value_array_append_and_take_value (array, &v);
+    *abs_sum += fabs ((gfloat) h);
+  }
+}
+
+static void
+set_taps (Run * r, guint n)
+{
+  GstStructure *params = gst_structure_new_empty ("params");
+  GValue array = G_VALUE_INIT;
+  GError *err = NULL;
+  gdouble abs_sum;
+
+  gst_value_array_init (&array, n);
+  fir_taps (n, &array, &abs_sum);
+  gst_structure_take_value (params, "taps", &array);
+  g_assert_true (gst_rk_kernel_set_params (r->kernel, params, &err));
+  g_assert_no_error (err);
+  gst_structure_free (params);
+  r->t->tolerance = MAX (r->t->tolerance, 1e-5 * abs_sum);
 }
 
 /* GRAY8: pixel (x, y) = x (y + 1) / 8 mod 256 */
@@ -472,6 +547,12 @@ run_script (const Script * script, GstRkBackendKind backend)
         case STEP_FRAME:
           send_one (&r, make_payload (&r, s->size ? s->size :
                   (gint) frame_size (r.caps)), RK_MSG_DATA, 0);
+          break;
+        case STEP_AUDIO:
+          send_one (&r, make_audio (&r, s->size), RK_MSG_DATA, 0);
+          break;
+        case STEP_TAPS:
+          set_taps (&r, s->size);
           break;
         case STEP_STILL:{
           GBytes *last = g_ptr_array_index (r.t->inputs, r.t->inputs->len - 1);
@@ -687,11 +768,32 @@ check_expected (const Script * script, Transcript * t)
 
 /* ---- Comparing with the reference ---- */
 
+/* Equal F32 samples, within @tolerance; the largest difference in @worst */
+static gboolean
+close_floats (GBytes * a, GBytes * b, gdouble tolerance, gdouble * worst)
+{
+  gsize na, nb;
+  const gfloat *fa = g_bytes_get_data (a, &na), *fb = g_bytes_get_data (b,
+      &nb);
+
+  if (na != nb || na % 4 != 0)
+    return FALSE;
+  for (gsize i = 0; i < na / 4; i++) {
+    gdouble d = fabs ((gdouble) fa[i] - fb[i]);
+
+    if (!(d <= tolerance))
+      return FALSE;
+    *worst = MAX (*worst, d);
+  }
+  return TRUE;
+}
+
 static void
 compare (const Script * script, Transcript * ref, Transcript * t,
     const gchar * backend)
 {
   guint n = MIN (ref->outputs->len, t->outputs->len);
+  gdouble worst = 0;
 
   for (guint i = 0; i < n; i++) {
     const Output *a = &g_array_index (ref->outputs, Output, i);
@@ -700,7 +802,9 @@ compare (const Script * script, Transcript * ref, Transcript * t,
     if (a->type != b->type || a->message_id != b->message_id ||
         a->correlation != b->correlation || a->pts != b->pts ||
         (a->bytes == NULL) != (b->bytes == NULL) ||
-        (a->bytes && !same_bytes (a->bytes, b->bytes)))
+        (a->bytes && !(ref->tolerance > 0 && a->type == RK_MSG_DATA ?
+                close_floats (a->bytes, b->bytes, ref->tolerance, &worst) :
+                same_bytes (a->bytes, b->bytes))))
       g_error ("%s on %s: output %u differs from the CPU's: type %u/%u, "
           "id %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT ", correlation %"
           G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT ", PTS %" GST_TIME_FORMAT
@@ -711,6 +815,9 @@ compare (const Script * script, Transcript * ref, Transcript * t,
           a->bytes ? g_bytes_get_size (a->bytes) : 0,
           b->bytes ? g_bytes_get_size (b->bytes) : 0);
   }
+  if (ref->tolerance > 0)
+    g_test_message ("%s on %s: largest difference %g (tolerance %g)",
+        script->name, backend, worst, ref->tolerance);
   g_assert_cmpuint (t->outputs->len, ==, ref->outputs->len);
   g_assert_cmpstr (t->error, ==, ref->error);
   g_assert_cmpuint (t->received, ==, ref->received);
@@ -763,6 +870,113 @@ test_script (gconstpointer data)
     g_assert_true (g_str_has_prefix (ref->error, "buffer of 1000 bytes is "
             "smaller than a 64x48 RGBA frame"));
   transcript_free (ref);
+}
+
+/* ---- FIR: the output does not depend on the buffers ---- */
+
+#define SPLIT_FRAMES 300
+#define SPLIT_CHANNELS 2
+
+/* The stream through fir with 512 taps in buffers of @cut frames: the
+ * output samples, concatenated */
+static GBytes *
+fir_run_cut (GstRkBackendKind backend, const gfloat * samples, guint cut,
+    gdouble * tolerance)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
+  GstCaps *caps = gst_caps_from_string (AUDIO_CAPS (2));
+  GByteArray *out = g_byte_array_new ();
+  GstRkLaunchOptions o;
+  GError *err = NULL;
+  guint sent = 0, received = 0;
+  Run r = { NULL, };
+  Transcript t = { 0, };
+
+  gst_rk_launch_options_init (&o);
+  o.auto_activate = TRUE;
+  r.t = &t;
+  r.kernel = gst_rk_runtime_launch (rt, "fir", NULL, backend, -1, &o, NULL,
+      &err);
+  g_assert_no_error (err);
+  g_assert_cmpint (gst_rk_kernel_get_backend (r.kernel), ==, backend);
+  g_assert_true (gst_rk_kernel_set_caps (r.kernel, caps, NULL, &err));
+  set_taps (&r, 512);
+  *tolerance = t.tolerance;
+
+  while (received < sent || sent * cut < SPLIT_FRAMES) {
+    GstRkMessage msg;
+
+    if (sent * cut < SPLIT_FRAMES) {
+      guint n = MIN (cut, SPLIT_FRAMES - sent * cut);
+      GstBuffer *buf = gst_buffer_new_memdup (samples +
+          (gsize) sent * cut * SPLIT_CHANNELS, n * SPLIT_CHANNELS * 4);
+
+      if (gst_rk_kernel_send (r.kernel, buf, RK_MSG_DATA, 0,
+              g_get_monotonic_time () + 1000, NULL, &err)) {
+        sent++;
+        continue;
+      }
+      g_assert_error (err, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT);
+      g_clear_error (&err);
+    }
+    if (gst_rk_kernel_receive (r.kernel, &msg, g_get_monotonic_time () +
+            10 * SECOND, &err)) {
+      GstMapInfo map;
+
+      gst_buffer_map (msg.payload, &map, GST_MAP_READ);
+      g_byte_array_append (out, map.data, map.size);
+      gst_buffer_unmap (msg.payload, &map);
+      gst_rk_message_clear (&msg);
+      received++;
+    } else {
+      g_assert_error (err, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT);
+      g_clear_error (&err);
+    }
+  }
+  g_assert_true (gst_rk_kernel_terminate (r.kernel, &err));
+  gst_object_unref (r.kernel);
+  gst_caps_unref (caps);
+  gst_object_unref (rt);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* One buffer and buffers of one frame give identical bytes on the backend
+ * itself, and match the CPU within the tolerance. */
+static void
+test_fir_split (gconstpointer data)
+{
+  GstRkBackendKind backend = GPOINTER_TO_INT (data);
+  gfloat samples[SPLIT_FRAMES * SPLIT_CHANNELS];
+  GRand *rand = g_rand_new_with_seed (5);
+  GBytes *whole, *single, *ref;
+  gchar *reason = NULL;
+  gdouble tolerance, worst = 0;
+
+  if (!gst_rk_runtime_is_backend_available (backend, &reason)) {
+    g_test_skip (reason);
+    g_free (reason);
+    g_rand_free (rand);
+    return;
+  }
+  if (gst_rk_registry_get_implementation ("fir", backend) == NULL) {
+    g_test_skip ("no implementation of the kernel on this backend");
+    g_rand_free (rand);
+    return;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+    samples[i] = (gfloat) g_rand_double_range (rand, -1, 1);
+  whole = fir_run_cut (backend, samples, SPLIT_FRAMES, &tolerance);
+  single = fir_run_cut (backend, samples, 1, &tolerance);
+  ref = fir_run_cut (GST_RK_BACKEND_CPU, samples, 7, &tolerance);
+  g_assert_cmpuint (g_bytes_get_size (whole), ==, sizeof (samples));
+  g_assert_true (same_bytes (whole, single));
+  g_assert_true (close_floats (ref, whole, tolerance, &worst));
+  g_test_message ("fir split: largest difference to the CPU %g (tolerance "
+      "%g)", worst, tolerance);
+  g_bytes_unref (whole);
+  g_bytes_unref (single);
+  g_bytes_unref (ref);
+  g_rand_free (rand);
 }
 
 /* ---- The same through an element ---- */
@@ -975,6 +1189,10 @@ main (int argc, char **argv)
     }
     path = g_strdup_printf ("/conformance/%s/element", name);
     g_test_add_data_func (path, GINT_TO_POINTER (backends[b]), test_element);
+    g_free (path);
+    path = g_strdup_printf ("/conformance/%s/fir-split", name);
+    g_test_add_data_func (path, GINT_TO_POINTER (backends[b]),
+        test_fir_split);
     g_free (path);
     path = g_strdup_printf ("/conformance/%s/element-error", name);
     g_test_add_data_func (path, GINT_TO_POINTER (backends[b]),
