@@ -211,6 +211,20 @@ static const Step fir_stream[] = {
   AUDIO (100, 2), DO (STEP_DRAIN), DO (STEP_END)
 };
 
+/* Anomaly: channels of uniform noise (|z| ≤ √3: the thresholds make about
+ * 1 % of the samples anomalies), in buffers around the backends' chunk sizes, a threshold
+ * change and a reset. Statistics in double: the same events, z within
+ * 1e-9 relative (compare_anomalies ()). */
+static const Step anomaly_stream[] = {
+  CAPS (AUDIO_CAPS (5)),
+  PARAMS ("params,z-threshold=1.72,min-samples=10"),
+  AUDIO (7, 3), AUDIO (100, 2), AUDIO (0, 1), AUDIO (4097, 1),
+  PARAMS ("params,z-threshold=1.69,min-samples=3"), AUDIO (500, 2),
+  DO (STEP_CONTROL_RESET), AUDIO (2, 1), AUDIO (300, 1),
+  CAPS (AUDIO_CAPS (70)), AUDIO (90, 2),
+  DO (STEP_DRAIN), DO (STEP_END)
+};
+
 static const Script scripts[] = {
   {"echo-sizes", "echo", GST_RK_KERNEL_MODE_PERSISTENT, 64, echo_sizes},
   {"echo-sizes", "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 64, echo_sizes},
@@ -231,6 +245,8 @@ static const Script scripts[] = {
   {"sobel-frames", "sobel", GST_RK_KERNEL_MODE_AUTO, 8, sobel_frames},
   {"bgsub-frames", "bgsub", GST_RK_KERNEL_MODE_AUTO, 8, bgsub_frames},
   {"fir-stream", "fir", GST_RK_KERNEL_MODE_AUTO, 8, fir_stream},
+  {"anomaly-stream", "anomaly", GST_RK_KERNEL_MODE_AUTO, 64,
+      anomaly_stream},
 };
 
 /* Streams through elements (test_element_stream): only kernel and mode */
@@ -721,6 +737,38 @@ check_bgsub (const Script * script, Transcript * t)
   g_assert_cmpuint (n, >=, 6);
 }
 
+/* Anomaly: the audio passes through, each buffer after its events, which
+ * are in (offset, channel) order and beyond the threshold */
+static void
+check_anomaly (const Script * script, Transcript * t)
+{
+  guint events = 0;
+  gboolean first = TRUE;
+  GstRkAnomalyEvent last = { 0, };
+
+  for (guint i = 0; i < t->outputs->len; i++) {
+    const Output *o = &g_array_index (t->outputs, Output, i);
+    GstRkAnomalyEvent ev;
+
+    if (o->type == RK_MSG_DATA) {
+      g_assert_true (same_bytes (o->bytes, g_ptr_array_index (t->inputs,
+                  o->message_id - 1)));
+      first = TRUE;
+      continue;
+    }
+    g_assert_cmpuint (o->type, ==, RK_MSG_NOTIFY);
+    memcpy (&ev, g_bytes_get_data (o->bytes, NULL), sizeof (ev));
+    g_assert_true (first || ev.offset > last.offset ||
+        (ev.offset == last.offset && ev.channel > last.channel));
+    g_assert_cmpfloat (fabs (ev.z), >, 1.68);
+    last = ev;
+    first = FALSE;
+    events++;
+  }
+  g_test_message ("%s: %u anomalies", script->name, events);
+  g_assert_cmpuint (events, >, 50);
+}
+
 static void
 check_expected (const Script * script, Transcript * t)
 {
@@ -729,6 +777,8 @@ check_expected (const Script * script, Transcript * t)
 
   if (strcmp (script->kernel, "bgsub") == 0)
     check_bgsub (script, t);
+  if (strcmp (script->kernel, "anomaly") == 0)
+    check_anomaly (script, t);
   for (guint i = 0; i < t->outputs->len; i++) {
     const Output *o = &g_array_index (t->outputs, Output, i);
     GBytes *input;
@@ -788,6 +838,42 @@ close_floats (GBytes * a, GBytes * b, gdouble tolerance, gdouble * worst)
   return TRUE;
 }
 
+static gboolean
+close_double (gdouble a, gdouble b)
+{
+  return fabs (a - b) <= 1e-9 * MAX (fabs (a), fabs (b));
+}
+
+/* rkanomaly's events: the same sample, statistics within 1e-9 relative
+ * (the descriptor's tolerance) */
+static gboolean
+same_anomaly (GBytes * a, GBytes * b)
+{
+  GstRkAnomalyEvent x, y;
+
+  if (g_bytes_get_size (a) != sizeof (x) || g_bytes_get_size (b) !=
+      sizeof (y))
+    return FALSE;
+  memcpy (&x, g_bytes_get_data (a, NULL), sizeof (x));
+  memcpy (&y, g_bytes_get_data (b, NULL), sizeof (y));
+  return x.channel == y.channel && x.offset == y.offset &&
+      x.timestamp == y.timestamp && x.value == y.value &&
+      close_double (x.mean, y.mean) && close_double (x.stddev, y.stddev) &&
+      close_double (x.z, y.z);
+}
+
+/* Payloads equal as the script's kernel defines it */
+static gboolean
+same_output (const Script * script, Transcript * ref, const Output * a,
+    const Output * b, gdouble * worst)
+{
+  if (ref->tolerance > 0 && a->type == RK_MSG_DATA)
+    return close_floats (a->bytes, b->bytes, ref->tolerance, worst);
+  if (strcmp (script->kernel, "anomaly") == 0 && a->type == RK_MSG_NOTIFY)
+    return same_anomaly (a->bytes, b->bytes);
+  return same_bytes (a->bytes, b->bytes);
+}
+
 static void
 compare (const Script * script, Transcript * ref, Transcript * t,
     const gchar * backend)
@@ -802,9 +888,7 @@ compare (const Script * script, Transcript * ref, Transcript * t,
     if (a->type != b->type || a->message_id != b->message_id ||
         a->correlation != b->correlation || a->pts != b->pts ||
         (a->bytes == NULL) != (b->bytes == NULL) ||
-        (a->bytes && !(ref->tolerance > 0 && a->type == RK_MSG_DATA ?
-                close_floats (a->bytes, b->bytes, ref->tolerance, &worst) :
-                same_bytes (a->bytes, b->bytes))))
+        (a->bytes && !same_output (script, ref, a, b, &worst)))
       g_error ("%s on %s: output %u differs from the CPU's: type %u/%u, "
           "id %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT ", correlation %"
           G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT ", PTS %" GST_TIME_FORMAT
@@ -977,6 +1061,53 @@ test_fir_split (gconstpointer data)
   g_bytes_unref (single);
   g_bytes_unref (ref);
   g_rand_free (rand);
+}
+
+/* ---- Anomaly: a burst beyond what a backend reports ---- */
+
+/* z-threshold 0: nearly every sample of the 17000 is an anomaly */
+static const Step burst_cpu[] = {
+  CAPS (AUDIO_CAPS (1)), PARAMS ("params,z-threshold=0.0,min-samples=2"),
+  AUDIO (17000, 1), DO (STEP_DRAIN), DO (STEP_END)
+};
+
+static const Step burst_fails[] = {
+  CAPS (AUDIO_CAPS (1)), PARAMS ("params,z-threshold=0.0,min-samples=2"),
+  AUDIO (17000, 1), DO (STEP_EXPECT_ERROR), DO (STEP_END)
+};
+
+/* The Vulkan backend reports at most 16384 anomalies per buffer: a buffer
+ * with more fails the kernel, saying how many there were (the CPU's
+ * count), rather than losing some. */
+static void
+test_anomaly_burst (gconstpointer data)
+{
+  static const Script cpu = { "anomaly-burst", "anomaly",
+    GST_RK_KERNEL_MODE_AUTO, 32768, burst_cpu
+  };
+  static const Script fails = { "anomaly-burst", "anomaly",
+    GST_RK_KERNEL_MODE_AUTO, 8, burst_fails
+  };
+  Transcript *ref, *t;
+  gchar *reason = NULL, *want;
+
+  if (!gst_rk_runtime_is_backend_available (GST_RK_BACKEND_VULKAN, &reason)) {
+    g_test_skip (reason);
+    g_free (reason);
+    return;
+  }
+  ref = run_script (&cpu, GST_RK_BACKEND_CPU);
+  g_assert_cmpuint (ref->outputs->len, >, 16385);
+  t = run_script (&fails, GST_RK_BACKEND_VULKAN);
+  want = g_strdup_printf ("rkanomaly found %u anomalies in one buffer, more "
+      "than the 16384 the Vulkan backend reports per buffer: use smaller "
+      "buffers, a higher z-threshold or backend=cpu",
+      ref->outputs->len - 1);
+  g_assert_cmpstr (t->error, ==, want);
+  g_assert_cmpuint (t->outputs->len, ==, 0);
+  g_free (want);
+  transcript_free (t);
+  transcript_free (ref);
 }
 
 /* ---- The same through an element ---- */
@@ -1170,6 +1301,9 @@ main (int argc, char **argv)
   const gchar *only = g_getenv ("RK_TEST_BACKENDS");
 
   rk_test_init (&argc, &argv);
+  if (only == NULL || strstr (only, "vulkan"))
+    g_test_add_data_func ("/conformance/vulkan/anomaly-burst", NULL,
+        test_anomaly_burst);
   for (guint b = 0; b < G_N_ELEMENTS (backends); b++) {
     const gchar *name = gst_rk_backend_kind_get_name (backends[b]);
     gchar *path;

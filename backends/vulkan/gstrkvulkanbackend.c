@@ -60,6 +60,8 @@ vulkan_register_kernels (void)
       &gst_rk_vulkan_kernel_bgsub);
   gst_rk_registry_add_implementation ("fir", GST_RK_BACKEND_VULKAN,
       &gst_rk_vulkan_kernel_fir);
+  gst_rk_registry_add_implementation ("anomaly", GST_RK_BACKEND_VULKAN,
+      &gst_rk_vulkan_kernel_anomaly);
 }
 
 /* Lists the devices that can run kernels; their index is their device-id. */
