@@ -1110,6 +1110,37 @@ test_anomaly_burst (gconstpointer data)
   transcript_free (ref);
 }
 
+/* ---- Kernels a backend lacks ---- */
+
+/* rkspectrum has no Vulkan port: asked for on Vulkan it runs on the CPU,
+ * and the kernel says why */
+static void
+test_spectrum_fallback (gconstpointer data)
+{
+  GstRkRuntime *rt;
+  GstRkKernel *k;
+  GError *err = NULL;
+  gchar *reason = NULL;
+
+  if (!gst_rk_runtime_is_backend_available (GST_RK_BACKEND_VULKAN, &reason)) {
+    g_test_skip (reason);
+    g_free (reason);
+    return;
+  }
+  g_assert_null (gst_rk_registry_get_implementation ("spectrum",
+          GST_RK_BACKEND_VULKAN));
+  rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
+  k = gst_rk_runtime_launch (rt, "spectrum", NULL, GST_RK_BACKEND_VULKAN, -1,
+      NULL, NULL, &err);
+  g_assert_no_error (err);
+  g_assert_cmpint (gst_rk_kernel_get_backend (k), ==, GST_RK_BACKEND_CPU);
+  g_assert_cmpstr (gst_rk_kernel_get_selection_note (k), ==,
+      "kernel spectrum has no Vulkan implementation: running it on the CPU");
+  g_assert_true (gst_rk_kernel_terminate (k, &err));
+  gst_object_unref (k);
+  gst_object_unref (rt);
+}
+
 /* ---- The same through an element ---- */
 
 static void
@@ -1301,9 +1332,12 @@ main (int argc, char **argv)
   const gchar *only = g_getenv ("RK_TEST_BACKENDS");
 
   rk_test_init (&argc, &argv);
-  if (only == NULL || strstr (only, "vulkan"))
+  if (only == NULL || strstr (only, "vulkan")) {
     g_test_add_data_func ("/conformance/vulkan/anomaly-burst", NULL,
         test_anomaly_burst);
+    g_test_add_data_func ("/conformance/vulkan/spectrum-fallback", NULL,
+        test_spectrum_fallback);
+  }
   for (guint b = 0; b < G_N_ELEMENTS (backends); b++) {
     const gchar *name = gst_rk_backend_kind_get_name (backends[b]);
     gchar *path;
