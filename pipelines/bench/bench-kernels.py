@@ -23,6 +23,12 @@ thread of the process, same interval) says how much of a lead comes from
 using both cores: cpu_ratio = theirs / ours.
 
   bench-kernels.py [--build-dir build] [--json FILE] [--quick | --smoke]
+                   [--backend vulkan]
+
+--backend NAME adds, beside each of our contenders (on the default
+backend, the CPU here), the same pipeline with backend=NAME on every rk
+element, labelled "… [NAME]": e.g. the Vulkan ports side by side with the
+CPU (on lavapipe, a software device, these are CPU figures too).
 
 --smoke takes seconds (CI: it runs, outputs parse), --quick under a
 minute, the default (full) a few minutes: compare ratios from full runs.
@@ -36,6 +42,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import statistics
 import sys
@@ -273,6 +280,19 @@ def pairs():
     ]
 
 
+def on_backend(pair_list, backend):
+    """Each pair with a copy of our contenders on @backend beside them."""
+    out = []
+    for name, workload, note, contenders, headline in pair_list:
+        extra = [C(f"{c.label} [{backend}]",
+                   re.sub(r"\b(rk\w+)", rf"\1 backend={backend}", c.desc),
+                   c.fmt, c.factories, c.setup, c.one_to_one)
+                 for c in contenders if c.ours]
+        out.append((name, workload, note, contenders + extra,
+                    headline + [f"{h} [{backend}]" for h in headline]))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build-dir", help="use the plugin of this build")
@@ -285,6 +305,8 @@ def main():
     ap.add_argument("--seconds", type=float,
                     help="override the mode's seconds per run")
     ap.add_argument("--only", action="append", help="pair name (repeatable)")
+    ap.add_argument("--backend", help="also run our contenders on this "
+                    "backend (e.g. vulkan)")
     args = ap.parse_args()
 
     if args.build_dir:
@@ -319,7 +341,10 @@ def main():
         return inputs[fmt]
 
     comparisons, headline = [], []
-    for name, workload, note, contenders, ours_labels in pairs():
+    pair_list = pairs()
+    if args.backend:
+        pair_list = on_backend(pair_list, args.backend)
+    for name, workload, note, contenders, ours_labels in pair_list:
         if args.only and name not in args.only:
             continue
         entry = {"pair": name, "workload": workload, "note": note,
@@ -408,7 +433,7 @@ def main():
         "machine": {"host": platform.node(), "cpu": cpu_name(),
                     "cores": os.cpu_count(), "kernel": platform.release(),
                     "load_before": load_before, "load_after": load_after},
-        "backend": "cpu",
+        "backend": "cpu" + (f" and {args.backend}" if args.backend else ""),
         "gstreamer": Gst.version_string(),
         "video": f"{WIDTH}x{HEIGHT}", "audio": f"{RATE} Hz x {CHANNELS} ch "
         f"F32LE, {AUDIO_FRAMES}-frame buffers",
