@@ -212,9 +212,10 @@ static const Step fir_stream[] = {
 };
 
 /* Anomaly: channels of uniform noise (|z| ≤ √3: the thresholds make about
- * 1 % of the samples anomalies), in buffers around the backends' chunk sizes, a threshold
- * change and a reset. Statistics in double: the same events, z within
- * 1e-9 relative (compare_anomalies ()). */
+ * 1 % of the samples anomalies), in buffers around the backends' chunk
+ * sizes (Vulkan: 4096 frames), a threshold change, a reset and a new
+ * channel count. Statistics in double: the same events, mean, stddev and
+ * z within 1e-9 relative (same_anomaly ()). */
 static const Step anomaly_stream[] = {
   CAPS (AUDIO_CAPS (5)),
   PARAMS ("params,z-threshold=1.72,min-samples=10"),
