@@ -226,6 +226,22 @@ static const Step anomaly_stream[] = {
   DO (STEP_DRAIN), DO (STEP_END)
 };
 
+/* Spectrum: mixed down and per channel, a power-of-two FFT (129 bands)
+ * and Bluestein (128 and 5 bands), intervals of a whole and a fractional
+ * number of frames (the remainder adds a frame now and then), intervals
+ * shorter than the FFT (one at the end), buffers that end anywhere, a
+ * reset. Bands within 0.01 dB (same_spectrum ()). */
+static const Step spectrum_stream[] = {
+  CAPS (AUDIO_CAPS (3)),
+  PARAMS ("params,bands=129,interval=(guint64)5000000"),
+  AUDIO (100, 3), AUDIO (1000, 1), AUDIO (0, 1), AUDIO (333, 2),
+  PARAMS ("params,bands=128,interval=(guint64)3333333,multi-channel=true"),
+  AUDIO (500, 2), AUDIO (7, 5), DO (STEP_CONTROL_RESET), AUDIO (400, 1),
+  PARAMS ("params,bands=5,interval=(guint64)1000000,threshold=-30"),
+  AUDIO (97, 2), CAPS (AUDIO_CAPS (1)), AUDIO (250, 1),
+  DO (STEP_DRAIN), DO (STEP_END)
+};
+
 static const Script scripts[] = {
   {"echo-sizes", "echo", GST_RK_KERNEL_MODE_PERSISTENT, 64, echo_sizes},
   {"echo-sizes", "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 64, echo_sizes},
@@ -248,6 +264,8 @@ static const Script scripts[] = {
   {"fir-stream", "fir", GST_RK_KERNEL_MODE_AUTO, 8, fir_stream},
   {"anomaly-stream", "anomaly", GST_RK_KERNEL_MODE_AUTO, 64,
       anomaly_stream},
+  {"spectrum-stream", "spectrum", GST_RK_KERNEL_MODE_AUTO, 64,
+      spectrum_stream},
 };
 
 /* Streams through elements (test_element_stream): only kernel and mode */
@@ -770,6 +788,39 @@ check_anomaly (const Script * script, Transcript * t)
   g_assert_cmpuint (events, >, 50);
 }
 
+/* Spectrum: the audio passes through; messages of each configuration */
+static void
+check_spectrum (const Script * script, Transcript * t)
+{
+  guint by_bands[3] = { 0, 0, 0 }, multi = 0;
+
+  for (guint i = 0; i < t->outputs->len; i++) {
+    const Output *o = &g_array_index (t->outputs, Output, i);
+    GstRkSpectrumEvent ev;
+
+    if (o->type == RK_MSG_DATA) {
+      g_assert_true (same_bytes (o->bytes, g_ptr_array_index (t->inputs,
+                  o->message_id - 1)));
+      continue;
+    }
+    memcpy (&ev, g_bytes_get_data (o->bytes, NULL), sizeof (ev));
+    g_assert_cmpuint (g_bytes_get_size (o->bytes), ==, sizeof (ev) +
+        (gsize) ev.out_channels * ev.bands * 4);
+    by_bands[ev.bands == 129 ? 0 : ev.bands == 128 ? 1 : 2]++;
+    multi += ev.multi_channel;
+  }
+  g_test_message ("%s: %u, %u and %u messages (129, 128, 5 bands), %u "
+      "multi-channel", script->name, by_bands[0], by_bands[1], by_bands[2],
+      multi);
+  /* 1966 frames in 240-frame intervals; 1435 in intervals of 159.99
+   * (1035 before the reset, 400 after); 194, then 250 (new caps: afresh)
+   * in 48 */
+  g_assert_cmpuint (by_bands[0], ==, 8);
+  g_assert_cmpuint (by_bands[1], ==, 6 + 2);
+  g_assert_cmpuint (by_bands[2], ==, 4 + 5);
+  g_assert_cmpuint (multi, ==, 8 + 9);
+}
+
 static void
 check_expected (const Script * script, Transcript * t)
 {
@@ -780,6 +831,8 @@ check_expected (const Script * script, Transcript * t)
     check_bgsub (script, t);
   if (strcmp (script->kernel, "anomaly") == 0)
     check_anomaly (script, t);
+  if (strcmp (script->kernel, "spectrum") == 0)
+    check_spectrum (script, t);
   for (guint i = 0; i < t->outputs->len; i++) {
     const Output *o = &g_array_index (t->outputs, Output, i);
     GBytes *input;
@@ -863,6 +916,30 @@ same_anomaly (GBytes * a, GBytes * b)
       close_double (x.z, y.z);
 }
 
+/* rkspectrum's messages: the same header, bands within 0.01 dB (the
+ * descriptor's tolerance) */
+static gboolean
+same_spectrum (GBytes * a, GBytes * b, gdouble * worst)
+{
+  gsize na, nb;
+  const guint8 *da = g_bytes_get_data (a, &na), *db = g_bytes_get_data (b,
+      &nb);
+  gsize head = sizeof (GstRkSpectrumEvent);
+
+  if (na != nb || na < head || memcmp (da, db, head) != 0)
+    return FALSE;
+  for (gsize i = head; i + 4 <= na; i += 4) {
+    gfloat x, y;
+
+    memcpy (&x, da + i, 4);
+    memcpy (&y, db + i, 4);
+    if (!(fabs ((gdouble) x - y) <= 0.01))
+      return FALSE;
+    *worst = MAX (*worst, fabs ((gdouble) x - y));
+  }
+  return TRUE;
+}
+
 /* Payloads equal as the script's kernel defines it */
 static gboolean
 same_output (const Script * script, Transcript * ref, const Output * a,
@@ -872,6 +949,8 @@ same_output (const Script * script, Transcript * ref, const Output * a,
     return close_floats (a->bytes, b->bytes, ref->tolerance, worst);
   if (strcmp (script->kernel, "anomaly") == 0 && a->type == RK_MSG_NOTIFY)
     return same_anomaly (a->bytes, b->bytes);
+  if (strcmp (script->kernel, "spectrum") == 0 && a->type == RK_MSG_NOTIFY)
+    return same_spectrum (a->bytes, b->bytes, worst);
   return same_bytes (a->bytes, b->bytes);
 }
 
@@ -900,9 +979,10 @@ compare (const Script * script, Transcript * ref, Transcript * t,
           a->bytes ? g_bytes_get_size (a->bytes) : 0,
           b->bytes ? g_bytes_get_size (b->bytes) : 0);
   }
-  if (ref->tolerance > 0)
+  if (ref->tolerance > 0 || strcmp (script->kernel, "spectrum") == 0)
     g_test_message ("%s on %s: largest difference %g (tolerance %g)",
-        script->name, backend, worst, ref->tolerance);
+        script->name, backend, worst, ref->tolerance > 0 ? ref->tolerance :
+        0.01);
   g_assert_cmpuint (t->outputs->len, ==, ref->outputs->len);
   g_assert_cmpstr (t->error, ==, ref->error);
   g_assert_cmpuint (t->received, ==, ref->received);
@@ -1113,10 +1193,10 @@ test_anomaly_burst (gconstpointer data)
 
 /* ---- Kernels a backend lacks ---- */
 
-/* rkspectrum has no Vulkan port: asked for on Vulkan it runs on the CPU,
+/* rkstamp has no Vulkan port: asked for on Vulkan it runs on the CPU,
  * and the kernel says why */
 static void
-test_spectrum_fallback (gconstpointer data)
+test_fallback (gconstpointer data)
 {
   GstRkRuntime *rt;
   GstRkKernel *k;
@@ -1128,15 +1208,15 @@ test_spectrum_fallback (gconstpointer data)
     g_free (reason);
     return;
   }
-  g_assert_null (gst_rk_registry_get_implementation ("spectrum",
+  g_assert_null (gst_rk_registry_get_implementation ("stamp",
           GST_RK_BACKEND_VULKAN));
   rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
-  k = gst_rk_runtime_launch (rt, "spectrum", NULL, GST_RK_BACKEND_VULKAN, -1,
+  k = gst_rk_runtime_launch (rt, "stamp", NULL, GST_RK_BACKEND_VULKAN, -1,
       NULL, NULL, &err);
   g_assert_no_error (err);
   g_assert_cmpint (gst_rk_kernel_get_backend (k), ==, GST_RK_BACKEND_CPU);
   g_assert_cmpstr (gst_rk_kernel_get_selection_note (k), ==,
-      "kernel spectrum has no Vulkan implementation: running it on the CPU");
+      "kernel stamp has no Vulkan implementation: running it on the CPU");
   g_assert_true (gst_rk_kernel_terminate (k, &err));
   gst_object_unref (k);
   gst_object_unref (rt);
@@ -1336,8 +1416,8 @@ main (int argc, char **argv)
   if (only == NULL || strstr (only, "vulkan")) {
     g_test_add_data_func ("/conformance/vulkan/anomaly-burst", NULL,
         test_anomaly_burst);
-    g_test_add_data_func ("/conformance/vulkan/spectrum-fallback", NULL,
-        test_spectrum_fallback);
+    g_test_add_data_func ("/conformance/vulkan/fallback", NULL,
+        test_fallback);
   }
   for (guint b = 0; b < G_N_ELEMENTS (backends); b++) {
     const gchar *name = gst_rk_backend_kind_get_name (backends[b]);

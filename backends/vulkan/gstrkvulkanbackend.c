@@ -62,6 +62,8 @@ vulkan_register_kernels (void)
       &gst_rk_vulkan_kernel_fir);
   gst_rk_registry_add_implementation ("anomaly", GST_RK_BACKEND_VULKAN,
       &gst_rk_vulkan_kernel_anomaly);
+  gst_rk_registry_add_implementation ("spectrum", GST_RK_BACKEND_VULKAN,
+      &gst_rk_vulkan_kernel_spectrum);
 }
 
 /* Lists the devices that can run kernels; their index is their device-id. */
