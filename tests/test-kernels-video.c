@@ -440,13 +440,25 @@ bgsub_push (BgsubRun * r, const Frame * in, guint64 * fg)
   g_free (expect.data);
 }
 
+/* The backend the bgsub tests ask for (NULL: the default, the CPU) */
+static const gchar *test_backend;
+
 static void
 bgsub_run_init (BgsubRun * r, const gchar * format, guint w, guint h)
 {
   gchar *caps = video_caps (format, w, h);
 
   memset (r, 0, sizeof (*r));
-  r->h = gst_harness_new ("rkbgsub");
+  if (test_backend) {
+    /* set before the harness starts it */
+    GstElement *e = gst_element_factory_make ("rkbgsub", NULL);
+
+    gst_util_set_object_arg (G_OBJECT (e), "backend", test_backend);
+    r->h = gst_harness_new_with_element (e, "sink", "src");
+    gst_object_unref (e);
+  } else {
+    r->h = gst_harness_new ("rkbgsub");
+  }
   r->rate = 0.1;
   r->threshold = 25;
   r->ref.w = w;
@@ -461,6 +473,12 @@ bgsub_run_init (BgsubRun * r, const gchar * format, guint w, guint h)
 static void
 bgsub_run_clear (BgsubRun * r)
 {
+  GstStructure *stats;
+
+  g_object_get (r->h->element, "stats", &stats, NULL);
+  g_assert_cmpstr (gst_structure_get_string (stats, "backend"), ==,
+      test_backend ? test_backend : "cpu");
+  gst_structure_free (stats);
   g_free (r->ref.model);
   gst_harness_teardown (r->h);
 }
@@ -670,6 +688,22 @@ test_sobel_refuses_rgba (void)
   gst_harness_teardown (h);
 }
 
+/* A bgsub test again on the Vulkan backend (lavapipe here) */
+static void
+test_on_vulkan (gconstpointer data)
+{
+  gchar *reason = NULL;
+
+  if (!gst_rk_runtime_is_backend_available (GST_RK_BACKEND_VULKAN, &reason)) {
+    g_test_skip (reason);
+    g_free (reason);
+    return;
+  }
+  test_backend = "vulkan";
+  ((GTestFunc) data) ();
+  test_backend = NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -687,6 +721,12 @@ main (int argc, char **argv)
       test_bgsub_motion_messages);
   g_test_add_func ("/kernels/video/bgsub-state-and-reset",
       test_bgsub_state_and_reset);
+  g_test_add_data_func ("/kernels/video/vulkan/bgsub-bit-exact",
+      test_bgsub_bit_exact, test_on_vulkan);
+  g_test_add_data_func ("/kernels/video/vulkan/bgsub-motion-messages",
+      test_bgsub_motion_messages, test_on_vulkan);
+  g_test_add_data_func ("/kernels/video/vulkan/bgsub-state-and-reset",
+      test_bgsub_state_and_reset, test_on_vulkan);
   g_test_add_func ("/kernels/video/reset-only-where-resettable",
       test_reset_only_where_resettable);
   return g_test_run ();

@@ -59,7 +59,13 @@
 #define RKV_INFO_OFF_OUT_SIZE    12u    /* u32 device: output bytes */
 #define RKV_INFO_OFF_OUT_TYPE    16u    /* u32 device: RK_MSG_*, 0 = no output */
 #define RKV_INFO_OFF_ERROR       20u    /* u32 device: RKV_ERROR_*, 0 = none */
+#define RKV_INFO_OFF_PTS         24u    /* u64 host: the input's PTS, ~0 = none */
 #define RKV_INFO_SIZE            32u
+
+/* A bulk kernel may run as several passes per message, each a dispatch
+ * over the whole grid after the one before (a barrier between): the pass
+ * is gl_WorkGroupID.z (the dispatch's base group), so such kernels have
+ * grids one workgroup deep. */
 
 /* ---- Descriptor bindings (set 0) ---- */
 
@@ -70,6 +76,12 @@
 #define RKV_BINDING_BULK_OUT     1      /* bulk: output payload (dynamic offset) */
 #define RKV_BINDING_BULK_INFO    2      /* bulk: RKV_INFO_* (dynamic offset) */
 #define RKV_BINDING_STATE        3      /* both: the kernel's device state */
+#define RKV_BINDING_BLOB         4      /* bulk: the configuration's blob, read-only */
+#define RKV_BINDING_BULK_AUX     5      /* bulk: per-message extra outputs (dynamic
+                                         * offset), zeroed by the host */
+#define RKV_BINDING_SCRATCH      6      /* bulk: device-only scratch shared by the
+                                         * messages of a submission */
+#define RKV_BULK_BINDINGS        7
 
 /* Specialization constant 0 of ring shaders: the subgroup size, which is
  * also their workgroup size (one subgroup spins, all lanes active). */

@@ -52,6 +52,18 @@ vulkan_register_kernels (void)
       &gst_rk_vulkan_kernel_echo);
   gst_rk_registry_add_implementation ("gray", GST_RK_BACKEND_VULKAN,
       &gst_rk_vulkan_kernel_gray);
+  gst_rk_registry_add_implementation ("blur", GST_RK_BACKEND_VULKAN,
+      &gst_rk_vulkan_kernel_blur);
+  gst_rk_registry_add_implementation ("sobel", GST_RK_BACKEND_VULKAN,
+      &gst_rk_vulkan_kernel_sobel);
+  gst_rk_registry_add_implementation ("bgsub", GST_RK_BACKEND_VULKAN,
+      &gst_rk_vulkan_kernel_bgsub);
+  gst_rk_registry_add_implementation ("fir", GST_RK_BACKEND_VULKAN,
+      &gst_rk_vulkan_kernel_fir);
+  gst_rk_registry_add_implementation ("anomaly", GST_RK_BACKEND_VULKAN,
+      &gst_rk_vulkan_kernel_anomaly);
+  gst_rk_registry_add_implementation ("spectrum", GST_RK_BACKEND_VULKAN,
+      &gst_rk_vulkan_kernel_spectrum);
 }
 
 /* Lists the devices that can run kernels; their index is their device-id. */

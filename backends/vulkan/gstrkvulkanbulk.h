@@ -8,20 +8,12 @@
 
 G_BEGIN_DECLS
 
-/**
- * GstRkVulkanOutput:
- * @type: RK_MSG_* of the output, 0 when the input yielded none
- * @payload: (nullable): the output
- */
-typedef struct
-{
-  guint32 type;
-  GstBuffer *payload;
-} GstRkVulkanOutput;
-
-gboolean gst_rk_vulkan_bulk_run (GstRkVulkanContext * ctx,
+gboolean gst_rk_vulkan_bulk_prepare (GstRkVulkanContext * ctx,
+    GError ** error);
+GArray *gst_rk_vulkan_bulk_run (GstRkVulkanContext * ctx,
     const GstRkMessage * msgs, guint n, GstRkConfig * config,
-    GstRkVulkanOutput * outputs, GError ** error);
+    GError ** error);
+void gst_rk_vulkan_outputs_free (GArray * outputs);
 
 G_END_DECLS
 

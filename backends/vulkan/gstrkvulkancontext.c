@@ -30,9 +30,10 @@ gst_rk_vulkan_context_new (GstRkVulkanDevice * dev, GstRkKernel * kernel,
     VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO
   };
   VkFenceCreateInfo fci = { VK_STRUCTURE_TYPE_FENCE_CREATE_INFO };
+  /* one ring set (4 plain), one bulk set (3 plain, 4 dynamic) */
   VkDescriptorPoolSize sizes[2] = {
-    {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 5},
-    {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC, 3},
+    {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 7},
+    {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC, 4},
   };
   VkDescriptorPoolCreateInfo dpci = {
     VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO
@@ -88,6 +89,8 @@ gst_rk_vulkan_context_free (GstRkVulkanContext * ctx)
 
   gst_rk_vulkan_arena_free (dev, &ctx->arena);
   gst_rk_vulkan_buffer_free (dev, &ctx->state);
+  gst_rk_vulkan_buffer_free (dev, &ctx->blob);
+  g_clear_pointer (&ctx->blob_bytes, g_bytes_unref);
   if (ctx->descriptors)
     dev->vk.vkDestroyDescriptorPool (dev->handle, ctx->descriptors, NULL);
   if (ctx->fence)
@@ -131,8 +134,8 @@ gst_rk_vulkan_context_stop (GstRkVulkanContext * ctx, gint64 grace_us)
 gint64
 gst_rk_vulkan_context_memory (GstRkVulkanContext * ctx)
 {
-  return (gint64) (ctx->state.size + ctx->arena.staging.size +
-      ctx->arena.device.size);
+  return (gint64) (ctx->state.size + ctx->blob.size +
+      ctx->arena.staging.size + ctx->arena.device.size);
 }
 
 /**
@@ -294,4 +297,106 @@ gboolean
 gst_rk_vulkan_context_reset_state (GstRkVulkanContext * ctx, GError ** error)
 {
   return ctx->state.handle == VK_NULL_HANDLE || fill_state (ctx, error);
+}
+
+/* ---- The configuration's blob ---- */
+
+/* Copies @size bytes to @buf through a host-visible buffer and a copy on
+ * the device (for memory the host cannot map). */
+static gboolean
+upload_staged (GstRkVulkanContext * ctx, GstRkVulkanBuffer * buf,
+    gconstpointer data, gsize size, GError ** error)
+{
+  GstRkVulkanDevice *dev = ctx->device;
+  GstRkVulkanBuffer staging;
+  VkBufferCopy region = { 0, 0, size };
+  VkCommandBuffer cb;
+  gboolean ok;
+
+  if (!gst_rk_vulkan_buffer_alloc (dev, &staging, size,
+          GST_RK_VULKAN_MEMORY_SHARED, error))
+    return FALSE;
+  memcpy (staging.map, data, size);
+  cb = gst_rk_vulkan_context_begin (ctx, error);
+  ok = cb != VK_NULL_HANDLE;
+  if (ok) {
+    /* after the last submission's reads */
+    gst_rk_vulkan_context_barrier (ctx, cb,
+        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT,
+        VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
+    dev->vk.vkCmdCopyBuffer (cb, staging.handle, buf->handle, 1, &region);
+    gst_rk_vulkan_context_barrier (ctx, cb, VK_PIPELINE_STAGE_TRANSFER_BIT,
+        VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+        VK_ACCESS_SHADER_READ_BIT);
+    ok = gst_rk_vulkan_device_check (dev, dev->vk.vkEndCommandBuffer (cb),
+        "recording commands", error) &&
+        gst_rk_vulkan_context_run (ctx, cb, NULL, NULL, error);
+  }
+  gst_rk_vulkan_buffer_free (dev, &staging);
+  return ok;
+}
+
+/**
+ * gst_rk_vulkan_context_ensure_blob:
+ *
+ * Puts config->blob in the blob buffer, unless it holds those bytes
+ * already: a blob is uploaded once per configuration (the buffer grows
+ * only for a larger one), before the first submission that uses it. Call
+ * only while no submission of the kernel runs.
+ */
+gboolean
+gst_rk_vulkan_context_ensure_blob (GstRkVulkanContext * ctx,
+    GstRkConfig * config, GError ** error)
+{
+  GBytes *bytes = config ? config->blob : NULL;
+  gconstpointer data;
+  gsize size = 0;
+
+  if (ctx->blob.handle && (bytes == ctx->blob_bytes || (bytes &&
+              ctx->blob_bytes && g_bytes_equal (bytes, ctx->blob_bytes))))
+    return TRUE;
+  data = bytes ? g_bytes_get_data (bytes, &size) : NULL;
+  if (ctx->blob.handle == VK_NULL_HANDLE || ctx->blob.size < size) {
+    gst_rk_vulkan_buffer_free (ctx->device, &ctx->blob);
+    ctx->bulk_set_stale = TRUE;
+    if (!gst_rk_vulkan_buffer_alloc (ctx->device, &ctx->blob,
+            MAX ((size + 15) / 16 * 16, 16), GST_RK_VULKAN_MEMORY_DEVICE,
+            error))
+      return FALSE;
+  }
+  g_clear_pointer (&ctx->blob_bytes, g_bytes_unref);
+  if (size > 0) {
+    if (ctx->blob.map)
+      memcpy (ctx->blob.map, data, size);
+    else if (!upload_staged (ctx, &ctx->blob, data, size, error))
+      return FALSE;
+  }
+  ctx->blob_bytes = bytes ? g_bytes_ref (bytes) : NULL;
+  return TRUE;
+}
+
+/**
+ * gst_rk_vulkan_context_check_features:
+ *
+ * Fails with what is missing when the device lacks a feature the kernel's
+ * shaders need.
+ */
+gboolean
+gst_rk_vulkan_context_check_features (GstRkVulkanContext * ctx,
+    GError ** error)
+{
+  GstRkVulkanDevice *dev = ctx->device;
+  const gchar *missing = NULL;
+
+  if ((ctx->impl->features & GST_RK_VULKAN_NEEDS_FLOAT64) && !dev->has_float64)
+    missing = "64-bit floats in shaders (shaderFloat64)";
+  else if ((ctx->impl->features & GST_RK_VULKAN_NEEDS_INT64) &&
+      !dev->has_int64)
+    missing = "64-bit integers in shaders (shaderInt64)";
+  if (missing == NULL)
+    return TRUE;
+  g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
+      "kernel %s needs %s, which %s does not have (use backend=cpu)",
+      ctx->impl->name, missing, dev->parent.name);
+  return FALSE;
 }

@@ -45,7 +45,14 @@ typedef struct
   VkDescriptorSet bulk_set;
   GstRkVulkanArena arena;
   VkDeviceSize bound_in, bound_out;     /* descriptor ranges in bulk_set */
+  VkDeviceSize bound_aux, bound_scratch;
   gboolean bulk_set_stale;
+
+  /* The configuration's blob (a 16-byte placeholder without one), uploaded
+   * when a configuration with other bytes arrives: the messages of one
+   * submission share a configuration. */
+  GstRkVulkanBuffer blob;
+  GBytes *blob_bytes;           /* what it holds */
 
   /* Stopping: after terminate_deadline a submission is given up on */
   gint terminating;
@@ -67,6 +74,10 @@ gboolean gst_rk_vulkan_context_run (GstRkVulkanContext * ctx,
 gboolean gst_rk_vulkan_context_ensure_state (GstRkVulkanContext * ctx,
     GstRkConfig * config, gboolean * changed, GError ** error);
 gboolean gst_rk_vulkan_context_reset_state (GstRkVulkanContext * ctx,
+    GError ** error);
+gboolean gst_rk_vulkan_context_ensure_blob (GstRkVulkanContext * ctx,
+    GstRkConfig * config, GError ** error);
+gboolean gst_rk_vulkan_context_check_features (GstRkVulkanContext * ctx,
     GError ** error);
 
 void gst_rk_vulkan_context_stop (GstRkVulkanContext * ctx, gint64 grace_us);

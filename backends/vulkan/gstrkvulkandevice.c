@@ -137,7 +137,7 @@ has_memory_type (const VkPhysicalDeviceMemoryProperties * m,
 static gboolean
 make_layouts (GstRkVulkanDevice * dev, GError ** error)
 {
-  VkDescriptorSetLayoutBinding ring[4], bulk[4];
+  VkDescriptorSetLayoutBinding ring[4], bulk[RKV_BULK_BINDINGS];
   VkDescriptorSetLayoutCreateInfo dl = {
     VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO
   };
@@ -149,19 +149,25 @@ make_layouts (GstRkVulkanDevice * dev, GError ** error)
   };
   VkResult r;
 
-  for (guint i = 0; i < 4; i++) {
+  /* Bulk bindings with a dynamic offset per message: payloads, info and
+   * auxiliary region; the state, the blob and the scratch are one each. */
+  for (guint i = 0; i < RKV_BULK_BINDINGS; i++) {
     VkDescriptorSetLayoutBinding b = { i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
       1, VK_SHADER_STAGE_COMPUTE_BIT, NULL
     };
-    ring[i] = bulk[i] = b;
-    if (i != RKV_BINDING_STATE)
-      bulk[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC;
+    if (i < 4)
+      ring[i] = b;
+    if (i == RKV_BINDING_BULK_IN || i == RKV_BINDING_BULK_OUT ||
+        i == RKV_BINDING_BULK_INFO || i == RKV_BINDING_BULK_AUX)
+      b.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC;
+    bulk[i] = b;
   }
   dl.bindingCount = 4;
   dl.pBindings = ring;
   r = dev->vk.vkCreateDescriptorSetLayout (dev->handle, &dl, NULL,
       &dev->ring_set_layout);
   if (r == VK_SUCCESS) {
+    dl.bindingCount = RKV_BULK_BINDINGS;
     dl.pBindings = bulk;
     r = dev->vk.vkCreateDescriptorSetLayout (dev->handle, &dl, NULL,
         &dev->bulk_set_layout);
@@ -246,6 +252,8 @@ gst_rk_vulkan_device_open (const GstRkBackend * backend, gint device_id,
   dev->family = (guint32) p->family;
   dev->subgroup_size = MAX (sg.subgroupSize, 1);
   dev->ring_unsupported = ring_support (p, &f2, &f12, &sg);
+  dev->has_float64 = f2.features.shaderFloat64;
+  dev->has_int64 = f2.features.shaderInt64;
   env = g_getenv ("GST_RK_VULKAN_MEMORY_MODEL");
   dev->memory_model = dev->ring_unsupported == NULL &&
       f12.vulkanMemoryModel && f12.vulkanMemoryModelDeviceScope &&
@@ -267,8 +275,10 @@ gst_rk_vulkan_device_open (const GstRkBackend * backend, gint device_id,
   dev->n_queues = MIN (families[dev->family].queueCount, MAX_QUEUES);
   g_free (families);
 
-  /* Enable only what the ring shaders use. */
+  /* Enable only what the shaders use: 64-bit integers (ring shaders,
+   * timestamps) and doubles (rkanomaly's statistics). */
   on.features.shaderInt64 = f2.features.shaderInt64;
+  on.features.shaderFloat64 = f2.features.shaderFloat64;
   if (f2.pNext) {
     on.pNext = &on12;
     on12.shaderBufferInt64Atomics = f12.shaderBufferInt64Atomics;

@@ -63,6 +63,8 @@ typedef struct
   gchar *ring_unsupported;      /* why persistent kernels cannot run, or NULL */
   gboolean memory_model;        /* ring shaders use memory model atomics */
   gboolean staging_copy;        /* payloads go through device-local memory */
+  gboolean has_float64;         /* shaderFloat64 (enabled) */
+  gboolean has_int64;           /* shaderInt64 (enabled) */
 
   VkDescriptorSetLayout ring_set_layout;
   VkDescriptorSetLayout bulk_set_layout;

@@ -36,19 +36,21 @@ process_batch (GstRkDispatcher * d, GstRkMessage * msgs, guint n,
     GstRkConfig * config, gpointer user_data, GError ** error)
 {
   GstRkVulkanEvent *ev = user_data;
-  GstRkVulkanOutput outs[MAX_BATCH];
+  GArray *outs = NULL;
   gboolean ok;
 
   ok = gst_rk_vulkan_context_ensure_state (ev->ctx, config, NULL, error) &&
-      gst_rk_vulkan_bulk_run (ev->ctx, msgs, n, config, outs, error);
+      (outs = gst_rk_vulkan_bulk_run (ev->ctx, msgs, n, config, error));
   ev->batches++;
-  for (guint i = 0; i < n; i++) {
-    if (ok && outs[i].type != 0)
-      ok = gst_rk_dispatcher_emit_for (d, &msgs[i].env, outs[i].type,
-          outs[i].payload, error);
-    else
-      gst_clear_buffer (&outs[i].payload);
+  for (guint i = 0; ok && i < outs->len; i++) {
+    GstRkVulkanOutput *o = &g_array_index (outs, GstRkVulkanOutput, i);
+
+    ok = gst_rk_dispatcher_emit_for (d, &msgs[o->index].env, o->type,
+        o->payload, error);
+    o->payload = NULL;
   }
+  if (outs)
+    gst_rk_vulkan_outputs_free (outs);
   return ok;
 }
 
@@ -144,7 +146,9 @@ gst_rk_vulkan_event_launch (GstRkVulkanContext * ctx, GError ** error)
       MAX_BATCH);
 
   config = gst_rk_kernel_get_config (ctx->kernel);
-  ok = gst_rk_vulkan_context_ensure_state (ctx, config, NULL, error);
+  ok = gst_rk_vulkan_context_check_features (ctx, error) &&
+      gst_rk_vulkan_bulk_prepare (ctx, error) &&
+      gst_rk_vulkan_context_ensure_state (ctx, config, NULL, error);
   gst_rk_config_unref (config);
   if (!ok)
     goto fail;

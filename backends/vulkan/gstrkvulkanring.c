@@ -328,7 +328,9 @@ gst_rk_vulkan_ring_launch (GstRkVulkanContext * ctx, GError ** error)
   r->status = RK_STATUS_PAUSED;
 
   r->pipeline = gst_rk_vulkan_device_get_pipeline (dev, shader, TRUE, error);
-  if (r->pipeline == VK_NULL_HANDLE || !alloc_rings (r, error))
+  if (r->pipeline == VK_NULL_HANDLE ||
+      !gst_rk_vulkan_context_check_features (ctx, error) ||
+      !alloc_rings (r, error))
     goto fail;
   {
     VkDescriptorSetAllocateInfo dsai = {
@@ -542,8 +544,8 @@ static gboolean
 host_bulk (GstRkVulkanRing * r, guint64 pos, guint64 head, GError ** error)
 {
   GstRkMessage msgs[HOST_BATCH];
-  GstRkVulkanOutput outs[HOST_BATCH];
   GstRkConfig *config = NULL;
+  GArray *outs = NULL;
   guint n = 0;
   gboolean ok;
 
@@ -561,16 +563,18 @@ host_bulk (GstRkVulkanRing * r, guint64 pos, guint64 head, GError ** error)
   }
 
   ok = ensure_state (r, config, error) &&
-      gst_rk_vulkan_bulk_run (r->ctx, msgs, n, config, outs, error);
+      (outs = gst_rk_vulkan_bulk_run (r->ctx, msgs, n, config, error));
   /* Counted before the outputs show, as the device does */
   if (ok)
     gst_rk_kernel_count_processed (r->kernel, n);
-  for (guint i = 0; i < n; i++) {
-    if (ok && outs[i].type != 0)
-      ok = host_emit (r, &msgs[i].env, outs[i].type, outs[i].payload, error);
-    else
-      gst_clear_buffer (&outs[i].payload);
+  for (guint i = 0; ok && i < outs->len; i++) {
+    GstRkVulkanOutput *o = &g_array_index (outs, GstRkVulkanOutput, i);
+
+    ok = host_emit (r, &msgs[o->index].env, o->type, o->payload, error);
+    o->payload = NULL;
   }
+  if (outs)
+    gst_rk_vulkan_outputs_free (outs);
   if (!ok)
     return FALSE;
   for (guint i = 0; i < n; i++)

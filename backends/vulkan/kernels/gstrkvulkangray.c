@@ -13,8 +13,10 @@ static const guint32 gray_bulk[] =
 /* The CPU reference's checks, with its words: the conformance suite
  * compares the errors too. */
 static gboolean
-gray_check (const GstRkParams * p, GstBuffer * in, GError ** error)
+gray_check (GstRkConfig * config, GstBuffer * in, GError ** error)
 {
+  const GstRkParams *p = &config->params;
+
   if (p->out_format != RK_FORMAT_GRAY8) {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
         "rkgray received a buffer before its caps were negotiated");

@@ -5,6 +5,12 @@
  * payload needs. The host stages the payload (rk_in), gives room for the
  * output (rk_out) and fills rk_info; the kernel sets rk_info.out_size and
  * rk_info.out_type (0: no output). Payload regions are padded to 16 bytes.
+ *
+ * A kernel may also declare, at their bindings, the configuration's blob
+ * (RKV_BINDING_BLOB, read-only), an auxiliary region for extra outputs
+ * (RKV_BINDING_BULK_AUX, zeroed by the host, read back after the
+ * submission) and device scratch (RKV_BINDING_SCRATCH), and run as
+ * several passes: RK_PASS, one dispatch after the other.
  */
 #ifndef RK_BULK_GLSL
 #define RK_BULK_GLSL
@@ -26,6 +32,10 @@ layout (std430, set = 0, binding = RKV_BINDING_BULK_INFO) buffer RkBulkInfo
   layout (offset = RKV_INFO_OFF_OUT_SIZE) uint out_size;
   layout (offset = RKV_INFO_OFF_OUT_TYPE) uint out_type;
   layout (offset = RKV_INFO_OFF_ERROR) uint error;
+  layout (offset = RKV_INFO_OFF_PTS) uvec2 pts;     /* u64, ~0: none */
 } rk_info;
+
+/* The pass of a multi-pass kernel (its grid is one workgroup deep) */
+#define RK_PASS (gl_WorkGroupID.z)
 
 #endif
