@@ -18,17 +18,12 @@ gray_check (GstRkConfig * config, GstBuffer * in, GError ** error)
   const GstRkParams *p = &config->params;
 
   if (p->out_format != RK_FORMAT_GRAY8) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
-        "rkgray received a buffer before its caps were negotiated");
+    gst_rk_error_not_negotiated (error, "gray");
     return FALSE;
   }
-  if (in == NULL || gst_buffer_get_size (in) < p->in_size) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-        "buffer of %" G_GSIZE_FORMAT " bytes is smaller than a %ux%u %s "
-        "frame (%u bytes)", in ? gst_buffer_get_size (in) : 0, p->width,
-        p->height, gst_rk_format_to_string (p->in_format), p->in_size);
+  if (!gst_rk_frame_check_input (p, in ? gst_buffer_get_size (in) : 0,
+          error))
     return FALSE;
-  }
   return TRUE;
 }
 
