@@ -68,31 +68,6 @@ rk_store_release_u32 (uint32_t * p, uint32_t v)
       cuda::memory_order_release);
 }
 
-RK_DEVFN uint64_t
-rk_now_ns (void)
-{
-  uint64_t t;
-
-  asm volatile ("mov.u64 %0, %%globaltimer;":"=l" (t));
-  return t;
-}
-
-RK_DEVFN void
-rk_sleep_ns (uint32_t ns)
-{
-  __nanosleep (ns);
-}
-
-RK_DEVFN RkCudaThreads
-rk_cuda_threads (void)
-{
-  RkCudaThreads t;
-
-  t.index = (uint64_t) blockIdx.x * blockDim.x + threadIdx.x;
-  t.count = (uint64_t) gridDim.x * blockDim.x;
-  return t;
-}
-
 #elif defined (__CUDACC_RTC__) /* NVRTC: no libcu++, PTX instead */
 
 #define RK_DEVFN static __device__ __forceinline__
@@ -125,31 +100,6 @@ RK_DEVFN void
 rk_store_release_u32 (uint32_t * p, uint32_t v)
 {
   asm volatile ("st.release.sys.global.u32 [%0], %1;"::"l" (p), "r" (v):"memory");
-}
-
-RK_DEVFN uint64_t
-rk_now_ns (void)
-{
-  uint64_t t;
-
-  asm volatile ("mov.u64 %0, %%globaltimer;":"=l" (t));
-  return t;
-}
-
-RK_DEVFN void
-rk_sleep_ns (uint32_t ns)
-{
-  __nanosleep (ns);
-}
-
-RK_DEVFN RkCudaThreads
-rk_cuda_threads (void)
-{
-  RkCudaThreads t;
-
-  t.index = (uint64_t) blockIdx.x * blockDim.x + threadIdx.x;
-  t.count = (uint64_t) gridDim.x * blockDim.x;
-  return t;
 }
 
 #else /* host C: the test double runs the protocol in a thread */
@@ -203,7 +153,33 @@ rk_sleep_ns (uint32_t ns)
 
 /* ---- Grid-wide counts and uncontracted float arithmetic ---- */
 
-#ifdef __CUDACC__
+#ifdef __CUDACC__               /* nvcc and NVRTC alike */
+
+RK_DEVFN uint64_t
+rk_now_ns (void)
+{
+  uint64_t t;
+
+  asm volatile ("mov.u64 %0, %%globaltimer;":"=l" (t));
+  return t;
+}
+
+RK_DEVFN void
+rk_sleep_ns (uint32_t ns)
+{
+  __nanosleep (ns);
+}
+
+RK_DEVFN RkCudaThreads
+rk_cuda_threads (void)
+{
+  RkCudaThreads t;
+
+  t.index = (uint64_t) blockIdx.x * blockDim.x + threadIdx.x;
+  t.count = (uint64_t) gridDim.x * blockDim.x;
+  return t;
+}
+
 
 RK_DEVFN uint64_t
 rk_atomic_add_u64 (uint64_t * p, uint64_t v)
