@@ -466,3 +466,30 @@ gst_rk_vulkan_bulk_run (GstRkVulkanContext * ctx, const GstRkMessage * msgs,
   }
   return outputs;
 }
+
+/**
+ * gst_rk_vulkan_frame_output_size:
+ *
+ * The output of a frame kernel: one frame of the negotiated output layout,
+ * whatever the input's size.
+ */
+gsize
+gst_rk_vulkan_frame_output_size (const GstRkParams * p, gsize in_size)
+{
+  return p->out_size;
+}
+
+/**
+ * gst_rk_vulkan_grid_output_words:
+ *
+ * One invocation per 4 bytes of an output row, 64 per workgroup, and a row
+ * of workgroups per image row: the grid of the kernels that write one
+ * 32-bit word of output each.
+ */
+void
+gst_rk_vulkan_grid_output_words (const GstRkParams * p, gsize in_size,
+    guint32 groups[3])
+{
+  groups[0] = (p->out_stride[0] / 4 + 63) / 64;
+  groups[1] = p->height;
+}

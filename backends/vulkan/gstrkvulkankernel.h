@@ -140,6 +140,11 @@ void gst_rk_vulkan_collect_push_input (GstRkVulkanCollect * c);
 gboolean gst_rk_vulkan_collect_default (GstRkVulkanCollect * c,
     GError ** error);
 
+/* Shared by the frame kernels */
+gsize gst_rk_vulkan_frame_output_size (const GstRkParams * p, gsize in_size);
+void gst_rk_vulkan_grid_output_words (const GstRkParams * p, gsize in_size,
+    guint32 groups[3]);
+
 /* Built-in kernels (backends/vulkan/kernels/) */
 extern const GstRkVulkanKernel gst_rk_vulkan_kernel_echo;
 extern const GstRkVulkanKernel gst_rk_vulkan_kernel_gray;

@@ -31,12 +31,6 @@ bgsub_check (GstRkConfig * config, GstBuffer * in, GError ** error)
       error);
 }
 
-static gsize
-bgsub_output_size (const GstRkParams * p, gsize in_size)
-{
-  return p->out_size;
-}
-
 static guint
 bgsub_passes (GstRkConfig * config, gsize in_size)
 {
@@ -51,10 +45,8 @@ bgsub_pass_grid (GstRkConfig * config, gsize in_size, guint pass,
 {
   const GstRkParams *p = &config->params;
 
-  if (pass == 0) {
-    groups[0] = (p->out_stride[0] / 4 + 63) / 64;
-    groups[1] = p->height;
-  }
+  if (pass == 0)
+    gst_rk_vulkan_grid_output_words (p, in_size, groups);
 }
 
 static gsize
@@ -89,7 +81,7 @@ const GstRkVulkanKernel gst_rk_vulkan_kernel_bgsub = {
   .name = "bgsub",
   .bulk = GST_RK_VULKAN_SHADER (bgsub_bulk),
   .check = bgsub_check,
-  .output_size = bgsub_output_size,
+  .output_size = gst_rk_vulkan_frame_output_size,
   .passes = bgsub_passes,
   .pass_grid = bgsub_pass_grid,
   .aux_size = bgsub_aux_size,

@@ -23,12 +23,6 @@ blur_check (GstRkConfig * config, GstBuffer * in, GError ** error)
       error);
 }
 
-static gsize
-blur_output_size (const GstRkParams * p, gsize in_size)
-{
-  return p->out_size;
-}
-
 static guint
 blur_bpp (const GstRkParams * p)
 {
@@ -67,7 +61,7 @@ const GstRkVulkanKernel gst_rk_vulkan_kernel_blur = {
   .name = "blur",
   .bulk = GST_RK_VULKAN_SHADER (blur_bulk),
   .check = blur_check,
-  .output_size = blur_output_size,
+  .output_size = gst_rk_vulkan_frame_output_size,
   .passes = blur_passes,
   .pass_grid = blur_pass_grid,
   .scratch_size = blur_scratch_size,

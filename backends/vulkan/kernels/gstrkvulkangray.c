@@ -27,25 +27,10 @@ gray_check (GstRkConfig * config, GstBuffer * in, GError ** error)
   return TRUE;
 }
 
-static gsize
-gray_output_size (const GstRkParams * p, gsize in_size)
-{
-  return p->out_size;
-}
-
-/* One invocation per 4 output bytes, 64 per workgroup; one row of
- * workgroups per image row */
-static void
-gray_grid (const GstRkParams * p, gsize in_size, guint32 groups[3])
-{
-  groups[0] = (p->out_stride[0] / 4 + 63) / 64;
-  groups[1] = p->height;
-}
-
 const GstRkVulkanKernel gst_rk_vulkan_kernel_gray = {
   .name = "gray",
   .bulk = GST_RK_VULKAN_SHADER (gray_bulk),
   .check = gray_check,
-  .output_size = gray_output_size,
-  .grid = gray_grid,
+  .output_size = gst_rk_vulkan_frame_output_size,
+  .grid = gst_rk_vulkan_grid_output_words,
 };

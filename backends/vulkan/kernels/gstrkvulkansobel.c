@@ -23,25 +23,10 @@ sobel_check (GstRkConfig * config, GstBuffer * in, GError ** error)
       error);
 }
 
-static gsize
-sobel_output_size (const GstRkParams * p, gsize in_size)
-{
-  return p->out_size;
-}
-
-/* One invocation per 4 output bytes, 64 per workgroup; one row of
- * workgroups per image row */
-static void
-sobel_grid (const GstRkParams * p, gsize in_size, guint32 groups[3])
-{
-  groups[0] = (p->out_stride[0] / 4 + 63) / 64;
-  groups[1] = p->height;
-}
-
 const GstRkVulkanKernel gst_rk_vulkan_kernel_sobel = {
   .name = "sobel",
   .bulk = GST_RK_VULKAN_SHADER (sobel_bulk),
   .check = sobel_check,
-  .output_size = sobel_output_size,
-  .grid = sobel_grid,
+  .output_size = gst_rk_vulkan_frame_output_size,
+  .grid = gst_rk_vulkan_grid_output_words,
 };
