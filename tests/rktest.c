@@ -219,3 +219,23 @@ rk_test_backend_usable (GstRkBackendKind backend, gchar ** reason)
   }
   return gst_rk_runtime_is_backend_available (backend, reason);
 }
+
+/**
+ * rk_test_audio_buffer:
+ * @data: interleaved F32 frames of @channels channels
+ *
+ * A copy of frames @first to @first + @frames of @data, timestamped at
+ * @rate as if the stream started at frame 0.
+ */
+GstBuffer *
+rk_test_audio_buffer (guint rate, const gfloat * data, guint channels,
+    guint first, guint frames)
+{
+  GstBuffer *b = gst_buffer_new_memdup (data + (gsize) first * channels,
+      (gsize) frames * channels * sizeof (gfloat));
+
+  GST_BUFFER_PTS (b) = gst_util_uint64_scale_int (first, GST_SECOND, rate);
+  GST_BUFFER_DURATION (b) = gst_util_uint64_scale_int (frames, GST_SECOND,
+      rate);
+  return b;
+}

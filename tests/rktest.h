@@ -20,6 +20,8 @@ typedef struct
 void rk_test_init (int *argc, char ***argv);
 guint64 rk_test_read_u64 (GstBuffer * buf);
 GstBuffer *rk_test_make_buffer (guint64 value, gsize size);
+GstBuffer *rk_test_audio_buffer (guint rate, const gfloat * data,
+    guint channels, guint first, guint frames);
 gboolean rk_test_backend_usable (GstRkBackendKind backend, gchar ** reason);
 
 G_END_DECLS

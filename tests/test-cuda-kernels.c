@@ -399,18 +399,6 @@ audio_caps (guint channels)
       "rate=%u,channels=%u,channel-mask=(bitmask)0", RATE, channels);
 }
 
-static GstBuffer *
-audio_buffer (const gfloat * data, guint channels, guint first, guint frames)
-{
-  GstBuffer *b = gst_buffer_new_memdup (data + (gsize) first * channels,
-      (gsize) frames * channels * sizeof (gfloat));
-
-  GST_BUFFER_PTS (b) = gst_util_uint64_scale_int (first, GST_SECOND, RATE);
-  GST_BUFFER_DURATION (b) = gst_util_uint64_scale_int (frames, GST_SECOND,
-      RATE);
-  return b;
-}
-
 static void
 assert_close (gdouble a, gdouble b, gdouble rel)
 {
@@ -451,7 +439,7 @@ test_anomaly (gconstpointer data)
     if (pos == 1500)            /* both start afresh, in order */
       for (guint k = 0; k < 2; k++)
         g_signal_emit_by_name (pair.el[k], "reset");
-    pair_push (&pair, audio_buffer (v, C, pos, n), out);
+    pair_push (&pair, rk_test_audio_buffer (RATE, v, C, pos, n), out);
     assert_same_bytes (out);
     pos += n;
   }
@@ -544,8 +532,8 @@ fir_run (GstHarness * h, const gfloat * x, guint channels, guint frames,
       n = reset_at - pos;       /* a buffer ends at the reset */
     if (pos == reset_at)
       g_signal_emit_by_name (el, "reset");
-    g_assert_cmpint (gst_harness_push (h, audio_buffer (x, channels, pos,
-                n)), ==, GST_FLOW_OK);
+    g_assert_cmpint (gst_harness_push (h, rk_test_audio_buffer (RATE, x,
+                channels, pos, n)), ==, GST_FLOW_OK);
     b = gst_harness_pull (h);
     g_assert_nonnull (b);
     g_assert_cmpuint (gst_buffer_get_size (b), ==,
@@ -685,7 +673,7 @@ test_spectrum (gconstpointer data)
       guint n = MIN (cuts[i++ % G_N_ELEMENTS (cuts)], frames - pos);
       GstBuffer *out[2];
 
-      pair_push (&pair, audio_buffer (v, C, pos, n), out);
+      pair_push (&pair, rk_test_audio_buffer (RATE, v, C, pos, n), out);
       assert_same_bytes (out);
       pos += n;
     }

@@ -28,18 +28,6 @@ noise (guint n, GRand * rand)
   return v;
 }
 
-static GstBuffer *
-audio_buffer (const gfloat * data, guint channels, guint first, guint frames)
-{
-  GstBuffer *b = gst_buffer_new_memdup (data + (gsize) first * channels,
-      (gsize) frames * channels * sizeof (gfloat));
-
-  GST_BUFFER_PTS (b) = gst_util_uint64_scale_int (first, GST_SECOND, RATE);
-  GST_BUFFER_DURATION (b) = gst_util_uint64_scale_int (frames, GST_SECOND,
-      RATE);
-  return b;
-}
-
 /* Pushes @frames frames in chunks of the sizes in @cuts (cycled), pulls
  * the output of each (same size, same timestamp) and returns them
  * concatenated. */
@@ -54,8 +42,8 @@ run_element (GstHarness * h, const gfloat * data, guint channels,
     guint cut = cuts[i++ % n_cuts], n = MIN (cut, frames - pos);
     GstBuffer *b;
 
-    g_assert_cmpint (gst_harness_push (h, audio_buffer (data, channels, pos,
-                n)), ==, GST_FLOW_OK);
+    g_assert_cmpint (gst_harness_push (h, rk_test_audio_buffer (RATE, data,
+                channels, pos, n)), ==, GST_FLOW_OK);
     b = gst_harness_pull (h);
     g_assert_nonnull (b);
     g_assert_cmpuint (gst_buffer_get_size (b), ==, (gsize) n * channels * 4);
