@@ -432,8 +432,8 @@ test_anomaly (gconstpointer data)
   pair_init (&pair, "rkanomaly z-threshold=2.5 min-samples=20 "
       "output-queue-capacity=4", mode, caps);
   while (pos < frames) {
-    guint n = pos >= 2000 && pos < 2400 ? 2400 - pos :
-        MIN (cuts[i++ % G_N_ELEMENTS (cuts)], frames - pos);
+    guint cut = cuts[i++ % G_N_ELEMENTS (cuts)];   /* MIN evaluates twice */
+    guint n = pos >= 2000 && pos < 2400 ? 2400 - pos : MIN (cut, frames - pos);
     GstBuffer *out[2];
 
     if (pos == 1500)            /* both start afresh, in order */
@@ -670,7 +670,8 @@ test_spectrum (gconstpointer data)
 
     pair_init (&pair, el, mode, caps);
     while (pos < frames) {
-      guint n = MIN (cuts[i++ % G_N_ELEMENTS (cuts)], frames - pos);
+      guint cut = cuts[i++ % G_N_ELEMENTS (cuts)];     /* MIN evaluates twice */
+      guint n = MIN (cut, frames - pos);
       GstBuffer *out[2];
 
       pair_push (&pair, rk_test_audio_buffer (RATE, v, C, pos, n), out);
@@ -679,7 +680,9 @@ test_spectrum (gconstpointer data)
     }
     pair_assert_backends (&pair);
     pair_drain_messages (&pair, "spectrum", msgs);
-    g_assert_cmpuint (msgs[0]->len, >=, 10);
+    /* One message per whole interval of the stream, none for the rest */
+    g_assert_cmpuint (msgs[0]->len, ==, frames / (cfg[t].interval_ms * RATE /
+            1000));
     g_assert_cmpuint (msgs[1]->len, ==, msgs[0]->len);
     for (guint k = 0; k < msgs[0]->len; k++) {
       GstStructure *a = g_ptr_array_index (msgs[0], k);
@@ -690,11 +693,6 @@ test_spectrum (gconstpointer data)
         "stream-time", "running-time"
       };
 
-      /* Both backends post one more message after the last frame (an
-       * interval starting at the end of the stream, whose magnitudes are
-       * not defined): its times are compared, not its values. */
-      gboolean past_end;
-
       for (guint f = 0; f < G_N_ELEMENTS (times); f++) {
         guint64 ta, tb;
 
@@ -704,12 +702,6 @@ test_spectrum (gconstpointer data)
             gst_structure_get_clock_time (b, times[f], &tb));
         g_assert_cmpuint (tb, ==, ta);
       }
-      {
-        guint64 ts;
-
-        g_assert_true (gst_structure_get_uint64 (a, "timestamp", &ts));
-        past_end = ts >= gst_util_uint64_scale_int (frames, GST_SECOND, RATE);
-      }
       flatten_floats (gst_structure_get_value (a, "magnitude"), ma);
       flatten_floats (gst_structure_get_value (b, "magnitude"), mb);
       g_assert_cmpuint (ma->len, ==, cfg[t].bands * (cfg[t].multi ? C : 1));
@@ -717,10 +709,10 @@ test_spectrum (gconstpointer data)
       g_assert_cmpuint (G_VALUE_TYPE (gst_structure_get_value (a,
                   "magnitude")), ==, G_VALUE_TYPE (gst_structure_get_value (b,
                   "magnitude")));
-      for (guint j = 0; j < ma->len && !past_end; j++) {
+      for (guint j = 0; j < ma->len; j++) {
         gfloat fa = g_array_index (ma, gfloat, j);
         gfloat fb = g_array_index (mb, gfloat, j);
-        gdouble d = isnan (fa) && isnan (fb) ? 0.0 : fabs (fa - fb);
+        gdouble d = fabs (fa - fb);
 
         worst = MAX (worst, d);
         if (!(d <= 0.01))
