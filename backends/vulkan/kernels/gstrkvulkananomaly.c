@@ -120,8 +120,10 @@ anomaly_collect (GstRkVulkanCollect * c, GError ** error)
         "z-threshold or backend=cpu", count, capacity);
     return FALSE;
   }
+  /* g_memdup2 of 0 bytes is NULL, which qsort may not be given */
   records = g_memdup2 (c->aux + AUX_HEADER, (gsize) count * sizeof (Record));
-  qsort (records, count, sizeof (Record), record_cmp);
+  if (count > 1)
+    qsort (records, count, sizeof (Record), record_cmp);
   for (guint i = 0; i < count; i++) {
     const Record *r = &records[i];
     GstRkAnomalyEvent ev = { 0, };
