@@ -251,7 +251,8 @@ emit_found (GstRkCpuContext * ctx, AnomalyJob * job, guint n_blocks,
   }
   if (all == NULL)
     return TRUE;
-  qsort (all->data, all->len, sizeof (GstRkAnomalyEvent), event_cmp);
+  if (all->len > 1)
+    qsort (all->data, all->len, sizeof (GstRkAnomalyEvent), event_cmp);
   for (i = 0; i < all->len && ok; i++) {
     GstRkAnomalyEvent ev = g_array_index (all, GstRkAnomalyEvent, i);
 
