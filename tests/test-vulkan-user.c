@@ -271,6 +271,46 @@ test_vignette_api (void)
   g_free (so);
 }
 
+/* Extra outputs before the main one, in order; the input passed on */
+static void
+test_several_outputs (void)
+{
+  gchar *path = g_build_filename (RK_TEST_SPIRV_DIR, "multi.spv", NULL);
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
+  GstRkKernel *k = launch (rt, path, GST_RK_KERNEL_MODE_EVENT_DRIVEN, NULL);
+
+  for (guint64 i = 0; i < 3; i++) {
+    GstBuffer *in = rk_test_make_buffer (0x1000 + i, 12 + 4 * i);
+    GstRkMessage notify, data;
+    GError *err = NULL;
+    guint32 words[2];
+
+    g_assert_true (gst_rk_kernel_send (k, gst_buffer_ref (in), RK_MSG_DATA,
+            0, -1, NULL, &err));
+    g_assert_no_error (err);
+    g_assert_true (gst_rk_kernel_receive (k, &notify,
+            g_get_monotonic_time () + 10 * G_USEC_PER_SEC, &err));
+    g_assert_no_error (err);
+    g_assert_true (gst_rk_kernel_receive (k, &data,
+            g_get_monotonic_time () + 10 * G_USEC_PER_SEC, &err));
+    g_assert_no_error (err);
+    g_assert_cmpuint (notify.env.type, ==, RK_MSG_NOTIFY);
+    g_assert_cmpuint (gst_buffer_get_size (notify.payload), ==, 8);
+    gst_buffer_extract (notify.payload, 0, words, 8);
+    g_assert_cmpuint (words[0], ==, 12 + 4 * i);
+    g_assert_cmpuint (words[1], ==, (guint32) rk_test_read_u64 (in));
+    g_assert_cmpuint (data.env.type, ==, RK_MSG_DATA);
+    assert_same_bytes (data.payload, in, "the input passed on");
+    gst_rk_message_clear (&notify);
+    gst_rk_message_clear (&data);
+    gst_buffer_unref (in);
+  }
+  g_assert_true (gst_rk_runtime_shutdown (rt, NULL));
+  gst_object_unref (k);
+  gst_object_unref (rt);
+  g_free (path);
+}
+
 /* ---- bad files ---- */
 
 static void
@@ -364,6 +404,20 @@ test_undeclared (void)
   g_free (path);
 }
 
+static void
+test_abi_layout (void)
+{
+  gchar *wide = g_build_filename (RK_TEST_SPIRV_DIR, "wide.spv", NULL);
+  gchar *binding = g_build_filename (RK_TEST_SPIRV_DIR, "binding.spv", NULL);
+
+  expect_load_error (wide, NULL, "has a workgroup of 32x1x1 invocations; "
+      "rkuser.glsl fixes it at 64x1x1 (RK_USER_KERNEL declares it)");
+  expect_load_error (binding, NULL, "uses descriptor set 0 binding 9; "
+      "rkuser.glsl's are set 0, bindings 0-6");
+  g_free (wide);
+  g_free (binding);
+}
+
 /* Well framed, but no OpMemoryModel: the validator's message */
 static void
 test_invalid (void)
@@ -428,11 +482,13 @@ main (int argc, char **argv)
   g_test_add_func ("/vulkan/user/vignette-element", test_vignette_element);
   g_test_add_func ("/vulkan/user/counter-api", test_counter_api);
   g_test_add_func ("/vulkan/user/vignette-api", test_vignette_api);
+  g_test_add_func ("/vulkan/user/several-outputs", test_several_outputs);
   g_test_add_func ("/vulkan/user/bad-magic", test_bad_magic);
   g_test_add_func ("/vulkan/user/truncated", test_truncated);
   g_test_add_func ("/vulkan/user/wrong-entry", test_wrong_entry);
   g_test_add_func ("/vulkan/user/wrong-abi", test_wrong_abi);
   g_test_add_func ("/vulkan/user/undeclared", test_undeclared);
+  g_test_add_func ("/vulkan/user/abi-layout", test_abi_layout);
   g_test_add_func ("/vulkan/user/invalid", test_invalid);
   g_test_add_func ("/vulkan/user/element-error", test_element_error);
   ret = g_test_run ();
