@@ -77,7 +77,7 @@ static void
 test_counter_element (void)
 {
   gchar *spv = example ("counter.spv"), *so = example ("counter.so");
-  GstHarness *v = harness_for (spv, "mode=event-driven", "application/x-test");
+  GstHarness *v = harness_for (spv, "", "application/x-test");
   GstHarness *c = harness_for (so, "", "application/x-test");
 
   for (guint i = 1; i <= 5; i++) {
@@ -201,7 +201,9 @@ test_counter_api (void)
   g_assert_cmpint (backend, ==, GST_RK_BACKEND_VULKAN);
   g_assert_cmpuint (info->state_size, ==, 8);
   g_assert_cmpint (info->kind, ==, GST_RK_KERNEL_KIND_MESSAGE);
-  v = launch (rt, spv, GST_RK_KERNEL_MODE_EVENT_DRIVEN, NULL);
+  v = launch (rt, spv, GST_RK_KERNEL_MODE_AUTO, NULL);
+  g_assert_cmpint (gst_rk_kernel_get_mode (v), ==,
+      GST_RK_KERNEL_MODE_EVENT_DRIVEN);
   c = launch (rt, so, GST_RK_KERNEL_MODE_AUTO, NULL);
   for (guint64 i = 1; i <= 4; i++) {
     GstRkMessage vr, cr;
@@ -277,7 +279,7 @@ test_several_outputs (void)
 {
   gchar *path = g_build_filename (RK_TEST_SPIRV_DIR, "multi.spv", NULL);
   GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
-  GstRkKernel *k = launch (rt, path, GST_RK_KERNEL_MODE_EVENT_DRIVEN, NULL);
+  GstRkKernel *k = launch (rt, path, GST_RK_KERNEL_MODE_AUTO, NULL);
 
   for (guint64 i = 0; i < 3; i++) {
     GstBuffer *in = rk_test_make_buffer (0x1000 + i, 12 + 4 * i);

@@ -402,6 +402,8 @@ gst_rk_vulkan_load_user_kernel (const gchar * path, const gchar * entry,
   k->grid = user_grid;
   k->aux_size = user_aux_size;
   k->collect = user_collect;
+  /* one dispatch per message: no persistent form */
+  info->flags |= GST_RK_KERNEL_FLAG_EVENT_DRIVEN;
   info->state_size = (gsize) m.spec_values[1];
   if (m.spec_values[2] & RK_USER_FLAG_FRAME)
     info->kind = GST_RK_KERNEL_KIND_FRAME;

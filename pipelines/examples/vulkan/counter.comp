@@ -5,8 +5,9 @@
  *
  *   glslc -I<gst-ringkernel>/runtime -o counter.spv counter.comp
  *   gst-launch-1.0 fakesrc num-buffers=5 sizetype=fixed sizemax=8 \
- *       ! ringkernel kernel-file=./counter.spv mode=event-driven \
- *       ! fakesink dump=true
+ *       ! ringkernel kernel-file=./counter.spv ! fakesink dump=true
+ *
+ * Vulkan user kernels run event-driven (one dispatch per message).
  */
 #version 450
 #include "rkuser.glsl"
