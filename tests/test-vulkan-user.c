@@ -273,6 +273,37 @@ test_vignette_api (void)
   g_free (so);
 }
 
+/* No persistent form: asking for one is refused with the reason */
+static void
+test_persistent_refused (void)
+{
+  gchar *spv = example ("counter.spv");
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
+  const GstRkKernelInfo *info;
+  GstRkBackendKind backend;
+  GstRkLaunchOptions opts;
+  GError *err = NULL;
+  gchar *expect;
+
+  info = gst_rk_user_kernel_load (spv, NULL, 0, NULL, &backend, NULL);
+  g_assert_nonnull (info);
+  g_assert_true (info->flags & GST_RK_KERNEL_FLAG_EVENT_DRIVEN);
+  gst_rk_launch_options_init (&opts);
+  opts.mode = GST_RK_KERNEL_MODE_PERSISTENT;
+  g_assert_null (gst_rk_runtime_launch (rt, info->name, NULL, backend, -1,
+          &opts, NULL, &err));
+  g_assert_nonnull (err);
+  expect = g_strdup_printf ("kernel %s (main) has no persistent Vulkan "
+      "shader", spv);
+  if (strstr (err->message, expect) == NULL)
+    g_error ("\"%s\" not in the error: %s", expect, err->message);
+  g_error_free (err);
+  g_free (expect);
+  g_assert_true (gst_rk_runtime_shutdown (rt, NULL));
+  gst_object_unref (rt);
+  g_free (spv);
+}
+
 /* Extra outputs before the main one, in order; the input passed on */
 static void
 test_several_outputs (void)
@@ -485,6 +516,8 @@ main (int argc, char **argv)
   g_test_add_func ("/vulkan/user/counter-api", test_counter_api);
   g_test_add_func ("/vulkan/user/vignette-api", test_vignette_api);
   g_test_add_func ("/vulkan/user/several-outputs", test_several_outputs);
+  g_test_add_func ("/vulkan/user/persistent-refused",
+      test_persistent_refused);
   g_test_add_func ("/vulkan/user/bad-magic", test_bad_magic);
   g_test_add_func ("/vulkan/user/truncated", test_truncated);
   g_test_add_func ("/vulkan/user/wrong-entry", test_wrong_entry);
