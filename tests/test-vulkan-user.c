@@ -442,13 +442,22 @@ test_abi_layout (void)
 {
   gchar *wide = g_build_filename (RK_TEST_SPIRV_DIR, "wide.spv", NULL);
   gchar *binding = g_build_filename (RK_TEST_SPIRV_DIR, "binding.spv", NULL);
+  gchar *ubo = g_build_filename (RK_TEST_SPIRV_DIR, "ubo.spv", NULL);
+  gchar *push = g_build_filename (RK_TEST_SPIRV_DIR, "push.spv", NULL);
 
   expect_load_error (wide, NULL, "has a workgroup of 32x1x1 invocations; "
       "rkuser.glsl fixes it at 64x1x1 (RK_USER_KERNEL declares it)");
   expect_load_error (binding, NULL, "uses descriptor set 0 binding 9; "
       "rkuser.glsl's are set 0, bindings 0-6");
+  expect_load_error (ubo, NULL, "declares binding 6 as something other "
+      "than a storage buffer; rkuser.glsl's bindings are all storage "
+      "buffers");
+  expect_load_error (push, NULL, "has push constants beyond the 128 bytes "
+      "of rk_params");
   g_free (wide);
   g_free (binding);
+  g_free (ubo);
+  g_free (push);
 }
 
 /* Well framed, but no OpMemoryModel: the validator's message */

@@ -33,6 +33,15 @@
 #define SPV_OP_EXECUTION_MODE    16u
 #define SPV_OP_DECORATE          71u
 #define SPV_OP_SPEC_CONSTANT     50u
+#define SPV_OP_TYPE_POINTER      32u
+#define SPV_OP_VARIABLE          59u
+#define SPV_OP_MEMBER_DECORATE   72u
+#define SPV_DECORATION_BLOCK     2u
+#define SPV_DECORATION_BUFFER_BLOCK 3u
+#define SPV_DECORATION_OFFSET    35u
+#define SPV_STORAGE_UNIFORM      2u
+#define SPV_STORAGE_PUSH_CONSTANT 9u
+#define SPV_STORAGE_STORAGE_BUFFER 12u
 #define SPV_MODEL_GLCOMPUTE      5u
 #define SPV_MODE_LOCAL_SIZE      17u
 #define SPV_MODE_LOCAL_SIZE_ID   38u
@@ -63,6 +72,8 @@ typedef struct
   gint64 spec_values[3];        /* -1: not declared */
   guint32 features;
   gint32 bad_set, bad_binding;  /* -1: none */
+  gint32 not_buffer;            /* a binding that is no storage buffer, -1 */
+  guint32 push_end;             /* past the last push constant member's offset */
 } Module;
 
 static gsize
@@ -239,10 +250,17 @@ static void
 scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
 {
   guint32 main_id = 0, n_compute = 0;
+  /* id → binding + 1, struct → its Block decoration, struct → its last
+   * member offset + 1, pointer type → pointee */
+  GHashTable *bindings, *blocks, *offsets, *pointers;
 
   memset (m, 0, sizeof (*m));
   m->entries = g_string_new (NULL);
-  m->bad_set = m->bad_binding = -1;
+  m->bad_set = m->bad_binding = m->not_buffer = -1;
+  bindings = g_hash_table_new (NULL, NULL);
+  blocks = g_hash_table_new (NULL, NULL);
+  offsets = g_hash_table_new (NULL, NULL);
+  pointers = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < 3; i++)
     m->spec_values[i] = -1;
 
@@ -278,10 +296,23 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
             m->spec_ids[k] = a[0];
       } else if (a[1] == SPV_DECORATION_SET && a[2] != 0) {
         m->bad_set = (gint32) a[2];
-      } else if (a[1] == SPV_DECORATION_BINDING &&
-          a[2] >= RKV_BULK_BINDINGS) {
-        m->bad_binding = (gint32) a[2];
+      } else if (a[1] == SPV_DECORATION_BINDING) {
+        if (a[2] >= RKV_BULK_BINDINGS)
+          m->bad_binding = (gint32) a[2];
+        g_hash_table_insert (bindings, GUINT_TO_POINTER (a[0]),
+            GUINT_TO_POINTER (a[2] + 1));
       }
+    } else if (op == SPV_OP_DECORATE && count >= 3 &&
+        (a[1] == SPV_DECORATION_BLOCK || a[1] == SPV_DECORATION_BUFFER_BLOCK)) {
+      g_hash_table_insert (blocks, GUINT_TO_POINTER (a[0]),
+          GUINT_TO_POINTER (a[1]));
+    } else if (op == SPV_OP_MEMBER_DECORATE && count >= 5 &&
+        a[2] == SPV_DECORATION_OFFSET) {
+      guint32 end = MAX (GPOINTER_TO_UINT (g_hash_table_lookup (offsets,
+                  GUINT_TO_POINTER (a[0]))), a[3] + 1);
+
+      g_hash_table_insert (offsets, GUINT_TO_POINTER (a[0]),
+          GUINT_TO_POINTER (end));
     }
   }
   if (m->entry_id == 0 && main_id != 0 && n_compute == 1 &&
@@ -304,8 +335,34 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
       for (guint k = 0; k < 3; k++)
         if (m->spec_ids[k] != 0 && a[1] == m->spec_ids[k])
           m->spec_values[k] = a[2];
+    } else if (op == SPV_OP_TYPE_POINTER && count >= 4) {
+      g_hash_table_insert (pointers, GUINT_TO_POINTER (a[0]),
+          GUINT_TO_POINTER (a[2]));
+    } else if (op == SPV_OP_VARIABLE && count >= 4) {
+      guint32 pointee = GPOINTER_TO_UINT (g_hash_table_lookup (pointers,
+              GUINT_TO_POINTER (a[0])));
+      guint32 binding = GPOINTER_TO_UINT (g_hash_table_lookup (bindings,
+              GUINT_TO_POINTER (a[1])));
+      guint32 block = GPOINTER_TO_UINT (g_hash_table_lookup (blocks,
+              GUINT_TO_POINTER (pointee)));
+
+      /* The bulk layout has storage buffers only: a struct decorated
+       * Block in StorageBuffer, or BufferBlock in Uniform (SPIR-V 1.0-1.2) */
+      if (binding != 0 && m->not_buffer < 0 &&
+          !((a[2] == SPV_STORAGE_STORAGE_BUFFER &&
+                  block == SPV_DECORATION_BLOCK) ||
+              (a[2] == SPV_STORAGE_UNIFORM &&
+                  block == SPV_DECORATION_BUFFER_BLOCK)))
+        m->not_buffer = (gint32) binding - 1;
+      if (a[2] == SPV_STORAGE_PUSH_CONSTANT)
+        m->push_end = MAX (m->push_end, GPOINTER_TO_UINT
+            (g_hash_table_lookup (offsets, GUINT_TO_POINTER (pointee))));
     }
   }
+  g_hash_table_unref (bindings);
+  g_hash_table_unref (blocks);
+  g_hash_table_unref (offsets);
+  g_hash_table_unref (pointers);
 }
 
 /* The ABI's checks on a valid module; @m filled */
@@ -344,6 +401,19 @@ check_abi (const gchar * path, const gchar * entry, const Module * m,
     set_error (error, path, "uses descriptor set %d binding %d; rkuser.glsl's "
         "are set 0, bindings 0-%d", MAX (m->bad_set, 0),
         MAX (m->bad_binding, 0), RKV_BULK_BINDINGS - 1);
+    return FALSE;
+  }
+  if (m->not_buffer >= 0) {
+    set_error (error, path, "declares binding %d as something other than a "
+        "storage buffer; rkuser.glsl's bindings are all storage buffers",
+        m->not_buffer);
+    return FALSE;
+  }
+  /* every member must start within rk_params (their sizes are not
+   * followed: a member that starts there and runs over is not caught) */
+  if (m->push_end > RK_PARAMS_SIZE - 4 + 1) {
+    set_error (error, path, "has push constants beyond the %u bytes of "
+        "rk_params", RK_PARAMS_SIZE);
     return FALSE;
   }
   return TRUE;
