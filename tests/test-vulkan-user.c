@@ -444,6 +444,7 @@ test_abi_layout (void)
   gchar *binding = g_build_filename (RK_TEST_SPIRV_DIR, "binding.spv", NULL);
   gchar *ubo = g_build_filename (RK_TEST_SPIRV_DIR, "ubo.spv", NULL);
   gchar *push = g_build_filename (RK_TEST_SPIRV_DIR, "push.spv", NULL);
+  gchar *wgspec = g_build_filename (RK_TEST_SPIRV_DIR, "wgspec.spv", NULL);
 
   expect_load_error (wide, NULL, "has a workgroup of 32x1x1 invocations; "
       "rkuser.glsl fixes it at 64x1x1 (RK_USER_KERNEL declares it)");
@@ -454,10 +455,42 @@ test_abi_layout (void)
       "buffers");
   expect_load_error (push, NULL, "has push constants beyond the 128 bytes "
       "of rk_params");
+  expect_load_error (wgspec, NULL, "sets its workgroup size with "
+      "specialization constants; rkuser.glsl fixes it at 64x1x1 "
+      "(RK_USER_KERNEL declares it)");
   g_free (wide);
   g_free (binding);
   g_free (ubo);
   g_free (push);
+  g_free (wgspec);
+}
+
+/* gl_WorkGroupID's BuiltIn decoration turned into an Offset: valid SPIR-V
+ * on which lavapipe crashed (found by mutating the examples) */
+static void
+test_plain_input (void)
+{
+  gchar *counter = example ("counter.spv"), *bytes = NULL, *path, *msg;
+  guint32 *w, id = 0;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (counter, &bytes, &len, NULL));
+  w = (guint32 *) bytes;
+  for (gsize i = 5; i + 3 < len / 4; i++)
+    if (w[i] == ((4u << 16) | 71u) && w[i + 2] == 11u && w[i + 3] == 26u) {
+      id = w[i + 1];            /* OpDecorate id BuiltIn WorkgroupId */
+      w[i + 2] = 35u;           /* Offset 26 */
+      break;
+    }
+  g_assert_cmpuint (id, !=, 0);
+  path = tmp_file ("input.spv", bytes, len);
+  msg = g_strdup_printf ("has an input variable (%%%u) that is not a "
+      "built-in; compute kernels have no other inputs", id);
+  expect_load_error (path, NULL, msg);
+  g_free (msg);
+  g_free (path);
+  g_free (bytes);
+  g_free (counter);
 }
 
 /* Well framed, but no OpMemoryModel: the validator's message */
@@ -533,6 +566,7 @@ main (int argc, char **argv)
   g_test_add_func ("/vulkan/user/wrong-abi", test_wrong_abi);
   g_test_add_func ("/vulkan/user/undeclared", test_undeclared);
   g_test_add_func ("/vulkan/user/abi-layout", test_abi_layout);
+  g_test_add_func ("/vulkan/user/plain-input", test_plain_input);
   g_test_add_func ("/vulkan/user/invalid", test_invalid);
   g_test_add_func ("/vulkan/user/element-error", test_element_error);
   ret = g_test_run ();

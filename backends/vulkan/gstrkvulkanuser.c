@@ -34,11 +34,17 @@
 #define SPV_OP_DECORATE          71u
 #define SPV_OP_SPEC_CONSTANT     50u
 #define SPV_OP_TYPE_POINTER      32u
+#define SPV_OP_CONSTANT          43u
+#define SPV_OP_CONSTANT_COMPOSITE 44u
+#define SPV_OP_SPEC_CONSTANT_COMPOSITE 51u
+#define SPV_DECORATION_BUILTIN   11u
+#define SPV_BUILTIN_WORKGROUP_SIZE 25u
 #define SPV_OP_VARIABLE          59u
 #define SPV_OP_MEMBER_DECORATE   72u
 #define SPV_DECORATION_BLOCK     2u
 #define SPV_DECORATION_BUFFER_BLOCK 3u
 #define SPV_DECORATION_OFFSET    35u
+#define SPV_STORAGE_INPUT        1u
 #define SPV_STORAGE_UNIFORM      2u
 #define SPV_STORAGE_PUSH_CONSTANT 9u
 #define SPV_STORAGE_STORAGE_BUFFER 12u
@@ -68,12 +74,16 @@ typedef struct
   GString *entries;             /* every GLCompute entry, for errors */
   guint32 local_size[3];
   gboolean local_size_id;
+  guint32 workgroup_size_id;    /* a constant decorated WorkgroupSize */
+  guint32 workgroup_size[3];    /* its value, which overrides LocalSize */
+  gboolean workgroup_size_set;
   guint32 spec_ids[3];          /* result ids of the three constants */
   gint64 spec_values[3];        /* -1: not declared */
   guint32 features;
   gint32 bad_set, bad_binding;  /* -1: none */
   gint32 not_buffer;            /* a binding that is no storage buffer, -1 */
   guint32 push_end;             /* past the last push constant member's offset */
+  guint32 bad_input;            /* an Input variable that is no built-in */
 } Module;
 
 static gsize
@@ -135,8 +145,8 @@ user_collect (GstRkVulkanCollect * c, GError ** error)
       break;                    /* not written: its emit failed */
     if (!answer_type (c, &rec_type, error))
       return FALSE;
-    gst_rk_vulkan_collect_push (c, rec_type,
-        gst_buffer_new_memdup (rec + 2, rec[1]));
+    gst_rk_vulkan_collect_push (c, rec_type, rec[1] ?
+        gst_buffer_new_memdup (rec + 2, rec[1]) : gst_buffer_new ());
     at += bytes;
   }
   if (type == 0)
@@ -251,8 +261,8 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
 {
   guint32 main_id = 0, n_compute = 0;
   /* id → binding + 1, struct → its Block decoration, struct → its last
-   * member offset + 1, pointer type → pointee */
-  GHashTable *bindings, *blocks, *offsets, *pointers;
+   * member offset + 1, pointer type → pointee, built-in variables */
+  GHashTable *bindings, *blocks, *offsets, *pointers, *constants, *builtins;
 
   memset (m, 0, sizeof (*m));
   m->entries = g_string_new (NULL);
@@ -261,6 +271,8 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
   blocks = g_hash_table_new (NULL, NULL);
   offsets = g_hash_table_new (NULL, NULL);
   pointers = g_hash_table_new (NULL, NULL);
+  constants = g_hash_table_new (NULL, NULL);
+  builtins = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < 3; i++)
     m->spec_values[i] = -1;
 
@@ -301,6 +313,10 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
           m->bad_binding = (gint32) a[2];
         g_hash_table_insert (bindings, GUINT_TO_POINTER (a[0]),
             GUINT_TO_POINTER (a[2] + 1));
+      } else if (a[1] == SPV_DECORATION_BUILTIN) {
+        if (a[2] == SPV_BUILTIN_WORKGROUP_SIZE)
+          m->workgroup_size_id = a[0];
+        g_hash_table_add (builtins, GUINT_TO_POINTER (a[0]));
       }
     } else if (op == SPV_OP_DECORATE && count >= 3 &&
         (a[1] == SPV_DECORATION_BLOCK || a[1] == SPV_DECORATION_BUFFER_BLOCK)) {
@@ -335,6 +351,22 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
       for (guint k = 0; k < 3; k++)
         if (m->spec_ids[k] != 0 && a[1] == m->spec_ids[k])
           m->spec_values[k] = a[2];
+    } else if (op == SPV_OP_CONSTANT && count == 4) {
+      /* 32-bit constants, plus one: 0 is "not a known constant" */
+      g_hash_table_insert (constants, GUINT_TO_POINTER (a[1]),
+          GSIZE_TO_POINTER ((gsize) a[2] + 1));
+    } else if ((op == SPV_OP_CONSTANT_COMPOSITE ||
+            op == SPV_OP_SPEC_CONSTANT_COMPOSITE) && count == 6 &&
+        m->workgroup_size_id != 0 && a[1] == m->workgroup_size_id) {
+      for (guint k = 0; k < 3; k++) {
+        gsize v = GPOINTER_TO_SIZE (g_hash_table_lookup (constants,
+                GUINT_TO_POINTER (a[2 + k])));
+
+        m->workgroup_size[k] = v ? (guint32) (v - 1) : 0;
+        if (op == SPV_OP_SPEC_CONSTANT_COMPOSITE || v == 0)
+          m->local_size_id = TRUE;      /* not a number the host knows */
+      }
+      m->workgroup_size_set = TRUE;
     } else if (op == SPV_OP_TYPE_POINTER && count >= 4) {
       g_hash_table_insert (pointers, GUINT_TO_POINTER (a[0]),
           GUINT_TO_POINTER (a[2]));
@@ -354,6 +386,10 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
               (a[2] == SPV_STORAGE_UNIFORM &&
                   block == SPV_DECORATION_BUFFER_BLOCK)))
         m->not_buffer = (gint32) binding - 1;
+      /* compute shaders have no other inputs (lavapipe crashed on one) */
+      if (a[2] == SPV_STORAGE_INPUT && m->bad_input == 0 &&
+          !g_hash_table_contains (builtins, GUINT_TO_POINTER (a[1])))
+        m->bad_input = a[1];
       if (a[2] == SPV_STORAGE_PUSH_CONSTANT)
         m->push_end = MAX (m->push_end, GPOINTER_TO_UINT
             (g_hash_table_lookup (offsets, GUINT_TO_POINTER (pointee))));
@@ -363,6 +399,12 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
   g_hash_table_unref (blocks);
   g_hash_table_unref (offsets);
   g_hash_table_unref (pointers);
+  g_hash_table_unref (constants);
+  g_hash_table_unref (builtins);
+  if (m->workgroup_size_id != 0 && !m->workgroup_size_set)
+    m->local_size_id = TRUE;    /* decorated, but not a constant */
+  else if (m->workgroup_size_set)
+    memcpy (m->local_size, m->workgroup_size, sizeof (m->local_size));
 }
 
 /* The ABI's checks on a valid module; @m filled */
@@ -389,7 +431,13 @@ check_abi (const gchar * path, const gchar * entry, const Module * m,
         RK_USER_ABI_VERSION);
     return FALSE;
   }
-  if (m->local_size_id || m->local_size[0] != USER_GROUP_SIZE ||
+  if (m->local_size_id) {
+    set_error (error, path, "sets its workgroup size with specialization "
+        "constants; rkuser.glsl fixes it at %ux1x1 (RK_USER_KERNEL declares "
+        "it)", USER_GROUP_SIZE);
+    return FALSE;
+  }
+  if (m->local_size[0] != USER_GROUP_SIZE ||
       m->local_size[1] != 1 || m->local_size[2] != 1) {
     set_error (error, path, "has a workgroup of %ux%ux%u invocations; "
         "rkuser.glsl fixes it at %ux1x1 (RK_USER_KERNEL declares it)",
@@ -401,6 +449,11 @@ check_abi (const gchar * path, const gchar * entry, const Module * m,
     set_error (error, path, "uses descriptor set %d binding %d; rkuser.glsl's "
         "are set 0, bindings 0-%d", MAX (m->bad_set, 0),
         MAX (m->bad_binding, 0), RKV_BULK_BINDINGS - 1);
+    return FALSE;
+  }
+  if (m->bad_input != 0) {
+    set_error (error, path, "has an input variable (%%%u) that is not a "
+        "built-in; compute kernels have no other inputs", m->bad_input);
     return FALSE;
   }
   if (m->not_buffer >= 0) {
