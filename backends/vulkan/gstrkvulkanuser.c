@@ -80,9 +80,9 @@ typedef struct
   guint32 spec_ids[3];          /* result ids of the three constants */
   gint64 spec_values[3];        /* -1: not declared */
   guint32 features;
-  gint32 bad_set, bad_binding;  /* -1: none */
-  gint32 not_buffer;            /* a binding that is no storage buffer, -1 */
-  guint32 push_end;             /* past the last push constant member's offset */
+  gint64 bad_set, bad_binding;  /* -1: none */
+  gint64 not_buffer;            /* a binding that is no storage buffer, -1 */
+  gsize push_end;               /* past the last push constant member's offset */
   guint32 bad_input;            /* an Input variable that is no built-in */
 } Module;
 
@@ -307,12 +307,12 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
           if (a[2] == USER_SPEC_ABI_VERSION + k)
             m->spec_ids[k] = a[0];
       } else if (a[1] == SPV_DECORATION_SET && a[2] != 0) {
-        m->bad_set = (gint32) a[2];
+        m->bad_set = a[2];
       } else if (a[1] == SPV_DECORATION_BINDING) {
         if (a[2] >= RKV_BULK_BINDINGS)
-          m->bad_binding = (gint32) a[2];
+          m->bad_binding = a[2];
         g_hash_table_insert (bindings, GUINT_TO_POINTER (a[0]),
-            GUINT_TO_POINTER (a[2] + 1));
+            GSIZE_TO_POINTER ((gsize) a[2] + 1));
       } else if (a[1] == SPV_DECORATION_BUILTIN) {
         if (a[2] == SPV_BUILTIN_WORKGROUP_SIZE)
           m->workgroup_size_id = a[0];
@@ -324,11 +324,11 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
           GUINT_TO_POINTER (a[1]));
     } else if (op == SPV_OP_MEMBER_DECORATE && count >= 5 &&
         a[2] == SPV_DECORATION_OFFSET) {
-      guint32 end = MAX (GPOINTER_TO_UINT (g_hash_table_lookup (offsets,
-                  GUINT_TO_POINTER (a[0]))), a[3] + 1);
+      gsize end = MAX (GPOINTER_TO_SIZE (g_hash_table_lookup (offsets,
+                  GUINT_TO_POINTER (a[0]))), (gsize) a[3] + 1);
 
       g_hash_table_insert (offsets, GUINT_TO_POINTER (a[0]),
-          GUINT_TO_POINTER (end));
+          GSIZE_TO_POINTER (end));
     }
   }
   if (m->entry_id == 0 && main_id != 0 && n_compute == 1 &&
@@ -373,7 +373,7 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
     } else if (op == SPV_OP_VARIABLE && count >= 4) {
       guint32 pointee = GPOINTER_TO_UINT (g_hash_table_lookup (pointers,
               GUINT_TO_POINTER (a[0])));
-      guint32 binding = GPOINTER_TO_UINT (g_hash_table_lookup (bindings,
+      gsize binding = GPOINTER_TO_SIZE (g_hash_table_lookup (bindings,
               GUINT_TO_POINTER (a[1])));
       guint32 block = GPOINTER_TO_UINT (g_hash_table_lookup (blocks,
               GUINT_TO_POINTER (pointee)));
@@ -385,13 +385,13 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
                   block == SPV_DECORATION_BLOCK) ||
               (a[2] == SPV_STORAGE_UNIFORM &&
                   block == SPV_DECORATION_BUFFER_BLOCK)))
-        m->not_buffer = (gint32) binding - 1;
+        m->not_buffer = (gint64) binding - 1;
       /* compute shaders have no other inputs (lavapipe crashed on one) */
       if (a[2] == SPV_STORAGE_INPUT && m->bad_input == 0 &&
           !g_hash_table_contains (builtins, GUINT_TO_POINTER (a[1])))
         m->bad_input = a[1];
       if (a[2] == SPV_STORAGE_PUSH_CONSTANT)
-        m->push_end = MAX (m->push_end, GPOINTER_TO_UINT
+        m->push_end = MAX (m->push_end, GPOINTER_TO_SIZE
             (g_hash_table_lookup (offsets, GUINT_TO_POINTER (pointee))));
     }
   }
@@ -445,10 +445,14 @@ check_abi (const gchar * path, const gchar * entry, const Module * m,
         USER_GROUP_SIZE);
     return FALSE;
   }
-  if (m->bad_set >= 0 || m->bad_binding >= 0) {
-    set_error (error, path, "uses descriptor set %d binding %d; rkuser.glsl's "
-        "are set 0, bindings 0-%d", MAX (m->bad_set, 0),
-        MAX (m->bad_binding, 0), RKV_BULK_BINDINGS - 1);
+  if (m->bad_set >= 0) {
+    set_error (error, path, "uses descriptor set %" G_GINT64_FORMAT "; "
+        "rkuser.glsl's bindings are in set 0", m->bad_set);
+    return FALSE;
+  }
+  if (m->bad_binding >= 0) {
+    set_error (error, path, "uses binding %" G_GINT64_FORMAT "; "
+        "rkuser.glsl's are 0-%d", m->bad_binding, RKV_BULK_BINDINGS - 1);
     return FALSE;
   }
   if (m->bad_input != 0) {
@@ -457,8 +461,9 @@ check_abi (const gchar * path, const gchar * entry, const Module * m,
     return FALSE;
   }
   if (m->not_buffer >= 0) {
-    set_error (error, path, "declares binding %d as something other than a "
-        "storage buffer; rkuser.glsl's bindings are all storage buffers",
+    set_error (error, path, "declares binding %" G_GINT64_FORMAT " as "
+        "something other than a storage buffer; rkuser.glsl's bindings are "
+        "all storage buffers",
         m->not_buffer);
     return FALSE;
   }
