@@ -493,6 +493,36 @@ test_plain_input (void)
   g_free (counter);
 }
 
+/* An OpSpecConstantOp given a struct type: SPIRV-Tools 2023.1 accepts
+ * it, lavapipe crashed on it */
+static void
+test_spec_op_type (void)
+{
+  gchar *counter = example ("counter.spv"), *bytes = NULL, *path, *msg;
+  guint32 *w, strukt = 0, id = 0;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (counter, &bytes, &len, NULL));
+  w = (guint32 *) bytes;
+  for (gsize i = 5; i < len / 4; i += w[i] >> 16) {
+    if ((w[i] & 0xffff) == 30u && strukt == 0)
+      strukt = w[i + 1];        /* OpTypeStruct */
+    else if ((w[i] & 0xffff) == 52u && strukt != 0 && id == 0) {
+      w[i + 1] = strukt;        /* OpSpecConstantOp's result type */
+      id = w[i + 2];
+    }
+  }
+  g_assert_cmpuint (id, !=, 0);
+  path = tmp_file ("specop.spv", bytes, len);
+  msg = g_strdup_printf ("has a specialization constant operation (%%%u) "
+      "whose type is not a scalar or vector", id);
+  expect_load_error (path, NULL, msg);
+  g_free (msg);
+  g_free (path);
+  g_free (bytes);
+  g_free (counter);
+}
+
 /* A descriptor set past 2^31 (a signed overflow once let it through) */
 static void
 test_huge_set (void)
@@ -593,6 +623,7 @@ main (int argc, char **argv)
   g_test_add_func ("/vulkan/user/abi-layout", test_abi_layout);
   g_test_add_func ("/vulkan/user/plain-input", test_plain_input);
   g_test_add_func ("/vulkan/user/huge-set", test_huge_set);
+  g_test_add_func ("/vulkan/user/spec-op-type", test_spec_op_type);
   g_test_add_func ("/vulkan/user/invalid", test_invalid);
   g_test_add_func ("/vulkan/user/element-error", test_element_error);
   ret = g_test_run ();

@@ -33,7 +33,10 @@
 #define SPV_OP_EXECUTION_MODE    16u
 #define SPV_OP_DECORATE          71u
 #define SPV_OP_SPEC_CONSTANT     50u
+#define SPV_OP_TYPE_BOOL         20u
+#define SPV_OP_TYPE_VECTOR       23u
 #define SPV_OP_TYPE_POINTER      32u
+#define SPV_OP_SPEC_CONSTANT_OP  52u
 #define SPV_OP_CONSTANT          43u
 #define SPV_OP_CONSTANT_COMPOSITE 44u
 #define SPV_OP_SPEC_CONSTANT_COMPOSITE 51u
@@ -84,6 +87,7 @@ typedef struct
   gint64 not_buffer;            /* a binding that is no storage buffer, -1 */
   gsize push_end;               /* past the last push constant member's offset */
   guint32 bad_input;            /* an Input variable that is no built-in */
+  guint32 bad_spec_op;          /* an OpSpecConstantOp of another type */
 } Module;
 
 static gsize
@@ -261,8 +265,10 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
 {
   guint32 main_id = 0, n_compute = 0;
   /* id → binding + 1, struct → its Block decoration, struct → its last
-   * member offset + 1, pointer type → pointee, built-in variables */
+   * member offset + 1, pointer type → pointee, built-in variables,
+   * scalar and vector types */
   GHashTable *bindings, *blocks, *offsets, *pointers, *constants, *builtins;
+  GHashTable *scalars;
 
   memset (m, 0, sizeof (*m));
   m->entries = g_string_new (NULL);
@@ -273,6 +279,7 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
   pointers = g_hash_table_new (NULL, NULL);
   constants = g_hash_table_new (NULL, NULL);
   builtins = g_hash_table_new (NULL, NULL);
+  scalars = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < 3; i++)
     m->spec_values[i] = -1;
 
@@ -351,6 +358,14 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
       for (guint k = 0; k < 3; k++)
         if (m->spec_ids[k] != 0 && a[1] == m->spec_ids[k])
           m->spec_values[k] = a[2];
+    } else if (op >= SPV_OP_TYPE_BOOL && op <= SPV_OP_TYPE_VECTOR &&
+        count >= 2) {
+      g_hash_table_add (scalars, GUINT_TO_POINTER (a[0]));
+    } else if (op == SPV_OP_SPEC_CONSTANT_OP && count >= 4) {
+      /* SPIRV-Tools 2023.1 lets other types through; lavapipe crashed */
+      if (m->bad_spec_op == 0 &&
+          !g_hash_table_contains (scalars, GUINT_TO_POINTER (a[0])))
+        m->bad_spec_op = a[1];
     } else if (op == SPV_OP_CONSTANT && count == 4) {
       /* 32-bit constants, plus one: 0 is "not a known constant" */
       g_hash_table_insert (constants, GUINT_TO_POINTER (a[1]),
@@ -401,6 +416,7 @@ scan (const guint32 * w, gsize n, const gchar * entry, Module * m)
   g_hash_table_unref (pointers);
   g_hash_table_unref (constants);
   g_hash_table_unref (builtins);
+  g_hash_table_unref (scalars);
   if (m->workgroup_size_id != 0 && !m->workgroup_size_set)
     m->local_size_id = TRUE;    /* decorated, but not a constant */
   else if (m->workgroup_size_set)
@@ -453,6 +469,11 @@ check_abi (const gchar * path, const gchar * entry, const Module * m,
   if (m->bad_binding >= 0) {
     set_error (error, path, "uses binding %" G_GINT64_FORMAT "; "
         "rkuser.glsl's are 0-%d", m->bad_binding, RKV_BULK_BINDINGS - 1);
+    return FALSE;
+  }
+  if (m->bad_spec_op != 0) {
+    set_error (error, path, "has a specialization constant operation "
+        "(%%%u) whose type is not a scalar or vector", m->bad_spec_op);
     return FALSE;
   }
   if (m->bad_input != 0) {
