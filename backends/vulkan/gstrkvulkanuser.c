@@ -10,11 +10,13 @@
  * (size, word alignment, magic), that every instruction lies within the
  * file, SPIRV-Tools' validator (Vulkan 1.2 rules: SPIR-V up to 1.5), then
  * what the ABI fixes: a GLCompute entry point of the kernel-entry's name,
- * the 64 x 1 x 1 workgroup, bindings 0-6 of set 0, and the
- * specialization constants of RK_USER_KERNEL, whose defaults give the ABI
- * version, the state size and the flags. The module is kept for the
- * process (user kernels are never unregistered); its pipeline is made at
- * launch, where a module the driver refuses fails the launch.
+ * the specialization constants of RK_USER_KERNEL, whose defaults give the
+ * ABI version, the state size and the flags, the 64 x 1 x 1 workgroup,
+ * storage buffers at bindings 0-6 of set 0 and push constants within
+ * rk_params; and a few things valid SPIR-V may hold that crashed lavapipe
+ * (runtime/DESIGN.md). The module is kept for the process (user kernels
+ * are never unregistered); its pipeline is made at launch, where a module
+ * the driver refuses fails the launch.
  */
 
 #include <string.h>
