@@ -519,7 +519,8 @@ gst_rk_kernel_launch_internal (GstRkKernel * kernel,
   kernel->opts = *opts;
   kernel->mode = opts->mode;
   if (kernel->mode == GST_RK_KERNEL_MODE_AUTO)
-    kernel->mode = kernel->info->kind == GST_RK_KERNEL_KIND_FRAME ?
+    kernel->mode = kernel->info->kind == GST_RK_KERNEL_KIND_FRAME ||
+        (kernel->info->flags & GST_RK_KERNEL_FLAG_EVENT_DRIVEN) ?
         GST_RK_KERNEL_MODE_EVENT_DRIVEN : GST_RK_KERNEL_MODE_PERSISTENT;
   kernel->selection_note = g_strdup (selection_note);
   if (params) {

@@ -54,12 +54,15 @@ typedef enum
  *   with the data
  * @GST_RK_KERNEL_FLAG_NO_ELEMENT: registered for use through the C API or
  *   the `ringkernel` element only (user kernels): no rk<name> element
+ * @GST_RK_KERNEL_FLAG_EVENT_DRIVEN: its implementation has no persistent
+ *   form (Vulkan user kernels): mode=auto runs it event-driven
  */
 typedef enum
 {
   GST_RK_KERNEL_FLAG_NONE = 0,
   GST_RK_KERNEL_FLAG_RESETTABLE = (1 << 0),
   GST_RK_KERNEL_FLAG_NO_ELEMENT = (1 << 1),
+  GST_RK_KERNEL_FLAG_EVENT_DRIVEN = (1 << 2),
 } GstRkKernelFlags;
 
 /**

@@ -20,6 +20,9 @@
 #include "gstrkvulkandevice.h"
 #include "gstrkvulkanevent.h"
 #include "gstrkvulkanring.h"
+#ifdef GST_RK_VULKAN_USER_KERNELS
+#include "gstrkvulkanuser.h"
+#endif
 
 GST_DEBUG_CATEGORY (gst_rk_vulkan_debug);
 #define GST_CAT_DEFAULT gst_rk_vulkan_debug
@@ -220,6 +223,10 @@ vulkan_fill_stats (GstRkKernel * kernel, GstStructure * s)
     gst_rk_vulkan_event_fill_stats (vk->event, s);
 }
 
+#ifdef GST_RK_VULKAN_USER_KERNELS
+static const gchar *const vulkan_user_suffixes[] = { ".spv", NULL };
+#endif
+
 const GstRkBackend gst_rk_backend_vulkan = {
   .kind = GST_RK_BACKEND_VULKAN,
   .name = "vulkan",
@@ -236,4 +243,8 @@ const GstRkBackend gst_rk_backend_vulkan = {
   .poll = vulkan_poll,
   .fetch = NULL,
   .fill_stats = vulkan_fill_stats,
+#ifdef GST_RK_VULKAN_USER_KERNELS
+  .user_kernel_suffixes = vulkan_user_suffixes,
+  .load_user_kernel = gst_rk_vulkan_load_user_kernel,
+#endif
 };

@@ -536,7 +536,7 @@ gst_rk_vulkan_device_get_pipeline (GstRkVulkanDevice * dev,
     cpci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
     cpci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
     cpci.stage.module = module;
-    cpci.stage.pName = "main";
+    cpci.stage.pName = shader->entry ? shader->entry : "main";
     if (ring) {
       cpci.stage.pSpecializationInfo = &spec;
       cpci.layout = dev->ring_layout;

@@ -12,11 +12,14 @@ G_BEGIN_DECLS
  * GstRkVulkanShader:
  * @code: SPIR-V, embedded at build time (glslc -mfmt=c)
  * @size: bytes of @code
+ * @entry: (nullable): its entry point; %NULL for "main" (user kernels
+ *   name theirs)
  */
 typedef struct
 {
   const guint32 *code;
   gsize size;
+  const gchar *entry;
 } GstRkVulkanShader;
 
 #define GST_RK_VULKAN_SHADER(array) { (array), sizeof (array) }
