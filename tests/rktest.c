@@ -1,6 +1,8 @@
 /* Shared by the tests: initialisation and the test-only kernels. */
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "rktest.h"
 #include "gstrkcpukernel.h"
 #ifdef RK_TEST_HAVE_VULKAN
@@ -238,4 +240,26 @@ rk_test_audio_buffer (guint rate, const gfloat * data, guint channels,
   GST_BUFFER_DURATION (b) = gst_util_uint64_scale_int (frames, GST_SECOND,
       rate);
   return b;
+}
+
+/**
+ * rk_test_remove_dir:
+ *
+ * Removes a test's scratch directory and the files in it (one level).
+ */
+void
+rk_test_remove_dir (const gchar * dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  while (d && (name = g_dir_read_name (d))) {
+    gchar *p = g_build_filename (dir, name, NULL);
+
+    g_unlink (p);
+    g_free (p);
+  }
+  if (d)
+    g_dir_close (d);
+  g_rmdir (dir);
 }

@@ -627,20 +627,7 @@ main (int argc, char **argv)
   g_test_add_func ("/vulkan/user/invalid", test_invalid);
   g_test_add_func ("/vulkan/user/element-error", test_element_error);
   ret = g_test_run ();
-  {
-    GDir *d = g_dir_open (tmp_dir, 0, NULL);
-    const gchar *name;
-
-    while (d && (name = g_dir_read_name (d))) {
-      gchar *p = g_build_filename (tmp_dir, name, NULL);
-
-      g_unlink (p);
-      g_free (p);
-    }
-    if (d)
-      g_dir_close (d);
-    g_rmdir (tmp_dir);
-  }
+  rk_test_remove_dir (tmp_dir);
   g_free (tmp_dir);
   return ret;
 }
