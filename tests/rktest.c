@@ -263,3 +263,41 @@ rk_test_remove_dir (const gchar * dir)
     g_dir_close (d);
   g_rmdir (dir);
 }
+
+typedef struct
+{
+  GstRkKernel *kernel;
+  gsize size;
+  GError *err;
+} BlockedSend;
+
+static gpointer
+blocked_send_main (gpointer data)
+{
+  BlockedSend *b = data;
+
+  gst_rk_kernel_send (b->kernel, rk_test_make_buffer (0, b->size),
+      RK_MSG_DATA, 0, GST_RK_WAIT_FOREVER, NULL, &b->err);
+  return NULL;
+}
+
+/**
+ * rk_test_assert_flushing_unblocks_send:
+ * @kernel: a kernel whose input queue is full
+ *
+ * Asserts that a send of @size bytes, blocked with no deadline, returns
+ * GST_RK_ERROR_FLUSHING once @kernel is set flushing. @kernel is left
+ * flushing.
+ */
+void
+rk_test_assert_flushing_unblocks_send (GstRkKernel * kernel, gsize size)
+{
+  BlockedSend b = { kernel, size, NULL };
+  GThread *t = g_thread_new ("sender", blocked_send_main, &b);
+
+  g_usleep (20000);
+  gst_rk_kernel_set_flushing (kernel, TRUE);
+  g_thread_join (t);
+  g_assert_error (b.err, GST_RK_ERROR, GST_RK_ERROR_FLUSHING);
+  g_clear_error (&b.err);
+}

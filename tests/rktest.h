@@ -22,6 +22,8 @@ guint64 rk_test_read_u64 (GstBuffer * buf);
 GstBuffer *rk_test_make_buffer (guint64 value, gsize size);
 GstBuffer *rk_test_audio_buffer (guint rate, const gfloat * data,
     guint channels, guint first, guint frames);
+void rk_test_assert_flushing_unblocks_send (GstRkKernel * kernel,
+    gsize size);
 void rk_test_remove_dir (const gchar * dir);
 gboolean rk_test_backend_usable (GstRkBackendKind backend, gchar ** reason);
 

@@ -450,30 +450,12 @@ test_bad_input (gconstpointer data)
 
 /* ---- Backpressure ---- */
 
-typedef struct
-{
-  GstRkKernel *k;
-  GError *err;
-} BlockedSend;
-
-static gpointer
-blocked_send_main (gpointer data)
-{
-  BlockedSend *b = data;
-
-  gst_rk_kernel_send (b->k, rk_test_make_buffer (0, 4000), RK_MSG_DATA, 0,
-      GST_RK_WAIT_FOREVER, NULL, &b->err);
-  return NULL;
-}
-
 static void
 test_backpressure (void)
 {
   GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
   GstRkKernel *k = launch (rt, "echo", GST_RK_KERNEL_MODE_PERSISTENT, 4);
-  BlockedSend b = { k, NULL };
   GError *err = NULL;
-  GThread *t;
   gint64 start;
 
   g_assert_true (gst_rk_kernel_deactivate (k, NULL));
@@ -486,12 +468,7 @@ test_backpressure (void)
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 30000);
   g_clear_error (&err);
 
-  t = g_thread_new ("sender", blocked_send_main, &b);
-  g_usleep (20000);
-  gst_rk_kernel_set_flushing (k, TRUE);
-  g_thread_join (t);
-  g_assert_error (b.err, GST_RK_ERROR, GST_RK_ERROR_FLUSHING);
-  g_clear_error (&b.err);
+  rk_test_assert_flushing_unblocks_send (k, 4000);
 
   gst_rk_kernel_set_flushing (k, FALSE);
   g_assert_true (gst_rk_kernel_activate (k, NULL));
