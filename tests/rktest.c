@@ -301,3 +301,19 @@ rk_test_assert_flushing_unblocks_send (GstRkKernel * kernel, gsize size)
   g_assert_error (b.err, GST_RK_ERROR, GST_RK_ERROR_FLUSHING);
   g_clear_error (&b.err);
 }
+
+/**
+ * rk_test_kernel_stat:
+ *
+ * A counter of the kernel's stats structure; asserts that it is there.
+ */
+guint64
+rk_test_kernel_stat (GstRkKernel * kernel, const gchar * field)
+{
+  GstStructure *s = gst_rk_kernel_get_stats (kernel);
+  guint64 v = 0;
+
+  g_assert_true (gst_structure_get_uint64 (s, field, &v));
+  gst_structure_free (s);
+  return v;
+}

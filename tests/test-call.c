@@ -19,17 +19,6 @@ launch (GstRkRuntime * rt, const gchar * name, gboolean activate)
   return k;
 }
 
-static guint64
-stat_of (GstRkKernel * k, const gchar * field)
-{
-  GstStructure *s = gst_rk_kernel_get_stats (k);
-  guint64 v = 0;
-
-  g_assert_true (gst_structure_get_uint64 (s, field, &v));
-  gst_structure_free (s);
-  return v;
-}
-
 static void
 test_call_echo (void)
 {
@@ -48,8 +37,8 @@ test_call_echo (void)
     g_assert_cmpuint (gst_buffer_get_size (reply.payload), ==, 40);
     gst_rk_message_clear (&reply);
   }
-  g_assert_cmpuint (stat_of (k, "emitted"), ==, 100);
-  g_assert_cmpuint (stat_of (k, "orphan-replies"), ==, 0);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "emitted"), ==, 100);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "orphan-replies"), ==, 0);
   gst_rk_runtime_shutdown (rt, NULL);
   gst_object_unref (k);
   gst_object_unref (rt);
@@ -83,8 +72,8 @@ test_timeout_and_orphan (void)
   g_assert_no_error (err);
   g_assert_cmpuint (rk_test_read_u64 (reply.payload), ==, 2);
   gst_rk_message_clear (&reply);
-  g_assert_cmpuint (stat_of (k, "orphan-replies"), ==, 1);
-  g_assert_cmpuint (stat_of (k, "emitted"), ==, 1);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "orphan-replies"), ==, 1);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "emitted"), ==, 1);
 
   gst_rk_runtime_shutdown (rt, NULL);
   gst_object_unref (k);
@@ -172,8 +161,8 @@ test_two_callers_and_a_consumer (void)
   g_assert_cmpuint (callers[1].ok, ==, N_CALLS);
   g_assert_true (consumer.in_order);
   g_assert_cmpuint (consumer.next, ==, N_CALLS);
-  g_assert_cmpuint (stat_of (k, "emitted"), ==, 3 * N_CALLS);
-  g_assert_cmpuint (stat_of (k, "orphan-replies"), ==, 0);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "emitted"), ==, 3 * N_CALLS);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "orphan-replies"), ==, 0);
 
   gst_rk_runtime_shutdown (rt, NULL);
   gst_object_unref (k);
@@ -197,7 +186,7 @@ test_reply_for_nobody (void)
           100000, &err));
   g_assert_error (err, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT);
   g_clear_error (&err);
-  g_assert_cmpuint (stat_of (k, "orphan-replies"), ==, 1);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "orphan-replies"), ==, 1);
 
   /* An application's own correlation ids pass through as usual */
   g_assert_true (gst_rk_kernel_send (k, rk_test_make_buffer (6, 8),

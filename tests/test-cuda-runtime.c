@@ -66,17 +66,6 @@ receive (GstRkKernel * k)
   return msg;
 }
 
-static guint64
-stat_u64 (GstRkKernel * k, const gchar * field)
-{
-  GstStructure *s = gst_rk_kernel_get_stats (k);
-  guint64 v = 0;
-
-  g_assert_true (gst_structure_get_uint64 (s, field, &v));
-  gst_structure_free (s);
-  return v;
-}
-
 /* Terminates, drops the runtime and checks that the device memory went. */
 static void
 finish (GstRkRuntime * rt, GstRkKernel * k)
@@ -173,11 +162,11 @@ test_echo_in_order (gconstpointer data)
   g_assert_cmpstr (gst_structure_get_string (s, "mode"), ==,
       gst_rk_kernel_mode_get_name (mode));
   gst_structure_free (s);
-  g_assert_cmpuint (stat_u64 (k, "received"), ==, n);
-  g_assert_cmpuint (stat_u64 (k, "processed"), ==, n);
-  g_assert_cmpuint (stat_u64 (k, "emitted"), ==, n);
-  g_assert_cmpuint (stat_u64 (k, "flushed"), ==, 0);
-  g_assert_cmpuint (stat_u64 (k, "dropped"), ==, 0);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "received"), ==, n);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "processed"), ==, n);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "emitted"), ==, n);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "flushed"), ==, 0);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "dropped"), ==, 0);
   finish (rt, k);
 }
 
@@ -242,8 +231,8 @@ test_state_and_flush (gconstpointer data)
   for (guint i = 5; i <= 14; i++)
     send_buf (k, rk_test_make_buffer (i, 64), RK_MSG_DATA);
   g_assert_true (gst_rk_kernel_flush (k, NULL));
-  g_assert_cmpuint (stat_u64 (k, "flushed"), ==, 10);
-  g_assert_cmpuint (stat_u64 (k, "processed"), ==, 4);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "flushed"), ==, 10);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "processed"), ==, 4);
   g_assert_true (gst_rk_kernel_activate (k, NULL));
   send_buf (k, rk_test_make_buffer (15, 64), RK_MSG_DATA);
   receive_count (k, 15, 5);
@@ -253,7 +242,7 @@ test_state_and_flush (gconstpointer data)
           NULL));
   send_buf (k, rk_test_make_buffer (17, 64), RK_MSG_DATA);
   receive_count (k, 17, 1);
-  g_assert_cmpuint (stat_u64 (k, "processed"), ==, 7);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "processed"), ==, 7);
   finish (rt, k);
 }
 
@@ -384,11 +373,11 @@ test_frames_in_flight (void)
   for (guint i = 0; i < 12; i++)
     send_buf (cuda, random_frame (size, i), RK_MSG_DATA);
   deadline = g_get_monotonic_time () + 5 * SECOND;
-  while (stat_u64 (cuda, "processed") < 4 &&
+  while (rk_test_kernel_stat (cuda, "processed") < 4 &&
       g_get_monotonic_time () < deadline)
     g_usleep (1000);
   g_usleep (50000);
-  g_assert_cmpuint (stat_u64 (cuda, "processed"), ==, 4);
+  g_assert_cmpuint (rk_test_kernel_stat (cuda, "processed"), ==, 4);
 
   for (guint i = 0; i < 12; i++) {
     GstRkMessage a, b;
@@ -406,7 +395,7 @@ test_frames_in_flight (void)
     gst_rk_message_clear (&a);
     gst_rk_message_clear (&b);
   }
-  g_assert_cmpuint (stat_u64 (cuda, "processed"), ==, 12);
+  g_assert_cmpuint (rk_test_kernel_stat (cuda, "processed"), ==, 12);
   g_assert_true (gst_rk_kernel_terminate (cpu, NULL));
   gst_object_unref (cpu);
   finish (rt, cuda);

@@ -33,17 +33,6 @@ launch (GstRkRuntime * rt, const gchar * name, GstRkKernelMode mode,
   return k;
 }
 
-static guint64
-stat_u64 (GstRkKernel * k, const gchar * field)
-{
-  GstStructure *s = gst_rk_kernel_get_stats (k);
-  guint64 v = G_MAXUINT64;
-
-  g_assert_true (gst_structure_get_uint64 (s, field, &v));
-  gst_structure_free (s);
-  return v;
-}
-
 /* A payload whose bytes say which message it is */
 static GstBuffer *
 numbered (guint64 n, gsize size)
@@ -265,15 +254,15 @@ test_redispatch (void)
     gst_rk_message_clear (&msg);
     got++;
   }
-  dispatches = stat_u64 (k, "dispatches");
-  host = stat_u64 (k, "host-messages");
+  dispatches = rk_test_kernel_stat (k, "dispatches");
+  host = rk_test_kernel_stat (k, "host-messages");
   g_test_message ("%u messages in %" G_GUINT64_FORMAT " dispatches, %"
       G_GUINT64_FORMAT " run by the host", N_REDISPATCH, dispatches, host);
   g_assert_cmpuint (dispatches, >=, 100);
   g_assert_cmpuint (host, ==, (N_REDISPATCH + 96) / 97);
-  g_assert_cmpuint (stat_u64 (k, "processed"), ==, N_REDISPATCH);
-  g_assert_cmpuint (stat_u64 (k, "emitted"), ==, N_REDISPATCH);
-  g_assert_cmpuint (stat_u64 (k, "flushed"), ==, 0);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "processed"), ==, N_REDISPATCH);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "emitted"), ==, N_REDISPATCH);
+  g_assert_cmpuint (rk_test_kernel_stat (k, "flushed"), ==, 0);
   g_assert_true (gst_rk_kernel_terminate (k, NULL));
   gst_object_unref (k);
   gst_object_unref (rt);
@@ -296,15 +285,15 @@ test_flush_running (void)
     g_assert_true (gst_rk_kernel_send (k, numbered (i, i % 5 ? 8 : 500),
             RK_MSG_DATA, 0, GST_RK_WAIT_FOREVER, NULL, NULL));
   /* four outputs fill the output queue: the device stops there */
-  while (stat_u64 (k, "processed") < 4)
+  while (rk_test_kernel_stat (k, "processed") < 4)
     g_usleep (1000);
 
   g_assert_true (gst_rk_kernel_flush (k, &err));
   g_assert_no_error (err);
   /* every input went: discarded, or processed with its output discarded */
-  processed = stat_u64 (k, "processed");
-  flushed = stat_u64 (k, "flushed");
-  emitted = stat_u64 (k, "emitted");
+  processed = rk_test_kernel_stat (k, "processed");
+  flushed = rk_test_kernel_stat (k, "flushed");
+  emitted = rk_test_kernel_stat (k, "emitted");
   g_assert_cmpuint (emitted, ==, 0);
   g_assert_cmpuint (flushed, ==, 40);
   g_assert_cmpuint (processed, >=, 4);
@@ -370,7 +359,7 @@ test_terminate_running (gconstpointer data)
     for (guint i = 0; i < 16; i++)
       g_assert_true (gst_rk_kernel_send (k, numbered (i, 8), RK_MSG_DATA, 0,
               GST_RK_WAIT_FOREVER, NULL, NULL));
-    while (stat_u64 (k, "processed") < 4)
+    while (rk_test_kernel_stat (k, "processed") < 4)
       g_usleep (1000);
   } else {
     /* one message, and the dispatch polls on for more */
