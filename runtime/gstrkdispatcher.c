@@ -1,6 +1,8 @@
 /* gst-ringkernel
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <string.h>
+
 #include "gstrkdispatcher.h"
 #include "gstrkerror.h"
 #include "gstrkkernelprivate.h"
@@ -392,6 +394,35 @@ gst_rk_dispatcher_run (GstRkDispatcher * d)
         DEVICE_SPINS, GST_RK_WAIT_FOREVER);
   }
   set_status (d, RK_STATUS_EXITED);
+}
+
+static gpointer
+run_thread (gpointer data)
+{
+  gst_rk_dispatcher_run (data);
+  return NULL;
+}
+
+/**
+ * gst_rk_dispatcher_start:
+ * @prefix: the start of the thread's name ("rk", "rkvk", ...); the
+ *   kernel's name fills the rest of Linux's 15 characters
+ *
+ * Starts a host thread running gst_rk_dispatcher_run(): the backends'
+ * persistent and event-driven host loops. Join it after RK_CMD_TERMINATE.
+ *
+ * Returns: (transfer full): the thread
+ */
+GThread *
+gst_rk_dispatcher_start (GstRkDispatcher * d, const gchar * prefix)
+{
+  gint room = MAX (15 - (gint) strlen (prefix) - 1, 0);
+  gchar *name = g_strdup_printf ("%s-%.*s", prefix, room,
+      GST_OBJECT_NAME (d->kernel));
+  GThread *thread = g_thread_new (name, run_thread, d);
+
+  g_free (name);
+  return thread;
 }
 
 /* Wakes a sleeping dispatcher: new input, or a flush target moved. */

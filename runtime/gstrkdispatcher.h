@@ -64,6 +64,7 @@ gboolean gst_rk_dispatcher_has_work (GstRkDispatcher * d);
 gboolean gst_rk_dispatcher_has_pending (GstRkDispatcher * d);
 
 void gst_rk_dispatcher_run (GstRkDispatcher * d);
+GThread *gst_rk_dispatcher_start (GstRkDispatcher * d, const gchar * prefix);
 
 gboolean gst_rk_dispatcher_command (GstRkDispatcher * d, guint32 command,
     gint64 timeout_us, GError ** error);

@@ -311,15 +311,6 @@ command (GstRkKernel * kernel, guint32 cmd, GError ** error)
 
 /* ---- Lifecycle ---- */
 
-static gpointer
-persistent_main (gpointer data)
-{
-  CpuKernel *ck = data;
-
-  gst_rk_dispatcher_run (ck->dispatcher);
-  return NULL;
-}
-
 static gboolean
 cpu_launch (GstRkDevice * device, GstRkKernel * kernel, GError ** error)
 {
@@ -371,11 +362,8 @@ cpu_launch (GstRkDevice * device, GstRkKernel * kernel, GError ** error)
   }
 
   gst_rk_kernel_set_backend_data (kernel, ck);
-  if (is_persistent (kernel)) {
-    gchar *name = g_strdup_printf ("rk-%.12s", GST_OBJECT_NAME (kernel));
-    ck->thread = g_thread_new (name, persistent_main, ck);
-    g_free (name);
-  }
+  if (is_persistent (kernel))
+    ck->thread = gst_rk_dispatcher_start (ck->dispatcher, "rk");
   return TRUE;
 
 fail:

@@ -504,15 +504,6 @@ fail:
   return FALSE;
 }
 
-static gpointer
-event_main (gpointer data)
-{
-  GstRkCudaEvent *e = data;
-
-  gst_rk_dispatcher_run (e->dispatcher);
-  return NULL;
-}
-
 static void
 free_all (GstRkCudaEvent * e, gboolean device_done)
 {
@@ -588,7 +579,6 @@ gst_rk_cuda_event_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   gsize in_size, out_size;
   GstRkConfig *config;
   gboolean ok;
-  gchar *name;
 
   e->kernel = kernel;
   e->dev = dev;
@@ -645,9 +635,7 @@ gst_rk_cuda_event_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   gst_rk_dispatcher_set_batch_func (e->dispatcher, event_batch,
       GST_RK_CUDA_MAX_BATCH);
 
-  name = g_strdup_printf ("rkcuda-%.8s", GST_OBJECT_NAME (kernel));
-  e->thread = g_thread_new (name, event_main, e);
-  g_free (name);
+  e->thread = gst_rk_dispatcher_start (e->dispatcher, "rkcuda");
   GST_INFO_OBJECT (kernel, "event-driven on %s: grid %u x %u, %u slots",
       dev->parent.name, e->grid_size, e->block_size, e->slots);
   return e;

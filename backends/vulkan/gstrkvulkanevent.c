@@ -75,15 +75,6 @@ process_one (GstRkDispatcher * d, GstRkMessage * msg, GstRkConfig * config,
   return process_batch (d, msg, 1, config, user_data, error);
 }
 
-static gpointer
-event_main (gpointer data)
-{
-  GstRkVulkanEvent *ev = data;
-
-  gst_rk_dispatcher_run (ev->dispatcher);
-  return NULL;
-}
-
 static void
 event_free (GstRkVulkanEvent * ev)
 {
@@ -113,7 +104,6 @@ gst_rk_vulkan_event_launch (GstRkVulkanContext * ctx, GError ** error)
   GstRkConfig *config;
   guint8 *out_mem;
   gboolean ok;
-  gchar *name;
 
   ev->ctx = ctx;
   if (ctx->impl->bulk.code == NULL) {
@@ -153,9 +143,7 @@ gst_rk_vulkan_event_launch (GstRkVulkanContext * ctx, GError ** error)
   if (!ok)
     goto fail;
 
-  name = g_strdup_printf ("rkvk-%.10s", GST_OBJECT_NAME (ctx->kernel));
-  ev->thread = g_thread_new (name, event_main, ev);
-  g_free (name);
+  ev->thread = gst_rk_dispatcher_start (ev->dispatcher, "rkvk");
   return ev;
 
 fail:
