@@ -401,8 +401,12 @@ test_application_runtime (void)
 
 /* ---- HLC ---- */
 
+/* The probe appends from the streaming thread while the test reads: a
+ * pointer into the array would dangle when an append reallocates it, so
+ * stamps are copied out under the lock. */
 typedef struct
 {
+  GMutex lock;
   GArray *stamps;
 } StampLog;
 
@@ -414,8 +418,22 @@ log_stamp (GstPad * pad, GstPadProbeInfo * info, gpointer data)
       (info));
 
   g_assert_nonnull (m);
+  g_mutex_lock (&log->lock);
   g_array_append_val (log->stamps, m->stamp);
+  g_mutex_unlock (&log->lock);
   return GST_PAD_PROBE_OK;
+}
+
+static GstRkHlcTimestamp
+stamp_at (StampLog * log, guint i)
+{
+  GstRkHlcTimestamp t;
+
+  g_mutex_lock (&log->lock);
+  g_assert_cmpuint (i, <, log->stamps->len);
+  t = g_array_index (log->stamps, GstRkHlcTimestamp, i);
+  g_mutex_unlock (&log->lock);
+  return t;
 }
 
 static void
@@ -424,9 +442,11 @@ test_hlc_chain (void)
   GstHarness *h = gst_harness_new_parse ("rkecho name=first ! rkcounter");
   GstElement *first = gst_bin_get_by_name (GST_BIN (h->element), "first");
   GstPad *mid = gst_element_get_static_pad (first, "src");
-  StampLog log = { g_array_new (FALSE, FALSE, sizeof (GstRkHlcTimestamp)) };
+  StampLog log;
   GstRkHlcTimestamp prev = { 0 };
 
+  g_mutex_init (&log.lock);
+  log.stamps = g_array_new (FALSE, FALSE, sizeof (GstRkHlcTimestamp));
   gst_pad_add_probe (mid, GST_PAD_PROBE_TYPE_BUFFER, log_stamp, &log, NULL);
   gst_harness_set_src_caps_str (h, "application/x-test");
   for (guint i = 0; i < 300; i++)
@@ -435,22 +455,23 @@ test_hlc_chain (void)
   for (guint i = 0; i < 300; i++) {
     GstBuffer *out = gst_harness_pull (h);
     GstRkHlcMeta *m = gst_buffer_get_rk_hlc_meta (out);
-    GstRkHlcTimestamp *upstream = &g_array_index (log.stamps,
-        GstRkHlcTimestamp, i);
+    GstRkHlcTimestamp upstream = stamp_at (&log, i);
 
     g_assert_nonnull (m);
     g_assert_cmpuint (rk_test_read_u64 (out), ==, i + 1);
     /* after the first kernel's stamp on the same buffer ... */
-    g_assert_cmpint (gst_rk_hlc_timestamp_compare (&m->stamp, upstream), >, 0);
+    g_assert_cmpint (gst_rk_hlc_timestamp_compare (&m->stamp, &upstream), >,
+        0);
     /* ... and after the previous output */
     g_assert_cmpint (gst_rk_hlc_timestamp_compare (&m->stamp, &prev), >, 0);
     prev = m->stamp;
     gst_buffer_unref (out);
   }
+  gst_harness_teardown (h);
   g_array_free (log.stamps, TRUE);
+  g_mutex_clear (&log.lock);
   gst_object_unref (mid);
   gst_object_unref (first);
-  gst_harness_teardown (h);
 }
 
 /* ---- events ---- */
