@@ -1460,7 +1460,8 @@ test_stats_after_terminate (gconstpointer data)
   reader = g_thread_new ("stats", stats_reader_main, &r);
   while (g_atomic_int_get (&r.reads) < 10)
     g_usleep (100);
-  g_assert_true (gst_rk_kernel_terminate (r.k, NULL));
+  gst_rk_kernel_terminate (r.k, &err);
+  g_assert_no_error (err);
   g_atomic_int_set (&r.stop, 1);
   g_thread_join (reader);
 

@@ -132,7 +132,7 @@ vulkan_launch (GstRkDevice * device, GstRkKernel * kernel, GError ** error)
   else
     vk->event = gst_rk_vulkan_event_launch (ctx, error);
   if (vk->ring == NULL && vk->event == NULL) {
-    gst_rk_vulkan_context_free (ctx);
+    gst_rk_vulkan_context_dispose (ctx);
     g_free (vk);
     return FALSE;
   }

@@ -235,6 +235,7 @@ gst_rk_vulkan_set_poll_budget (guint polls)
 }
 
 static gpointer ring_main (gpointer data);
+static void ring_dispose (gpointer data);
 
 static gboolean
 alloc_rings (GstRkVulkanRing * r, GError ** error)
@@ -357,7 +358,11 @@ gst_rk_vulkan_ring_launch (GstRkVulkanContext * ctx, GError ** error)
   config = gst_rk_kernel_get_config (r->kernel);
   ok = record (r, config, error);
   gst_rk_config_unref (config);
-  if (!ok)
+  /* Drivers that compile lazily do it at the first submission (lavapipe:
+   * over a second on a cold shader cache, on a busy machine more than the
+   * terminate grace). Paid here, at launch, the grace bounds only a
+   * dispatch that runs. With the budget still 0 the shader returns at once. */
+  if (!ok || !gst_rk_vulkan_context_run (ctx, r->cb, NULL, NULL, error))
     goto fail;
 
   name = g_strdup_printf ("rkvk-%.10s", GST_OBJECT_NAME (r->kernel));
@@ -366,7 +371,10 @@ gst_rk_vulkan_ring_launch (GstRkVulkanContext * ctx, GError ** error)
   return r;
 
 fail:
-  ring_free (r);
+  if (ctx->abandoned)
+    gst_rk_vulkan_device_abandon (dev, ring_dispose, r);
+  else
+    ring_free (r);
   return NULL;
 }
 
