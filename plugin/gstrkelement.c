@@ -128,16 +128,21 @@ queue_event (GstRkElement * self, GstEvent * event)
 /* ---- Src pad task ---- */
 
 /* A failed kernel is seen by both the chain function and the src task:
- * post its error once. */
+ * post its error once. The one that comes second waits until the post is
+ * done: the chain function then returns GST_FLOW_ERROR, on which upstream
+ * posts its own "Internal data stream error", and ours must come first. */
 static void
 post_kernel_error (GstRkElement * self, GError * err)
 {
-  if (!g_atomic_int_compare_and_exchange (&self->error_posted, 0, 1))
-    return;
-  GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
-      ("Ring kernel %s failed on the %s backend.", GST_ELEMENT_NAME (self),
-          gst_rk_backend_kind_get_display_name (gst_rk_kernel_get_backend
-              (self->kernel))), ("%s", err->message));
+  g_mutex_lock (&self->error_lock);
+  if (!self->error_posted) {
+    self->error_posted = TRUE;
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+        ("Ring kernel %s failed on the %s backend.", GST_ELEMENT_NAME (self),
+            gst_rk_backend_kind_get_display_name (gst_rk_kernel_get_backend
+                (self->kernel))), ("%s", err->message));
+  }
+  g_mutex_unlock (&self->error_lock);
 }
 
 static void
@@ -856,7 +861,9 @@ gst_rk_element_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       self->next_stats = 0;
-      g_atomic_int_set (&self->error_posted, 0);
+      g_mutex_lock (&self->error_lock);
+      self->error_posted = FALSE;
+      g_mutex_unlock (&self->error_lock);
       gst_segment_init (&self->out_segment, GST_FORMAT_UNDEFINED);
       if (!run_kernel_op (self, gst_rk_kernel_activate, "activate"))
         return GST_STATE_CHANGE_FAILURE;
@@ -1097,6 +1104,7 @@ gst_rk_element_finalize (GObject * object)
   g_queue_clear_full (&self->events, pending_event_free);
   gst_structure_free (self->params);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->error_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1156,6 +1164,7 @@ gst_rk_element_init (GTypeInstance * instance, gpointer g_class)
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->error_lock);
   g_queue_init (&self->events);
   self->srcresult = GST_FLOW_FLUSHING;
   self->have_held = FALSE;

@@ -63,7 +63,10 @@ struct _GstRkElement
   /* Stream state (atomics) */
   GstFlowReturn srcresult;
   gint eos;
-  gint error_posted;
+
+  /* The kernel's error is posted once, under error_lock */
+  GMutex error_lock;
+  gboolean error_posted;
 
   /* Src task only */
   GstRkMessage held;            /* an output waiting behind an event */
