@@ -401,14 +401,20 @@ gst_rk_element_src_activate_mode (GstPad * pad, GstObject * parent,
 {
   GstRkElement *self = GST_RK_ELEMENT (parent);
 
+  gboolean ok;
+
   if (mode != GST_PAD_MODE_PUSH)
     return FALSE;
-  if (active)
-    return start_task (self);
-
-  set_srcresult (self, GST_FLOW_FLUSHING);
-  gst_rk_kernel_set_flushing (self->kernel, TRUE);
-  return gst_pad_stop_task (pad);
+  g_mutex_lock (&self->task_lock);
+  if (active) {
+    ok = start_task (self);
+  } else {
+    set_srcresult (self, GST_FLOW_FLUSHING);
+    gst_rk_kernel_set_flushing (self->kernel, TRUE);
+    ok = gst_pad_stop_task (pad);
+  }
+  g_mutex_unlock (&self->task_lock);
+  return ok;
 }
 
 static gboolean
@@ -572,7 +578,7 @@ gst_rk_element_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   GstRkElement *self = GST_RK_ELEMENT (parent);
   GError *err = NULL;
-  gboolean reset;
+  gboolean reset, active, ok;
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_FLUSH_START:
@@ -592,8 +598,17 @@ gst_rk_element_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       }
       clear_events (self);
       gst_pad_push_event (self->srcpad, event);
-      if (!start_task (self))
+      /* Elements go down src pad first: a flush-stop can come after the
+       * src pad went inactive, and a task started then would outlive the
+       * deactivation (as in queue, the pad's activation starts it). */
+      g_mutex_lock (&self->task_lock);
+      active = gst_pad_is_active (self->srcpad);
+      ok = !active || start_task (self);
+      g_mutex_unlock (&self->task_lock);
+      if (!ok)
         return FALSE;
+      if (!active)
+        return TRUE;            /* going down: the kernel refuses messages */
       /* After start_task: a flushing kernel refuses messages. The next
        * buffer comes on this thread, so the reset still precedes it. */
       GST_OBJECT_LOCK (self);
@@ -1105,6 +1120,7 @@ gst_rk_element_finalize (GObject * object)
   gst_structure_free (self->params);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->error_lock);
+  g_mutex_clear (&self->task_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1165,6 +1181,7 @@ gst_rk_element_init (GTypeInstance * instance, gpointer g_class)
 
   g_mutex_init (&self->lock);
   g_mutex_init (&self->error_lock);
+  g_mutex_init (&self->task_lock);
   g_queue_init (&self->events);
   self->srcresult = GST_FLOW_FLUSHING;
   self->have_held = FALSE;

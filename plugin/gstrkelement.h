@@ -60,6 +60,10 @@ struct _GstRkElement
   GQueue events;
   gint n_events;
 
+  /* Starting and stopping the src task, so that a flush-stop does not
+   * start it while the src pad is being deactivated */
+  GMutex task_lock;
+
   /* Stream state (atomics) */
   GstFlowReturn srcresult;
   gint eos;

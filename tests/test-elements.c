@@ -605,6 +605,43 @@ test_flush (void)
   gst_harness_teardown (h);
 }
 
+/* Elements go down src pad first: a flush-stop can reach the sink pad
+ * after the src pad went inactive. It must not start the src task then;
+ * one started there outlived the deactivation and, after the next
+ * activation, paused itself for good on a stale FLUSHING (a soak hang
+ * under load). */
+static void
+test_flush_stop_inactive_src (void)
+{
+  GstHarness *h = gst_harness_new ("rkcounter");
+  GstPad *src = gst_element_get_static_pad (h->element, "src");
+  GstTask *task;
+
+  gst_harness_set_src_caps_str (h, "application/x-test");
+  g_assert_cmpuint (push_pull_count (h, 1), ==, 1);
+
+  g_assert_true (gst_pad_set_active (src, FALSE));
+  g_assert_true (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  g_assert_true (gst_harness_push_event (h,
+          gst_event_new_flush_stop (TRUE)));
+  GST_OBJECT_LOCK (src);
+  task = GST_PAD_TASK (src);
+  g_assert_true (task == NULL ||
+      gst_task_get_state (task) != GST_TASK_STARTED);
+  GST_OBJECT_UNLOCK (src);
+
+  /* Active again, it streams on with the same kernel state. Downstream
+   * got the flush-start (an inactive pad still sends it) but not the
+   * flush-stop: it goes through READY too in a real state change. */
+  g_assert_true (gst_pad_set_active (src, TRUE));
+  g_assert_true (gst_pad_set_active (h->sinkpad, FALSE));
+  g_assert_true (gst_pad_set_active (h->sinkpad, TRUE));
+  restart_stream (h, "again");
+  g_assert_cmpuint (push_pull_count (h, 2), ==, 2);
+  gst_object_unref (src);
+  gst_harness_teardown (h);
+}
+
 static void
 test_latency_query (void)
 {
@@ -862,6 +899,8 @@ main (int argc, char **argv)
   g_test_add_func ("/elements/eos-after-drain", test_eos_after_drain);
   g_test_add_func ("/elements/eos-without-data", test_eos_without_data);
   g_test_add_func ("/elements/flush", test_flush);
+  g_test_add_func ("/elements/flush-stop-inactive-src",
+      test_flush_stop_inactive_src);
   g_test_add_func ("/elements/latency-query", test_latency_query);
   g_test_add_func ("/elements/no-loss-slow-sink", test_no_loss_slow_sink);
   g_test_add_func ("/elements/downstream-eos", test_downstream_eos);
