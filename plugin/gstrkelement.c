@@ -400,7 +400,6 @@ gst_rk_element_src_activate_mode (GstPad * pad, GstObject * parent,
     GstPadMode mode, gboolean active)
 {
   GstRkElement *self = GST_RK_ELEMENT (parent);
-
   gboolean ok;
 
   if (mode != GST_PAD_MODE_PUSH)
