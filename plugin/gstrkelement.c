@@ -14,11 +14,13 @@
  *
  * Data path (DESIGN §5): the sink pad's chain function wraps each buffer as
  * a message and pushes it into the kernel's input queue, blocking while the
- * queue is full. A task on the src pad drains the output queue and pushes
- * downstream, so the element is a thread boundary like `queue`. Serialized
- * events wait in a list, tagged with the number of messages sent before
- * them, and go downstream once every output of those messages has: EOS is
- * forwarded only after the kernel has drained.
+ * queue is full. Serialized events go into the kernel's item stream as
+ * markers. A task on the src pad takes the stream's items in order
+ * (outputs, events, the kernel's error) and pushes them downstream, so the
+ * element is a thread boundary like `queue`: EOS is forwarded only after
+ * the kernel has drained, and a kernel's error is posted before anything
+ * that followed the failed message. A kernel that a host thread runs (every
+ * CPU kernel) runs on the src task itself: one thread per element.
  *
  * Lifecycle (DESIGN §4): NULL→READY launches the kernel (finding or making
  * the pipeline's runtime through GstContext), READY→PAUSED activates it,
@@ -71,58 +73,39 @@ enum
   PROP_KERNEL_BASE
 };
 
-typedef struct
-{
-  guint64 after;                /* messages sent before the event */
-  GstEvent *event;
-} PendingEvent;
-
 static GstElementClass *parent_class = NULL;
 
 /* ---- Pending events ---- */
 
+/* Sticky events other than SEGMENT and EOS that a flush drops are stored
+ * on the src pad instead, so the next buffer still follows its
+ * stream-start and caps (as queue does). */
 static void
-pending_event_free (gpointer data)
+keep_sticky (gpointer data, gpointer user_data)
 {
-  PendingEvent *pe = data;
+  GstRkElement *self = user_data;
+  GstEvent *event = data;
+  GstEventType type = GST_EVENT_TYPE (event);
 
-  gst_event_unref (pe->event);
-  g_free (pe);
+  if (GST_EVENT_IS_STICKY (event) && type != GST_EVENT_SEGMENT &&
+      type != GST_EVENT_EOS)
+    gst_pad_store_sticky_event (self->srcpad, event);
+  gst_event_unref (event);
 }
 
-/* Drops the pending events. Sticky ones other than SEGMENT and EOS are
- * stored on the src pad instead, so the next buffer still follows its
- * stream-start and caps (as queue does). */
 static void
 clear_events (GstRkElement * self)
 {
-  PendingEvent *pe;
-
-  g_mutex_lock (&self->lock);
-  while ((pe = g_queue_pop_head (&self->events))) {
-    GstEventType type = GST_EVENT_TYPE (pe->event);
-
-    if (GST_EVENT_IS_STICKY (pe->event) && type != GST_EVENT_SEGMENT &&
-        type != GST_EVENT_EOS)
-      gst_pad_store_sticky_event (self->srcpad, pe->event);
-    pending_event_free (pe);
-  }
-  g_atomic_int_set (&self->n_events, 0);
-  g_mutex_unlock (&self->lock);
+  gst_rk_kernel_drop_markers (self->kernel, keep_sticky, self);
 }
 
+/* The event goes downstream right after the outputs of the buffers
+ * received before it. */
 static void
 queue_event (GstRkElement * self, GstEvent * event)
 {
-  PendingEvent *pe = g_new (PendingEvent, 1);
-
-  pe->after = gst_rk_kernel_get_sent (self->kernel);
-  pe->event = event;
-  g_mutex_lock (&self->lock);
-  g_queue_push_tail (&self->events, pe);
-  g_atomic_int_inc (&self->n_events);
-  g_mutex_unlock (&self->lock);
-  gst_rk_kernel_wake (self->kernel);
+  gst_rk_kernel_add_marker (self->kernel, event,
+      (GDestroyNotify) gst_event_unref);
 }
 
 /* ---- Src pad task ---- */
@@ -162,6 +145,25 @@ pause_task (GstRkElement * self, GstFlowReturn ret)
   gst_pad_pause_task (self->srcpad);
 }
 
+/* The kernel's stats, with the outputs downstream refused counted where
+ * they went, so that received = emitted + flushed + dropped holds. */
+static GstStructure *
+kernel_stats (GstRkElement * self, GstRkKernel * kernel)
+{
+  GstStructure *s = gst_rk_kernel_get_stats (kernel);
+  guint64 f = __atomic_load_n (&self->undelivered_flushed, __ATOMIC_RELAXED);
+  guint64 d = __atomic_load_n (&self->undelivered_dropped, __ATOMIC_RELAXED);
+  guint64 emitted, flushed, dropped;
+
+  if ((f || d) && gst_structure_get_uint64 (s, "emitted", &emitted) &&
+      gst_structure_get_uint64 (s, "flushed", &flushed) &&
+      gst_structure_get_uint64 (s, "dropped", &dropped))
+    gst_structure_set (s, "emitted", G_TYPE_UINT64, emitted - f - d,
+        "flushed", G_TYPE_UINT64, flushed + f, "dropped", G_TYPE_UINT64,
+        dropped + d, NULL);
+  return s;
+}
+
 static void
 maybe_post_stats (GstRkElement * self)
 {
@@ -182,7 +184,7 @@ maybe_post_stats (GstRkElement * self)
   self->next_stats = now + (gint64) (interval / 1000);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self),
-          gst_rk_kernel_get_stats (self->kernel)));
+          kernel_stats (self, self->kernel)));
 }
 
 static void
@@ -302,7 +304,8 @@ handle_output (GstRkElement * self, GstRkMessage * msg)
   GST_DEBUG_OBJECT (self, "pushing output %" G_GUINT64_FORMAT " returned %s",
       msg->env.message_id, gst_flow_get_name (ret));
   if (ret != GST_FLOW_EOS)
-    gst_rk_kernel_return_output (self->kernel, ret == GST_FLOW_FLUSHING);
+    __atomic_add_fetch (ret == GST_FLOW_FLUSHING ? &self->undelivered_flushed :
+        &self->undelivered_dropped, 1, __ATOMIC_RELAXED);
   if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
     GST_ELEMENT_FLOW_ERROR (self, ret);
     gst_pad_push_event (self->srcpad, gst_event_new_eos ());
@@ -310,15 +313,15 @@ handle_output (GstRkElement * self, GstRkMessage * msg)
   pause_task (self, ret);
 }
 
+/* Pops one item of the kernel's ordered stream and pushes it: that is all
+ * the src task does. */
 static void
 gst_rk_element_loop (GstPad * pad)
 {
   GstRkElement *self = GST_RK_ELEMENT (GST_PAD_PARENT (pad));
   GstRkKernel *kernel = self->kernel;
-  GstRkKernelProgress seen;
   GstFlowReturn ret;
-  PendingEvent *pe = NULL;
-  GError *err = NULL;
+  GstRkItem item;
 
   ret = g_atomic_int_get (&self->srcresult);
   if (ret != GST_FLOW_OK) {
@@ -326,68 +329,37 @@ gst_rk_element_loop (GstPad * pad)
     return;
   }
 
-  /* Read the consumed position before taking an output: all outputs of
-   * messages up to it are then either taken now or already pushed. */
-  gst_rk_kernel_get_progress (kernel, &seen);
-  if (!self->have_held) {
-    self->have_held = gst_rk_kernel_try_receive (kernel, &self->held, NULL);
-  }
-
-  /* A pending event goes once every output of the messages sent before it
-   * has; the common case (none pending) takes no lock. */
-  if (g_atomic_int_get (&self->n_events) > 0) {
-    g_mutex_lock (&self->lock);
-    pe = g_queue_peek_head (&self->events);
-    if (pe && (self->have_held ? self->held.env.message_id > pe->after :
-            seen.consumed >= pe->after)) {
-      g_queue_pop_head (&self->events);
-      g_atomic_int_add (&self->n_events, -1);
-    } else {
-      pe = NULL;
-    }
-    g_mutex_unlock (&self->lock);
-  }
-  if (pe) {
-    push_event (self, pe->event);
-    g_free (pe);
-    return;
-  }
-
-  if (self->have_held) {
-    self->have_held = FALSE;
-    handle_output (self, &self->held);
+  if (!gst_rk_kernel_next_item (kernel, &item,
+          g_get_monotonic_time () + IDLE_WAKE_US)) {
+    /* Idle (or flushing): let the backend look at the device's health; a
+     * fault it finds is the next item. */
+    gst_rk_kernel_check (kernel, NULL);
     maybe_post_stats (self);
     return;
   }
 
-  if (!gst_rk_kernel_check (kernel, &err)) {
-    post_kernel_error (self, err);
-    g_clear_error (&err);
-    gst_pad_push_event (self->srcpad, gst_event_new_eos ());
-    pause_task (self, GST_FLOW_ERROR);
-    return;
-  }
-
-  maybe_post_stats (self);
-  gst_rk_kernel_wait_progress (kernel, &seen,
-      g_get_monotonic_time () + IDLE_WAKE_US);
-}
-
-/* Drops an output the stopped task was holding back behind an event. */
-static void
-drop_held (GstRkElement * self)
-{
-  if (self->have_held) {
-    gst_rk_message_clear (&self->held);
-    gst_rk_kernel_return_output (self->kernel, TRUE);
-    self->have_held = FALSE;
+  switch (item.type) {
+    case GST_RK_ITEM_MARKER:
+      push_event (self, item.marker);
+      break;
+    case GST_RK_ITEM_OUTPUT:
+      handle_output (self, &item.msg);
+      maybe_post_stats (self);
+      break;
+    case GST_RK_ITEM_ERROR:
+      post_kernel_error (self, item.error);
+      gst_rk_item_clear (&item);
+      gst_pad_push_event (self->srcpad, gst_event_new_eos ());
+      pause_task (self, GST_FLOW_ERROR);
+      break;
+    case GST_RK_ITEM_NONE:
+      break;
   }
 }
 
 static gboolean
 start_task (GstRkElement * self)
 {
-  drop_held (self);
   g_atomic_int_set (&self->eos, FALSE);
   set_srcresult (self, GST_FLOW_OK);
   gst_rk_kernel_set_flushing (self->kernel, FALSE);
@@ -589,13 +561,12 @@ gst_rk_element_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
     case GST_EVENT_FLUSH_STOP:
       /* Discard what is queued; the kernel and its state stay. */
-      drop_held (self);
+      clear_events (self);
       if (!gst_rk_kernel_flush (self->kernel, &err)) {
         GST_ELEMENT_ERROR (self, RESOURCE, FAILED, ("Flushing %s failed.",
                 GST_OBJECT_NAME (self->kernel)), ("%s", err->message));
         g_error_free (err);
       }
-      clear_events (self);
       gst_pad_push_event (self->srcpad, event);
       /* Elements go down src pad first: a flush-stop can come after the
        * src pad went inactive, and a task started then would outlive the
@@ -774,6 +745,9 @@ launch (GstRkElement * self)
   opts = self->opts;
   opts.mode = self->mode;
   opts.auto_activate = FALSE;
+  /* A kernel that a host thread runs runs on the src task: one thread
+   * boundary per element, as through a queue. */
+  opts.receiver_drives = TRUE;
   backend = self->backend;
   device_id = self->device_id;
   params = gst_structure_copy (self->params);
@@ -813,6 +787,8 @@ launch (GstRkElement * self)
           (kernel)), gst_rk_kernel_get_device_name (kernel),
       gst_rk_kernel_mode_get_name (gst_rk_kernel_get_mode (kernel)));
 
+  __atomic_store_n (&self->undelivered_flushed, 0, __ATOMIC_RELAXED);
+  __atomic_store_n (&self->undelivered_dropped, 0, __ATOMIC_RELAXED);
   GST_OBJECT_LOCK (self);
   self->kernel = kernel;
   GST_OBJECT_UNLOCK (self);
@@ -902,7 +878,6 @@ gst_rk_element_change_state (GstElement * element, GstStateChange transition)
        * never fails: a kernel that cannot (it failed, or times out) has its
        * error posted, and is terminated at READY → NULL all the same. */
       clear_events (self);
-      drop_held (self);
       if (!gst_rk_kernel_flush (self->kernel, &err) ||
           !gst_rk_kernel_deactivate (self->kernel, &err)) {
         post_kernel_error (self, err);
@@ -1032,7 +1007,7 @@ stats_of (GstRkElement * self)
   if (kernel == NULL)
     return gst_structure_new ("ringkernel-stats", "state", G_TYPE_STRING,
         "created", NULL);
-  s = gst_rk_kernel_get_stats (kernel);
+  s = kernel_stats (self, kernel);
   gst_object_unref (kernel);
   return s;
 }
@@ -1112,12 +1087,8 @@ gst_rk_element_finalize (GObject * object)
 {
   GstRkElement *self = GST_RK_ELEMENT (object);
 
-  if (self->have_held)
-    gst_rk_message_clear (&self->held);
   terminate (self);
-  g_queue_clear_full (&self->events, pending_event_free);
   gst_structure_free (self->params);
-  g_mutex_clear (&self->lock);
   g_mutex_clear (&self->error_lock);
   g_mutex_clear (&self->task_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -1178,12 +1149,9 @@ gst_rk_element_init (GTypeInstance * instance, gpointer g_class)
       gst_rk_element_src_activate_mode);
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 
-  g_mutex_init (&self->lock);
   g_mutex_init (&self->error_lock);
   g_mutex_init (&self->task_lock);
-  g_queue_init (&self->events);
   self->srcresult = GST_FLOW_FLUSHING;
-  self->have_held = FALSE;
   self->backend = DEFAULT_BACKEND;
   self->mode = DEFAULT_MODE;
   self->device_id = DEFAULT_DEVICE_ID;

@@ -54,12 +54,6 @@ struct _GstRkElement
   /* Raw envelopes on both pads (application/x-ringkernel caps) */
   gboolean raw;
 
-  /* Pending serialized events, under lock; n_events counts them so the
-   * src task looks at the list only when it is not empty */
-  GMutex lock;
-  GQueue events;
-  gint n_events;
-
   /* Starting and stopping the src task, so that a flush-stop does not
    * start it while the src pad is being deactivated */
   GMutex task_lock;
@@ -72,9 +66,12 @@ struct _GstRkElement
   GMutex error_lock;
   gboolean error_posted;
 
+  /* Outputs the kernel counted emitted that downstream did not take
+   * (atomics): the stats move them to flushed or dropped */
+  guint64 undelivered_flushed;
+  guint64 undelivered_dropped;
+
   /* Src task only */
-  GstRkMessage held;            /* an output waiting behind an event */
-  gboolean have_held;
   gint64 next_stats;
 
   /* The segment of the outputs, for kernel event messages (src task) */

@@ -85,6 +85,10 @@ typedef struct
  * @terminate: stop within a bounded time and free everything
  * @send: new messages were published to the input ring
  * @flush: the flush target moved: discard inputs below it
+ * @drive: (nullable): for kernels launched with @receiver_drives: run the
+ *   device side on the calling thread (the receiver's) until nothing is left
+ *   to do; %TRUE if it consumed an input. Never called by two threads at
+ *   once by the runtime, but commands may come meanwhile.
  * @poll: (nullable): check device health; %FALSE with @error on a fault
  * @fetch: (nullable): make a host buffer of an output whose payload lives
  *   on the device (RK_FLAG_ARENA)
@@ -113,6 +117,7 @@ struct _GstRkBackend
   gboolean (*terminate) (GstRkKernel * kernel, GError ** error);
   void (*send) (GstRkKernel * kernel);
   void (*flush) (GstRkKernel * kernel);
+  gboolean (*drive) (GstRkKernel * kernel);
   gboolean (*poll) (GstRkKernel * kernel, GError ** error);
   GstBuffer *(*fetch) (GstRkKernel * kernel, const GstRkEnvelope * env);
   void (*fill_stats) (GstRkKernel * kernel, GstStructure * stats);
@@ -172,6 +177,8 @@ gboolean gst_rk_kernel_is_host_waiting (GstRkKernel * kernel);
 GstRkWakeup *gst_rk_kernel_get_device_wakeup (GstRkKernel * kernel);
 void gst_rk_kernel_set_poll_interval (GstRkKernel * kernel, guint interval_us);
 void gst_rk_kernel_post_error (GstRkKernel * kernel, GError * error);
+void gst_rk_kernel_post_error_at (GstRkKernel * kernel, guint64 message_id,
+    GError * error);
 
 /* Device-side counters: inputs processed, inputs discarded by a flush */
 void gst_rk_kernel_count_processed (GstRkKernel * kernel, guint64 n);

@@ -31,6 +31,9 @@ struct _GstRkDispatcher
 
   guint32 status;               /* RK_STATUS_*, atomic, read by the host */
   gint failed;                  /* atomic */
+  /* Runs on the receiver's thread: a full output queue is made room in,
+   * never waited on (nobody else would empty it) */
+  gboolean driven;
 };
 
 GstRkDispatcher *
@@ -81,6 +84,19 @@ gst_rk_dispatcher_set_batch_func (GstRkDispatcher * d,
   d->batch = g_new0 (GstRkMessage, d->max_batch);
 }
 
+/**
+ * gst_rk_dispatcher_set_driven:
+ *
+ * The dispatcher is drained by the kernel's receiver
+ * (GstRkLaunchOptions.receiver_drives): when the output queue is full, the
+ * outputs in it move to the receiver's side instead of being waited for.
+ */
+void
+gst_rk_dispatcher_set_driven (GstRkDispatcher * d, gboolean driven)
+{
+  d->driven = driven;
+}
+
 GstRkKernel *
 gst_rk_dispatcher_get_kernel (GstRkDispatcher * d)
 {
@@ -126,8 +142,14 @@ gst_rk_dispatcher_emit_for (GstRkDispatcher * d, const GstRkEnvelope * origin,
   GstRkSidecar *side;
   guint64 pos;
 
+  if (gst_rk_ring_producer_free (&d->out) == 0 && d->driven)
+    gst_rk_kernel_make_output_room (d->kernel);
   if (gst_rk_ring_producer_free (&d->out) == 0) {
     SpaceWait w = { d, 0 };
+
+    /* The outputs so far are published but the input is not released (the
+     * usual notification): the receiver must hear of them to make room. */
+    gst_rk_kernel_notify_host (d->kernel);
 
     gst_rk_wakeup_wait (&d->kernel->device_wakeup, space_ready, &w,
         DEVICE_SPINS, GST_RK_WAIT_FOREVER);
@@ -217,7 +239,7 @@ fail (GstRkDispatcher * d, GError * error, guint64 message_id)
         "kernel %s failed on message %" G_GUINT64_FORMAT,
         d->kernel->info->name, message_id);
   g_atomic_int_set (&d->failed, TRUE);
-  gst_rk_kernel_post_error (d->kernel, error);
+  gst_rk_kernel_post_error_at (d->kernel, message_id, error);
 }
 
 static void
@@ -292,7 +314,8 @@ process_batch (GstRkDispatcher * d, guint max)
   }
   gst_rk_kernel_count_processed (d->kernel, n);
   gst_rk_ring_consumer_release (&d->in, n);
-  gst_rk_kernel_notify_host (d->kernel);
+  if (!d->driven)
+    gst_rk_kernel_notify_host (d->kernel);
   return n;
 }
 
@@ -339,9 +362,15 @@ gst_rk_dispatcher_drain (GstRkDispatcher * d, guint max)
     }
     gst_rk_ring_consumer_release (&d->in, 1);
     n++;
-    /* Wake a sender blocked on a full queue, or the src task, promptly. */
-    gst_rk_kernel_notify_host (d->kernel);
+    /* Wake a sender blocked on a full queue, or the src task, promptly.
+     * A driven dispatcher runs on the receiver's thread: only a sender can
+     * be waiting, and it is woken once per run, not once per message (a
+     * futex wake per buffer was a third of the element's cost). */
+    if (!d->driven)
+      gst_rk_kernel_notify_host (d->kernel);
   }
+  if (d->driven && n > 0)
+    gst_rk_kernel_notify_host (d->kernel);
   return n;
 }
 

@@ -48,6 +48,7 @@ GstRkDispatcher *gst_rk_dispatcher_new (GstRkKernel * kernel,
     GstRkDispatchFunc func, gpointer user_data, GError ** error);
 void gst_rk_dispatcher_free (GstRkDispatcher * d);
 
+void gst_rk_dispatcher_set_driven (GstRkDispatcher * d, gboolean driven);
 GstRkKernel *gst_rk_dispatcher_get_kernel (GstRkDispatcher * d);
 
 void gst_rk_dispatcher_set_batch_func (GstRkDispatcher * d,

@@ -72,6 +72,25 @@ stash_free (gpointer data)
   g_free (data);
 }
 
+/* A marker in the item stream: due once every output of the first @after
+ * messages is out. */
+typedef struct
+{
+  guint64 after;
+  gpointer data;
+  GDestroyNotify notify;
+} GstRkMarker;
+
+static void
+marker_free (gpointer data)
+{
+  GstRkMarker *m = data;
+
+  if (m->notify)
+    m->notify (m->data);
+  g_free (m);
+}
+
 static void
 gst_rk_kernel_init (GstRkKernel * self)
 {
@@ -87,6 +106,8 @@ gst_rk_kernel_init (GstRkKernel * self)
   self->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
       call_free);
   g_queue_init (&self->stash);
+  g_queue_init (&self->markers);
+  self->first_marker_after = G_MAXUINT64;
   gst_rk_latency_histogram_reset (&self->latency);
 }
 
@@ -124,6 +145,9 @@ gst_rk_kernel_finalize (GObject * object)
   g_clear_pointer (&self->params, gst_structure_free);
   g_hash_table_unref (self->calls);
   g_queue_clear_full (&self->stash, stash_free);
+  g_queue_clear_full (&self->markers, marker_free);
+  if (self->have_held)
+    gst_rk_message_clear (&self->held);
   g_clear_error (&self->error);
   g_free (self->selection_note);
   if (self->pool) {
@@ -290,28 +314,6 @@ gst_rk_kernel_count_flushed (GstRkKernel * kernel, guint64 n)
   __atomic_add_fetch (&kernel->flushed, n, __ATOMIC_RELAXED);
 }
 
-/**
- * gst_rk_kernel_return_output:
- * @flushing: %TRUE when a flush is the reason
- *
- * An output taken with gst_rk_kernel_receive() was not delivered after all
- * (the push downstream failed): count it as flushed or dropped instead of
- * emitted, so the counters still balance.
- */
-void
-gst_rk_kernel_return_output (GstRkKernel * kernel, gboolean flushing)
-{
-  __atomic_sub_fetch (&kernel->emitted, 1, __ATOMIC_RELAXED);
-  __atomic_add_fetch (flushing ? &kernel->flushed : &kernel->dropped, 1,
-      __ATOMIC_RELAXED);
-}
-
-guint64
-gst_rk_kernel_get_sent (GstRkKernel * kernel)
-{
-  return __atomic_load_n (&kernel->received, __ATOMIC_ACQUIRE);
-}
-
 /* ---- Rings ---- */
 
 /**
@@ -444,27 +446,47 @@ host_wait (GstRkKernel * kernel, GstRkReadyFunc ready, gpointer data,
   }
 }
 
+static guint64 consumed_position (GstRkKernel * kernel);
+
 /**
- * gst_rk_kernel_post_error:
+ * gst_rk_kernel_post_error_at:
+ * @message_id: the message the kernel failed on (0: not known)
  * @error: (transfer full): what went wrong on the device
  *
- * Marks the kernel failed: every host wait returns this error from now on.
- * The first error wins.
+ * Marks the kernel failed: every host wait returns this error from now on,
+ * and the item stream ends with it, after the outputs and markers that came
+ * before message @message_id (without one, before the first message not yet
+ * consumed). The first error wins.
  */
 void
-gst_rk_kernel_post_error (GstRkKernel * kernel, GError * error)
+gst_rk_kernel_post_error_at (GstRkKernel * kernel, guint64 message_id,
+    GError * error)
 {
   gst_rk_mutex_lock (&kernel->lock);
   if (kernel->error == NULL) {
     GST_ERROR_OBJECT (kernel, "device error: %s", error->message);
     kernel->error = error;
     error = NULL;
+    kernel->error_at = message_id ? message_id - 1 :
+        consumed_position (kernel);
   }
   gst_rk_mutex_unlock (&kernel->lock);
   g_clear_error (&error);
   g_atomic_int_set (&kernel->has_error, 1);
   gst_rk_wakeup_notify (&kernel->host_wakeup);
   gst_rk_wakeup_notify (&kernel->device_wakeup);
+}
+
+/**
+ * gst_rk_kernel_post_error:
+ * @error: (transfer full): what went wrong on the device
+ *
+ * gst_rk_kernel_post_error_at() when the failed message is not known.
+ */
+void
+gst_rk_kernel_post_error (GstRkKernel * kernel, GError * error)
+{
+  gst_rk_kernel_post_error_at (kernel, 0, error);
 }
 
 static gboolean
@@ -998,6 +1020,9 @@ gst_rk_kernel_send_control (GstRkKernel * kernel, guint64 what,
 
 /* ---- Receiving ---- */
 
+static gboolean driven_work (GstRkKernel * kernel);
+static gboolean drive (GstRkKernel * kernel);
+
 /* The origin of an output, if its entry was not reused since. */
 static const GstRkOrigin *
 origin_of (GstRkKernel * kernel, const GstRkEnvelope * env)
@@ -1186,7 +1211,7 @@ output_ready (gpointer data)
   return gst_rk_ring_depth (&kernel->out) > 0 ||
       g_atomic_int_get (&kernel->n_stash) > 0 ||
       g_atomic_int_get (&kernel->flushing) ||
-      g_atomic_int_get (&kernel->has_error);
+      g_atomic_int_get (&kernel->has_error) || driven_work (kernel);
 }
 
 /**
@@ -1215,6 +1240,8 @@ gst_rk_kernel_receive (GstRkKernel * kernel, GstRkMessage * msg,
           "kernel %s is flushing", GST_OBJECT_NAME (kernel));
       return FALSE;
     }
+    if (drive (kernel))
+      continue;
     if (!host_wait (kernel, output_ready, kernel, deadline)) {
       g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
           "no output from kernel %s in time", GST_OBJECT_NAME (kernel));
@@ -1239,7 +1266,7 @@ call_ready (gpointer data)
   return g_atomic_int_get (&w->call->done) ||
       gst_rk_ring_depth (&w->kernel->out) > 0 ||
       g_atomic_int_get (&w->kernel->flushing) ||
-      g_atomic_int_get (&w->kernel->has_error);
+      g_atomic_int_get (&w->kernel->has_error) || driven_work (w->kernel);
 }
 
 /* Takes what is in the output ring on behalf of everyone (recv_lock held):
@@ -1340,11 +1367,12 @@ gst_rk_kernel_call (GstRkKernel * kernel, GstBuffer * request,
     gst_rk_mutex_unlock (&kernel->recv_lock);
     if (stashed)
       gst_rk_wakeup_notify (&kernel->host_wakeup);
-    host_wait (kernel, call_ready, &w, deadline);
+    if (!drive (kernel))
+      host_wait (kernel, call_ready, &w, deadline);
   }
 }
 
-/* ---- Progress, waking, flushing ---- */
+/* ---- The ordered item stream ---- */
 
 static guint64
 consumed_position (GstRkKernel * kernel)
@@ -1353,52 +1381,222 @@ consumed_position (GstRkKernel * kernel)
       gst_rk_ring_load_acquire (kernel->in.tail) : 0;
 }
 
-void
-gst_rk_kernel_get_progress (GstRkKernel * kernel,
-    GstRkKernelProgress * progress)
+/* Whether a receiver-driven kernel has inputs its receiver should run. */
+static gboolean
+driven_work (GstRkKernel * kernel)
 {
-  progress->wakes = g_atomic_int_get (&kernel->wakes);
-  progress->consumed = consumed_position (kernel);
+  guint64 tail;
+
+  if (!kernel->opts.receiver_drives || !kernel->rings_attached ||
+      g_atomic_int_get (&kernel->has_error))
+    return FALSE;
+  tail = gst_rk_ring_load_acquire (kernel->in.tail);
+  return gst_rk_ring_load_acquire (kernel->in.head) != tail &&
+      (__atomic_load_n (&kernel->command, __ATOMIC_ACQUIRE) == RK_CMD_RUN ||
+      tail < gst_rk_kernel_get_flush_target (kernel));
 }
 
-typedef struct
-{
-  GstRkKernel *kernel;
-  const GstRkKernelProgress *seen;
-} ProgressWait;
-
+/* The receiver's turn to run a receiver-driven kernel's device side. */
 static gboolean
-progress_ready (gpointer data)
+drive (GstRkKernel * kernel)
 {
-  ProgressWait *w = data;
+  return kernel->opts.receiver_drives && kernel->backend &&
+      kernel->backend->drive && kernel->backend->drive (kernel);
+}
 
-  return output_ready (w->kernel) ||
-      (guint32) g_atomic_int_get (&w->kernel->wakes) != w->seen->wakes ||
-      consumed_position (w->kernel) != w->seen->consumed;
+/* A receiver-driven kernel's receiver is its device: when the device side
+ * finds the output queue full, what is in it moves to the receiver's side
+ * (the stash) instead of waiting for a receiver that is itself. Unbounded,
+ * but only by the outputs of the message in hand. */
+void
+gst_rk_kernel_make_output_room (GstRkKernel * kernel)
+{
+  gst_rk_mutex_lock (&kernel->recv_lock);
+  while (gst_rk_ring_consumer_available (&kernel->out) > 0) {
+    GstRkMessage msg;
+
+    pop_output (kernel, &msg);
+    if (route_output (kernel, &msg)) {
+      g_queue_push_tail (&kernel->stash, g_memdup2 (&msg, sizeof (msg)));
+      g_atomic_int_inc (&kernel->n_stash);
+    }
+  }
+  gst_rk_mutex_unlock (&kernel->recv_lock);
+}
+
+void
+gst_rk_item_clear (GstRkItem * item)
+{
+  if (item->type == GST_RK_ITEM_OUTPUT)
+    gst_rk_message_clear (&item->msg);
+  g_clear_error (&item->error);
+  item->type = GST_RK_ITEM_NONE;
+}
+
+static void
+update_first_marker (GstRkKernel * kernel)
+{
+  GstRkMarker *m = g_queue_peek_head (&kernel->markers);
+
+  __atomic_store_n (&kernel->first_marker_after, m ? m->after : G_MAXUINT64,
+      __ATOMIC_RELEASE);
 }
 
 /**
- * gst_rk_kernel_wait_progress:
- * @seen: what the caller saw last
+ * gst_rk_kernel_add_marker:
+ * @marker: (transfer full): what the item stream hands back (e.g. a GstEvent)
+ * @notify: (nullable): frees @marker if the stream drops it
  *
- * Waits until an output is waiting, the consumed position or wake count
- * moved past @seen, the kernel is flushing or failed, or @deadline.
+ * Puts @marker into the kernel's item stream at the current input position:
+ * gst_rk_kernel_next_item() returns it after every output of the messages
+ * sent before it, and before any output of a message sent after it.
  */
 void
-gst_rk_kernel_wait_progress (GstRkKernel * kernel,
-    const GstRkKernelProgress * seen, gint64 deadline)
+gst_rk_kernel_add_marker (GstRkKernel * kernel, gpointer marker,
+    GDestroyNotify notify)
 {
-  ProgressWait w = { kernel, seen };
+  GstRkMarker *m = g_new (GstRkMarker, 1);
 
-  host_wait (kernel, progress_ready, &w, deadline);
+  m->data = marker;
+  m->notify = notify;
+  gst_rk_mutex_lock (&kernel->send_lock);
+  m->after = kernel->rings_attached ? gst_rk_ring_position (&kernel->in) : 0;
+  gst_rk_mutex_lock (&kernel->recv_lock);
+  g_queue_push_tail (&kernel->markers, m);
+  update_first_marker (kernel);
+  gst_rk_mutex_unlock (&kernel->recv_lock);
+  gst_rk_mutex_unlock (&kernel->send_lock);
+  gst_rk_wakeup_notify (&kernel->host_wakeup);
 }
 
-/* Wakes gst_rk_kernel_wait_progress() (e.g. the caller queued an event). */
+/**
+ * gst_rk_kernel_drop_markers:
+ * @func: (nullable): called with each marker's data, which it then owns;
+ *   %NULL frees them with their notify
+ *
+ * Empties the markers of the item stream, in order (e.g. to keep sticky
+ * events across a flush).
+ */
 void
-gst_rk_kernel_wake (GstRkKernel * kernel)
+gst_rk_kernel_drop_markers (GstRkKernel * kernel, GFunc func,
+    gpointer user_data)
 {
-  g_atomic_int_inc (&kernel->wakes);
-  gst_rk_wakeup_notify (&kernel->host_wakeup);
+  GstRkMarker *m;
+
+  gst_rk_mutex_lock (&kernel->recv_lock);
+  while ((m = g_queue_pop_head (&kernel->markers))) {
+    if (func) {
+      func (m->data, user_data);
+      m->notify = NULL;
+    }
+    marker_free (m);
+  }
+  update_first_marker (kernel);
+  gst_rk_mutex_unlock (&kernel->recv_lock);
+}
+
+static void
+deliver_output (GstRkKernel * kernel, GstRkItem * item)
+{
+  item->type = GST_RK_ITEM_OUTPUT;
+  item->msg = kernel->held;
+  kernel->have_held = FALSE;
+  /* A kernel's notifications (motion, anomalies) are not stream data:
+   * counted apart, so received = emitted + flushed + dropped holds. */
+  __atomic_add_fetch (item->msg.env.type == RK_MSG_NOTIFY ?
+      &kernel->notifications : &kernel->emitted, 1, __ATOMIC_RELAXED);
+}
+
+/* The next item if one is due (recv_lock held). A marker is due once the
+ * consumed position reached it (read before the output is taken: outputs
+ * of messages up to it are then taken or delivered) and no held output
+ * precedes it. After a fault, only what came before the failed message
+ * goes out, then the error. */
+static gboolean
+take_item (GstRkKernel * kernel, GstRkItem * item)
+{
+  guint64 consumed = consumed_position (kernel);
+  gboolean failed = g_atomic_int_get (&kernel->has_error);
+  guint64 limit = G_MAXUINT64;
+  GstRkMarker *m;
+
+  if (failed && !kernel->error_delivered)
+    limit = kernel->error_at;
+  if (!failed || !kernel->error_delivered) {
+    if (!kernel->have_held)
+      kernel->have_held = take_regular (kernel, &kernel->held);
+    m = g_queue_peek_head (&kernel->markers);
+    if (m && m->after <= limit && (kernel->have_held ?
+            kernel->held.env.message_id > m->after : consumed >= m->after)) {
+      g_queue_pop_head (&kernel->markers);
+      update_first_marker (kernel);
+      item->type = GST_RK_ITEM_MARKER;
+      item->marker = m->data;
+      g_free (m);
+      return TRUE;
+    }
+    if (kernel->have_held && (!failed ||
+            kernel->held.env.message_id <= limit + 1)) {
+      deliver_output (kernel, item);
+      return TRUE;
+    }
+  }
+  if (!failed)
+    return FALSE;
+  item->type = GST_RK_ITEM_ERROR;
+  propagate_device_error (kernel, &item->error);
+  kernel->error_delivered = TRUE;
+  return TRUE;
+}
+
+static gboolean
+item_ready (gpointer data)
+{
+  GstRkKernel *kernel = data;
+
+  return output_ready (kernel) || consumed_position (kernel) >=
+      __atomic_load_n (&kernel->first_marker_after, __ATOMIC_ACQUIRE) ||
+      driven_work (kernel);
+}
+
+/**
+ * gst_rk_kernel_next_item:
+ * @item: (out): the item, to be cleared with gst_rk_item_clear()
+ * @deadline: g_get_monotonic_time() bound, or GST_RK_WAIT_FOREVER
+ *
+ * The kernel's ordered stream, for its one regular receiver (an element's
+ * src task): outputs in order, each marker right after the outputs of the
+ * messages sent before it, and, when the kernel fails, its error after what
+ * came before the failed message (the error is then returned again on
+ * every call). Waits for the next item; a receiver-driven kernel runs on
+ * this thread meanwhile. Replies to gst_rk_kernel_call() go to their
+ * callers. Do not mix with gst_rk_kernel_receive().
+ *
+ * Returns: %FALSE (item type %GST_RK_ITEM_NONE) when the kernel is flushing
+ * or at @deadline.
+ */
+gboolean
+gst_rk_kernel_next_item (GstRkKernel * kernel, GstRkItem * item,
+    gint64 deadline)
+{
+  item->type = GST_RK_ITEM_NONE;
+  item->marker = NULL;
+  item->error = NULL;
+  for (;;) {
+    gboolean have;
+
+    gst_rk_mutex_lock (&kernel->recv_lock);
+    have = take_item (kernel, item);
+    gst_rk_mutex_unlock (&kernel->recv_lock);
+    if (have)
+      return TRUE;
+    if (g_atomic_int_get (&kernel->flushing))
+      return FALSE;
+    if (drive (kernel))
+      continue;
+    if (!host_wait (kernel, item_ready, kernel, deadline))
+      return FALSE;
+  }
 }
 
 /**
@@ -1420,7 +1618,12 @@ discard_outputs (GstRkKernel * kernel)
   guint n = 0;
 
   gst_rk_mutex_lock (&kernel->recv_lock);
-  n = g_queue_get_length (&kernel->stash);
+  if (kernel->have_held) {
+    gst_rk_message_clear (&kernel->held);
+    kernel->have_held = FALSE;
+    n++;
+  }
+  n += g_queue_get_length (&kernel->stash);
   g_queue_clear_full (&kernel->stash, stash_free);
   g_atomic_int_set (&kernel->n_stash, 0);
   while (gst_rk_ring_consumer_available (&kernel->out) > 0) {
@@ -1451,13 +1654,14 @@ flush_ready (gpointer data)
 
   return consumed_position (w->kernel) >= w->target ||
       gst_rk_ring_depth (&w->kernel->out) > 0 ||
-      g_atomic_int_get (&w->kernel->has_error);
+      g_atomic_int_get (&w->kernel->has_error) || driven_work (w->kernel);
 }
 
 /**
  * gst_rk_kernel_flush:
  *
- * Discards every queued input and output (counted as flushed) and keeps the
+ * Discards every queued input, output and marker (inputs and outputs
+ * counted as flushed; markers freed) and keeps the
  * kernel and its state. Call with no concurrent sender or receiver: the
  * element calls it between FLUSH_START and FLUSH_STOP.
  */
@@ -1467,6 +1671,7 @@ gst_rk_kernel_flush (GstRkKernel * kernel, GError ** error)
   FlushWait w = { kernel, 0 };
   gint64 deadline = g_get_monotonic_time () + FLUSH_TIMEOUT_US;
 
+  gst_rk_kernel_drop_markers (kernel, NULL, NULL);
   if (!kernel->rings_attached)
     return TRUE;
 
@@ -1481,6 +1686,8 @@ gst_rk_kernel_flush (GstRkKernel * kernel, GError ** error)
     discard_outputs (kernel);
     if (g_atomic_int_get (&kernel->has_error))
       break;
+    if (drive (kernel))
+      continue;
     if (!host_wait (kernel, flush_ready, &w, deadline)) {
       gst_rk_mutex_unlock (&kernel->send_lock);
       g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,

@@ -33,17 +33,38 @@ typedef struct
 void gst_rk_message_clear (GstRkMessage * msg);
 
 /**
- * GstRkKernelProgress:
- * @consumed: input messages the kernel has consumed (processed or flushed)
- * @wakes: how many times gst_rk_kernel_wake() was called
+ * GstRkItemType:
+ * @GST_RK_ITEM_NONE: nothing (flushing, or the deadline passed)
+ * @GST_RK_ITEM_OUTPUT: an output of the kernel, in @msg
+ * @GST_RK_ITEM_MARKER: a marker added with gst_rk_kernel_add_marker()
+ * @GST_RK_ITEM_ERROR: the kernel failed; @error says why
+ */
+typedef enum
+{
+  GST_RK_ITEM_NONE,
+  GST_RK_ITEM_OUTPUT,
+  GST_RK_ITEM_MARKER,
+  GST_RK_ITEM_ERROR,
+} GstRkItemType;
+
+/**
+ * GstRkItem:
+ * @type: what the item is
+ * @msg: the output (%GST_RK_ITEM_OUTPUT), owned
+ * @marker: the marker's data (%GST_RK_ITEM_MARKER), now owned by the caller
+ * @error: the kernel's error (%GST_RK_ITEM_ERROR), owned
  *
- * A snapshot for gst_rk_kernel_wait_progress().
+ * One item of a kernel's ordered stream (gst_rk_kernel_next_item()).
  */
 typedef struct
 {
-  guint64 consumed;
-  guint32 wakes;
-} GstRkKernelProgress;
+  GstRkItemType type;
+  GstRkMessage msg;
+  gpointer marker;
+  GError *error;
+} GstRkItem;
+
+void gst_rk_item_clear (GstRkItem * item);
 
 guint32 gst_rk_kernel_get_id (GstRkKernel * kernel);
 const GstRkKernelInfo *gst_rk_kernel_get_info (GstRkKernel * kernel);
@@ -81,18 +102,17 @@ gboolean gst_rk_kernel_try_receive (GstRkKernel * kernel, GstRkMessage * msg,
 gboolean gst_rk_kernel_receive (GstRkKernel * kernel, GstRkMessage * msg,
     gint64 deadline, GError ** error);
 
-void gst_rk_kernel_get_progress (GstRkKernel * kernel,
-    GstRkKernelProgress * progress);
-void gst_rk_kernel_wait_progress (GstRkKernel * kernel,
-    const GstRkKernelProgress * seen, gint64 deadline);
-void gst_rk_kernel_wake (GstRkKernel * kernel);
-guint64 gst_rk_kernel_get_sent (GstRkKernel * kernel);
+void gst_rk_kernel_add_marker (GstRkKernel * kernel, gpointer marker,
+    GDestroyNotify notify);
+gboolean gst_rk_kernel_next_item (GstRkKernel * kernel, GstRkItem * item,
+    gint64 deadline);
+void gst_rk_kernel_drop_markers (GstRkKernel * kernel, GFunc func,
+    gpointer user_data);
 
 void gst_rk_kernel_set_flushing (GstRkKernel * kernel, gboolean flushing);
 gboolean gst_rk_kernel_flush (GstRkKernel * kernel, GError ** error);
 gboolean gst_rk_kernel_check (GstRkKernel * kernel, GError ** error);
 
-void gst_rk_kernel_return_output (GstRkKernel * kernel, gboolean flushing);
 GstStructure *gst_rk_kernel_get_stats (GstRkKernel * kernel);
 
 G_END_DECLS

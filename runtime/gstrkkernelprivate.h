@@ -80,17 +80,26 @@ struct _GstRkKernel
   GHashTable *calls;
   GQueue stash;
   gint n_stash;
+  /* The ordered item stream: markers (GstRkMarker) in the order added, each
+   * due once the outputs of the messages sent before it are out; an output
+   * taken early and held behind a marker; first_marker_after mirrors the
+   * head's position for lock-free readiness checks (G_MAXUINT64: none) */
+  GQueue markers;
+  guint64 first_marker_after;
+  gboolean have_held;
+  GstRkMessage held;
+  gboolean error_delivered;
 
   /* Waiting and control (atomics) */
   GstRkWakeup host_wakeup;      /* host threads: outputs or input space */
   GstRkWakeup device_wakeup;    /* host-thread dispatchers: inputs, space, commands */
-  guint32 wakes;
   guint32 poll_interval_us;     /* 0: the device side always notifies */
   gint flushing;
   guint64 flush_target;
   guint32 command;              /* RK_CMD_* for host-thread dispatchers */
   gint has_error;
   GError *error;                /* first device fault, under lock */
+  guint64 error_at;             /* messages known good before the fault */
 
   /* Counters (atomics) */
   guint64 received;
@@ -108,6 +117,8 @@ struct _GstRkKernel
   GstBufferPool *pool;
   gsize pool_size;
 };
+
+void gst_rk_kernel_make_output_room (GstRkKernel * kernel);
 
 void gst_rk_runtime_forget_kernel (GstRkRuntime * runtime,
     GstRkKernel * kernel);

@@ -34,6 +34,7 @@ gst_rk_launch_options_init (GstRkLaunchOptions * opts)
   opts->output_queue_capacity = GST_RK_DEFAULT_QUEUE_CAPACITY;
   opts->shared_memory_size = 0;
   opts->auto_activate = TRUE;
+  opts->receiver_drives = FALSE;
 }
 
 guint32

@@ -44,6 +44,10 @@ const gchar *gst_rk_kernel_mode_get_name (GstRkKernelMode mode);
  * @output_queue_capacity: output queue slots; rounded up to a power of two
  * @shared_memory_size: bytes of block-shared memory
  * @auto_activate: activate right after launch
+ * @receiver_drives: a kernel that a host thread runs (every CPU kernel)
+ *   runs on the thread that takes its outputs (gst_rk_kernel_next_item(),
+ *   receive, call, flush) instead of a thread of its own: an element's src
+ *   task is its kernel's thread, so a buffer crosses one thread boundary
  *
  * The seed's LaunchOptions. Unlike the seed, the default mode is
  * %GST_RK_KERNEL_MODE_AUTO so that each kernel runs in the mode it suits.
@@ -57,6 +61,7 @@ typedef struct
   guint32 output_queue_capacity;
   guint32 shared_memory_size;
   gboolean auto_activate;
+  gboolean receiver_drives;
 } GstRkLaunchOptions;
 
 void gst_rk_launch_options_init (GstRkLaunchOptions * opts);

@@ -30,6 +30,15 @@ gst_rk_mutex_lock (GMutex * m)
   GST_RK_TSAN_ACQUIRE (m);
 }
 
+static inline gboolean
+gst_rk_mutex_trylock (GMutex * m)
+{
+  if (!g_mutex_trylock (m))
+    return FALSE;
+  GST_RK_TSAN_ACQUIRE (m);
+  return TRUE;
+}
+
 static inline void
 gst_rk_mutex_unlock (GMutex * m)
 {

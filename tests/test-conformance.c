@@ -338,26 +338,31 @@ typedef struct
 
 /* Takes every output waiting, without blocking. */
 static void
+record (Run * r, GstRkMessage * msg)
+{
+  Output o = { msg->env.type, msg->env.message_id, msg->env.correlation_id,
+    GST_CLOCK_TIME_NONE, NULL
+  };
+
+  if (msg->payload) {
+    GstMapInfo map;
+
+    o.pts = GST_BUFFER_PTS (msg->payload);
+    gst_buffer_map (msg->payload, &map, GST_MAP_READ);
+    o.bytes = g_bytes_new (map.data, map.size);
+    gst_buffer_unmap (msg->payload, &map);
+  }
+  g_array_append_val (r->t->outputs, o);
+  gst_rk_message_clear (msg);
+}
+
+static void
 collect (Run * r)
 {
   GstRkMessage msg;
 
-  while (gst_rk_kernel_try_receive (r->kernel, &msg, NULL)) {
-    Output o = { msg.env.type, msg.env.message_id, msg.env.correlation_id,
-      GST_CLOCK_TIME_NONE, NULL
-    };
-
-    if (msg.payload) {
-      GstMapInfo map;
-
-      o.pts = GST_BUFFER_PTS (msg.payload);
-      gst_buffer_map (msg.payload, &map, GST_MAP_READ);
-      o.bytes = g_bytes_new (map.data, map.size);
-      gst_buffer_unmap (msg.payload, &map);
-    }
-    g_array_append_val (r->t->outputs, o);
-    gst_rk_message_clear (&msg);
-  }
+  while (gst_rk_kernel_try_receive (r->kernel, &msg, NULL))
+    record (r, &msg);
 }
 
 static GstBuffer *
@@ -493,29 +498,31 @@ send_one (Run * r, GstBuffer * payload, guint32 type, guint64 correlation)
 
 /* Waits until the kernel consumed everything sent; then, by the ordering
  * contract, every output of it is waiting. */
+/* Everything sent so far is consumed and its outputs collected: a marker
+ * in the item stream comes after them. */
 static void
 drain (Run * r)
 {
   gint64 deadline = g_get_monotonic_time () + DRAIN_TIMEOUT_US;
-  GstRkKernelProgress p;
-  GError *err = NULL;
+  static gint token;
+  GstRkItem item;
 
-  for (;;) {
-    collect (r);
-    gst_rk_kernel_get_progress (r->kernel, &p);
-    if (p.consumed == r->sent)
-      break;
-    if (!gst_rk_kernel_check (r->kernel, &err))
-      g_error ("%s failed while draining: %s", r->script->name,
-          err->message);
-    if (g_get_monotonic_time () > deadline)
-      g_error ("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-          " messages consumed after %d s", r->script->name, p.consumed,
-          r->sent, (gint) (DRAIN_TIMEOUT_US / SECOND));
-    gst_rk_kernel_wait_progress (r->kernel, &p,
-        g_get_monotonic_time () + 10000);
-  }
   collect (r);
+  gst_rk_kernel_add_marker (r->kernel, &token, NULL);
+  for (;;) {
+    if (!gst_rk_kernel_next_item (r->kernel, &item, deadline))
+      g_error ("%s: %" G_GUINT64_FORMAT " messages sent, not drained after "
+          "%d s", r->script->name, r->sent,
+          (gint) (DRAIN_TIMEOUT_US / SECOND));
+    if (item.type == GST_RK_ITEM_ERROR)
+      g_error ("%s failed while draining: %s", r->script->name,
+          item.error->message);
+    if (item.type == GST_RK_ITEM_MARKER) {
+      g_assert_true (item.marker == &token);
+      break;
+    }
+    record (r, &item.msg);
+  }
 }
 
 static void

@@ -9,6 +9,10 @@
  *               sleeps on a futex when idle and wakes in microseconds.
  * event-driven: no thread of its own: each send schedules the kernel on a
  *               shared thread pool, which drains what is queued and returns.
+ * receiver-driven (either mode, GstRkLaunchOptions.receiver_drives): no
+ *               thread either: whoever takes the outputs (an element's src
+ *               task) drains the input queue itself (cpu_drive), so a
+ *               buffer crosses one thread boundary, as through a queue.
  * Data-parallel kernels split frames over a fork-join pool with one helper
  * per extra core (grid × block emulation).
  */
@@ -50,6 +54,11 @@ typedef struct
 
   /* persistent mode */
   GThread *thread;
+
+  /* receiver-driven: held by the draining receiver; a command takes it to
+   * know the message in hand is finished */
+  gboolean driven;
+  GMutex drive_lock;
 
   /* event-driven mode */
   gint scheduled;               /* a drain task is queued or running */
@@ -291,12 +300,20 @@ is_persistent (GstRkKernel * kernel)
 }
 
 /* Event-driven kernels have no thread to acknowledge commands: set the
- * command, then wait for any drain task to finish. */
+ * command, then wait for any drain task to finish. A receiver-driven
+ * kernel's receiver finishes its message in hand under drive_lock. */
 static gboolean
 command (GstRkKernel * kernel, guint32 cmd, GError ** error)
 {
   CpuKernel *ck = gst_rk_kernel_get_backend_data (kernel);
 
+  if (ck->driven) {
+    gst_rk_dispatcher_command (ck->dispatcher, cmd, 0, NULL);
+    gst_rk_mutex_lock (&ck->drive_lock);
+    gst_rk_mutex_unlock (&ck->drive_lock);
+    gst_rk_kernel_notify_host (kernel);
+    return TRUE;
+  }
   if (is_persistent (kernel))
     return gst_rk_dispatcher_command (ck->dispatcher, cmd, COMMAND_TIMEOUT_US,
         error);
@@ -324,6 +341,8 @@ cpu_launch (GstRkDevice * device, GstRkKernel * kernel, GError ** error)
   ck->impl = gst_rk_kernel_get_implementation (kernel);
   g_mutex_init (&ck->busy_lock);
   g_cond_init (&ck->busy_cond);
+  g_mutex_init (&ck->drive_lock);
+  ck->driven = opts->receiver_drives;
 
   /* A grid of 0 means one block per core for frame kernels. */
   ck->grid_size = opts->grid_size;
@@ -361,8 +380,9 @@ cpu_launch (GstRkDevice * device, GstRkKernel * kernel, GError ** error)
     gst_rk_config_unref (config);
   }
 
+  gst_rk_dispatcher_set_driven (ck->dispatcher, ck->driven);
   gst_rk_kernel_set_backend_data (kernel, ck);
-  if (is_persistent (kernel))
+  if (is_persistent (kernel) && !ck->driven)
     ck->thread = gst_rk_dispatcher_start (ck->dispatcher, "rk");
   return TRUE;
 
@@ -372,6 +392,7 @@ fail:
   g_aligned_free (ck->ring_mem);
   g_mutex_clear (&ck->busy_lock);
   g_cond_clear (&ck->busy_cond);
+  g_mutex_clear (&ck->drive_lock);
   g_free (ck);
   return FALSE;
 }
@@ -411,6 +432,7 @@ cpu_terminate (GstRkKernel * kernel, GError ** error)
   g_aligned_free (ck->ring_mem);
   g_mutex_clear (&ck->busy_lock);
   g_cond_clear (&ck->busy_cond);
+  g_mutex_clear (&ck->drive_lock);
   g_free (ck);
   gst_rk_kernel_set_backend_data (kernel, NULL);
   return ok;
@@ -421,10 +443,27 @@ cpu_send (GstRkKernel * kernel)
 {
   CpuKernel *ck = gst_rk_kernel_get_backend_data (kernel);
 
-  if (ck->thread)
+  if (ck->driven)
+    gst_rk_kernel_notify_host (kernel);  /* the receiver drains */
+  else if (ck->thread)
     gst_rk_dispatcher_kick (ck->dispatcher);
   else
     schedule (ck);
+}
+
+/* The receiver's turn to be the device: one run of at most a ring's worth
+ * of messages, then it goes back to delivering outputs. */
+static gboolean
+cpu_drive (GstRkKernel * kernel)
+{
+  CpuKernel *ck = gst_rk_kernel_get_backend_data (kernel);
+  guint n;
+
+  if (ck == NULL || !ck->driven || !gst_rk_mutex_trylock (&ck->drive_lock))
+    return FALSE;
+  n = gst_rk_dispatcher_drain (ck->dispatcher, 64);
+  gst_rk_mutex_unlock (&ck->drive_lock);
+  return n > 0;
 }
 
 static void
@@ -452,6 +491,7 @@ const GstRkBackend gst_rk_backend_cpu = {
   .terminate = cpu_terminate,
   .send = cpu_send,
   .flush = cpu_send,
+  .drive = cpu_drive,
   .poll = NULL,
   .fetch = NULL,
   .fill_stats = cpu_fill_stats,
