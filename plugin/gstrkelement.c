@@ -492,11 +492,55 @@ gst_rk_element_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   return send_result (self, err);
 }
 
+static void
+post_caps_error (GstRkElement * self, GstCaps * caps, const GError * err)
+{
+  GstCaps *tcaps = gst_pad_get_pad_template_caps (self->sinkpad);
+  gchar *got = gst_caps_to_string (caps);
+  gchar *accepts = gst_caps_to_string (tcaps);
+
+  GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+      ("%s cannot take %s", GST_ELEMENT_NAME (self), got),
+      ("%s; it accepts %s", err->message, accepts));
+  g_free (got);
+  g_free (accepts);
+  gst_caps_unref (tcaps);
+}
+
+/* Whether a CAPS event with @caps would be taken, found without taking
+ * them: caps within the template that the kernel's configure function
+ * takes with the current parameter values. Needs no launched kernel. */
+static gboolean
+sink_takes (GstRkElement * self, GstCaps * caps, GError ** error)
+{
+  GstCaps *tcaps = gst_pad_get_pad_template_caps (self->sinkpad);
+  const GstRkKernelInfo *info;
+  GstStructure *params;
+  gboolean ok;
+
+  ok = gst_caps_is_subset (caps, tcaps);
+  gst_caps_unref (tcaps);
+  if (!ok) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
+        "the kernel does not take these caps");
+    return FALSE;
+  }
+
+  GST_OBJECT_LOCK (self);
+  info = self->info;
+  params = gst_structure_copy (self->params);
+  GST_OBJECT_UNLOCK (self);
+  /* ringkernel knows its kernel only from NULL → READY on. */
+  ok = info == NULL || gst_rk_kernel_info_check_caps (info, caps, params,
+      error);
+  gst_structure_free (params);
+  return ok;
+}
+
 static gboolean
 set_caps (GstRkElement * self, GstCaps * caps)
 {
-  GstPadTemplate *templ = gst_pad_get_pad_template (self->sinkpad);
-  GstCaps *tcaps = gst_pad_template_get_caps (templ);
+  GstCaps *tcaps = gst_pad_get_pad_template_caps (self->sinkpad);
   GstCaps *src_caps = NULL;
   GError *err = NULL;
   gboolean ok;
@@ -511,22 +555,40 @@ set_caps (GstRkElement * self, GstCaps * caps)
     ok = gst_rk_kernel_set_caps (self->kernel, caps, &src_caps, &err);
 
   if (!ok) {
-    gchar *got = gst_caps_to_string (caps);
-    gchar *accepts = gst_caps_to_string (tcaps);
-
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-        ("%s cannot take %s", GST_ELEMENT_NAME (self), got),
-        ("%s; it accepts %s", err->message, accepts));
-    g_free (got);
-    g_free (accepts);
+    post_caps_error (self, caps, err);
     g_error_free (err);
   } else if (src_caps) {
     queue_event (self, gst_event_new_caps (src_caps));
     gst_caps_unref (src_caps);
   }
   gst_caps_unref (tcaps);
-  gst_object_unref (templ);
   return ok;
+}
+
+/* The pad asks ACCEPT_CAPS before it hands a CAPS event to the event
+ * function, so caps refused there never reach set_caps (): say why here,
+ * where only real CAPS events pass. The query posts nothing, as elements
+ * that only probe send it freely. */
+static GstPadProbeReturn
+sink_caps_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstElement *parent;
+  GstCaps *caps;
+  GError *err = NULL;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  parent = gst_pad_get_parent_element (pad);
+  if (parent == NULL)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps);
+  if (!sink_takes (GST_RK_ELEMENT (parent), caps, &err)) {
+    post_caps_error (GST_RK_ELEMENT (parent), caps, err);
+    g_error_free (err);
+  }
+  gst_object_unref (parent);
+  return GST_PAD_PROBE_OK;
 }
 
 /* Queues a reset of the kernel's device state behind the data sent so
@@ -650,6 +712,33 @@ query_caps (GstRkElement * self, GstPad * pad, GstCaps * filter)
   return res;
 }
 
+/* The ACCEPT_CAPS answer, which autoplugging and probing go by (its caps
+ * are always fixed). On the sink pad they are those of a CAPS event:
+ * answered as set_caps () would. On the src pad as GstPad's default:
+ * within what a CAPS query gives (template included). */
+static gboolean
+accept_caps (GstRkElement * self, GstPad * pad, GstCaps * caps)
+{
+  GstCaps *allowed;
+  GError *err = NULL;
+  gboolean ok;
+
+  if (pad == self->sinkpad) {
+    ok = sink_takes (self, caps, &err);
+    if (!ok) {
+      GST_DEBUG_OBJECT (self, "refusing %" GST_PTR_FORMAT ": %s", caps,
+          err->message);
+      g_error_free (err);
+    }
+    return ok;
+  }
+
+  allowed = query_caps (self, pad, caps);
+  ok = gst_caps_is_subset (caps, allowed);
+  gst_caps_unref (allowed);
+  return ok;
+}
+
 static gboolean
 gst_rk_element_query (GstRkElement * self, GstPad * pad, GstQuery * query)
 {
@@ -664,19 +753,10 @@ gst_rk_element_query (GstRkElement * self, GstPad * pad, GstQuery * query)
       return TRUE;
     }
     case GST_QUERY_ACCEPT_CAPS:{
-      GstCaps *caps, *templ;
-      gboolean ok;
+      GstCaps *caps;
 
-      /* Accept caps of our media type, so that caps the kernel refuses
-       * reach the CAPS event, which says what the kernel accepts. */
       gst_query_parse_accept_caps (query, &caps);
-      templ = gst_pad_get_pad_template_caps (pad);
-      ok = gst_caps_is_any (templ) || gst_caps_can_intersect (caps, templ) ||
-          (gst_caps_get_size (caps) == 1 && gst_caps_get_size (templ) > 0 &&
-          gst_structure_has_name (gst_caps_get_structure (templ, 0),
-              gst_structure_get_name (gst_caps_get_structure (caps, 0))));
-      gst_caps_unref (templ);
-      gst_query_set_accept_caps_result (query, ok);
+      gst_query_set_accept_caps_result (query, accept_caps (self, pad, caps));
       return TRUE;
     }
     case GST_QUERY_CONTEXT:{
@@ -1140,6 +1220,8 @@ gst_rk_element_init (GTypeInstance * instance, gpointer g_class)
   gst_pad_set_query_function (self->sinkpad, gst_rk_element_sink_query);
   gst_pad_set_activatemode_function (self->sinkpad,
       gst_rk_element_sink_activate_mode);
+  gst_pad_add_probe (self->sinkpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      sink_caps_probe, NULL, NULL);
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
 
   self->srcpad = gst_pad_new_from_template

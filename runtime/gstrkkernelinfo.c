@@ -73,6 +73,32 @@ fill_param_slots (const GstRkKernelInfo * info, GstRkParams * params,
   }
 }
 
+/* A configuration but for its sequence number: checking caps must not use
+ * one up. */
+static GstRkConfig *
+build_config (const GstRkKernelInfo * info, GstCaps * sink_caps,
+    const GstStructure * params, GError ** error)
+{
+  GstRkConfig *c = gst_rk_config_new ();
+
+  c->sink_caps = sink_caps ? gst_caps_ref (sink_caps) : NULL;
+  c->state_size = info->state_size;
+  c->params.in_format = c->params.out_format = RK_FORMAT_BYTES;
+  fill_param_slots (info, &c->params, params);
+
+  /* Without caps (raw messages, or before negotiation) a kernel sees bytes
+   * in and bytes out; its configure function only ever sees caps. */
+  if (info->configure && sink_caps) {
+    if (!info->configure (info, c, params, error)) {
+      gst_rk_config_unref (c);
+      return NULL;
+    }
+  } else if (sink_caps) {
+    c->src_caps = gst_caps_ref (sink_caps);
+  }
+  return c;
+}
+
 /**
  * gst_rk_kernel_info_make_config:
  * @sink_caps: (nullable): negotiated input caps, %NULL for a stream without
@@ -88,26 +114,33 @@ gst_rk_kernel_info_make_config (const GstRkKernelInfo * info,
     GError ** error)
 {
   static guint32 sequence;
-  GstRkConfig *c = gst_rk_config_new ();
+  GstRkConfig *c = build_config (info, sink_caps, params, error);
 
-  c->sink_caps = sink_caps ? gst_caps_ref (sink_caps) : NULL;
-  c->state_size = info->state_size;
-  c->params.in_format = c->params.out_format = RK_FORMAT_BYTES;
+  if (c == NULL)
+    return FALSE;
   c->params.sequence = g_atomic_int_add (&sequence, 1) + 1;
-  fill_param_slots (info, &c->params, params);
-
-  /* Without caps (raw messages, or before negotiation) a kernel sees bytes
-   * in and bytes out; its configure function only ever sees caps. */
-  if (info->configure && sink_caps) {
-    if (!info->configure (info, c, params, error)) {
-      gst_rk_config_unref (c);
-      return FALSE;
-    }
-  } else if (sink_caps) {
-    c->src_caps = gst_caps_ref (sink_caps);
-  }
-
   *config = c;
+  return TRUE;
+}
+
+/**
+ * gst_rk_kernel_info_check_caps:
+ * @sink_caps: input caps
+ * @params: parameter values
+ *
+ * Whether gst_rk_kernel_info_make_config() would take @sink_caps with
+ * @params, without side effects and without a launched kernel: what an
+ * ACCEPT_CAPS query needs. The pad template is the caller's to check.
+ */
+gboolean
+gst_rk_kernel_info_check_caps (const GstRkKernelInfo * info,
+    GstCaps * sink_caps, const GstStructure * params, GError ** error)
+{
+  GstRkConfig *c = build_config (info, sink_caps, params, error);
+
+  if (c == NULL)
+    return FALSE;
+  gst_rk_config_unref (c);
   return TRUE;
 }
 

@@ -155,6 +155,8 @@ GstStructure *gst_rk_kernel_info_default_params (const GstRkKernelInfo * info);
 gboolean gst_rk_kernel_info_make_config (const GstRkKernelInfo * info,
     GstCaps * sink_caps, const GstStructure * params, GstRkConfig ** config,
     GError ** error);
+gboolean gst_rk_kernel_info_check_caps (const GstRkKernelInfo * info,
+    GstCaps * sink_caps, const GstStructure * params, GError ** error);
 GstCaps *gst_rk_kernel_info_transform_caps (const GstRkKernelInfo * info,
     GstPadDirection direction, GstCaps * caps, GstCaps * filter);
 

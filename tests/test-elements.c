@@ -244,6 +244,167 @@ test_wrong_caps (void)
   gst_object_unref (gray);
 }
 
+/* ---- ACCEPT_CAPS ---- */
+
+typedef struct
+{
+  const gchar *caps;
+  gboolean takes;
+  const gchar *why;             /* in the error's debug text when refused */
+} CapsCase;
+
+#define NOT_IN_TEMPLATE "the kernel does not take these caps"
+#define VIDEO(fmt, w, h) \
+  "video/x-raw,format=" fmt ",width=" #w ",height=" #h ",framerate=30/1"
+#define AUDIO(fmt, layout, ch) "audio/x-raw,format=" fmt ",layout=" layout \
+  ",rate=48000,channels=" #ch
+
+static const CapsCase echo_caps[] = {
+  /* ANY and no configure function: nothing of any type is refused */
+  {"application/x-test", TRUE},
+  {VIDEO ("YUY2", 16, 16), TRUE},
+  {"application/x-ringkernel", TRUE},
+  {NULL}
+};
+
+static const CapsCase gray_caps[] = {
+  {VIDEO ("RGBA", 64, 48), TRUE},
+  {VIDEO ("I420", 33, 17), TRUE},
+  {VIDEO ("YUY2", 64, 48), FALSE, NOT_IN_TEMPLATE},
+  {VIDEO ("GRAY8", 64, 48), FALSE, NOT_IN_TEMPLATE},
+  /* a CAPS event must fill in every field of the template */
+  {"video/x-raw,format=RGBA,width=64,height=48", FALSE, NOT_IN_TEMPLATE},
+  /* within the template, refused by the configure function */
+  {VIDEO ("RGBA", 65536, 65536), FALSE, "frame is too large"},
+  {"application/x-ringkernel", FALSE, NOT_IN_TEMPLATE},
+  {NULL}
+};
+
+static const CapsCase blur_caps[] = {
+  {VIDEO ("GRAY8", 64, 48), TRUE},
+  {VIDEO ("BGRx", 33, 17), TRUE},
+  {VIDEO ("NV12", 64, 48), FALSE, NOT_IN_TEMPLATE},
+  {VIDEO ("GRAY8", 65536, 65536), FALSE, "frame is too large"},
+  {NULL}
+};
+
+static const CapsCase sobel_caps[] = {
+  {VIDEO ("GRAY8", 64, 48), TRUE},
+  {VIDEO ("RGBA", 64, 48), FALSE, NOT_IN_TEMPLATE},
+  {VIDEO ("GRAY8", 65536, 65536), FALSE, "frame is too large"},
+  {NULL}
+};
+
+static const CapsCase bgsub_caps[] = {
+  {VIDEO ("RGBA", 64, 48), TRUE},
+  {VIDEO ("GRAY8", 64, 48), TRUE},
+  {VIDEO ("I420", 64, 48), FALSE, NOT_IN_TEMPLATE},
+  {VIDEO ("RGBx", 65536, 65536), FALSE, "frame is too large"},
+  {NULL}
+};
+
+/* rkfir, rkspectrum and rkanomaly share their caps */
+static const CapsCase sensor_caps[] = {
+  {AUDIO ("F32LE", "interleaved", 2), TRUE},
+  {AUDIO ("F32LE", "interleaved", 1024), TRUE},
+  {AUDIO ("S16LE", "interleaved", 2), FALSE, NOT_IN_TEMPLATE},
+  {AUDIO ("F32LE", "non-interleaved", 2), FALSE, NOT_IN_TEMPLATE},
+  {AUDIO ("F32LE", "interleaved", 1025), FALSE, NOT_IN_TEMPLATE},
+  {NULL}
+};
+
+static gboolean
+accepts (GstElement * element, const gchar * pad_name, const gchar * str)
+{
+  GstPad *pad = gst_element_get_static_pad (element, pad_name);
+  GstCaps *caps = gst_caps_from_string (str);
+  GstQuery *q = gst_query_new_accept_caps (caps);
+  gboolean res = FALSE;
+
+  g_assert_true (gst_pad_query (pad, q));
+  gst_query_parse_accept_caps_result (q, &res);
+  gst_query_unref (q);
+  gst_caps_unref (caps);
+  gst_object_unref (pad);
+  return res;
+}
+
+/* The query answers what the CAPS event then does: the event is taken, or
+ * refused with the element's negotiation error. The query posts nothing. */
+static void
+check_accept_caps (const gchar * factory, const CapsCase * cases)
+{
+  GstHarness *h = gst_harness_new (factory);
+  GstPad *sink = gst_element_get_static_pad (h->element, "sink");
+  GstBus *bus = gst_bus_new ();
+  gchar *prefix = g_strdup_printf ("%s cannot take ",
+      GST_ELEMENT_NAME (h->element));
+
+  gst_element_set_bus (h->element, bus);
+  for (const CapsCase * c = cases; c->caps; c++) {
+    GstCaps *caps = gst_caps_from_string (c->caps), *current;
+    gboolean answer = accepts (h->element, "sink", c->caps), taken;
+    GstMessage *m;
+
+    if (answer != c->takes)
+      g_error ("%s: ACCEPT_CAPS %s answered %d", factory, c->caps, answer);
+    m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
+    if (m)
+      g_error ("%s: query %s posted a %s message", factory, c->caps,
+          GST_MESSAGE_TYPE_NAME (m));
+
+    taken = gst_pad_send_event (sink, gst_event_new_caps (caps));
+    if (taken != c->takes)
+      g_error ("%s: CAPS %s returned %d", factory, c->caps, taken);
+    m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    if (c->takes) {
+      g_assert_null (m);
+      current = gst_pad_get_current_caps (sink);
+      g_assert_true (gst_caps_is_equal (current, caps));
+      gst_caps_unref (current);
+    } else {
+      g_assert_nonnull (m);
+      assert_error_text (m, prefix, c->why);
+      gst_message_unref (m);
+      current = gst_pad_get_current_caps (sink);
+      g_assert_false (current && gst_caps_is_equal (current, caps));
+      gst_clear_caps (&current);
+    }
+    gst_caps_unref (caps);
+  }
+
+  gst_element_set_bus (h->element, NULL);
+  g_free (prefix);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_harness_teardown (h);
+}
+
+static void
+test_accept_caps (void)
+{
+  GstElement *gray;
+
+  check_accept_caps ("rkecho", echo_caps);
+  check_accept_caps ("rkgray", gray_caps);
+  check_accept_caps ("rkblur", blur_caps);
+  check_accept_caps ("rksobel", sobel_caps);
+  check_accept_caps ("rkbgsub", bgsub_caps);
+  check_accept_caps ("rkfir", sensor_caps);
+  check_accept_caps ("rkspectrum", sensor_caps);
+  check_accept_caps ("rkanomaly", sensor_caps);
+
+  /* Answered before the kernel is launched, the configure function too */
+  gray = gst_object_ref_sink (gst_element_factory_make ("rkgray", NULL));
+  g_assert_true (accepts (gray, "sink", VIDEO ("BGRA", 64, 48)));
+  g_assert_false (accepts (gray, "sink", VIDEO ("YUY2", 64, 48)));
+  g_assert_false (accepts (gray, "sink", VIDEO ("BGRA", 65536, 65536)));
+  /* The src pad: within what it can give */
+  g_assert_true (accepts (gray, "src", VIDEO ("GRAY8", 64, 48)));
+  g_assert_false (accepts (gray, "src", VIDEO ("RGBA", 64, 48)));
+  gst_object_unref (gray);
+}
+
 /* ---- lifecycle ---- */
 
 static GstRkKernel *
@@ -892,6 +1053,7 @@ main (int argc, char **argv)
   g_test_add_func ("/elements/echo-bytes", test_echo_bytes);
   g_test_add_func ("/elements/gray-bit-exact", test_gray_bit_exact);
   g_test_add_func ("/elements/wrong-caps", test_wrong_caps);
+  g_test_add_func ("/elements/accept-caps", test_accept_caps);
   g_test_add_func ("/elements/lifecycle-walk", test_lifecycle_walk);
   g_test_add_func ("/elements/shared-runtime", test_shared_runtime);
   g_test_add_func ("/elements/application-runtime", test_application_runtime);
