@@ -454,9 +454,9 @@ static guint64 consumed_position (GstRkKernel * kernel);
  * @error: (transfer full): what went wrong on the device
  *
  * Marks the kernel failed: every host wait returns this error from now on,
- * and the item stream ends with it, after the outputs and markers that came
- * before message @message_id (without one, before the first message not yet
- * consumed). The first error wins.
+ * and the item stream ends with it, after the outputs published so far and
+ * the markers that came before message @message_id (without one, before
+ * the first message not yet consumed). The first error wins.
  */
 void
 gst_rk_kernel_post_error_at (GstRkKernel * kernel, guint64 message_id,
@@ -469,6 +469,8 @@ gst_rk_kernel_post_error_at (GstRkKernel * kernel, guint64 message_id,
     error = NULL;
     kernel->error_at = message_id ? message_id - 1 :
         consumed_position (kernel);
+    kernel->error_out_head = kernel->rings_attached ?
+        gst_rk_ring_load_acquire (kernel->out.head) : 0;
   }
   gst_rk_mutex_unlock (&kernel->lock);
   g_clear_error (&error);
@@ -1510,8 +1512,8 @@ deliver_output (GstRkKernel * kernel, GstRkItem * item)
 /* The next item if one is due (recv_lock held). A marker is due once the
  * consumed position reached it (read before the output is taken: outputs
  * of messages up to it are then taken or delivered) and no held output
- * precedes it. After a fault, only what came before the failed message
- * goes out, then the error. */
+ * precedes it. After a fault, only the outputs published before it and the
+ * markers before the failed message go out, then the error. */
 static gboolean
 take_item (GstRkKernel * kernel, GstRkItem * item)
 {
@@ -1523,8 +1525,14 @@ take_item (GstRkKernel * kernel, GstRkItem * item)
   if (failed && !kernel->error_delivered)
     limit = kernel->error_at;
   if (!failed || !kernel->error_delivered) {
-    if (!kernel->have_held)
+    if (!kernel->have_held) {
       kernel->have_held = take_regular (kernel, &kernel->held);
+      /* Outputs are numbered by their ring position (the stash holds
+       * earlier ones): anything up to the head seen at the fault was
+       * published before it. */
+      kernel->held_before_error = !failed ||
+          gst_rk_ring_position (&kernel->out) <= kernel->error_out_head;
+    }
     m = g_queue_peek_head (&kernel->markers);
     if (m && m->after <= limit && (kernel->have_held ?
             kernel->held.env.message_id > m->after : consumed >= m->after)) {
@@ -1535,8 +1543,7 @@ take_item (GstRkKernel * kernel, GstRkItem * item)
       g_free (m);
       return TRUE;
     }
-    if (kernel->have_held && (!failed ||
-            kernel->held.env.message_id <= limit + 1)) {
+    if (kernel->have_held && (!failed || kernel->held_before_error)) {
       deliver_output (kernel, item);
       return TRUE;
     }

@@ -88,6 +88,7 @@ struct _GstRkKernel
   guint64 first_marker_after;
   gboolean have_held;
   GstRkMessage held;
+  gboolean held_before_error;   /* published before the fault */
   gboolean error_delivered;
 
   /* Waiting and control (atomics) */
@@ -100,6 +101,7 @@ struct _GstRkKernel
   gint has_error;
   GError *error;                /* first device fault, under lock */
   guint64 error_at;             /* messages known good before the fault */
+  guint64 error_out_head;       /* outputs published before the fault */
 
   /* Counters (atomics) */
   guint64 received;

@@ -141,6 +141,43 @@ static const GstRkKernelInfo stamp_info = {
   .state_size = sizeof (RkTestCounterState),
 };
 
+/* "fanout": emits each buffer `outputs` times (0 to 8), for tests of the
+ * order of outputs and events. */
+static gboolean
+fanout_process (GstRkCpuContext * ctx, GError ** error)
+{
+  guint n = (guint) ctx->params->param[0];
+
+  for (guint i = 0; i < n; i++) {
+    if (!gst_rk_cpu_context_emit (ctx, RK_MSG_DATA,
+            gst_buffer_copy (ctx->msg->payload), error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static const GstRkCpuKernel fanout_cpu = {
+  .name = "fanout",
+  .process = fanout_process,
+};
+
+static const GstRkParamInfo fanout_params[] = {
+  {"outputs", "Outputs", "How many outputs each message makes",
+      GST_RK_PARAM_INT, 0, 8, 1, 0, 0},
+};
+
+static const GstRkKernelInfo fanout_info = {
+  .name = "fanout",
+  .long_name = "Test fan-out",
+  .klass = "Testing",
+  .description = "Emits each buffer a set number of times (tests only)",
+  .sink_caps = "ANY",
+  .src_caps = "ANY",
+  .kind = GST_RK_KERNEL_KIND_MESSAGE,
+  .params = fanout_params,
+  .n_params = G_N_ELEMENTS (fanout_params),
+};
+
 /**
  * rk_test_init:
  *
@@ -161,6 +198,9 @@ rk_test_init (int *argc, char ***argv)
   g_assert_true (gst_rk_registry_register (&stamp_info, NULL));
   gst_rk_registry_add_implementation ("stamp", GST_RK_BACKEND_CPU,
       &stamp_cpu);
+  g_assert_true (gst_rk_registry_register (&fanout_info, NULL));
+  gst_rk_registry_add_implementation ("fanout", GST_RK_BACKEND_CPU,
+      &fanout_cpu);
 #ifdef RK_TEST_HAVE_CUDA
   gst_rk_registry_add_implementation ("counter", GST_RK_BACKEND_CUDA,
       &counter_cuda);

@@ -1046,6 +1046,245 @@ test_info_and_stats_messages (void)
   gst_object_unref (p);
 }
 
+/* ---- Events in order with the outputs ---- */
+
+/* What leaves an element's src pad, in order: buffers (their first 8
+ * bytes) and test markers (-1 - k). */
+typedef struct
+{
+  GMutex lock;
+  GArray *log;                  /* gint64 */
+} ItemLog;
+
+static GstPadProbeReturn
+log_items (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  ItemLog *l = data;
+  gint64 v;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER) {
+    v = (gint64) rk_test_read_u64 (GST_PAD_PROBE_INFO_BUFFER (info));
+  } else {
+    GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
+    const GstStructure *st = gst_event_get_structure (ev);
+    gint k;
+
+    if (GST_EVENT_TYPE (ev) != GST_EVENT_CUSTOM_DOWNSTREAM ||
+        !gst_structure_get_int (st, "k", &k))
+      return GST_PAD_PROBE_OK;
+    v = -1 - k;
+  }
+  g_mutex_lock (&l->lock);
+  g_array_append_val (l->log, v);
+  g_mutex_unlock (&l->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Pushes bursts of buffers (0, 1, 5 and 37), each followed by a serialized
+ * custom event, and checks that each event left after exactly the outputs
+ * of the buffers before it: @per_message outputs each, carrying their
+ * input's number (@numbered) or only counted. */
+static void
+check_event_order (GstElement * element, guint per_message,
+    gboolean numbered)
+{
+  static const guint bursts[] = { 0, 1, 5, 37, 0, 2 };
+  GstHarness *h = gst_harness_new_with_element (element, "sink", "src");
+  GstPad *src = gst_element_get_static_pad (element, "src");
+  ItemLog l;
+  GstEvent *ev;
+  guint64 sent = 0;
+  guint64 at = 0;
+
+  g_mutex_init (&l.lock);
+  l.log = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, log_items, &l, NULL);
+  gst_harness_set_src_caps_str (h, "application/x-test");
+  for (guint k = 0; k < G_N_ELEMENTS (bursts); k++) {
+    for (guint i = 0; i < bursts[k]; i++)
+      g_assert_cmpint (gst_harness_push (h, rk_test_make_buffer (sent++,
+                  16)), ==, GST_FLOW_OK);
+    g_assert_true (gst_harness_push_event (h,
+            gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
+                gst_structure_new ("rk-test-marker", "k", G_TYPE_INT, k,
+                    NULL))));
+  }
+  g_assert_true (gst_harness_push_event (h, gst_event_new_eos ()));
+  while ((ev = gst_harness_pull_event (h))) {
+    gboolean is_eos = GST_EVENT_TYPE (ev) == GST_EVENT_EOS;
+
+    gst_event_unref (ev);
+    if (is_eos)
+      break;
+  }
+
+  /* Walk the log: before marker k come the outputs of the inputs sent
+   * before it, nothing else. */
+  g_mutex_lock (&l.lock);
+  sent = 0;
+  for (guint k = 0; k < G_N_ELEMENTS (bursts); k++) {
+    for (guint i = 0; i < bursts[k]; i++, sent++) {
+      for (guint o = 0; o < per_message; o++, at++) {
+        gint64 v;
+
+        g_assert_cmpuint (at, <, l.log->len);
+        v = g_array_index (l.log, gint64, at);
+        if (v < 0)
+          g_error ("%s: marker %d came before output %u of input %"
+              G_GUINT64_FORMAT, GST_ELEMENT_NAME (element), (gint) (-1 - v),
+              o, sent);
+        if (numbered)
+          g_assert_cmpint (v, ==, (gint64) sent);
+      }
+    }
+    g_assert_cmpuint (at, <, l.log->len);
+    g_assert_cmpint (g_array_index (l.log, gint64, at), ==, -1 - (gint64) k);
+    at++;
+  }
+  g_assert_cmpuint (at, ==, l.log->len);
+  g_mutex_unlock (&l.lock);
+
+  g_array_unref (l.log);
+  g_mutex_clear (&l.lock);
+  gst_object_unref (src);
+  gst_harness_teardown (h);
+}
+
+static GstElement *
+make_element (const gchar * factory, const gchar * backend,
+    const gchar * mode)
+{
+  GstElement *e = gst_element_factory_make (factory, NULL);
+
+  g_assert_nonnull (e);
+  gst_util_set_object_arg (G_OBJECT (e), "backend", backend);
+  gst_util_set_object_arg (G_OBJECT (e), "mode", mode);
+  return e;
+}
+
+static void
+test_event_order (void)
+{
+  static const gchar *const modes[] = { "persistent", "event-driven" };
+  static const guint fanouts[] = { 0, 1, 3 };
+  gchar *reason = NULL;
+
+  for (guint m = 0; m < G_N_ELEMENTS (modes); m++) {
+    for (guint f = 0; f < G_N_ELEMENTS (fanouts); f++) {
+      GstElement *e = make_element ("rkfanout", "cpu", modes[m]);
+
+      g_object_set (e, "outputs", fanouts[f], NULL);
+      check_event_order (e, fanouts[f], TRUE);
+    }
+    check_event_order (make_element ("rkecho", "cpu", modes[m]), 1, TRUE);
+  }
+  if (!rk_test_backend_usable (GST_RK_BACKEND_VULKAN, &reason)) {
+    g_test_message ("Vulkan part skipped: %s", reason);
+    g_free (reason);
+    return;
+  }
+  for (guint m = 0; m < G_N_ELEMENTS (modes); m++) {
+    check_event_order (make_element ("rkecho", "vulkan", modes[m]), 1, TRUE);
+    check_event_order (make_element ("rkcounter", "vulkan", modes[m]), 1,
+        FALSE);
+  }
+}
+
+/* ---- A kernel's error goes before the EOS that follows ---- */
+
+typedef struct
+{
+  gint errors;                  /* atomic: ERRORs posted so far */
+  gint eos_after_error;         /* atomic: -1 none yet, 0 no, 1 yes */
+  gchar *debug;
+} ErrorOrder;
+
+static GstBusSyncReply
+note_error (GstBus * bus, GstMessage * msg, gpointer data)
+{
+  ErrorOrder *o = data;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    if (g_atomic_int_add (&o->errors, 1) == 0)
+      gst_message_parse_error (msg, NULL, &o->debug);
+  }
+  return GST_BUS_DROP;
+}
+
+static GstPadProbeReturn
+note_eos (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  ErrorOrder *o = data;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS)
+    g_atomic_int_compare_and_exchange (&o->eos_after_error, -1,
+        g_atomic_int_get (&o->errors) > 0);
+  return GST_PAD_PROBE_OK;
+}
+
+/* rkgray refuses the short frame that comes last before EOS: its ERROR is
+ * on the bus before EOS leaves the element, every time. */
+static void
+check_error_before_eos (const gchar * backend)
+{
+  for (guint run = 0; run < 50; run++) {
+    GstElement *e = make_element ("rkgray", backend, "auto");
+    GstHarness *h = gst_harness_new_with_element (e, "sink", "src");
+    GstBus *bus = gst_bus_new ();
+    GstPad *src = gst_element_get_static_pad (e, "src");
+    ErrorOrder o = { 0, -1, NULL };
+    GstEvent *ev;
+
+    gst_bus_set_sync_handler (bus, note_error, &o, NULL);
+    gst_element_set_bus (e, bus);
+    gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, note_eos,
+        &o, NULL);
+    gst_harness_set_src_caps_str (h,
+        "video/x-raw,format=RGBA,width=16,height=8,framerate=30/1");
+    for (guint i = 0; i < 3; i++)
+      gst_harness_push (h, gst_buffer_new_allocate (NULL, 16 * 8 * 4, NULL));
+    gst_harness_push (h, gst_buffer_new_allocate (NULL, 16 * 8 * 4 - 1,
+            NULL));
+    gst_harness_push_event (h, gst_event_new_eos ());
+    while ((ev = gst_harness_pull_event (h))) {
+      gboolean is_eos = GST_EVENT_TYPE (ev) == GST_EVENT_EOS;
+
+      gst_event_unref (ev);
+      if (is_eos)
+        break;
+    }
+    if (g_atomic_int_get (&o.eos_after_error) != 1)
+      g_error ("%s run %u: EOS left rkgray before its error (%d errors)",
+          backend, run, g_atomic_int_get (&o.errors));
+    g_assert_nonnull (o.debug);
+    g_assert_nonnull (strstr (o.debug, "smaller than a 16x8 RGBA frame"));
+    if (gst_harness_buffers_received (h) != 3)
+      g_error ("%s run %u: %u outputs of the 3 good frames came out", backend,
+          run, gst_harness_buffers_received (h));
+
+    gst_object_unref (src);
+    gst_harness_teardown (h);
+    g_free (o.debug);
+    gst_bus_set_flushing (bus, TRUE);
+    gst_object_unref (bus);
+  }
+}
+
+static void
+test_error_before_eos (void)
+{
+  gchar *reason = NULL;
+
+  check_error_before_eos ("cpu");
+  if (!rk_test_backend_usable (GST_RK_BACKEND_VULKAN, &reason)) {
+    g_test_message ("Vulkan part skipped: %s", reason);
+    g_free (reason);
+    return;
+  }
+  check_error_before_eos ("vulkan");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1060,6 +1299,8 @@ main (int argc, char **argv)
   g_test_add_func ("/elements/hlc-chain", test_hlc_chain);
   g_test_add_func ("/elements/eos-after-drain", test_eos_after_drain);
   g_test_add_func ("/elements/eos-without-data", test_eos_without_data);
+  g_test_add_func ("/elements/event-order", test_event_order);
+  g_test_add_func ("/elements/error-before-eos", test_error_before_eos);
   g_test_add_func ("/elements/flush", test_flush);
   g_test_add_func ("/elements/flush-stop-inactive-src",
       test_flush_stop_inactive_src);

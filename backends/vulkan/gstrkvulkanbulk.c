@@ -392,6 +392,10 @@ gst_rk_vulkan_outputs_free (GArray * outputs)
 /**
  * gst_rk_vulkan_bulk_run:
  * @msgs: (array length=n): consecutive inputs, all sent under @config
+ * @refused: (out) (optional): when a message after the first fails the
+ *   kernel's check, the run ends before it and this says why (the outputs
+ *   returned are those of the messages before it); without @refused the
+ *   whole run fails
  *
  * Runs the kernel's bulk shader on each message, in order, as few
  * submissions as the arena allows. The device state must be in place
@@ -403,7 +407,7 @@ gst_rk_vulkan_outputs_free (GArray * outputs)
  */
 GArray *
 gst_rk_vulkan_bulk_run (GstRkVulkanContext * ctx, const GstRkMessage * msgs,
-    guint n, GstRkConfig * config, GError ** error)
+    guint n, GstRkConfig * config, GError ** refused, GError ** error)
 {
   static GstRkConfig no_config;
   GstRkVulkanDevice *dev = ctx->device;
@@ -421,9 +425,18 @@ gst_rk_vulkan_bulk_run (GstRkVulkanContext * ctx, const GstRkMessage * msgs,
 
   for (guint i = 0; ok && i < n; i++) {
     Sizes *s = &sizes[i];
+    GError *err = NULL;
 
-    if (impl->check && !impl->check (config, msgs[i].payload, error)) {
-      ok = FALSE;
+    if (impl->check && !impl->check (config, msgs[i].payload, &err)) {
+      /* The messages before a refused one are good: they still run, so
+       * that the refusal loses nothing but the refused message. */
+      if (refused && i > 0) {
+        g_propagate_error (refused, err);
+        n = i;
+      } else {
+        g_propagate_error (error, err);
+        ok = FALSE;
+      }
       break;
     }
     s->in_size = msgs[i].payload ? gst_buffer_get_size (msgs[i].payload) : 0;

@@ -12,7 +12,7 @@ gboolean gst_rk_vulkan_bulk_prepare (GstRkVulkanContext * ctx,
     GError ** error);
 GArray *gst_rk_vulkan_bulk_run (GstRkVulkanContext * ctx,
     const GstRkMessage * msgs, guint n, GstRkConfig * config,
-    GError ** error);
+    GError ** refused, GError ** error);
 void gst_rk_vulkan_outputs_free (GArray * outputs);
 
 G_END_DECLS

@@ -37,10 +37,12 @@ process_batch (GstRkDispatcher * d, GstRkMessage * msgs, guint n,
 {
   GstRkVulkanEvent *ev = user_data;
   GArray *outs = NULL;
+  GError *refused = NULL;
   gboolean ok;
 
   ok = gst_rk_vulkan_context_ensure_state (ev->ctx, config, NULL, error) &&
-      (outs = gst_rk_vulkan_bulk_run (ev->ctx, msgs, n, config, error));
+      (outs = gst_rk_vulkan_bulk_run (ev->ctx, msgs, n, config, &refused,
+          error));
   ev->batches++;
   for (guint i = 0; ok && i < outs->len; i++) {
     GstRkVulkanOutput *o = &g_array_index (outs, GstRkVulkanOutput, i);
@@ -51,6 +53,11 @@ process_batch (GstRkDispatcher * d, GstRkMessage * msgs, guint n,
   }
   if (outs)
     gst_rk_vulkan_outputs_free (outs);
+  if (ok && refused) {
+    g_propagate_error (error, refused);
+    return FALSE;
+  }
+  g_clear_error (&refused);
   return ok;
 }
 

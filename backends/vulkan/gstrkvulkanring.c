@@ -571,7 +571,8 @@ host_bulk (GstRkVulkanRing * r, guint64 pos, guint64 head, GError ** error)
   }
 
   ok = ensure_state (r, config, error) &&
-      (outs = gst_rk_vulkan_bulk_run (r->ctx, msgs, n, config, error));
+      (outs = gst_rk_vulkan_bulk_run (r->ctx, msgs, n, config, NULL,
+          error));
   /* Counted before the outputs show, as the device does */
   if (ok)
     gst_rk_kernel_count_processed (r->kernel, n);
