@@ -176,6 +176,7 @@ void gst_rk_kernel_notify_host (GstRkKernel * kernel);
 gboolean gst_rk_kernel_is_host_waiting (GstRkKernel * kernel);
 GstRkWakeup *gst_rk_kernel_get_device_wakeup (GstRkKernel * kernel);
 void gst_rk_kernel_set_poll_interval (GstRkKernel * kernel, guint interval_us);
+void gst_rk_kernel_set_receiver_spin (GstRkKernel * kernel, guint spin_us);
 void gst_rk_kernel_post_error (GstRkKernel * kernel, GError * error);
 void gst_rk_kernel_post_error_at (GstRkKernel * kernel, guint64 message_id,
     GError * error);

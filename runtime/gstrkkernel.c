@@ -154,7 +154,6 @@ gst_rk_kernel_finalize (GObject * object)
     gst_buffer_pool_set_active (self->pool, FALSE);
     gst_object_unref (self->pool);
   }
-  gst_clear_object (&self->runtime);
 
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->stats_done);
@@ -172,13 +171,12 @@ gst_rk_kernel_class_init (GstRkKernelClass * klass)
 }
 
 GstRkKernel *
-gst_rk_kernel_new_internal (GstRkRuntime * runtime, GstRkHlc * clock,
-    guint32 id, const GstRkKernelInfo * info, const gchar * label)
+gst_rk_kernel_new_internal (GstRkHlc * clock, guint32 id,
+    const GstRkKernelInfo * info, const gchar * label)
 {
   GstRkKernel *self = g_object_new (GST_TYPE_RK_KERNEL, "name", label, NULL);
 
   gst_object_ref_sink (self);
-  self->runtime = gst_object_ref (runtime);
   self->clock = clock;
   self->id = id;
   self->info = info;
@@ -423,6 +421,52 @@ gst_rk_kernel_set_poll_interval (GstRkKernel * kernel, guint interval_us)
   g_atomic_int_set (&kernel->poll_interval_us, interval_us);
 }
 
+/**
+ * gst_rk_kernel_set_receiver_spin:
+ * @spin_us: how long a host wait spins at most while inputs are in flight
+ *
+ * For devices that cannot wake the host promptly (a persistent GPU kernel
+ * writing mapped memory): a host thread about to sleep for an output looks
+ * at the rings without sleeping for up to @spin_us first, but only while
+ * the device holds inputs it has not consumed, whose outputs are coming.
+ * An idle kernel costs no spinning; a reply takes the device's time, not a
+ * watcher's. 0 (the default): no spin beyond the short one of every wait.
+ */
+void
+gst_rk_kernel_set_receiver_spin (GstRkKernel * kernel, guint spin_us)
+{
+  g_atomic_int_set (&kernel->receiver_spin_us, spin_us);
+}
+
+static gboolean
+inputs_in_flight (GstRkKernel * kernel)
+{
+  return kernel->rings_attached &&
+      gst_rk_ring_load_acquire (kernel->in.head) !=
+      gst_rk_ring_load_acquire (kernel->in.tail);
+}
+
+/* The bounded spin of gst_rk_kernel_set_receiver_spin(). The clock is read
+ * once per 64 looks (a vDSO call costs about as much as ten looks). */
+static gboolean
+spin_while_in_flight (GstRkKernel * kernel, GstRkReadyFunc ready,
+    gpointer data, guint spin_us, gint64 deadline)
+{
+  gint64 end = g_get_monotonic_time () + spin_us;
+
+  if (deadline != GST_RK_WAIT_FOREVER)
+    end = MIN (end, deadline);
+  while (inputs_in_flight (kernel)) {
+    for (guint i = 0; i < 64; i++) {
+      if (ready (data))
+        return TRUE;
+    }
+    if (g_get_monotonic_time () >= end)
+      break;
+  }
+  return ready (data);
+}
+
 /* Every host wait goes through here: sleeps until notified, or in slices of
  * the poll interval for devices that cannot notify. */
 static gboolean
@@ -430,6 +474,10 @@ host_wait (GstRkKernel * kernel, GstRkReadyFunc ready, gpointer data,
     gint64 deadline)
 {
   guint interval = g_atomic_int_get (&kernel->poll_interval_us);
+  guint spin = g_atomic_int_get (&kernel->receiver_spin_us);
+
+  if (spin && spin_while_in_flight (kernel, ready, data, spin, deadline))
+    return TRUE;
 
   if (interval == 0)
     return gst_rk_wakeup_wait (&kernel->host_wakeup, ready, data, HOST_SPINS,
@@ -671,7 +719,6 @@ gst_rk_kernel_terminate (GstRkKernel * kernel, GError ** error)
   kernel->state = GST_RK_KERNEL_STATE_TERMINATED;
   gst_rk_mutex_unlock (&kernel->lock);
   GST_INFO_OBJECT (kernel, "terminated kernel %u", kernel->id);
-  gst_rk_runtime_forget_kernel (kernel->runtime, kernel);
   return ok;
 }
 

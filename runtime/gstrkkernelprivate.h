@@ -16,8 +16,6 @@
 
 G_BEGIN_DECLS
 
-typedef struct _GstRkRuntime GstRkRuntime;
-
 /* What the host remembers of each input until its outputs come back: the
  * send time (latency) and the buffer metadata that outputs made on a device
  * (inline or arena payloads) get back. Indexed by input position; the
@@ -38,8 +36,9 @@ struct _GstRkKernel
 {
   GstObject parent;
 
-  /* Set at creation and launch, then immutable */
-  GstRkRuntime *runtime;
+  /* Set at creation and launch, then immutable. The clock and device are
+   * the runtime's: a kernel holds no reference to its runtime, which
+   * terminates the kernels still alive before it goes. */
   GstRkHlc *clock;
   guint32 id;
   const GstRkKernelInfo *info;
@@ -95,6 +94,7 @@ struct _GstRkKernel
   GstRkWakeup host_wakeup;      /* host threads: outputs or input space */
   GstRkWakeup device_wakeup;    /* host-thread dispatchers: inputs, space, commands */
   guint32 poll_interval_us;     /* 0: the device side always notifies */
+  guint32 receiver_spin_us;     /* spin bound while inputs are in flight */
   gint flushing;
   guint64 flush_target;
   guint32 command;              /* RK_CMD_* for host-thread dispatchers */
@@ -122,12 +122,8 @@ struct _GstRkKernel
 
 void gst_rk_kernel_make_output_room (GstRkKernel * kernel);
 
-void gst_rk_runtime_forget_kernel (GstRkRuntime * runtime,
-    GstRkKernel * kernel);
-
-GstRkKernel *gst_rk_kernel_new_internal (GstRkRuntime * runtime,
-    GstRkHlc * clock, guint32 id, const GstRkKernelInfo * info,
-    const gchar * label);
+GstRkKernel *gst_rk_kernel_new_internal (GstRkHlc * clock, guint32 id,
+    const GstRkKernelInfo * info, const gchar * label);
 gboolean gst_rk_kernel_launch_internal (GstRkKernel * kernel,
     const GstRkBackend * backend, GstRkDevice * device, gconstpointer impl,
     const GstRkLaunchOptions * opts, const GstStructure * params,

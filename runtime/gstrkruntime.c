@@ -42,7 +42,9 @@ struct _GstRkRuntime
 
   /* under the object lock */
   GArray *devices;              /* OpenDevice */
-  GList *kernels;               /* launched, not yet terminated (refs) */
+  GList *kernels;               /* GWeakRef to each kernel launched: a
+                                 * kernel does not keep its runtime alive,
+                                 * nor the runtime its kernels */
   guint32 next_kernel_id;
   guint64 total_launched;
 };
@@ -59,12 +61,21 @@ gst_rk_runtime_init (GstRkRuntime * self)
 }
 
 static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
 gst_rk_runtime_finalize (GObject * object)
 {
   GstRkRuntime *self = GST_RK_RUNTIME (object);
   guint i;
 
+  /* Kernels still alive lose their devices now: stop them first. */
   gst_rk_runtime_shutdown (self, NULL);
+  g_list_free_full (self->kernels, weak_ref_free);
   for (i = 0; i < self->devices->len; i++) {
     OpenDevice *od = &g_array_index (self->devices, OpenDevice, i);
     od->device->backend->close (od->device);
@@ -257,6 +268,7 @@ gst_rk_runtime_launch (GstRkRuntime * runtime, const gchar * kernel_name,
   GstRkLaunchOptions o;
   GstRkDevice *device;
   GstRkKernel *kernel;
+  GWeakRef *weak;
   gconstpointer impl;
   gchar *note = NULL, *reason = NULL, *auto_label = NULL;
   GstRkBackendKind kind;
@@ -322,8 +334,7 @@ gst_rk_runtime_launch (GstRkRuntime * runtime, const gchar * kernel_name,
 
   if (label == NULL)
     label = auto_label = g_strdup_printf ("%s-%u", kernel_name, id);
-  kernel = gst_rk_kernel_new_internal (runtime, &runtime->clock, id, info,
-      label);
+  kernel = gst_rk_kernel_new_internal (&runtime->clock, id, info, label);
   g_free (auto_label);
 
   if (!gst_rk_kernel_launch_internal (kernel, be, device, impl, &o, params,
@@ -334,9 +345,10 @@ gst_rk_runtime_launch (GstRkRuntime * runtime, const gchar * kernel_name,
   }
   g_free (note);
 
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, kernel);
   gst_rk_mutex_lock (GST_OBJECT_GET_LOCK (runtime));
-  runtime->kernels = g_list_append (runtime->kernels,
-      gst_object_ref (kernel));
+  runtime->kernels = g_list_append (runtime->kernels, weak);
   runtime->total_launched++;
   gst_rk_mutex_unlock (GST_OBJECT_GET_LOCK (runtime));
 
@@ -348,20 +360,34 @@ gst_rk_runtime_launch (GstRkRuntime * runtime, const gchar * kernel_name,
   return kernel;
 }
 
-/* Called by gst_rk_kernel_terminate(): a terminated kernel leaves the list,
- * which also ends the reference cycle kernel ⇄ runtime. */
-void
-gst_rk_runtime_forget_kernel (GstRkRuntime * runtime, GstRkKernel * kernel)
+/**
+ * gst_rk_runtime_list_kernels:
+ *
+ * Returns: (transfer full) (element-type GstRkKernel): live kernels (not
+ * terminated), in launch order
+ */
+GList *
+gst_rk_runtime_list_kernels (GstRkRuntime * runtime)
 {
-  GList *l;
+  GList *res = NULL, *l, *next;
 
   gst_rk_mutex_lock (GST_OBJECT_GET_LOCK (runtime));
-  l = g_list_find (runtime->kernels, kernel);
-  if (l)
+  for (l = runtime->kernels; l; l = next) {
+    GstRkKernel *k = g_weak_ref_get (l->data);
+
+    next = l->next;
+    if (k && gst_rk_kernel_get_state (k) != GST_RK_KERNEL_STATE_TERMINATED) {
+      res = g_list_prepend (res, k);
+      continue;
+    }
+    /* Gone or terminated: never live again */
+    if (k)
+      gst_object_unref (k);
+    weak_ref_free (l->data);
     runtime->kernels = g_list_delete_link (runtime->kernels, l);
+  }
   gst_rk_mutex_unlock (GST_OBJECT_GET_LOCK (runtime));
-  if (l)
-    gst_object_unref (kernel);
+  return g_list_reverse (res);
 }
 
 /**
@@ -372,38 +398,14 @@ gst_rk_runtime_forget_kernel (GstRkRuntime * runtime, GstRkKernel * kernel)
 GstRkKernel *
 gst_rk_runtime_get_kernel (GstRkRuntime * runtime, const gchar * label)
 {
+  GList *kernels = gst_rk_runtime_list_kernels (runtime), *l;
   GstRkKernel *found = NULL;
-  GList *l;
 
-  gst_rk_mutex_lock (GST_OBJECT_GET_LOCK (runtime));
-  for (l = runtime->kernels; l && !found; l = l->next)
+  for (l = kernels; l && !found; l = l->next)
     if (g_strcmp0 (GST_OBJECT_NAME (l->data), label) == 0)
       found = gst_object_ref (l->data);
-  gst_rk_mutex_unlock (GST_OBJECT_GET_LOCK (runtime));
+  g_list_free_full (kernels, gst_object_unref);
   return found;
-}
-
-static gpointer
-copy_ref (gconstpointer src, gpointer data)
-{
-  return gst_object_ref ((gpointer) src);
-}
-
-/**
- * gst_rk_runtime_list_kernels:
- *
- * Returns: (transfer full) (element-type GstRkKernel): live kernels, in
- * launch order
- */
-GList *
-gst_rk_runtime_list_kernels (GstRkRuntime * runtime)
-{
-  GList *res;
-
-  gst_rk_mutex_lock (GST_OBJECT_GET_LOCK (runtime));
-  res = g_list_copy_deep (runtime->kernels, copy_ref, NULL);
-  gst_rk_mutex_unlock (GST_OBJECT_GET_LOCK (runtime));
-  return res;
 }
 
 void

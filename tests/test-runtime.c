@@ -342,6 +342,40 @@ test_terminate_busy (gconstpointer data)
   gst_object_unref (rt);
 }
 
+/* No reference cycle: the runtime holds its kernels weakly, a kernel does
+ * not hold its runtime. A runtime dropped with a kernel still running
+ * terminates it; a kernel dropped goes at once. */
+static void
+test_weak_references (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CPU, -1);
+  GstRkKernel *a = launch (rt, "echo", GST_RK_KERNEL_MODE_AUTO, 8, TRUE);
+  GstRkKernel *b = launch (rt, "echo", GST_RK_KERNEL_MODE_AUTO, 8, TRUE);
+  gpointer weak_rt = rt, weak_a = a;
+  GList *list;
+
+  g_object_add_weak_pointer (G_OBJECT (rt), &weak_rt);
+  g_object_add_weak_pointer (G_OBJECT (a), &weak_a);
+
+  /* A terminated kernel's last reference frees it; the runtime forgets it */
+  g_assert_true (gst_rk_kernel_terminate (a, NULL));
+  gst_object_unref (a);
+  g_assert_null (weak_a);
+  list = gst_rk_runtime_list_kernels (rt);
+  g_assert_cmpuint (g_list_length (list), ==, 1);
+  g_assert_true (list->data == b);
+  g_list_free_full (list, gst_object_unref);
+
+  /* A running kernel does not keep its runtime alive */
+  send_value (b, 7);
+  receive_check (b, 1, 7);
+  gst_object_unref (rt);
+  g_assert_null (weak_rt);
+  g_assert_cmpint (gst_rk_kernel_get_state (b), ==,
+      GST_RK_KERNEL_STATE_TERMINATED);
+  gst_object_unref (b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -352,6 +386,7 @@ main (int argc, char **argv)
       GINT_TO_POINTER (GST_RK_KERNEL_MODE_EVENT_DRIVEN), test_echo_in_order);
   g_test_add_func ("/runtime/request-reply", test_request_reply);
   g_test_add_func ("/runtime/ids-lookup-metrics", test_ids_lookup_metrics);
+  g_test_add_func ("/runtime/weak-references", test_weak_references);
   g_test_add_func ("/runtime/launch-errors", test_launch_errors);
   g_test_add_func ("/runtime/auto-selection", test_auto_selection);
   g_test_add_data_func ("/runtime/state-and-flush/persistent",

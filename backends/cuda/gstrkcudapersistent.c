@@ -53,6 +53,9 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rk_cuda_debug);
  * net: the poller wakes them), and the poller's shortest and longest sleeps
  * (short while work is in flight) */
 #define HOST_POLL_US      2000
+/* A receiver's spin while its inputs are on the GPU (bounded: a frame may
+ * take longer, and then the poller wakes it) */
+#define RECEIVER_SPIN_US 50
 #define POLL_MIN_US       10
 #define POLL_BUSY_MAX_US  200
 #define POLL_IDLE_MAX_US  2000
@@ -878,6 +881,8 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   }
 
   gst_rk_kernel_set_poll_interval (kernel, HOST_POLL_US);
+  /* Nor can the GPU wake the host: spin for replies while inputs are out */
+  gst_rk_kernel_set_receiver_spin (kernel, RECEIVER_SPIN_US);
   name = g_strdup_printf ("rkcuda-%.8s", GST_OBJECT_NAME (kernel));
   p->poller = g_thread_new (name, poller_main, p);
   g_free (name);

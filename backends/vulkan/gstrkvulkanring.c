@@ -59,6 +59,10 @@ G_STATIC_ASSERT (RKV_INLINE_MAX == 12 * 16);
 /* How often the host thread looks at the rings during a dispatch: every
  * 20 us while a host thread waits on the kernel, backing off to 500 us */
 #define WATCH_MIN_NS 20000
+/* A reply normally shows within a few us of its input (the round trip on
+ * lavapipe is about 1 us); the bound only stops a receiver from spinning
+ * through a slow dispatch. */
+#define RECEIVER_SPIN_US 50
 #define WATCH_MAX_NS 500000
 
 #define CTRL_U32(r, off) ((guint32 *) ((r)->ctrl + (off)))
@@ -273,6 +277,10 @@ alloc_rings (GstRkVulkanRing * r, GError ** error)
   r->in_mask = opts->input_queue_capacity - 1;
   r->out_mask = opts->output_queue_capacity - 1;
   r->out_capacity = opts->output_queue_capacity;
+  /* The shader cannot wake the host: a receiver spins while its inputs are
+   * on the device, so a reply reaches it in the shader's time, not the
+   * watcher's. */
+  gst_rk_kernel_set_receiver_spin (r->kernel, RECEIVER_SPIN_US);
   return TRUE;
 }
 
