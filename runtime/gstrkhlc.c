@@ -44,19 +44,22 @@ unpack (guint64 word, guint32 node, GstRkHlcTimestamp * out)
   out->node = node;
 }
 
-/* One CAS loop serves tick and update: new = max (old + 1, floor, pt). */
+/* One CAS loop serves tick and update: new = max (old + 1, floor, pt).
+ * @now is the physical time already read; a lost race reads it again (a
+ * clock read is most of what a stamp costs). */
 static guint64
-advance (GstRkHlc * hlc, guint64 floor)
+advance (GstRkHlc * hlc, guint64 floor, guint64 now)
 {
-  guint64 old, new, pt;
+  guint64 old, new, pt = pack (now, 0);
 
   old = __atomic_load_n (&hlc->word, __ATOMIC_RELAXED);
-  do {
-    pt = pack (hlc->now (hlc->now_data), 0);
+  for (;;) {
     new = MAX (old + 1, MAX (pt, floor));
-  } while (!__atomic_compare_exchange_n (&hlc->word, &old, new, TRUE,
-          __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
-  return new;
+    if (__atomic_compare_exchange_n (&hlc->word, &old, new, TRUE,
+            __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+      return new;
+    pt = pack (hlc->now (hlc->now_data), 0);
+  }
 }
 
 /**
@@ -68,7 +71,7 @@ advance (GstRkHlc * hlc, guint64 floor)
 void
 gst_rk_hlc_tick (GstRkHlc * hlc, GstRkHlcTimestamp * out)
 {
-  unpack (advance (hlc, 0), hlc->node, out);
+  unpack (advance (hlc, 0, hlc->now (hlc->now_data)), hlc->node, out);
 }
 
 /**
@@ -107,7 +110,7 @@ gst_rk_hlc_update (GstRkHlc * hlc, const GstRkHlcTimestamp * remote,
     return FALSE;
   }
 
-  word = advance (hlc, remote_word + 1);
+  word = advance (hlc, remote_word + 1, now);
   if (out)
     unpack (word, hlc->node, out);
   return TRUE;

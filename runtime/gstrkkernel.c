@@ -922,25 +922,29 @@ check_sendable (GstRkKernel * kernel, GError ** error)
   return TRUE;
 }
 
-/* Merges an upstream kernel's stamp into our clock before ticking, so the
- * new stamp is causally after it. A stamp from too far ahead is refused
+/* Stamps a message: an upstream kernel's stamp (the buffer's meta) is
+ * merged into our clock, and the merge's result, later than both, is the
+ * message's stamp; otherwise a tick. A stamp from too far ahead is refused
  * (counted) but the message still goes through. */
 static void
 stamp_input (GstRkKernel * kernel, GstBuffer * payload, GstRkEnvelope * env)
 {
   GstRkHlcTimestamp ts;
   GstRkHlcMeta *meta;
+  gboolean merged = FALSE;
 
   if (payload && (meta = gst_buffer_get_rk_hlc_meta (payload))) {
     GError *err = NULL;
 
-    if (!gst_rk_hlc_update (kernel->clock, &meta->stamp, NULL, &err)) {
+    merged = gst_rk_hlc_update (kernel->clock, &meta->stamp, &ts, &err);
+    if (!merged) {
       __atomic_add_fetch (&kernel->clock_rejects, 1, __ATOMIC_RELAXED);
       GST_WARNING_OBJECT (kernel, "%s", err->message);
       g_error_free (err);
     }
   }
-  gst_rk_hlc_tick (kernel->clock, &ts);
+  if (!merged)
+    gst_rk_hlc_tick (kernel->clock, &ts);
   env->hlc_physical = ts.physical;
   env->hlc_logical = ts.logical;
   env->hlc_node = ts.node;
