@@ -35,6 +35,7 @@
 #include "rkbenchclock.h"
 #include "rkbenchframes.h"
 #include "rkbenchjson.h"
+#include "rkbenchpipeline.h"
 #include "rkbenchsplit.h"
 
 typedef struct
@@ -51,92 +52,6 @@ typedef struct
   guint frames, width, height;
   gchar *format;
 } Options;
-
-
-
-static gdouble
-median (gdouble * v, guint n)
-{
-  gdouble *c = g_memdup2 (v, n * sizeof (gdouble)), m;
-
-  for (guint i = 1; i < n; i++)
-    for (guint j = i; j > 0 && c[j - 1] > c[j]; j--) {
-      gdouble t = c[j];
-      c[j] = c[j - 1];
-      c[j - 1] = t;
-    }
-  m = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
-  g_free (c);
-  return m;
-}
-
-/* ---- Running a pipeline and timing its buffers ---- */
-
-typedef struct
-{
-  guint64 count;
-  guint64 first_ns;
-  guint64 last_ns;
-} Timing;
-
-static GstPadProbeReturn
-time_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
-{
-  Timing *t = data;
-  guint64 now = rk_bench_now_ns ();
-
-  if (t->count++ == 0)
-    t->first_ns = now;
-  t->last_ns = now;
-  return GST_PAD_PROBE_OK;
-}
-
-/* Runs @desc to EOS. The element named "sink" is timed: steady-state ns per
- * buffer from its first buffer to its last, which leaves start-up out.
- * Returns the wall time in ns, or 0 on error. */
-static guint64
-run_pipeline (const gchar * desc, Timing * timing)
-{
-  GError *err = NULL;
-  GstElement *p = gst_parse_launch (desc, &err);
-  GstElement *sink;
-  GstBus *bus;
-  GstMessage *m;
-  guint64 start, wall = 0;
-
-  if (p == NULL) {
-    g_printerr ("rkbench: cannot build \"%s\": %s\n", desc, err->message);
-    g_error_free (err);
-    return 0;
-  }
-  memset (timing, 0, sizeof (*timing));
-  sink = gst_bin_get_by_name (GST_BIN (p), "sink");
-  if (sink) {
-    GstPad *pad = gst_element_get_static_pad (sink, "sink");
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, time_buffer, timing,
-        NULL);
-    gst_object_unref (pad);
-    gst_object_unref (sink);
-  }
-
-  bus = gst_element_get_bus (p);
-  start = rk_bench_now_ns ();
-  gst_element_set_state (p, GST_STATE_PLAYING);
-  m = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS) {
-    wall = rk_bench_now_ns () - start;
-  } else {
-    gst_message_parse_error (m, &err, NULL);
-    g_printerr ("rkbench: \"%s\" failed: %s\n", desc, err->message);
-    g_error_free (err);
-  }
-  gst_message_unref (m);
-  gst_element_set_state (p, GST_STATE_NULL);
-  gst_object_unref (bus);
-  gst_object_unref (p);
-  return wall;
-}
 
 /* ---- overhead ---- */
 
@@ -165,9 +80,9 @@ bench_overhead (const Options * o, RkJson * j)
   /* Interleaved: every repeat runs each contender once. */
   for (guint r = 0; r < o->repeats; r++) {
     for (guint c = 0; c < n; c++) {
-      Timing t;
+      RkBenchTiming t;
 
-      if (run_pipeline (desc[c], &t) == 0 || t.count < 2)
+      if (rk_bench_run_pipeline (desc[c], &t, FALSE) == 0 || t.count < 2)
         exit (1);
       ns[c * o->repeats + r] = (gdouble) (t.last_ns - t.first_ns) /
           (gdouble) (t.count - 1);
@@ -183,7 +98,7 @@ bench_overhead (const Options * o, RkJson * j)
   rk_json_key (j, "contenders");
   rk_json_begin_array (j);
   for (guint c = 0; c < n; c++) {
-    med[c] = median (ns + c * o->repeats, o->repeats);
+    med[c] = rk_bench_median (ns + c * o->repeats, o->repeats);
     rk_json_begin_object (j);
     rk_json_string (j, "name", contenders[c].name);
     rk_json_string (j, "pipeline", desc[c]);
@@ -440,8 +355,8 @@ bench_pipelines (const Options * o, RkJson * j)
   }
   for (guint r = 0; r < o->repeats; r++) {
     for (guint c = 0; c < n; c++) {
-      Timing t;
-      guint64 w = run_pipeline (o->pipelines[c], &t);
+      RkBenchTiming t;
+      guint64 w = rk_bench_run_pipeline (o->pipelines[c], &t, FALSE);
 
       if (w == 0)
         exit (1);
@@ -460,12 +375,12 @@ bench_pipelines (const Options * o, RkJson * j)
     rk_json_string (j, "name", o->names[c]);
     rk_json_string (j, "pipeline", o->pipelines[c]);
     rk_json_double_array (j, "wall_ns", wall + c * o->repeats, o->repeats);
-    rk_json_double (j, "median_wall_ns", median (wall + c * o->repeats,
-            o->repeats));
+    rk_json_double (j, "median_wall_ns",
+        rk_bench_median (wall + c * o->repeats, o->repeats));
     rk_json_double_array (j, "ns_per_buffer", per + c * o->repeats,
         o->repeats);
-    rk_json_double (j, "median_ns_per_buffer", median (per + c * o->repeats,
-            o->repeats));
+    rk_json_double (j, "median_ns_per_buffer",
+        rk_bench_median (per + c * o->repeats, o->repeats));
     rk_json_end_object (j);
   }
   rk_json_end_array (j);
