@@ -22,6 +22,10 @@
  *   rkbench frames [--frames N] [--width W] [--height H] [--format F]
  *       [--in-flight K] [--backend B]
  *       rkgray frames per second on each backend (rkbenchframes.c)
+ *   rkbench appsrc-roundtrip [--messages N] [--repeats R]
+ *       one 64-byte buffer at a time through appsrc ! X ! appsink for
+ *       X = identity, queue, rkecho on the CPU and on Vulkan (persistent,
+ *       event-driven), p50/p99 (rkbenchappsrc.c)
  *
  * Output: JSON on stdout (or --json FILE); progress on stderr.
  */
@@ -32,6 +36,7 @@
 #include <time.h>
 
 #include "ringkernel.h"
+#include "rkbenchappsrc.h"
 #include "rkbenchclock.h"
 #include "rkbenchframes.h"
 #include "rkbenchjson.h"
@@ -390,6 +395,15 @@ bench_pipelines (const Options * o, RkJson * j)
 
 /* ---- main ---- */
 
+/* A count given on the command line, else the benchmark's own default */
+static guint64
+count_or (gint64 given, gboolean quick, guint64 full, guint64 quick_default)
+{
+  if (given > 0)
+    return (guint64) given;
+  return quick ? quick_default : full;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -403,7 +417,8 @@ main (int argc, char **argv)
     {"repeats", 'r', 0, G_OPTION_ARG_INT, &o.repeats,
         "Interleaved repeats (default 5)", "R"},
     {"messages", 'm', 0, G_OPTION_ARG_INT64, &messages,
-        "Messages per roundtrip/throughput run (default 100000)", "N"},
+        "Messages per roundtrip/throughput run (default 100000), "
+        "appsrc-roundtrip run (20000)", "N"},
     {"in-flight", 0, 0, G_OPTION_ARG_INT, &o.in_flight,
         "Messages in flight for throughput (default 256)", "K"},
     {"backend", 'b', 0, G_OPTION_ARG_STRING, &o.backend,
@@ -427,7 +442,8 @@ main (int argc, char **argv)
     {NULL}
   };
   GOptionContext *ctx = g_option_context_new ("overhead|roundtrip|throughput"
-      "|pipelines|roundtrip-split|frames|all");
+      "|pipelines|roundtrip-split|frames|appsrc-roundtrip"
+      "|all");
   GError *err = NULL;
   RkJson *j;
   const gchar *what;
@@ -476,6 +492,11 @@ main (int argc, char **argv)
           o.format ? o.format : "RGBA", MAX (o.in_flight, 1));
     g_list_free (backends);
   }
+  /* These have their own defaults: --messages and --buffers are per
+   * contender and repeat, sized for a run of a minute or two */
+  if (!strcmp (what, "appsrc-roundtrip"))
+    rk_bench_appsrc_roundtrip (j, count_or (messages, o.quick, 20000, 5000),
+        o.repeats);
   rk_json_end_object (j);
 
   if (!rk_json_write (j, o.json_path))
