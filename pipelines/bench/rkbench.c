@@ -26,6 +26,10 @@
  *       one 64-byte buffer at a time through appsrc ! X ! appsink for
  *       X = identity, queue, rkecho on the CPU and on Vulkan (persistent,
  *       event-driven), p50/p99 (rkbenchappsrc.c)
+ *   rkbench ring-vs-element [--messages N] [--repeats R]
+ *       pipelined 64-byte messages/s: a bare two-thread ring against
+ *       fakesrc ! rkecho ! fakesink and fakesrc ! queue ! fakesink
+ *       (rkbenchring.c)
  *
  * Output: JSON on stdout (or --json FILE); progress on stderr.
  */
@@ -41,6 +45,7 @@
 #include "rkbenchframes.h"
 #include "rkbenchjson.h"
 #include "rkbenchpipeline.h"
+#include "rkbenchring.h"
 #include "rkbenchsplit.h"
 
 typedef struct
@@ -418,7 +423,8 @@ main (int argc, char **argv)
         "Interleaved repeats (default 5)", "R"},
     {"messages", 'm', 0, G_OPTION_ARG_INT64, &messages,
         "Messages per roundtrip/throughput run (default 100000), "
-        "appsrc-roundtrip run (20000)", "N"},
+        "appsrc-roundtrip run (20000), ring-vs-element run (1000000)",
+        "N"},
     {"in-flight", 0, 0, G_OPTION_ARG_INT, &o.in_flight,
         "Messages in flight for throughput (default 256)", "K"},
     {"backend", 'b', 0, G_OPTION_ARG_STRING, &o.backend,
@@ -442,7 +448,7 @@ main (int argc, char **argv)
     {NULL}
   };
   GOptionContext *ctx = g_option_context_new ("overhead|roundtrip|throughput"
-      "|pipelines|roundtrip-split|frames|appsrc-roundtrip"
+      "|pipelines|roundtrip-split|frames|appsrc-roundtrip|ring-vs-element"
       "|all");
   GError *err = NULL;
   RkJson *j;
@@ -497,6 +503,9 @@ main (int argc, char **argv)
   if (!strcmp (what, "appsrc-roundtrip"))
     rk_bench_appsrc_roundtrip (j, count_or (messages, o.quick, 20000, 5000),
         o.repeats);
+  if (!strcmp (what, "ring-vs-element"))
+    rk_bench_ring_vs_element (j, count_or (messages, o.quick, 1000000,
+            200000), o.repeats);
   rk_json_end_object (j);
 
   if (!rk_json_write (j, o.json_path))
