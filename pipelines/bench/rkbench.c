@@ -30,6 +30,9 @@
  *       pipelined 64-byte messages/s: a bare two-thread ring against
  *       fakesrc ! rkecho ! fakesink and fakesrc ! queue ! fakesink
  *       (rkbenchring.c)
+ *   rkbench idle-cost [--seconds S] [--repeats R]
+ *       CPU time of an idle, warm persistent echo (C API and element,
+ *       CPU and Vulkan) above a process with none (rkbenchidle.c)
  *
  * Output: JSON on stdout (or --json FILE); progress on stderr.
  */
@@ -43,6 +46,7 @@
 #include "rkbenchappsrc.h"
 #include "rkbenchclock.h"
 #include "rkbenchframes.h"
+#include "rkbenchidle.h"
 #include "rkbenchjson.h"
 #include "rkbenchpipeline.h"
 #include "rkbenchring.h"
@@ -61,6 +65,7 @@ typedef struct
   gboolean quick;
   guint frames, width, height;
   gchar *format;
+  gdouble seconds;
 } Options;
 
 /* ---- overhead ---- */
@@ -413,7 +418,7 @@ int
 main (int argc, char **argv)
 {
   Options o = { 1000000, 5, 100000, 256, NULL, NULL, NULL, NULL, FALSE,
-    200, 1920, 1080, NULL
+    200, 1920, 1080, NULL, 0
   };
   gint64 buffers = -1, messages = -1;
   GOptionEntry entries[] = {
@@ -445,11 +450,13 @@ main (int argc, char **argv)
         "Frame height for frames (default 1080)", "H"},
     {"format", 0, 0, G_OPTION_ARG_STRING, &o.format,
         "Frame format for frames (default RGBA)", "F"},
+    {"seconds", 0, 0, G_OPTION_ARG_DOUBLE, &o.seconds,
+        "Idle seconds per idle-cost measurement (default 2)", "S"},
     {NULL}
   };
   GOptionContext *ctx = g_option_context_new ("overhead|roundtrip|throughput"
       "|pipelines|roundtrip-split|frames|appsrc-roundtrip|ring-vs-element"
-      "|all");
+      "|idle-cost|all");
   GError *err = NULL;
   RkJson *j;
   const gchar *what;
@@ -506,6 +513,9 @@ main (int argc, char **argv)
   if (!strcmp (what, "ring-vs-element"))
     rk_bench_ring_vs_element (j, count_or (messages, o.quick, 1000000,
             200000), o.repeats);
+  if (!strcmp (what, "idle-cost"))
+    rk_bench_idle_cost (j, o.seconds > 0 ? o.seconds : o.quick ? 1 : 2,
+        o.repeats);
   rk_json_end_object (j);
 
   if (!rk_json_write (j, o.json_path))
