@@ -33,6 +33,9 @@
  *   rkbench idle-cost [--seconds S] [--repeats R]
  *       CPU time of an idle, warm persistent echo (C API and element,
  *       CPU and Vulkan) above a process with none (rkbenchidle.c)
+ *   rkbench chain [--length L] [--buffers N] [--repeats R]
+ *       L rkecho (each mode) or L queues in a row: buffers/s and threads
+ *       per element (rkbenchchain.c)
  *
  * Output: JSON on stdout (or --json FILE); progress on stderr.
  */
@@ -44,6 +47,7 @@
 
 #include "ringkernel.h"
 #include "rkbenchappsrc.h"
+#include "rkbenchchain.h"
 #include "rkbenchclock.h"
 #include "rkbenchframes.h"
 #include "rkbenchidle.h"
@@ -65,6 +69,7 @@ typedef struct
   gboolean quick;
   guint frames, width, height;
   gchar *format;
+  guint length;
   gdouble seconds;
 } Options;
 
@@ -418,12 +423,13 @@ int
 main (int argc, char **argv)
 {
   Options o = { 1000000, 5, 100000, 256, NULL, NULL, NULL, NULL, FALSE,
-    200, 1920, 1080, NULL, 0
+    200, 1920, 1080, NULL, 32, 0
   };
   gint64 buffers = -1, messages = -1;
   GOptionEntry entries[] = {
     {"buffers", 'n', 0, G_OPTION_ARG_INT64, &buffers,
-        "Buffers per overhead run (default 1000000)", "N"},
+        "Buffers per overhead run (default 1000000), per chain run "
+        "(default 100000)", "N"},
     {"repeats", 'r', 0, G_OPTION_ARG_INT, &o.repeats,
         "Interleaved repeats (default 5)", "R"},
     {"messages", 'm', 0, G_OPTION_ARG_INT64, &messages,
@@ -450,13 +456,15 @@ main (int argc, char **argv)
         "Frame height for frames (default 1080)", "H"},
     {"format", 0, 0, G_OPTION_ARG_STRING, &o.format,
         "Frame format for frames (default RGBA)", "F"},
+    {"length", 0, 0, G_OPTION_ARG_INT, &o.length,
+        "Elements in a chain (default 32)", "L"},
     {"seconds", 0, 0, G_OPTION_ARG_DOUBLE, &o.seconds,
         "Idle seconds per idle-cost measurement (default 2)", "S"},
     {NULL}
   };
   GOptionContext *ctx = g_option_context_new ("overhead|roundtrip|throughput"
       "|pipelines|roundtrip-split|frames|appsrc-roundtrip|ring-vs-element"
-      "|idle-cost|all");
+      "|idle-cost|chain|all");
   GError *err = NULL;
   RkJson *j;
   const gchar *what;
@@ -516,6 +524,9 @@ main (int argc, char **argv)
   if (!strcmp (what, "idle-cost"))
     rk_bench_idle_cost (j, o.seconds > 0 ? o.seconds : o.quick ? 1 : 2,
         o.repeats);
+  if (!strcmp (what, "chain"))
+    rk_bench_chain (j, MAX (o.length, 1), count_or (buffers, o.quick,
+            100000, 20000), o.repeats);
   rk_json_end_object (j);
 
   if (!rk_json_write (j, o.json_path))
