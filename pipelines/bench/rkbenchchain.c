@@ -75,8 +75,6 @@ rk_bench_chain (RkJson * j, guint length, guint64 buffers, guint repeats)
       if (rk_bench_run_pipeline (desc[c], &t, TRUE) == 0 || t.count < 2)
         exit (1);
       rate[i] = (t.count - 1) * 1e9 / (t.last_ns - t.first_ns);
-      /* A run too short to be sampled counts no threads rather than
-       * a negative number */
       most[i] = MAX (t.max_threads, before[i]);
       per_element[i] = (most[i] - before[i]) / length;
       g_printerr ("chain %u/%u %-20s %10.0f buffers/s  %4.0f threads "

@@ -19,6 +19,13 @@ time_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   guint64 now = rk_bench_now_ns ();
 
   if (t->count++ == 0) {
+    /* Every task upstream is running by now: a run too short for the
+     * main thread's samples still counts its threads. The clock is read
+     * again so that the count is not timed. */
+    if (t->sample_threads) {
+      t->first_threads = rk_bench_count_threads ();
+      now = rk_bench_now_ns ();
+    }
     t->first_ns = now;
     g_atomic_int_set (&t->started, 1);
   }
@@ -99,8 +106,9 @@ rk_bench_print_bus_error (GstElement * pipeline, const gchar * desc)
 
 /**
  * rk_bench_run_pipeline:
- * @sample_threads: count the process's threads every 20 ms while the sink
- *   sees buffers, into @timing->max_threads
+ * @sample_threads: count the process's threads at the sink's first buffer
+ *   and every 20 ms while it sees buffers, the most into
+ *   @timing->max_threads
  *
  * Runs @desc to EOS. The element named "sink" is timed: steady-state ns per
  * buffer from its first buffer to its last, which leaves start-up out.
@@ -125,6 +133,7 @@ rk_bench_run_pipeline (const gchar * desc, RkBenchTiming * timing,
     return 0;
   }
   memset (timing, 0, sizeof (*timing));
+  timing->sample_threads = sample_threads;
   sink = gst_bin_get_by_name (GST_BIN (p), "sink");
   if (sink) {
     GstPad *pad = gst_element_get_static_pad (sink, "sink");
@@ -144,6 +153,7 @@ rk_bench_run_pipeline (const gchar * desc, RkBenchTiming * timing,
           rk_bench_count_threads ());
   if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS) {
     wall = rk_bench_now_ns () - start;
+    timing->max_threads = MAX (timing->max_threads, timing->first_threads);
   } else {
     gst_message_parse_error (m, &err, NULL);
     g_printerr ("rkbench: \"%s\" failed: %s\n", desc, err->message);

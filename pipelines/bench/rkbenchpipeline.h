@@ -16,6 +16,8 @@ typedef struct
   guint64 first_ns;
   guint64 last_ns;
   gint started;                 /* atomic: the sink has seen a buffer */
+  gboolean sample_threads;
+  guint first_threads;          /* at the first buffer, by the sink's thread */
   guint max_threads;
 } RkBenchTiming;
 
