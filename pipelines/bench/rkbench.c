@@ -22,6 +22,20 @@
  *   rkbench frames [--frames N] [--width W] [--height H] [--format F]
  *       [--in-flight K] [--backend B]
  *       rkgray frames per second on each backend (rkbenchframes.c)
+ *   rkbench appsrc-roundtrip [--messages N] [--repeats R]
+ *       one 64-byte buffer at a time through appsrc ! X ! appsink for
+ *       X = identity, queue, rkecho on the CPU and on Vulkan (persistent,
+ *       event-driven), p50/p99 (rkbenchappsrc.c)
+ *   rkbench ring-vs-element [--messages N] [--repeats R]
+ *       pipelined 64-byte messages/s: a bare two-thread ring against
+ *       fakesrc ! rkecho ! fakesink and fakesrc ! queue ! fakesink
+ *       (rkbenchring.c)
+ *   rkbench idle-cost [--seconds S] [--repeats R]
+ *       CPU time of an idle, warm persistent echo (C API and element,
+ *       CPU and Vulkan) above a process with none (rkbenchidle.c)
+ *   rkbench chain [--length L] [--buffers N] [--repeats R]
+ *       L rkecho (each mode) or L queues in a row: buffers/s and threads
+ *       per element (rkbenchchain.c)
  *
  * Output: JSON on stdout (or --json FILE); progress on stderr.
  */
@@ -32,9 +46,14 @@
 #include <time.h>
 
 #include "ringkernel.h"
+#include "rkbenchappsrc.h"
+#include "rkbenchchain.h"
 #include "rkbenchclock.h"
 #include "rkbenchframes.h"
+#include "rkbenchidle.h"
 #include "rkbenchjson.h"
+#include "rkbenchpipeline.h"
+#include "rkbenchring.h"
 #include "rkbenchsplit.h"
 
 typedef struct
@@ -50,93 +69,9 @@ typedef struct
   gboolean quick;
   guint frames, width, height;
   gchar *format;
+  guint length;
+  gdouble seconds;
 } Options;
-
-
-
-static gdouble
-median (gdouble * v, guint n)
-{
-  gdouble *c = g_memdup2 (v, n * sizeof (gdouble)), m;
-
-  for (guint i = 1; i < n; i++)
-    for (guint j = i; j > 0 && c[j - 1] > c[j]; j--) {
-      gdouble t = c[j];
-      c[j] = c[j - 1];
-      c[j - 1] = t;
-    }
-  m = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
-  g_free (c);
-  return m;
-}
-
-/* ---- Running a pipeline and timing its buffers ---- */
-
-typedef struct
-{
-  guint64 count;
-  guint64 first_ns;
-  guint64 last_ns;
-} Timing;
-
-static GstPadProbeReturn
-time_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
-{
-  Timing *t = data;
-  guint64 now = rk_bench_now_ns ();
-
-  if (t->count++ == 0)
-    t->first_ns = now;
-  t->last_ns = now;
-  return GST_PAD_PROBE_OK;
-}
-
-/* Runs @desc to EOS. The element named "sink" is timed: steady-state ns per
- * buffer from its first buffer to its last, which leaves start-up out.
- * Returns the wall time in ns, or 0 on error. */
-static guint64
-run_pipeline (const gchar * desc, Timing * timing)
-{
-  GError *err = NULL;
-  GstElement *p = gst_parse_launch (desc, &err);
-  GstElement *sink;
-  GstBus *bus;
-  GstMessage *m;
-  guint64 start, wall = 0;
-
-  if (p == NULL) {
-    g_printerr ("rkbench: cannot build \"%s\": %s\n", desc, err->message);
-    g_error_free (err);
-    return 0;
-  }
-  memset (timing, 0, sizeof (*timing));
-  sink = gst_bin_get_by_name (GST_BIN (p), "sink");
-  if (sink) {
-    GstPad *pad = gst_element_get_static_pad (sink, "sink");
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, time_buffer, timing,
-        NULL);
-    gst_object_unref (pad);
-    gst_object_unref (sink);
-  }
-
-  bus = gst_element_get_bus (p);
-  start = rk_bench_now_ns ();
-  gst_element_set_state (p, GST_STATE_PLAYING);
-  m = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS) {
-    wall = rk_bench_now_ns () - start;
-  } else {
-    gst_message_parse_error (m, &err, NULL);
-    g_printerr ("rkbench: \"%s\" failed: %s\n", desc, err->message);
-    g_error_free (err);
-  }
-  gst_message_unref (m);
-  gst_element_set_state (p, GST_STATE_NULL);
-  gst_object_unref (bus);
-  gst_object_unref (p);
-  return wall;
-}
 
 /* ---- overhead ---- */
 
@@ -165,9 +100,9 @@ bench_overhead (const Options * o, RkJson * j)
   /* Interleaved: every repeat runs each contender once. */
   for (guint r = 0; r < o->repeats; r++) {
     for (guint c = 0; c < n; c++) {
-      Timing t;
+      RkBenchTiming t;
 
-      if (run_pipeline (desc[c], &t) == 0 || t.count < 2)
+      if (rk_bench_run_pipeline (desc[c], &t, FALSE) == 0 || t.count < 2)
         exit (1);
       ns[c * o->repeats + r] = (gdouble) (t.last_ns - t.first_ns) /
           (gdouble) (t.count - 1);
@@ -183,7 +118,7 @@ bench_overhead (const Options * o, RkJson * j)
   rk_json_key (j, "contenders");
   rk_json_begin_array (j);
   for (guint c = 0; c < n; c++) {
-    med[c] = median (ns + c * o->repeats, o->repeats);
+    med[c] = rk_bench_median (ns + c * o->repeats, o->repeats);
     rk_json_begin_object (j);
     rk_json_string (j, "name", contenders[c].name);
     rk_json_string (j, "pipeline", desc[c]);
@@ -440,8 +375,8 @@ bench_pipelines (const Options * o, RkJson * j)
   }
   for (guint r = 0; r < o->repeats; r++) {
     for (guint c = 0; c < n; c++) {
-      Timing t;
-      guint64 w = run_pipeline (o->pipelines[c], &t);
+      RkBenchTiming t;
+      guint64 w = rk_bench_run_pipeline (o->pipelines[c], &t, FALSE);
 
       if (w == 0)
         exit (1);
@@ -460,12 +395,12 @@ bench_pipelines (const Options * o, RkJson * j)
     rk_json_string (j, "name", o->names[c]);
     rk_json_string (j, "pipeline", o->pipelines[c]);
     rk_json_double_array (j, "wall_ns", wall + c * o->repeats, o->repeats);
-    rk_json_double (j, "median_wall_ns", median (wall + c * o->repeats,
-            o->repeats));
+    rk_json_double (j, "median_wall_ns",
+        rk_bench_median (wall + c * o->repeats, o->repeats));
     rk_json_double_array (j, "ns_per_buffer", per + c * o->repeats,
         o->repeats);
-    rk_json_double (j, "median_ns_per_buffer", median (per + c * o->repeats,
-            o->repeats));
+    rk_json_double (j, "median_ns_per_buffer",
+        rk_bench_median (per + c * o->repeats, o->repeats));
     rk_json_end_object (j);
   }
   rk_json_end_array (j);
@@ -475,20 +410,32 @@ bench_pipelines (const Options * o, RkJson * j)
 
 /* ---- main ---- */
 
+/* A count given on the command line, else the benchmark's own default */
+static guint64
+count_or (gint64 given, gboolean quick, guint64 full, guint64 quick_default)
+{
+  if (given > 0)
+    return (guint64) given;
+  return quick ? quick_default : full;
+}
+
 int
 main (int argc, char **argv)
 {
   Options o = { 1000000, 5, 100000, 256, NULL, NULL, NULL, NULL, FALSE,
-    200, 1920, 1080, NULL
+    200, 1920, 1080, NULL, 32, 0
   };
   gint64 buffers = -1, messages = -1;
   GOptionEntry entries[] = {
     {"buffers", 'n', 0, G_OPTION_ARG_INT64, &buffers,
-        "Buffers per overhead run (default 1000000)", "N"},
+        "Buffers per overhead run (default 1000000), per chain run "
+        "(default 100000)", "N"},
     {"repeats", 'r', 0, G_OPTION_ARG_INT, &o.repeats,
         "Interleaved repeats (default 5)", "R"},
     {"messages", 'm', 0, G_OPTION_ARG_INT64, &messages,
-        "Messages per roundtrip/throughput run (default 100000)", "N"},
+        "Messages per roundtrip/throughput run (default 100000), "
+        "appsrc-roundtrip run (20000), ring-vs-element run (1000000)",
+        "N"},
     {"in-flight", 0, 0, G_OPTION_ARG_INT, &o.in_flight,
         "Messages in flight for throughput (default 256)", "K"},
     {"backend", 'b', 0, G_OPTION_ARG_STRING, &o.backend,
@@ -509,10 +456,15 @@ main (int argc, char **argv)
         "Frame height for frames (default 1080)", "H"},
     {"format", 0, 0, G_OPTION_ARG_STRING, &o.format,
         "Frame format for frames (default RGBA)", "F"},
+    {"length", 0, 0, G_OPTION_ARG_INT, &o.length,
+        "Elements in a chain (default 32)", "L"},
+    {"seconds", 0, 0, G_OPTION_ARG_DOUBLE, &o.seconds,
+        "Idle seconds per idle-cost measurement (default 2)", "S"},
     {NULL}
   };
   GOptionContext *ctx = g_option_context_new ("overhead|roundtrip|throughput"
-      "|pipelines|roundtrip-split|frames|all");
+      "|pipelines|roundtrip-split|frames|appsrc-roundtrip|ring-vs-element"
+      "|idle-cost|chain|all");
   GError *err = NULL;
   RkJson *j;
   const gchar *what;
@@ -561,6 +513,20 @@ main (int argc, char **argv)
           o.format ? o.format : "RGBA", MAX (o.in_flight, 1));
     g_list_free (backends);
   }
+  /* These have their own defaults: --messages and --buffers are per
+   * contender and repeat, sized for a run of a minute or two */
+  if (!strcmp (what, "appsrc-roundtrip"))
+    rk_bench_appsrc_roundtrip (j, count_or (messages, o.quick, 20000, 5000),
+        o.repeats);
+  if (!strcmp (what, "ring-vs-element"))
+    rk_bench_ring_vs_element (j, count_or (messages, o.quick, 1000000,
+            200000), o.repeats);
+  if (!strcmp (what, "idle-cost"))
+    rk_bench_idle_cost (j, o.seconds > 0 ? o.seconds : o.quick ? 1 : 2,
+        o.repeats);
+  if (!strcmp (what, "chain"))
+    rk_bench_chain (j, MAX (o.length, 1), count_or (buffers, o.quick,
+            100000, 20000), o.repeats);
   rk_json_end_object (j);
 
   if (!rk_json_write (j, o.json_path))

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The benchmarks' clock and sample sorting: one monotonic clock in
- * nanoseconds, and latency samples sorted in place for percentiles.
+ * nanoseconds, latency samples sorted in place for percentiles, and the
+ * median of a few repeats.
  */
 #ifndef __RK_BENCH_CLOCK_H__
 #define __RK_BENCH_CLOCK_H__
@@ -40,6 +41,26 @@ static inline guint64
 rk_bench_percentile (const guint64 * sorted, guint64 n, gdouble p)
 {
   return sorted[MIN ((guint64) (p * n), n - 1)];
+}
+
+static inline int
+rk_bench_cmp_double (const void *a, const void *b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The median of @n values (left in their order). */
+static inline gdouble
+rk_bench_median (const gdouble * v, guint n)
+{
+  gdouble *c = g_memdup2 (v, n * sizeof (gdouble)), m;
+
+  qsort (c, n, sizeof (gdouble), rk_bench_cmp_double);
+  m = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+  g_free (c);
+  return m;
 }
 
 #endif /* __RK_BENCH_CLOCK_H__ */

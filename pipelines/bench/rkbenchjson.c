@@ -244,3 +244,17 @@ rk_json_machine (RkJson * j)
   g_free (date);
   g_date_time_unref (now);
 }
+
+/* /proc/loadavg as @key, and on stderr: figures from a busy machine say so
+ * in their own file. */
+void
+rk_json_loadavg (RkJson * j, const gchar * key)
+{
+  gchar *text = NULL;
+
+  if (g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    g_strstrip (text);
+  g_printerr ("%s: %s\n", key, text ? text : "unknown");
+  rk_json_string (j, key, text);
+  g_free (text);
+}

@@ -27,6 +27,7 @@ void rk_json_double_array (RkJson * j, const gchar * key,
     const gdouble * values, guint n);
 
 void rk_json_machine (RkJson * j);
+void rk_json_loadavg (RkJson * j, const gchar * key);
 
 G_END_DECLS
 
