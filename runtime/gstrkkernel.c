@@ -1449,12 +1449,15 @@ driven_work (GstRkKernel * kernel)
       tail < gst_rk_kernel_get_flush_target (kernel));
 }
 
-/* The receiver's turn to run a receiver-driven kernel's device side. */
+/* The receiver's turn to run a receiver-driven kernel's device side (not
+ * once terminate began: the backend frees it after the drive in hand). */
 static gboolean
 drive (GstRkKernel * kernel)
 {
   return kernel->opts.receiver_drives && kernel->backend &&
-      kernel->backend->drive && kernel->backend->drive (kernel);
+      kernel->backend->drive &&
+      kernel->state < GST_RK_KERNEL_STATE_TERMINATING &&
+      kernel->backend->drive (kernel);
 }
 
 /* A receiver-driven kernel's receiver is its device: when the device side
