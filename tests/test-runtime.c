@@ -376,6 +376,161 @@ test_weak_references (void)
   gst_object_unref (b);
 }
 
+/* ---- Receiver-driven kernels and the item stream ---- */
+
+static GstRkKernel *
+launch_driven (GstRkRuntime * rt, const gchar * kernel, GstRkKernelMode mode,
+    guint32 capacity, const gchar * params)
+{
+  GstStructure *p = params ? gst_structure_from_string (params, NULL) : NULL;
+  GstRkLaunchOptions o;
+  GError *err = NULL;
+  GstRkKernel *k;
+
+  gst_rk_launch_options_init (&o);
+  o.mode = mode;
+  o.input_queue_capacity = o.output_queue_capacity = capacity;
+  o.receiver_drives = TRUE;
+  k = gst_rk_runtime_launch (rt, kernel, NULL, GST_RK_BACKEND_CPU, -1, &o, p,
+      &err);
+  g_assert_no_error (err);
+  if (p)
+    gst_structure_free (p);
+  return k;
+}
+
+typedef struct
+{
+  GstRkKernel *kernel;
+  guint n;
+  guint every;
+} Feeder;
+
+/* Sends n numbered messages and a marker (its number) after every
+ * @every of them. */
+static gpointer
+feed (gpointer data)
+{
+  Feeder *f = data;
+
+  for (guint i = 0; i < f->n; i++) {
+    send_value (f->kernel, i);
+    if ((i + 1) % f->every == 0)
+      gst_rk_kernel_add_marker (f->kernel, GUINT_TO_POINTER (i + 1), NULL);
+  }
+  return NULL;
+}
+
+/* A receiver-driven kernel runs on the thread that takes its items: the
+ * stream has each output (fanout: three per message, through an output
+ * queue of 4 that the kernel fills faster than anyone empties it) and each
+ * marker right after the outputs of the messages before it, while another
+ * thread sends. */
+static void
+test_receiver_drives (gconstpointer data)
+{
+  GstRkKernelMode mode = GPOINTER_TO_INT (data);
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CPU, -1);
+  GstRkKernel *k = launch_driven (rt, "fanout", mode, 4,
+      "params,outputs=3");
+  Feeder f = { k, 428 * 7, 7 };   /* ends with a marker: all consumed */
+  GThread *feeder = g_thread_new ("feeder", feed, &f);
+  guint64 outputs = 0, markers = 0;
+  GstRkItem item;
+
+  while (markers < f.n / f.every) {
+    g_assert_true (gst_rk_kernel_next_item (k, &item,
+            g_get_monotonic_time () + 10 * SECOND));
+    if (item.type == GST_RK_ITEM_MARKER) {
+      g_assert_cmpuint (GPOINTER_TO_UINT (item.marker), ==, outputs / 3);
+      g_assert_cmpuint (GPOINTER_TO_UINT (item.marker), ==,
+          (markers + 1) * f.every);
+      markers++;
+      continue;
+    }
+    g_assert_cmpint (item.type, ==, GST_RK_ITEM_OUTPUT);
+    g_assert_cmpuint (item.msg.env.message_id, ==, outputs / 3 + 1);
+    g_assert_cmpuint (rk_test_read_u64 (item.msg.payload), ==, outputs / 3);
+    outputs++;
+    gst_rk_item_clear (&item);
+  }
+  g_thread_join (feeder);
+  g_assert_cmpuint (outputs, ==, 3 * (f.n / f.every) * f.every);
+
+  /* Nobody receives: a flush runs the kernel to discard what is queued */
+  for (guint i = 0; i < 3; i++)
+    send_value (k, i);
+  g_assert_true (gst_rk_kernel_flush (k, NULL));
+  g_assert_cmpuint (rk_test_kernel_stat (k, "received"), ==, f.n + 3);
+  g_assert_false (gst_rk_kernel_next_item (k, &item,
+          g_get_monotonic_time () + SECOND / 20));
+  g_assert_cmpint (item.type, ==, GST_RK_ITEM_NONE);
+
+  g_assert_true (gst_rk_kernel_terminate (k, NULL));
+  gst_object_unref (k);
+  gst_object_unref (rt);
+}
+
+/* A call on a receiver-driven kernel runs the kernel on the caller */
+static void
+test_receiver_drives_call (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CPU, -1);
+  GstRkKernel *k = launch_driven (rt, "echo", GST_RK_KERNEL_MODE_PERSISTENT,
+      8, NULL);
+  GstRkMessage reply;
+  GError *err = NULL;
+
+  for (guint i = 0; i < 100; i++) {
+    g_assert_true (gst_rk_kernel_call (k, rk_test_make_buffer (i, 16),
+            5 * SECOND, &reply, &err));
+    g_assert_no_error (err);
+    g_assert_cmpuint (rk_test_read_u64 (reply.payload), ==, i);
+    gst_rk_message_clear (&reply);
+  }
+  g_assert_true (gst_rk_kernel_terminate (k, NULL));
+  gst_object_unref (k);
+  gst_object_unref (rt);
+}
+
+/* The error is the last item, after the outputs published before it */
+static void
+test_error_item (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CPU, -1);
+  GstRkKernel *k = launch_driven (rt, "gray", GST_RK_KERNEL_MODE_AUTO, 8,
+      NULL);
+  GstCaps *caps = gst_caps_from_string
+      ("video/x-raw,format=RGBA,width=4,height=2,framerate=1/1");
+  GstRkItem item;
+  static gint eos;
+
+  g_assert_true (gst_rk_kernel_set_caps (k, caps, NULL, NULL));
+  gst_caps_unref (caps);
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (gst_rk_kernel_send (k, gst_buffer_new_allocate (NULL, 32,
+                NULL), RK_MSG_DATA, 0, GST_RK_WAIT_FOREVER, NULL, NULL));
+  g_assert_true (gst_rk_kernel_send (k, gst_buffer_new_allocate (NULL, 31,
+              NULL), RK_MSG_DATA, 0, GST_RK_WAIT_FOREVER, NULL, NULL));
+  gst_rk_kernel_add_marker (k, &eos, NULL);
+  for (guint i = 0; i < 2; i++) {
+    g_assert_true (gst_rk_kernel_next_item (k, &item, GST_RK_WAIT_FOREVER));
+    g_assert_cmpint (item.type, ==, GST_RK_ITEM_OUTPUT);
+    g_assert_cmpuint (item.msg.env.message_id, ==, i + 1);
+    gst_rk_item_clear (&item);
+  }
+  for (guint i = 0; i < 2; i++) {
+    g_assert_true (gst_rk_kernel_next_item (k, &item, GST_RK_WAIT_FOREVER));
+    g_assert_cmpint (item.type, ==, GST_RK_ITEM_ERROR);
+    g_assert_cmpstr (item.error->message, ==, "buffer of 31 bytes is smaller "
+        "than a 4x2 RGBA frame (32 bytes)");
+    gst_rk_item_clear (&item);
+  }
+  gst_rk_kernel_terminate (k, NULL);
+  gst_object_unref (k);
+  gst_object_unref (rt);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -387,6 +542,14 @@ main (int argc, char **argv)
   g_test_add_func ("/runtime/request-reply", test_request_reply);
   g_test_add_func ("/runtime/ids-lookup-metrics", test_ids_lookup_metrics);
   g_test_add_func ("/runtime/weak-references", test_weak_references);
+  g_test_add_data_func ("/runtime/receiver-drives/persistent",
+      GINT_TO_POINTER (GST_RK_KERNEL_MODE_PERSISTENT), test_receiver_drives);
+  g_test_add_data_func ("/runtime/receiver-drives/event-driven",
+      GINT_TO_POINTER (GST_RK_KERNEL_MODE_EVENT_DRIVEN),
+      test_receiver_drives);
+  g_test_add_func ("/runtime/receiver-drives/call",
+      test_receiver_drives_call);
+  g_test_add_func ("/runtime/error-item", test_error_item);
   g_test_add_func ("/runtime/launch-errors", test_launch_errors);
   g_test_add_func ("/runtime/auto-selection", test_auto_selection);
   g_test_add_data_func ("/runtime/state-and-flush/persistent",
