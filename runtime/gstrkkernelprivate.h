@@ -89,6 +89,7 @@ struct _GstRkKernel
   GstRkMessage held;
   gboolean held_before_error;   /* published before the fault */
   gboolean error_delivered;
+  gboolean receiver_busy;       /* the receiver spins before it sleeps */
 
   /* Waiting and control (atomics) */
   GstRkWakeup host_wakeup;      /* host threads: outputs or input space */
