@@ -43,8 +43,6 @@ typedef enum
 
 GQuark gst_rk_error_quark (void);
 
-void gst_rk_error_not_negotiated (GError ** error, const gchar * kernel);
-
 G_END_DECLS
 
 #endif /* __GST_RK_ERROR_H__ */

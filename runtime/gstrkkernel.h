@@ -84,6 +84,9 @@ gboolean gst_rk_kernel_set_caps (GstRkKernel * kernel, GstCaps * caps,
 gboolean gst_rk_kernel_set_params (GstRkKernel * kernel,
     const GstStructure * params, GError ** error);
 
+/* The deadline (monotonic time, µs) of a wait that never times out. */
+#define GST_RK_WAIT_FOREVER G_MAXINT64
+
 gboolean gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload,
     guint32 type, guint64 correlation_id, gint64 deadline,
     guint64 * message_id, GError ** error);

@@ -124,7 +124,7 @@ typedef struct _GstRkKernelInfo GstRkKernelInfo;
  *   stream-time + `duration` (the shape of the stock spectrum messages).
  *
  * A kernel: one name across backends, one descriptor, and one implementation
- * per backend (registered with gst_rk_registry_add_implementation()).
+ * per backend (registered inside the library).
  */
 struct _GstRkKernelInfo
 {
@@ -152,9 +152,6 @@ struct _GstRkKernelInfo
 };
 
 GstStructure *gst_rk_kernel_info_default_params (const GstRkKernelInfo * info);
-gboolean gst_rk_kernel_info_make_config (const GstRkKernelInfo * info,
-    GstCaps * sink_caps, const GstStructure * params, GstRkConfig ** config,
-    GError ** error);
 gboolean gst_rk_kernel_info_check_caps (const GstRkKernelInfo * info,
     GstCaps * sink_caps, const GstStructure * params, GError ** error);
 GstCaps *gst_rk_kernel_info_transform_caps (const GstRkKernelInfo * info,

@@ -68,8 +68,6 @@ void gst_rk_launch_options_init (GstRkLaunchOptions * opts);
 gboolean gst_rk_launch_options_validate (GstRkLaunchOptions * opts,
     GError ** error);
 
-guint32 gst_rk_round_up_pow2 (guint32 v);
-
 G_END_DECLS
 
 #endif /* __GST_RK_LAUNCH_OPTIONS_H__ */

@@ -17,17 +17,10 @@ G_BEGIN_DECLS
 typedef void (*GstRkRegistryFunc) (const GstRkKernelInfo * info,
     gpointer user_data);
 
-gboolean gst_rk_registry_register (const GstRkKernelInfo * info,
-    GError ** error);
 void gst_rk_registry_add_listener (GstRkRegistryFunc func,
     gpointer user_data);
 const GstRkKernelInfo *gst_rk_registry_lookup (const gchar * name);
 GPtrArray *gst_rk_registry_list (void);
-
-void gst_rk_registry_add_implementation (const gchar * kernel_name,
-    GstRkBackendKind backend, gconstpointer impl);
-gconstpointer gst_rk_registry_get_implementation (const gchar * kernel_name,
-    GstRkBackendKind backend);
 
 G_END_DECLS
 

@@ -14,8 +14,6 @@ const GstRkKernelInfo *gst_rk_user_kernel_load (const gchar * path,
     const gchar * entry, gsize state_size, GstCaps * output_caps,
     GstRkBackendKind * backend, GError ** error);
 
-GstRkBackendKind gst_rk_user_kernel_kind_of (const gchar * path);
-
 G_END_DECLS
 
 #endif /* __GST_RK_USER_KERNEL_H__ */

@@ -20,7 +20,6 @@
 #include "gstrkenumtypes.h"
 #include "gstrkenvelope.h"
 #include "gstrkerror.h"
-#include "gstrkfault.h"
 #include "gstrkhlc.h"
 #include "gstrkhlcmeta.h"
 #include "gstrkinit.h"
@@ -32,6 +31,5 @@
 #include "gstrkruntime.h"
 #include "gstrkstate.h"
 #include "gstrkuserkernel.h"
-#include "gstrkwakeup.h"
 
 #endif /* __GST_RINGKERNEL_H__ */
