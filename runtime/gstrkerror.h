@@ -5,6 +5,7 @@
 #define __GST_RK_ERROR_H__
 
 #include <glib.h>
+#include "gstrkapi.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,7 @@ typedef enum
   GST_RK_ERROR_WOULD_BLOCK,
 } GstRkError;
 
+GST_RK_API
 GQuark gst_rk_error_quark (void);
 
 G_END_DECLS

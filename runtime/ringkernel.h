@@ -8,12 +8,15 @@
  * The public API of libgstringkernel-1.0: the runtime an application
  * shares with a pipeline, kernels it can launch and talk to directly,
  * messages, the HLC clock and the buffer meta that carries its stamps.
+ * The library exports exactly the functions these headers mark GST_RK_API
+ * (gstrkapi.h), listed in runtime/gstringkernel.symbols.
  */
 #ifndef __GST_RINGKERNEL_H__
 #define __GST_RINGKERNEL_H__
 
 #include <gst/gst.h>
 
+#include "gstrkapi.h"
 #include "gstrkabi.h"
 #include "gstrkbackendkind.h"
 #include "gstrkconfig.h"
