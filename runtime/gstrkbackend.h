@@ -9,6 +9,9 @@
 #include "gstrkkernel.h"
 #include "gstrkring.h"
 #include "gstrkwakeup.h"
+#include "gstrkconfigprivate.h"
+#include "gstrkerrorprivate.h"
+#include "gstrkregistryprivate.h"
 
 G_BEGIN_DECLS
 

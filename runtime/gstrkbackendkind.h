@@ -5,6 +5,7 @@
 #define __GST_RK_BACKEND_KIND_H__
 
 #include <glib.h>
+#include "gstrkapi.h"
 
 G_BEGIN_DECLS
 
@@ -27,7 +28,9 @@ typedef enum
 
 #define GST_RK_BACKEND_N_KINDS 4
 
+GST_RK_API
 const gchar *gst_rk_backend_kind_get_name (GstRkBackendKind kind);
+GST_RK_API
 const gchar *gst_rk_backend_kind_get_display_name (GstRkBackendKind kind);
 
 G_END_DECLS

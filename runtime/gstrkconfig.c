@@ -1,7 +1,7 @@
 /* gst-ringkernel
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "gstrkconfig.h"
+#include "gstrkconfigprivate.h"
 
 GstRkConfig *
 gst_rk_config_new (void)

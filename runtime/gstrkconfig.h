@@ -30,12 +30,6 @@ typedef struct
   GBytes *blob;
 } GstRkConfig;
 
-GstRkConfig *gst_rk_config_new (void);
-GstRkConfig *gst_rk_config_ref (GstRkConfig * config);
-void gst_rk_config_unref (GstRkConfig * config);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstRkConfig, gst_rk_config_unref)
-
 G_END_DECLS
 
 #endif /* __GST_RK_CONFIG_H__ */

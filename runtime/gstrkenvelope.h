@@ -5,6 +5,7 @@
 #define __GST_RK_ENVELOPE_H__
 
 #include <glib.h>
+#include "gstrkapi.h"
 #include "gstrkabi.h"
 
 G_BEGIN_DECLS
@@ -38,16 +39,21 @@ typedef struct
  * of untrusted bytes will believe. */
 #define GST_RK_ENVELOPE_MAX_PAYLOAD (256u * 1024u * 1024u)
 
+GST_RK_API
 void gst_rk_envelope_init (GstRkEnvelope * env, guint32 type);
 
+GST_RK_API
 void gst_rk_envelope_encode (const GstRkEnvelope * env,
     guint8 out[RK_ENVELOPE_SIZE]);
 
+GST_RK_API
 gboolean gst_rk_envelope_decode (const guint8 * data, gsize size,
     GstRkEnvelope * env, GError ** error);
 
+GST_RK_API
 gboolean gst_rk_envelope_validate (const GstRkEnvelope * env, GError ** error);
 
+GST_RK_API
 const gchar *gst_rk_message_type_get_name (guint32 type);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #define __GST_RK_ERROR_H__
 
 #include <glib.h>
+#include "gstrkapi.h"
 
 G_BEGIN_DECLS
 
@@ -41,9 +42,8 @@ typedef enum
   GST_RK_ERROR_WOULD_BLOCK,
 } GstRkError;
 
+GST_RK_API
 GQuark gst_rk_error_quark (void);
-
-void gst_rk_error_not_negotiated (GError ** error, const gchar * kernel);
 
 G_END_DECLS
 

@@ -5,6 +5,7 @@
 #define __GST_RK_HLC_H__
 
 #include <glib.h>
+#include "gstrkapi.h"
 
 G_BEGIN_DECLS
 
@@ -47,15 +48,21 @@ typedef struct
   gpointer now_data;
 } GstRkHlc;
 
+GST_RK_API
 void gst_rk_hlc_init (GstRkHlc * hlc, guint32 node, guint64 max_drift_us);
+GST_RK_API
 void gst_rk_hlc_set_now_func (GstRkHlc * hlc, GstRkHlcNowFunc func,
     gpointer user_data);
 
+GST_RK_API
 void gst_rk_hlc_tick (GstRkHlc * hlc, GstRkHlcTimestamp * out);
+GST_RK_API
 gboolean gst_rk_hlc_update (GstRkHlc * hlc, const GstRkHlcTimestamp * remote,
     GstRkHlcTimestamp * out, GError ** error);
+GST_RK_API
 void gst_rk_hlc_peek (GstRkHlc * hlc, GstRkHlcTimestamp * out);
 
+GST_RK_API
 gint gst_rk_hlc_timestamp_compare (const GstRkHlcTimestamp * a,
     const GstRkHlcTimestamp * b);
 

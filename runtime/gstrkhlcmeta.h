@@ -5,6 +5,7 @@
 #define __GST_RK_HLC_META_H__
 
 #include <gst/gst.h>
+#include "gstrkapi.h"
 #include "gstrkhlc.h"
 
 G_BEGIN_DECLS
@@ -34,12 +35,15 @@ typedef struct
   guint64 correlation_id;
 } GstRkHlcMeta;
 
+GST_RK_API
 GType gst_rk_hlc_meta_api_get_type (void);
+GST_RK_API
 const GstMetaInfo *gst_rk_hlc_meta_get_info (void);
 
 #define gst_buffer_get_rk_hlc_meta(b) \
   ((GstRkHlcMeta *) gst_buffer_get_meta ((b), GST_RK_HLC_META_API_TYPE))
 
+GST_RK_API
 GstRkHlcMeta *gst_buffer_add_rk_hlc_meta (GstBuffer * buffer,
     const GstRkHlcTimestamp * stamp, guint32 kernel_id, guint64 message_id,
     guint64 correlation_id);

@@ -5,9 +5,11 @@
 #define __GST_RK_INIT_H__
 
 #include <glib.h>
+#include "gstrkapi.h"
 
 G_BEGIN_DECLS
 
+GST_RK_API
 void gst_rk_init (void);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #define __GST_RK_KERNEL_H__
 
 #include <gst/gst.h>
+#include "gstrkapi.h"
 #include "gstrkbackendkind.h"
 #include "gstrkconfig.h"
 #include "gstrkenvelope.h"
@@ -15,6 +16,7 @@
 G_BEGIN_DECLS
 
 #define GST_TYPE_RK_KERNEL (gst_rk_kernel_get_type ())
+GST_RK_API
 G_DECLARE_FINAL_TYPE (GstRkKernel, gst_rk_kernel, GST, RK_KERNEL, GstObject)
 
 /**
@@ -30,6 +32,7 @@ typedef struct
   GstBuffer *payload;
 } GstRkMessage;
 
+GST_RK_API
 void gst_rk_message_clear (GstRkMessage * msg);
 
 /**
@@ -64,55 +67,85 @@ typedef struct
   GError *error;
 } GstRkItem;
 
+GST_RK_API
 void gst_rk_item_clear (GstRkItem * item);
 
+GST_RK_API
 guint32 gst_rk_kernel_get_id (GstRkKernel * kernel);
+GST_RK_API
 const GstRkKernelInfo *gst_rk_kernel_get_info (GstRkKernel * kernel);
+GST_RK_API
 GstRkBackendKind gst_rk_kernel_get_backend (GstRkKernel * kernel);
+GST_RK_API
 GstRkKernelMode gst_rk_kernel_get_mode (GstRkKernel * kernel);
+GST_RK_API
 const GstRkLaunchOptions *gst_rk_kernel_get_options (GstRkKernel * kernel);
+GST_RK_API
 GstRkKernelState gst_rk_kernel_get_state (GstRkKernel * kernel);
+GST_RK_API
 const gchar *gst_rk_kernel_get_device_name (GstRkKernel * kernel);
+GST_RK_API
 const gchar *gst_rk_kernel_get_selection_note (GstRkKernel * kernel);
 
+GST_RK_API
 gboolean gst_rk_kernel_activate (GstRkKernel * kernel, GError ** error);
+GST_RK_API
 gboolean gst_rk_kernel_deactivate (GstRkKernel * kernel, GError ** error);
+GST_RK_API
 gboolean gst_rk_kernel_terminate (GstRkKernel * kernel, GError ** error);
 
+GST_RK_API
 gboolean gst_rk_kernel_set_caps (GstRkKernel * kernel, GstCaps * caps,
     GstCaps ** src_caps, GError ** error);
+GST_RK_API
 gboolean gst_rk_kernel_set_params (GstRkKernel * kernel,
     const GstStructure * params, GError ** error);
 
+/* The deadline (monotonic time, µs) of a wait that never times out. */
+#define GST_RK_WAIT_FOREVER G_MAXINT64
+
+GST_RK_API
 gboolean gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload,
     guint32 type, guint64 correlation_id, gint64 deadline,
     guint64 * message_id, GError ** error);
+GST_RK_API
 gboolean gst_rk_kernel_send_control (GstRkKernel * kernel, guint64 what,
     GError ** error);
 
 /* Correlation ids with this bit set are reserved for gst_rk_kernel_call(). */
 #define GST_RK_CALL_CORRELATION_BIT (G_GUINT64_CONSTANT (1) << 63)
 
+GST_RK_API
 gboolean gst_rk_kernel_call (GstRkKernel * kernel, GstBuffer * request,
     gint64 timeout_us, GstRkMessage * reply, GError ** error);
 
+GST_RK_API
 gboolean gst_rk_kernel_has_output (GstRkKernel * kernel);
+GST_RK_API
 gboolean gst_rk_kernel_try_receive (GstRkKernel * kernel, GstRkMessage * msg,
     GError ** error);
+GST_RK_API
 gboolean gst_rk_kernel_receive (GstRkKernel * kernel, GstRkMessage * msg,
     gint64 deadline, GError ** error);
 
+GST_RK_API
 void gst_rk_kernel_add_marker (GstRkKernel * kernel, gpointer marker,
     GDestroyNotify notify);
+GST_RK_API
 gboolean gst_rk_kernel_next_item (GstRkKernel * kernel, GstRkItem * item,
     gint64 deadline);
+GST_RK_API
 void gst_rk_kernel_drop_markers (GstRkKernel * kernel, GFunc func,
     gpointer user_data);
 
+GST_RK_API
 void gst_rk_kernel_set_flushing (GstRkKernel * kernel, gboolean flushing);
+GST_RK_API
 gboolean gst_rk_kernel_flush (GstRkKernel * kernel, GError ** error);
+GST_RK_API
 gboolean gst_rk_kernel_check (GstRkKernel * kernel, GError ** error);
 
+GST_RK_API
 GstStructure *gst_rk_kernel_get_stats (GstRkKernel * kernel);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "gstrkkernelinfo.h"
+#include "gstrkconfigprivate.h"
 #include "gstrkerror.h"
 
 /**

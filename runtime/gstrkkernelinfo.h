@@ -5,6 +5,7 @@
 #define __GST_RK_KERNEL_INFO_H__
 
 #include <gst/gst.h>
+#include "gstrkapi.h"
 #include "gstrkconfig.h"
 #include "gstrkenvelope.h"
 
@@ -124,7 +125,7 @@ typedef struct _GstRkKernelInfo GstRkKernelInfo;
  *   stream-time + `duration` (the shape of the stock spectrum messages).
  *
  * A kernel: one name across backends, one descriptor, and one implementation
- * per backend (registered with gst_rk_registry_add_implementation()).
+ * per backend (registered inside the library).
  */
 struct _GstRkKernelInfo
 {
@@ -151,12 +152,12 @@ struct _GstRkKernelInfo
   gpointer _reserved[7];
 };
 
+GST_RK_API
 GstStructure *gst_rk_kernel_info_default_params (const GstRkKernelInfo * info);
-gboolean gst_rk_kernel_info_make_config (const GstRkKernelInfo * info,
-    GstCaps * sink_caps, const GstStructure * params, GstRkConfig ** config,
-    GError ** error);
+GST_RK_API
 gboolean gst_rk_kernel_info_check_caps (const GstRkKernelInfo * info,
     GstCaps * sink_caps, const GstStructure * params, GError ** error);
+GST_RK_API
 GstCaps *gst_rk_kernel_info_transform_caps (const GstRkKernelInfo * info,
     GstPadDirection direction, GstCaps * caps, GstCaps * filter);
 

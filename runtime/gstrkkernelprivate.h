@@ -10,6 +10,7 @@
 
 #include "gstrkbackend.h"
 #include "gstrkhlc.h"
+#include "gstrklaunchoptionsprivate.h"
 #include "gstrklatency.h"
 #include "gstrkring.h"
 #include "gstrkwakeup.h"

@@ -1,7 +1,7 @@
 /* gst-ringkernel
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "gstrklaunchoptions.h"
+#include "gstrklaunchoptionsprivate.h"
 #include "gstrkerror.h"
 
 const gchar *

@@ -5,6 +5,7 @@
 #define __GST_RK_LAUNCH_OPTIONS_H__
 
 #include <glib.h>
+#include "gstrkapi.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,7 @@ typedef enum
   GST_RK_KERNEL_MODE_EVENT_DRIVEN,
 } GstRkKernelMode;
 
+GST_RK_API
 const gchar *gst_rk_kernel_mode_get_name (GstRkKernelMode mode);
 
 /* Limits enforced by gst_rk_launch_options_validate(); backends may refuse
@@ -64,11 +66,11 @@ typedef struct
   gboolean receiver_drives;
 } GstRkLaunchOptions;
 
+GST_RK_API
 void gst_rk_launch_options_init (GstRkLaunchOptions * opts);
+GST_RK_API
 gboolean gst_rk_launch_options_validate (GstRkLaunchOptions * opts,
     GError ** error);
-
-guint32 gst_rk_round_up_pow2 (guint32 v);
 
 G_END_DECLS
 

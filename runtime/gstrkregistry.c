@@ -1,7 +1,7 @@
 /* gst-ringkernel
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "gstrkregistry.h"
+#include "gstrkregistryprivate.h"
 #include "gstrkerror.h"
 #include "gstrksync.h"
 

@@ -5,6 +5,7 @@
 #define __GST_RK_REGISTRY_H__
 
 #include "gstrkkernelinfo.h"
+#include "gstrkapi.h"
 #include "gstrkbackendkind.h"
 
 G_BEGIN_DECLS
@@ -17,17 +18,13 @@ G_BEGIN_DECLS
 typedef void (*GstRkRegistryFunc) (const GstRkKernelInfo * info,
     gpointer user_data);
 
-gboolean gst_rk_registry_register (const GstRkKernelInfo * info,
-    GError ** error);
+GST_RK_API
 void gst_rk_registry_add_listener (GstRkRegistryFunc func,
     gpointer user_data);
+GST_RK_API
 const GstRkKernelInfo *gst_rk_registry_lookup (const gchar * name);
+GST_RK_API
 GPtrArray *gst_rk_registry_list (void);
-
-void gst_rk_registry_add_implementation (const gchar * kernel_name,
-    GstRkBackendKind backend, gconstpointer impl);
-gconstpointer gst_rk_registry_get_implementation (const gchar * kernel_name,
-    GstRkBackendKind backend);
 
 G_END_DECLS
 

@@ -18,7 +18,7 @@
 #include "gstrkerror.h"
 #include "gstrkinit.h"
 #include "gstrkkernelprivate.h"
-#include "gstrkregistry.h"
+#include "gstrkregistryprivate.h"
 #include <string.h>
 #include "gstrksync.h"
 

@@ -5,6 +5,7 @@
 #define __GST_RK_RUNTIME_H__
 
 #include <gst/gst.h>
+#include "gstrkapi.h"
 #include "gstrkbackendkind.h"
 #include "gstrkhlc.h"
 #include "gstrkkernel.h"
@@ -13,6 +14,7 @@
 G_BEGIN_DECLS
 
 #define GST_TYPE_RK_RUNTIME (gst_rk_runtime_get_type ())
+GST_RK_API
 G_DECLARE_FINAL_TYPE (GstRkRuntime, gst_rk_runtime, GST, RK_RUNTIME, GstObject)
 
 /**
@@ -44,33 +46,47 @@ typedef struct
   guint64 host_memory_used;
 } GstRkRuntimeMetrics;
 
+GST_RK_API
 GstRkRuntime *gst_rk_runtime_new (GstRkBackendKind backend, gint device_id);
 
+GST_RK_API
 GstRkBackendKind gst_rk_runtime_get_backend (GstRkRuntime * runtime);
+GST_RK_API
 gint gst_rk_runtime_get_device_id (GstRkRuntime * runtime);
+GST_RK_API
 GstRkHlc *gst_rk_runtime_get_clock (GstRkRuntime * runtime);
 
+GST_RK_API
 gboolean gst_rk_runtime_is_backend_available (GstRkBackendKind backend,
     gchar ** reason);
+GST_RK_API
 GstRkBackendKind gst_rk_runtime_select_backend (GstRkBackendKind requested,
     gchar ** note);
 
+GST_RK_API
 GstRkKernel *gst_rk_runtime_launch (GstRkRuntime * runtime,
     const gchar * kernel_name, const gchar * label, GstRkBackendKind backend,
     gint device_id, const GstRkLaunchOptions * opts,
     const GstStructure * params, GError ** error);
 
+GST_RK_API
 GstRkKernel *gst_rk_runtime_get_kernel (GstRkRuntime * runtime,
     const gchar * label);
+GST_RK_API
 GList *gst_rk_runtime_list_kernels (GstRkRuntime * runtime);
 
+GST_RK_API
 void gst_rk_runtime_get_metrics (GstRkRuntime * runtime,
     GstRkRuntimeMetrics * metrics);
+GST_RK_API
 GstStructure *gst_rk_runtime_get_metrics_structure (GstRkRuntime * runtime);
 
+GST_RK_API
 gboolean gst_rk_runtime_shutdown (GstRkRuntime * runtime, GError ** error);
 
+GST_RK_API
 GstContext *gst_rk_context_new (GstRkRuntime * runtime);
+GST_RK_API
 gboolean gst_rk_context_get_runtime (GstContext * context,
     GstRkRuntime ** runtime);
 

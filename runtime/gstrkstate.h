@@ -5,6 +5,7 @@
 #define __GST_RK_STATE_H__
 
 #include <glib.h>
+#include "gstrkapi.h"
 
 G_BEGIN_DECLS
 
@@ -31,14 +32,21 @@ typedef enum
   GST_RK_KERNEL_STATE_TERMINATED,
 } GstRkKernelState;
 
+GST_RK_API
 const gchar *gst_rk_kernel_state_get_name (GstRkKernelState state);
 
+GST_RK_API
 gboolean gst_rk_kernel_state_can_activate (GstRkKernelState state);
+GST_RK_API
 gboolean gst_rk_kernel_state_can_deactivate (GstRkKernelState state);
+GST_RK_API
 gboolean gst_rk_kernel_state_can_terminate (GstRkKernelState state);
+GST_RK_API
 gboolean gst_rk_kernel_state_is_running (GstRkKernelState state);
+GST_RK_API
 gboolean gst_rk_kernel_state_is_finished (GstRkKernelState state);
 
+GST_RK_API
 gboolean gst_rk_kernel_state_check_transition (GstRkKernelState from,
     GstRkKernelState to, GError ** error);
 

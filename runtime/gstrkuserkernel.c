@@ -25,7 +25,7 @@
 #include "gstrkbackend.h"
 #include "gstrkerror.h"
 #include "gstrkframe.h"
-#include "gstrkregistry.h"
+#include "gstrkregistryprivate.h"
 #include "gstrkruntime.h"
 #include "gstrksync.h"
 
@@ -59,14 +59,10 @@ static GMutex lock;
 static GHashTable *loaded;      /* cache key → UserKernel */
 static guint n_loaded;
 
-/**
- * gst_rk_user_kernel_kind_of:
- *
- * Returns: the backend a user kernel file belongs to, by its name
- * (GST_RK_BACKEND_AUTO when the kind is unknown).
- */
-GstRkBackendKind
-gst_rk_user_kernel_kind_of (const gchar * path)
+/* The backend a user kernel file belongs to, by its name
+ * (GST_RK_BACKEND_AUTO when the kind is unknown). */
+static GstRkBackendKind
+user_kernel_kind_of (const gchar * path)
 {
   for (guint i = 0; path && i < G_N_ELEMENTS (kinds); i++)
     if (g_str_has_suffix (path, kinds[i].suffix))
@@ -178,7 +174,7 @@ gst_rk_user_kernel_load (const gchar * path, const gchar * entry,
     gsize state_size, GstCaps * output_caps, GstRkBackendKind * backend,
     GError ** error)
 {
-  GstRkBackendKind kind = gst_rk_user_kernel_kind_of (path);
+  GstRkBackendKind kind = user_kernel_kind_of (path);
   const GstRkBackend *be;
   GStatBuf st;
   UserKernel *uk;

@@ -5,16 +5,16 @@
 #define __GST_RK_USER_KERNEL_H__
 
 #include <gst/gst.h>
+#include "gstrkapi.h"
 #include "gstrkbackendkind.h"
 #include "gstrkkernelinfo.h"
 
 G_BEGIN_DECLS
 
+GST_RK_API
 const GstRkKernelInfo *gst_rk_user_kernel_load (const gchar * path,
     const gchar * entry, gsize state_size, GstCaps * output_caps,
     GstRkBackendKind * backend, GError ** error);
-
-GstRkBackendKind gst_rk_user_kernel_kind_of (const gchar * path);
 
 G_END_DECLS
 

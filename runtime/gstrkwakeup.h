@@ -41,7 +41,9 @@ void gst_rk_wakeup_notify (GstRkWakeup * w);
 gboolean gst_rk_wakeup_wait (GstRkWakeup * w, GstRkReadyFunc ready,
     gpointer user_data, guint spins, gint64 deadline);
 
-/* Deadline meaning "no deadline" for gst_rk_wakeup_commit/wait. */
+/* Deadline meaning "no deadline" for gst_rk_wakeup_commit/wait; the public
+ * gstrkkernel.h defines it too, for the kernel API (the compiler checks that
+ * the two agree wherever both are included). */
 #define GST_RK_WAIT_FOREVER G_MAXINT64
 
 G_END_DECLS

@@ -8,19 +8,21 @@
  * The public API of libgstringkernel-1.0: the runtime an application
  * shares with a pipeline, kernels it can launch and talk to directly,
  * messages, the HLC clock and the buffer meta that carries its stamps.
+ * The library exports exactly the functions these headers mark GST_RK_API
+ * (gstrkapi.h), listed in runtime/gstringkernel.symbols.
  */
 #ifndef __GST_RINGKERNEL_H__
 #define __GST_RINGKERNEL_H__
 
 #include <gst/gst.h>
 
+#include "gstrkapi.h"
 #include "gstrkabi.h"
 #include "gstrkbackendkind.h"
 #include "gstrkconfig.h"
 #include "gstrkenumtypes.h"
 #include "gstrkenvelope.h"
 #include "gstrkerror.h"
-#include "gstrkfault.h"
 #include "gstrkhlc.h"
 #include "gstrkhlcmeta.h"
 #include "gstrkinit.h"
@@ -32,6 +34,5 @@
 #include "gstrkruntime.h"
 #include "gstrkstate.h"
 #include "gstrkuserkernel.h"
-#include "gstrkwakeup.h"
 
 #endif /* __GST_RINGKERNEL_H__ */

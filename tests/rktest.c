@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "rktest.h"
+#include "gstrkpluginstatic.h"
 #include "gstrkcpukernel.h"
 #ifdef RK_TEST_HAVE_VULKAN
 #include "gstrkvulkankernel.h"
@@ -181,14 +182,14 @@ static const GstRkKernelInfo fanout_info = {
 /**
  * rk_test_init:
  *
- * gst_init(), registers the test kernels, then loads the plugin so that its
- * plugin_init (run in this process) makes an element for each of them.
+ * gst_init(), registers the test kernels, then registers the plugin linked
+ * into the test (the tests that use rktest link the runtime statically,
+ * for its internals) so that its plugin_init makes an element for each of
+ * them.
  */
 void
 rk_test_init (int *argc, char ***argv)
 {
-  GstPlugin *plugin;
-
   gst_init (argc, argv);
   g_test_init (argc, argv, NULL);
   gst_rk_init ();
@@ -209,9 +210,7 @@ rk_test_init (int *argc, char ***argv)
   gst_rk_registry_add_implementation ("counter", GST_RK_BACKEND_VULKAN,
       &counter_vulkan);
 #endif
-  plugin = gst_plugin_load_by_name ("ringkernel");
-  g_assert_nonnull (plugin);
-  gst_object_unref (plugin);
+  gst_rk_plugin_register_static ();
 }
 
 guint64

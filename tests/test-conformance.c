@@ -20,6 +20,7 @@
 
 #include "gstrkkernellayouts.h"
 #include "rktest.h"
+#include "gstrkregistryprivate.h"
 
 #define SECOND G_USEC_PER_SEC
 #define DRAIN_TIMEOUT_US (60 * SECOND)

@@ -7,6 +7,7 @@
 #include <gmodule.h>
 
 #include "rktest.h"
+#include "gstrkregistryprivate.h"
 #include "gstrkcudadriver.h"
 #include "gstrkcudakernel.h"
 

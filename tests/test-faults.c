@@ -4,6 +4,7 @@
  * reaches NULL within a bound, and (under the ASan build) nothing leaks. */
 #include <string.h>
 #include "rktest.h"
+#include "gstrkfault.h"
 
 #define STATE_BOUND (5 * GST_SECOND)
 

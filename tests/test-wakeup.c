@@ -1,5 +1,6 @@
 /* Event count: no lost wake-ups, deadlines honoured. */
 #include "ringkernel.h"
+#include "gstrkwakeup.h"
 
 typedef struct
 {

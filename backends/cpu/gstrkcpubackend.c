@@ -21,7 +21,7 @@
 
 #include "gstrkbackend.h"
 #include "gstrkerror.h"
-#include "gstrkregistry.h"
+#include "gstrkregistryprivate.h"
 #include "gstrkcpukernel.h"
 #include "gstrksync.h"
 

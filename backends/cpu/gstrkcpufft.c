@@ -80,14 +80,14 @@ swap_rows (gfloat * a, gfloat * b, guint nc)
 }
 
 /**
- * gst_rk_cpu_fft:
+ * fft_clones: (gst_rk_cpu_fft())
  * @stride: floats between consecutive elements of one channel
  * @nc: channels to transform (consecutive floats)
  *
  * Transforms @nc channels in place.
  */
-GST_RK_CPU_HOT void
-gst_rk_cpu_fft (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
+static GST_RK_CPU_HOT void
+fft_clones (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
     gsize stride, guint nc, gboolean inverse)
 {
   guint n = plan->n, i, len, k, c;
@@ -138,7 +138,7 @@ gst_rk_cpu_fft (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
 }
 
 /**
- * gst_rk_cpu_fft8_forward_dif:
+ * fft8_forward_dif_clones: (gst_rk_cpu_fft8_forward_dif())
  * @re, @im: n rows of 8 lanes (row k at re + 8 k)
  *
  * Forward transform of 8 lanes in place, by decimation in frequency: the
@@ -147,8 +147,8 @@ gst_rk_cpu_fft (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
  * multiplied bin by bin and transformed back with
  * gst_rk_cpu_fft8_inverse_dit().
  */
-GST_RK_CPU_HOT void
-gst_rk_cpu_fft8_forward_dif (const GstRkCpuFftPlan * plan, gfloat * re,
+static GST_RK_CPU_HOT void
+fft8_forward_dif_clones (const GstRkCpuFftPlan * plan, gfloat * re,
     gfloat * im)
 {
   const guint n = plan->n;
@@ -176,15 +176,15 @@ gst_rk_cpu_fft8_forward_dif (const GstRkCpuFftPlan * plan, gfloat * re,
 }
 
 /**
- * gst_rk_cpu_fft8_inverse_dit:
+ * fft8_inverse_dit_clones: (gst_rk_cpu_fft8_inverse_dit())
  * @re, @im: n rows of 8 lanes, in bit-reversed order
  *
  * Inverse transform (e^{+2πikn/N}, unscaled) of 8 lanes in place, by
  * decimation in time: the input in bit-reversed order, the output in
  * natural order.
  */
-GST_RK_CPU_HOT void
-gst_rk_cpu_fft8_inverse_dit (const GstRkCpuFftPlan * plan, gfloat * re,
+static GST_RK_CPU_HOT void
+fft8_inverse_dit_clones (const GstRkCpuFftPlan * plan, gfloat * re,
     gfloat * im)
 {
   const guint n = plan->n;
@@ -209,4 +209,29 @@ gst_rk_cpu_fft8_inverse_dit (const GstRkCpuFftPlan * plan, gfloat * re,
       }
     }
   }
+}
+
+/* The entry points of the three transforms above. GCC gives a non-static
+ * target_clones function (its IFUNC and resolver) default visibility
+ * whatever -fvisibility says, so the clones are static and these plain
+ * functions call them: libgstringkernel-1.0 exports none of this. */
+void
+gst_rk_cpu_fft (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
+    gsize stride, guint nc, gboolean inverse)
+{
+  fft_clones (plan, re, im, stride, nc, inverse);
+}
+
+void
+gst_rk_cpu_fft8_forward_dif (const GstRkCpuFftPlan * plan, gfloat * re,
+    gfloat * im)
+{
+  fft8_forward_dif_clones (plan, re, im);
+}
+
+void
+gst_rk_cpu_fft8_inverse_dit (const GstRkCpuFftPlan * plan, gfloat * re,
+    gfloat * im)
+{
+  fft8_inverse_dit_clones (plan, re, im);
 }

@@ -22,7 +22,7 @@
 #include "gstrkcudauser.h"
 #include "gstrkcudaprotocol.h"
 #include "gstrkerror.h"
-#include "gstrkregistry.h"
+#include "gstrkregistryprivate.h"
 
 GST_DEBUG_CATEGORY (gst_rk_cuda_debug);
 #define GST_CAT_DEFAULT gst_rk_cuda_debug

@@ -6,7 +6,7 @@
 
 #include <gst/gst.h>
 #include "gstrkenvelope.h"
-#include "gstrkconfig.h"
+#include "gstrkconfigprivate.h"
 #include "gstrkparams.h"
 
 G_BEGIN_DECLS

@@ -16,7 +16,7 @@
  */
 
 #include "gstrkbackend.h"
-#include "gstrkregistry.h"
+#include "gstrkregistryprivate.h"
 #include "gstrkvulkandevice.h"
 #include "gstrkvulkanevent.h"
 #include "gstrkvulkanring.h"

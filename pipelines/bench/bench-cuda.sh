@@ -16,7 +16,9 @@ BUILD_DIR="${BUILD_DIR:-build}"
 [ -d "$BUILD_DIR" ] || meson setup "$BUILD_DIR" -Dcuda=enabled
 ninja -C "$BUILD_DIR"
 
-export GST_PLUGIN_PATH_1_0="$PWD/$BUILD_DIR/plugin"
+# test-cuda-device and rkbench-cuda link the runtime and the plugin in (they
+# use internals): no plugin files, which would bring a second runtime
+export GST_PLUGIN_PATH_1_0=""
 export GST_REGISTRY_1_0="$PWD/$BUILD_DIR/registry-bench-cuda.bin"
 out="pipelines/bench/results"
 stamp="cuda-$(hostname)-$(date -u +%Y%m%dT%H%M%SZ)"

@@ -41,6 +41,7 @@
 #include "gstrkcudadriver.h"
 #include "gstrkcudakernel.h"
 #include "gstrkcudaprotocol.h"
+#include "gstrkpluginstatic.h"
 
 typedef struct
 {
@@ -703,6 +704,9 @@ main (int argc, char **argv)
   }
 
   gst_rk_init ();
+  /* The runtime is linked in (for the bare-driver contenders), so is the
+   * plugin: the pipelines use these, not the plugin's shared object. */
+  gst_rk_plugin_register_static ();
   if (!gst_rk_runtime_is_backend_available (GST_RK_BACKEND_CUDA, &reason)) {
     g_printerr ("rkbench-cuda: %s\n", reason);
     g_free (reason);

@@ -298,8 +298,8 @@ static void
 throughput_one (const Options * o, RkJson * j, GstRkRuntime * rt,
     GstRkBackendKind backend, GstRkKernelMode mode)
 {
-  GstRkKernel *k = launch_echo (rt, backend, mode,
-      gst_rk_round_up_pow2 (o->in_flight));
+  /* The runtime rounds queue capacities up to a power of two. */
+  GstRkKernel *k = launch_echo (rt, backend, mode, MAX (o->in_flight, 1));
   GstBuffer *payload;
   guint64 sent = 0, got = 0, t0, t1;
 

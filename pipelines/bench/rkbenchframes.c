@@ -11,9 +11,10 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <gst/video/video.h>
+
 #include "ringkernel.h"
 #include "rkbenchclock.h"
-#include "gstrkframe.h"
 #include "rkbenchframes.h"
 
 
@@ -46,8 +47,8 @@ frames_one (RkJson * j, GstRkBackendKind backend, GstBuffer * frame,
   gdouble fps;
 
   gst_rk_launch_options_init (&opts);
-  opts.input_queue_capacity = opts.output_queue_capacity =
-      gst_rk_round_up_pow2 (in_flight);
+  /* The runtime rounds queue capacities up to a power of two. */
+  opts.input_queue_capacity = opts.output_queue_capacity = MAX (in_flight, 1);
   opts.auto_activate = TRUE;
   k = gst_rk_runtime_launch (rt, "gray", NULL, backend, -1, &opts, NULL,
       &err);
@@ -111,20 +112,18 @@ rk_bench_frames (RkJson * j, GList * backends, guint frames, guint width,
   gchar *desc = g_strdup_printf ("video/x-raw,format=%s,width=%u,height=%u,"
       "framerate=30/1", format, width, height);
   GstCaps *caps = gst_caps_from_string (desc);
-  GstStructure *s = gst_caps_get_structure (caps, 0);
   GRand *rand = g_rand_new_with_seed (1);
   gdouble cpu_fps = 0;
   GstBuffer *frame;
   GstMapInfo map;
-  guint32 fmt, w, h, offset[3], stride[3], size = 0;
+  GstVideoInfo vi;
 
-  gst_rk_video_caps_parse (caps, &fmt, &w, &h, NULL);
-  if (!gst_structure_has_name (s, "video/x-raw") ||
-      !gst_rk_frame_layout (fmt, w, h, offset, stride, &size)) {
+  /* Frames laid out as GstVideoInfo says, as the kernels take them */
+  if (caps == NULL || !gst_video_info_from_caps (&vi, caps)) {
     g_printerr ("rkbench: cannot make %s frames\n", desc);
     exit (2);
   }
-  frame = gst_buffer_new_allocate (NULL, size, NULL);
+  frame = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&vi), NULL);
   gst_buffer_map (frame, &map, GST_MAP_WRITE);
   for (gsize i = 0; i < map.size; i++)
     map.data[i] = g_rand_int (rand);

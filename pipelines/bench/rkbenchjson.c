@@ -6,7 +6,6 @@
 #include <sys/utsname.h>
 
 #include "ringkernel.h"
-#include "gstrkbackend.h"
 #include "rkbenchjson.h"
 
 struct _RkJson
@@ -185,8 +184,30 @@ cpu_model (void)
   return model ? model : g_strdup ("unknown");
 }
 
-/* Versions, CPU, and every backend's devices: enough to tell where figures
- * came from. */
+/* The device kernels on @backend run on when none is named, the one the
+ * benchmarks use: an echo kernel launched there says. NULL when none
+ * launches. */
+static gchar *
+default_device (GstRkBackendKind backend)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (backend, -1);
+  GstRkKernel *k = gst_rk_runtime_launch (rt, "echo", NULL, backend, -1,
+      NULL, NULL, NULL);
+  gchar *name = NULL;
+
+  if (k != NULL) {
+    name = g_strdup (gst_rk_kernel_get_device_name (k));
+    gst_rk_kernel_terminate (k, NULL);
+    gst_object_unref (k);
+  }
+  gst_rk_runtime_shutdown (rt, NULL);
+  gst_object_unref (rt);
+  return name;
+}
+
+/* Versions, CPU, and each backend with the device it runs on: enough to
+ * tell where figures came from. Through the public API only, as any
+ * application. */
 void
 rk_json_machine (RkJson * j)
 {
@@ -216,25 +237,28 @@ rk_json_machine (RkJson * j)
   rk_json_key (j, "backends");
   rk_json_begin_array (j);
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++) {
-    const GstRkBackendInfo *info = gst_rk_backend_probe (kinds[i]);
+    gchar *reason = NULL, *device = NULL;
+    gboolean available = gst_rk_runtime_is_backend_available (kinds[i],
+        &reason);
 
+    if (available)
+      device = default_device (kinds[i]);
     rk_json_begin_object (j);
     rk_json_string (j, "backend", gst_rk_backend_kind_get_name (kinds[i]));
-    rk_json_int (j, "available", info->available);
-    rk_json_string (j, "reason", info->reason);
+    rk_json_int (j, "available", available);
+    rk_json_string (j, "reason", reason);
+    /* The default device only: what the figures of this backend ran on */
     rk_json_key (j, "devices");
     rk_json_begin_array (j);
-    for (guint d = 0; d < info->devices->len; d++) {
-      GstRkDeviceDesc *desc = &g_array_index (info->devices,
-          GstRkDeviceDesc, d);
+    if (device != NULL) {
       rk_json_begin_object (j);
-      rk_json_int (j, "index", desc->index);
-      rk_json_string (j, "name", desc->name);
-      rk_json_int (j, "software", desc->is_software);
+      rk_json_string (j, "name", device);
       rk_json_end_object (j);
     }
     rk_json_end_array (j);
     rk_json_end_object (j);
+    g_free (reason);
+    g_free (device);
   }
   rk_json_end_array (j);
   rk_json_end_object (j);

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "gstrkbuiltinkernels.h"
-#include "gstrkregistry.h"
+#include "gstrkregistryprivate.h"
 
 static const GstRkKernelInfo *const builtin[] = {
   &gst_rk_kernel_info_echo,

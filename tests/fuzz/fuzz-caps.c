@@ -8,6 +8,7 @@
  * Caps are built rather than parsed from text so that the fuzzer spends
  * its time in our negotiation code, not in GStreamer's caps parser. */
 #include "ringkernel.h"
+#include "gstrkconfigprivate.h"
 #include "fuzzbytes.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);

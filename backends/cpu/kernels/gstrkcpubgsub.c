@@ -14,7 +14,7 @@
 #include "gstrkcpuframe.h"
 #include "gstrkcpukernel.h"
 #include "gstrkcpuvec.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkframe.h"
 #include "gstrkkernellayouts.h"
 

@@ -15,7 +15,7 @@
 #include "gstrkcpukernel.h"
 #include "gstrkcpuscratch.h"
 #include "gstrkcpuvec.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkframe.h"
 #include "gstrkkernellayouts.h"
 

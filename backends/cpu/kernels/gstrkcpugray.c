@@ -13,7 +13,7 @@
 #include "gstrkcpuframe.h"
 #include "gstrkcpukernel.h"
 #include "gstrkcpuvec.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkframe.h"
 
 GST_RK_CPU_VECTORIZE

@@ -18,7 +18,7 @@
 #include "gstrkcpukernel.h"
 #include "gstrkcpuscratch.h"
 #include "gstrkcpuvec.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkframe.h"
 
 GST_RK_CPU_VECTORIZE

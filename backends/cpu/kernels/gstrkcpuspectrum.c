@@ -17,7 +17,7 @@
 #include "gstrkcpukernel.h"
 #include "gstrkcpuscratch.h"
 #include "gstrkcpuvec.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkkernellayouts.h"
 
 GST_RK_CPU_VECTORIZE

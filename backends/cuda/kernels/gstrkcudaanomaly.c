@@ -8,7 +8,7 @@
 #include "gstrkcudaanomaly.h"
 #include "gstrkcudaanomaly-fatbin.h"
 #include "gstrkaudio.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkkernellayouts.h"
 
 G_STATIC_ASSERT (sizeof (RkCudaAnomalyState) == sizeof (GstRkAnomalyState));

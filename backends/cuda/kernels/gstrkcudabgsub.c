@@ -7,7 +7,7 @@
 #include "gstrkcudakernel.h"
 #include "gstrkcudabgsub.h"
 #include "gstrkcudabgsub-fatbin.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkframe.h"
 #include "gstrkkernellayouts.h"
 

@@ -7,7 +7,7 @@
 #include "gstrkcudakernel.h"
 #include "gstrkcudablur.h"
 #include "gstrkcudablur-fatbin.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkframe.h"
 #include "gstrkkernellayouts.h"
 

@@ -8,7 +8,7 @@
 #include "gstrkcudafir.h"
 #include "gstrkcudafir-fatbin.h"
 #include "gstrkaudio.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkkernellayouts.h"
 
 G_STATIC_ASSERT (sizeof (RkCudaFirBlob) == sizeof (GstRkFirBlob));

@@ -6,7 +6,7 @@
 
 #include "gstrkcudakernel.h"
 #include "gstrkcudasobel-fatbin.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkframe.h"
 
 static gsize

@@ -8,7 +8,7 @@
 #include "gstrkcudaspectrum.h"
 #include "gstrkcudaspectrum-fatbin.h"
 #include "gstrkaudio.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkkernellayouts.h"
 
 G_STATIC_ASSERT (sizeof (RkCudaSpectrumBlob) == sizeof (GstRkSpectrumBlob));

@@ -7,7 +7,7 @@
 
 #include "gstrkvulkankernel.h"
 #include "gstrkaudio.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkkernellayouts.h"
 
 /* kernels/anomaly.comp: event-driven only, one pass per chunk of frames,

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "gstrkvulkankernel.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkframe.h"
 #include "gstrkkernellayouts.h"
 

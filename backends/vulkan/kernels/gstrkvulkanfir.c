@@ -3,7 +3,7 @@
  */
 #include "gstrkvulkankernel.h"
 #include "gstrkaudio.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkkernellayouts.h"
 
 /* kernels/fir.comp: event-driven only, one pass per segment of the buffer

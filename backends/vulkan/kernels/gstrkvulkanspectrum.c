@@ -5,7 +5,7 @@
 
 #include "gstrkvulkankernel.h"
 #include "gstrkaudio.h"
-#include "gstrkerror.h"
+#include "gstrkerrorprivate.h"
 #include "gstrkkernellayouts.h"
 
 /* kernels/spectrum.comp: event-driven only, two passes per block of the
