@@ -38,6 +38,7 @@ run_asan () {
   configure build-asan -Db_sanitize=address,undefined -Db_lundef=false
   prepare_plugins build-asan
   # The smoke test runs Python, which cannot load an ASan-built plugin.
+  LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0" \
   ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" \
   UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
     meson test -C build-asan --print-errorlogs --num-processes 2 \

@@ -1151,6 +1151,10 @@ check_event_order (GstElement * element, guint per_message,
   gst_harness_teardown (h);
 }
 
+/* The elements of these tests share one runtime, as in a pipeline: a
+ * device is opened once, not once per element. */
+static GstContext *shared_runtime;
+
 static GstElement *
 make_element (const gchar * factory, const gchar * backend,
     const gchar * mode)
@@ -1160,6 +1164,13 @@ make_element (const gchar * factory, const gchar * backend,
   g_assert_nonnull (e);
   gst_util_set_object_arg (G_OBJECT (e), "backend", backend);
   gst_util_set_object_arg (G_OBJECT (e), "mode", mode);
+  if (shared_runtime == NULL) {
+    GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
+
+    shared_runtime = gst_rk_context_new (rt);
+    gst_object_unref (rt);
+  }
+  gst_element_set_context (e, shared_runtime);
   return e;
 }
 
@@ -1288,6 +1299,8 @@ test_error_before_eos (void)
 int
 main (int argc, char **argv)
 {
+  int ret;
+
   rk_test_init (&argc, &argv);
   g_test_add_func ("/elements/echo-bytes", test_echo_bytes);
   g_test_add_func ("/elements/gray-bit-exact", test_gray_bit_exact);
@@ -1312,5 +1325,7 @@ main (int argc, char **argv)
   g_test_add_func ("/elements/queue-defaults", test_queue_defaults);
   g_test_add_func ("/elements/info-and-stats-messages",
       test_info_and_stats_messages);
-  return g_test_run ();
+  ret = g_test_run ();
+  g_clear_pointer (&shared_runtime, gst_context_unref);
+  return ret;
 }
