@@ -156,6 +156,9 @@ typedef struct
 {
   GstBuffer *payload;
   GstRkConfig *config;
+  /* One cache line each: the sender fills a slot's sidecar while the
+   * device side empties the one before it */
+  guint8 pad[64 - 2 * sizeof (gpointer)];
 } GstRkSidecar;
 
 gpointer gst_rk_kernel_get_backend_data (GstRkKernel * kernel);

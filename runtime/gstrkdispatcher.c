@@ -249,10 +249,11 @@ process_one (GstRkDispatcher * d, GstRkEnvelope * env, GstRkSidecar * side)
   GstRkConfig *config = side->config;
   GError *error = NULL;
 
+  /* The configuration stays in the sidecar until the sender reuses the
+   * slot (usually with the same one: no reference changes hands). */
   msg.env = *env;
   msg.payload = side->payload;
   side->payload = NULL;
-  side->config = NULL;
   d->current = *env;
 
   if (!d->func (d, &msg, config, d->user_data, &error))
@@ -260,8 +261,6 @@ process_one (GstRkDispatcher * d, GstRkEnvelope * env, GstRkSidecar * side)
   else
     g_clear_error (&error);
   gst_rk_message_clear (&msg);
-  if (config)
-    gst_rk_config_unref (config);
   gst_rk_kernel_count_processed (d->kernel, 1);
 }
 
@@ -306,12 +305,8 @@ process_batch (GstRkDispatcher * d, guint max)
   else
     g_clear_error (&error);
 
-  for (guint i = 0; i < n; i++) {
-    GstRkSidecar *side = gst_rk_kernel_get_input_sidecar (d->kernel,
-        first + i);
+  for (guint i = 0; i < n; i++)
     gst_rk_message_clear (&d->batch[i]);
-    g_clear_pointer (&side->config, gst_rk_config_unref);
-  }
   gst_rk_kernel_count_processed (d->kernel, n);
   gst_rk_ring_consumer_release (&d->in, n);
   if (!d->driven)
@@ -353,7 +348,6 @@ gst_rk_dispatcher_drain (GstRkDispatcher * d, guint max)
 
     if (pos < gst_rk_kernel_get_flush_target (d->kernel)) {
       gst_clear_buffer (&side->payload);
-      g_clear_pointer (&side->config, gst_rk_config_unref);
       /* Counted before the release: a host that sees the slot consumed
        * sees the count too. */
       gst_rk_kernel_count_flushed (d->kernel, 1);

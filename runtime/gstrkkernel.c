@@ -1001,11 +1001,16 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
   stamp_input (kernel, payload, env);
 
   side = &kernel->in_side[pos & kernel->in.mask];
-  /* A device that consumes the ring itself cannot drop host references:
-   * what the slot's last message left in its sidecar goes now. */
-  g_clear_pointer (&side->config, gst_rk_config_unref);
+  /* The device side leaves the configuration in the sidecar (and a device
+   * that consumes the ring itself cannot drop host references at all):
+   * what the slot's last message left goes now. The same configuration
+   * stays, so its reference count is not written by both threads on every
+   * message. */
+  if (side->config != kernel->config) {
+    g_clear_pointer (&side->config, gst_rk_config_unref);
+    side->config = gst_rk_config_ref (kernel->config);
+  }
   gst_clear_buffer (&side->payload);
-  side->config = gst_rk_config_ref (kernel->config);
   if (payload) {
     gsize size = gst_buffer_get_size (payload);
 

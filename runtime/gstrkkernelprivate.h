@@ -31,6 +31,9 @@ typedef struct
   guint64 offset;
   guint64 offset_end;
   guint32 buffer_flags;
+  /* One cache line each: the sender writes one while the receiver reads
+   * the one before */
+  guint8 pad[64 - 7 * 8 - 4];
 } GstRkOrigin;
 
 struct _GstRkKernel
@@ -59,6 +62,12 @@ struct _GstRkKernel
   guint stats_readers;
   GCond stats_done;
 
+  /* The sender's and the receiver's fields are apart, each side's written
+   * on every message: on one cache line the two threads took it from each
+   * other once per message. 128 bytes of gap keep them apart whatever the
+   * instance's alignment. */
+  guint8 gap0[128];
+
   /* Producer side of the input ring, serialised by send_lock */
   GMutex send_lock;
   gboolean rings_attached;
@@ -66,6 +75,11 @@ struct _GstRkKernel
   GstRkSidecar *in_side;
   GstRkConfig *config;
   GstStructure *params;
+  guint64 received;             /* atomic */
+  guint64 clock_rejects;        /* atomic */
+  guint64 next_call;            /* atomic */
+
+  guint8 gap1[128];
 
   /* Consumer side of the output ring, serialised by recv_lock */
   GMutex recv_lock;
@@ -91,6 +105,15 @@ struct _GstRkKernel
   gboolean held_before_error;   /* published before the fault */
   gboolean error_delivered;
   gboolean receiver_busy;       /* the receiver spins before it sleeps */
+  /* Counted by the receiver, or by the device side (atomics) */
+  guint64 processed;
+  guint64 emitted;
+  guint64 notifications;
+  guint64 flushed;
+  guint64 dropped;
+  guint64 orphan_replies;
+
+  guint8 gap2[128];
 
   /* Waiting and control (atomics) */
   GstRkWakeup host_wakeup;      /* host threads: outputs or input space */
@@ -104,17 +127,6 @@ struct _GstRkKernel
   GError *error;                /* first device fault, under lock */
   guint64 error_at;             /* messages known good before the fault */
   guint64 error_out_head;       /* outputs published before the fault */
-
-  /* Counters (atomics) */
-  guint64 received;
-  guint64 processed;
-  guint64 emitted;
-  guint64 notifications;
-  guint64 flushed;
-  guint64 dropped;
-  guint64 clock_rejects;
-  guint64 orphan_replies;
-  guint64 next_call;
 
   /* Output buffers for kernels that make new ones */
   GMutex pool_lock;
