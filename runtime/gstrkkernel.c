@@ -450,7 +450,8 @@ inputs_in_flight (GstRkKernel * kernel)
 }
 
 /* The bounded spin of gst_rk_kernel_set_receiver_spin(). The clock is read
- * once per 64 looks (a vDSO call costs about as much as ten looks). */
+ * once per 64 looks (a vDSO call costs about as much as ten looks), and
+ * the core offered to others as often. */
 static gboolean
 spin_while_in_flight (GstRkKernel * kernel, GstRkReadyFunc ready,
     gpointer data, guint spin_us, gint64 deadline)
@@ -466,6 +467,9 @@ spin_while_in_flight (GstRkKernel * kernel, GstRkReadyFunc ready,
     }
     if (g_get_monotonic_time () >= end)
       break;
+    /* The device may be a thread of this machine (lavapipe) that needs
+     * the core */
+    g_thread_yield ();
   }
   return ready (data);
 }
