@@ -4,10 +4,14 @@
 
 #define SECOND (G_USEC_PER_SEC)
 
+/* @driven: run the kernel on its receiver's thread (as elements do);
+ * @params: (nullable): the kernel's parameters, as a structure string */
 static GstRkKernel *
-launch (GstRkRuntime * rt, const gchar * kernel, GstRkKernelMode mode,
-    guint32 capacity, gboolean activate)
+launch_full (GstRkRuntime * rt, const gchar * kernel, GstRkKernelMode mode,
+    guint32 capacity, gboolean activate, gboolean driven,
+    const gchar * params)
 {
+  GstStructure *p = params ? gst_structure_from_string (params, NULL) : NULL;
   GstRkLaunchOptions o;
   GError *err = NULL;
   GstRkKernel *k;
@@ -16,10 +20,20 @@ launch (GstRkRuntime * rt, const gchar * kernel, GstRkKernelMode mode,
   o.mode = mode;
   o.input_queue_capacity = o.output_queue_capacity = capacity;
   o.auto_activate = activate;
-  k = gst_rk_runtime_launch (rt, kernel, NULL, GST_RK_BACKEND_CPU, -1, &o,
-      NULL, &err);
+  o.receiver_drives = driven;
+  k = gst_rk_runtime_launch (rt, kernel, NULL, GST_RK_BACKEND_CPU, -1, &o, p,
+      &err);
   g_assert_no_error (err);
+  if (p)
+    gst_structure_free (p);
   return k;
+}
+
+static GstRkKernel *
+launch (GstRkRuntime * rt, const gchar * kernel, GstRkKernelMode mode,
+    guint32 capacity, gboolean activate)
+{
+  return launch_full (rt, kernel, mode, capacity, activate, FALSE, NULL);
 }
 
 static void
@@ -382,21 +396,7 @@ static GstRkKernel *
 launch_driven (GstRkRuntime * rt, const gchar * kernel, GstRkKernelMode mode,
     guint32 capacity, const gchar * params)
 {
-  GstStructure *p = params ? gst_structure_from_string (params, NULL) : NULL;
-  GstRkLaunchOptions o;
-  GError *err = NULL;
-  GstRkKernel *k;
-
-  gst_rk_launch_options_init (&o);
-  o.mode = mode;
-  o.input_queue_capacity = o.output_queue_capacity = capacity;
-  o.receiver_drives = TRUE;
-  k = gst_rk_runtime_launch (rt, kernel, NULL, GST_RK_BACKEND_CPU, -1, &o, p,
-      &err);
-  g_assert_no_error (err);
-  if (p)
-    gst_structure_free (p);
-  return k;
+  return launch_full (rt, kernel, mode, capacity, TRUE, TRUE, params);
 }
 
 typedef struct
