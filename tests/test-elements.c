@@ -1080,10 +1080,10 @@ log_items (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
-/* Pushes bursts of buffers (0, 1, 5 and 37), each followed by a serialized
- * custom event, and checks that each event left after exactly the outputs
- * of the buffers before it: @per_message outputs each, carrying their
- * input's number (@numbered) or only counted. */
+/* Takes @element. Pushes bursts of buffers (0, 1, 5 and 37), each
+ * followed by a serialized custom event, and checks that each event left
+ * after exactly the outputs of the buffers before it: @per_message outputs
+ * each, carrying their input's number (@numbered) or only counted. */
 static void
 check_event_order (GstElement * element, guint per_message,
     gboolean numbered)
@@ -1149,6 +1149,7 @@ check_event_order (GstElement * element, guint per_message,
   g_mutex_clear (&l.lock);
   gst_object_unref (src);
   gst_harness_teardown (h);
+  gst_object_unref (element);
 }
 
 /* The elements of these tests share one runtime, as in a pipeline: a
@@ -1162,6 +1163,7 @@ make_element (const gchar * factory, const gchar * backend,
   GstElement *e = gst_element_factory_make (factory, NULL);
 
   g_assert_nonnull (e);
+  gst_object_ref_sink (e);      /* the harness takes a reference of its own */
   gst_util_set_object_arg (G_OBJECT (e), "backend", backend);
   gst_util_set_object_arg (G_OBJECT (e), "mode", mode);
   if (shared_runtime == NULL) {
@@ -1220,7 +1222,7 @@ note_error (GstBus * bus, GstMessage * msg, gpointer data)
     if (g_atomic_int_add (&o->errors, 1) == 0)
       gst_message_parse_error (msg, NULL, &o->debug);
   }
-  return GST_BUS_DROP;
+  return GST_BUS_PASS;
 }
 
 static GstPadProbeReturn
@@ -1275,10 +1277,13 @@ check_error_before_eos (const gchar * backend)
           run, gst_harness_buffers_received (h));
 
     gst_object_unref (src);
-    gst_harness_teardown (h);
-    g_free (o.debug);
+    /* The bus holds messages from the element: let both go */
+    gst_element_set_bus (e, NULL);
     gst_bus_set_flushing (bus, TRUE);
     gst_object_unref (bus);
+    gst_harness_teardown (h);
+    gst_object_unref (e);
+    g_free (o.debug);
   }
 }
 
