@@ -449,26 +449,27 @@ inputs_in_flight (GstRkKernel * kernel)
       gst_rk_ring_load_acquire (kernel->in.tail);
 }
 
-/* The bounded spin of gst_rk_kernel_set_receiver_spin(). The clock is read
- * once per 64 looks (a vDSO call costs about as much as ten looks), and
- * the core offered to others as often. */
+/* A host thread's look before it sleeps, bounded by @spin_us (and
+ * @deadline); with @while_in_flight it ends as soon as no input is left on
+ * the device. The clock is read once per 64 looks (a vDSO call costs about
+ * as much as ten looks), and the core offered to others as often: the
+ * device may be a thread of this machine (lavapipe), and a long chain has
+ * more threads than cores. */
 static gboolean
-spin_while_in_flight (GstRkKernel * kernel, GstRkReadyFunc ready,
-    gpointer data, guint spin_us, gint64 deadline)
+spin (GstRkKernel * kernel, GstRkReadyFunc ready, gpointer data,
+    guint spin_us, gint64 deadline, gboolean while_in_flight)
 {
   gint64 end = g_get_monotonic_time () + spin_us;
 
   if (deadline != GST_RK_WAIT_FOREVER)
     end = MIN (end, deadline);
-  while (inputs_in_flight (kernel)) {
+  while (!while_in_flight || inputs_in_flight (kernel)) {
     for (guint i = 0; i < 64; i++) {
       if (ready (data))
         return TRUE;
     }
     if (g_get_monotonic_time () >= end)
       break;
-    /* The device may be a thread of this machine (lavapipe) that needs
-     * the core */
     g_thread_yield ();
   }
   return ready (data);
@@ -481,9 +482,9 @@ host_wait (GstRkKernel * kernel, GstRkReadyFunc ready, gpointer data,
     gint64 deadline)
 {
   guint interval = g_atomic_int_get (&kernel->poll_interval_us);
-  guint spin = g_atomic_int_get (&kernel->receiver_spin_us);
+  guint spin_us = g_atomic_int_get (&kernel->receiver_spin_us);
 
-  if (spin && spin_while_in_flight (kernel, ready, data, spin, deadline))
+  if (spin_us && spin (kernel, ready, data, spin_us, deadline, TRUE))
     return TRUE;
 
   if (interval == 0)
@@ -1336,14 +1337,14 @@ call_ready (gpointer data)
 
 /* Takes what is in the output ring on behalf of everyone (recv_lock held):
  * replies are routed, the regular consumer's outputs are kept for it in
- * order. The stash holds at most one ring's worth; beyond that the outputs
- * wait in the ring, as they would without a caller. */
+ * order, up to @max_stash of them; beyond that the outputs wait in the
+ * ring. */
 static gboolean
-collect_outputs (GstRkKernel * kernel)
+collect_outputs (GstRkKernel * kernel, guint max_stash)
 {
   gboolean stashed = FALSE;
 
-  while (g_queue_get_length (&kernel->stash) < kernel->out.capacity &&
+  while (g_queue_get_length (&kernel->stash) < max_stash &&
       gst_rk_ring_consumer_available (&kernel->out) > 0) {
     GstRkMessage msg;
 
@@ -1401,7 +1402,8 @@ gst_rk_kernel_call (GstRkKernel * kernel, GstBuffer * request,
     gboolean stashed;
 
     gst_rk_mutex_lock (&kernel->recv_lock);
-    stashed = collect_outputs (kernel);
+    /* At most one ring's worth, as the ring would hold without a caller */
+    stashed = collect_outputs (kernel, kernel->out.capacity);
     if (call->done) {
       *reply = call->reply;
       call->reply.payload = NULL;
@@ -1450,15 +1452,10 @@ consumed_position (GstRkKernel * kernel)
 static gboolean
 driven_work (GstRkKernel * kernel)
 {
-  guint64 tail;
-
-  if (!kernel->opts.receiver_drives || !kernel->rings_attached ||
-      g_atomic_int_get (&kernel->has_error))
-    return FALSE;
-  tail = gst_rk_ring_load_acquire (kernel->in.tail);
-  return gst_rk_ring_load_acquire (kernel->in.head) != tail &&
+  return kernel->opts.receiver_drives &&
+      !g_atomic_int_get (&kernel->has_error) && inputs_in_flight (kernel) &&
       (__atomic_load_n (&kernel->command, __ATOMIC_ACQUIRE) == RK_CMD_RUN ||
-      tail < gst_rk_kernel_get_flush_target (kernel));
+      consumed_position (kernel) < gst_rk_kernel_get_flush_target (kernel));
 }
 
 /* The receiver's turn to run a receiver-driven kernel's device side (not
@@ -1480,15 +1477,7 @@ void
 gst_rk_kernel_make_output_room (GstRkKernel * kernel)
 {
   gst_rk_mutex_lock (&kernel->recv_lock);
-  while (gst_rk_ring_consumer_available (&kernel->out) > 0) {
-    GstRkMessage msg;
-
-    pop_output (kernel, &msg);
-    if (route_output (kernel, &msg)) {
-      g_queue_push_tail (&kernel->stash, g_memdup2 (&msg, sizeof (msg)));
-      g_atomic_int_inc (&kernel->n_stash);
-    }
-  }
+  collect_outputs (kernel, G_MAXUINT);
   gst_rk_mutex_unlock (&kernel->recv_lock);
 }
 
@@ -1627,34 +1616,9 @@ item_ready (gpointer data)
 {
   GstRkKernel *kernel = data;
 
+  /* output_ready () counts a driven kernel's pending inputs too */
   return output_ready (kernel) || consumed_position (kernel) >=
-      __atomic_load_n (&kernel->first_marker_after, __ATOMIC_ACQUIRE) ||
-      driven_work (kernel);
-}
-
-/* A busy stream's receiver spins a little before it sleeps: a sender that
- * finds it asleep pays a futex wake per message, which on this machine
- * class cost more than the rest of the hop (10 context switches per 100
- * buffers against 0.7 through a queue). The stream counts as busy while
- * items come without waiting or within a spin; one spin that catches
- * nothing ends it, so a sparse stream sleeps at once. The spin yields the
- * core now and then, for the other threads of a long chain. */
-static gboolean
-spin_for_item (GstRkKernel * kernel, gint64 deadline)
-{
-  gint64 end = g_get_monotonic_time () + RECEIVER_BUSY_SPIN_US;
-
-  if (deadline != GST_RK_WAIT_FOREVER)
-    end = MIN (end, deadline);
-  for (;;) {
-    for (guint i = 0; i < 64; i++) {
-      if (item_ready (kernel))
-        return TRUE;
-    }
-    if (g_get_monotonic_time () >= end)
-      return FALSE;
-    g_thread_yield ();
-  }
+      __atomic_load_n (&kernel->first_marker_after, __ATOMIC_ACQUIRE);
 }
 
 /**
@@ -1697,9 +1661,17 @@ gst_rk_kernel_next_item (GstRkKernel * kernel, GstRkItem * item,
       return FALSE;
     if (drive (kernel))
       continue;
+    /* A busy stream's receiver spins a little before it sleeps: a sender
+     * that finds it asleep pays a futex wake per message, which on this
+     * machine class cost more than the rest of the hop (10 context
+     * switches per 100 buffers against 0.7 through a queue). The stream
+     * counts as busy while items come without waiting or within a spin;
+     * one spin that catches nothing ends it, so a sparse stream sleeps at
+     * once. */
     waited = TRUE;
     if (kernel->receiver_busy) {
-      if (spin_for_item (kernel, deadline))
+      if (spin (kernel, item_ready, kernel, RECEIVER_BUSY_SPIN_US, deadline,
+              FALSE))
         continue;
       kernel->receiver_busy = FALSE;
     }

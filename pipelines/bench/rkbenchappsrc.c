@@ -109,17 +109,13 @@ rk_bench_appsrc_echo_one (GstElement * pipeline)
 static gboolean
 roundtrips (const gchar * desc, guint64 messages, guint64 * ns)
 {
-  GError *err = NULL;
-  GstElement *p = gst_parse_launch (desc, &err);
+  GstElement *p = rk_bench_parse (desc);
   GstAppSrc *src;
   GstAppSink *sink;
   gboolean ok;
 
-  if (p == NULL) {
-    g_printerr ("rkbench: cannot build \"%s\": %s\n", desc, err->message);
-    g_error_free (err);
+  if (p == NULL)
     return FALSE;
-  }
   src = get_src (p);
   sink = get_sink (p);
   ok = gst_element_set_state (p, GST_STATE_PLAYING) !=

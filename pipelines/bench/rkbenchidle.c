@@ -97,15 +97,11 @@ idle_api (GstRkRuntime * rt, GstRkBackendKind backend, gdouble seconds,
 static gboolean
 idle_element (const gchar * desc, gdouble seconds, gdouble * ms_per_s)
 {
-  GError *err = NULL;
-  GstElement *p = gst_parse_launch (desc, &err);
+  GstElement *p = rk_bench_parse (desc);
   gboolean ok;
 
-  if (p == NULL) {
-    g_printerr ("rkbench: cannot build \"%s\": %s\n", desc, err->message);
-    g_error_free (err);
+  if (p == NULL)
     return FALSE;
-  }
   /* One buffer prerolls and warms it; then PLAYING with nothing to do */
   ok = gst_element_set_state (p, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE && rk_bench_appsrc_echo_one (p) &&

@@ -104,6 +104,20 @@ rk_bench_print_bus_error (GstElement * pipeline, const gchar * desc)
   gst_object_unref (bus);
 }
 
+/* The pipeline @desc describes, or %NULL after saying why on stderr. */
+GstElement *
+rk_bench_parse (const gchar * desc)
+{
+  GError *err = NULL;
+  GstElement *p = gst_parse_launch (desc, &err);
+
+  if (p == NULL) {
+    g_printerr ("rkbench: cannot build \"%s\": %s\n", desc, err->message);
+    g_error_free (err);
+  }
+  return p;
+}
+
 /**
  * rk_bench_run_pipeline:
  * @sample_threads: count the process's threads at the sink's first buffer
@@ -119,19 +133,15 @@ guint64
 rk_bench_run_pipeline (const gchar * desc, RkBenchTiming * timing,
     gboolean sample_threads)
 {
-  GError *err = NULL;
-  GstElement *p = gst_parse_launch (desc, &err);
+  GstElement *p = rk_bench_parse (desc);
   GstClockTime poll = sample_threads ? 20 * GST_MSECOND : GST_CLOCK_TIME_NONE;
   GstElement *sink;
   GstMessage *m;
   GstBus *bus;
   guint64 start, wall = 0;
 
-  if (p == NULL) {
-    g_printerr ("rkbench: cannot build \"%s\": %s\n", desc, err->message);
-    g_error_free (err);
+  if (p == NULL)
     return 0;
-  }
   memset (timing, 0, sizeof (*timing));
   timing->sample_threads = sample_threads;
   sink = gst_bin_get_by_name (GST_BIN (p), "sink");
@@ -155,6 +165,8 @@ rk_bench_run_pipeline (const gchar * desc, RkBenchTiming * timing,
     wall = rk_bench_now_ns () - start;
     timing->max_threads = MAX (timing->max_threads, timing->first_threads);
   } else {
+    GError *err = NULL;
+
     gst_message_parse_error (m, &err, NULL);
     g_printerr ("rkbench: \"%s\" failed: %s\n", desc, err->message);
     g_error_free (err);

@@ -21,6 +21,7 @@ typedef struct
   guint max_threads;
 } RkBenchTiming;
 
+GstElement *rk_bench_parse (const gchar * desc);
 guint64 rk_bench_run_pipeline (const gchar * desc, RkBenchTiming * timing,
     gboolean sample_threads);
 guint rk_bench_count_threads (void);
