@@ -2,19 +2,22 @@
  * caps structure field by field (media type, format, sizes, rates,
  * channels, layout, of any type: ints, ranges, lists, strings, fractions,
  * nonsense), then every registered kernel transforms it both ways and, when
- * it is fixed, tries to configure itself from it. Refusals are fine;
- * crashes, leaks and out-of-bounds reads are not.
+ * it is fixed, tries to configure itself from it; caps it accepts go to a
+ * running instance of the kernel, which gets one frame of them. Refusals
+ * are fine; crashes, hangs, leaks and out-of-bounds reads are not.
  *
  * Caps are built rather than parsed from text so that the fuzzer spends
  * its time in our negotiation code, not in GStreamer's caps parser. */
 #include "ringkernel.h"
 #include "gstrkconfigprivate.h"
-#include "fuzzbytes.h"
+#include "fuzzkernel.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
 static GPtrArray *kernels;
+static GstRkRuntime *runtime;
+static GstRkKernel **running;
 
 static const gchar *const media[] = { "video/x-raw", "audio/x-raw",
   "application/x-ringkernel", "application/x-test" };
@@ -76,14 +79,43 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   gst_init (NULL, NULL);
   gst_rk_init ();
   kernels = gst_rk_registry_list ();
+  runtime = gst_rk_runtime_new (GST_RK_BACKEND_CPU, -1);
+  running = g_new0 (GstRkKernel *, kernels->len);
   return 0;
+}
+
+/* Accepted caps, set on a running instance of kernel @i, which gets one
+ * frame; an instance that failed is replaced. */
+static void
+push (guint i, const GstRkKernelInfo *info, GstCaps *caps, RkFuzzBytes *b)
+{
+  gsize frame_size = rk_fuzz_frame_size (caps);
+
+  if (frame_size == 0)
+    return;
+  if (running[i] == NULL)
+    running[i] = gst_rk_runtime_launch (
+        runtime, info->name, NULL, GST_RK_BACKEND_CPU, -1, NULL, NULL, NULL);
+  if (running[i] == NULL)
+    return;
+  if (gst_rk_kernel_set_caps (running[i], caps, NULL, NULL)
+      && rk_fuzz_push (running[i], frame_size, b))
+    return;
+  if (gst_rk_kernel_check (running[i], NULL))
+    return;
+  gst_rk_kernel_terminate (running[i], NULL);
+  gst_object_unref (running[i]);
+  running[i] = NULL;
 }
 
 int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
   RkFuzzBytes b = { data, size };
-  GstStructure *s = gst_structure_new_empty (
+  GstStructure *s;
+
+  rk_fuzz_selftest ();
+  s = gst_structure_new_empty (
       media[rk_fuzz_take8 (&b) % G_N_ELEMENTS (media)]);
   GstCaps *caps;
 
@@ -109,8 +141,10 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
       GstStructure *params = gst_rk_kernel_info_default_params (info);
       GstRkConfig *config = NULL;
 
-      if (gst_rk_kernel_info_make_config (info, caps, params, &config, NULL))
+      if (gst_rk_kernel_info_make_config (info, caps, params, &config, NULL)) {
         gst_rk_config_unref (config);
+        push (i, info, caps, &b);
+      }
       gst_structure_free (params);
     }
   }

@@ -3,6 +3,7 @@
  * header bytes. */
 #include <string.h>
 #include "ringkernel.h"
+#include "fuzzbytes.h"
 
 int LLVMFuzzerTestOneInput (const guint8 * data, size_t size);
 
@@ -12,6 +13,7 @@ LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
   GstRkEnvelope env;
   guint8 back[RK_ENVELOPE_SIZE];
 
+  rk_fuzz_selftest ();
   if (gst_rk_envelope_decode (data, size, &env, NULL)) {
     g_assert (gst_rk_envelope_validate (&env, NULL));
     if ((env.flags & RK_FLAG_INLINE) &&

@@ -4,12 +4,13 @@
  * including NaN and infinities, ints, booleans, strings, arrays of any
  * length and element type). Every kernel gets it through
  * gst_rk_kernel_set_params(), the path element properties take, after caps
- * were set so configure runs too. Refusals are fine; crashes and leaks are
- * not. (The text form is parsed by GStreamer before it reaches us.) */
+ * were set so configure runs too, then one message goes through each
+ * kernel so the values reach its process code. Refusals are fine; crashes,
+ * hangs and leaks are not. (The text form is parsed by GStreamer before it reaches us.) */
 #include <math.h>
 #include <string.h>
 #include "ringkernel.h"
-#include "fuzzbytes.h"
+#include "fuzzkernel.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
@@ -83,6 +84,50 @@ take_value (RkFuzzBytes *b, GValue *v)
   }
 }
 
+/* One launched kernel per registered kernel, with the caps it runs on and
+ * the size of one input for them; a kernel that fails is replaced. */
+typedef struct {
+  const GstRkKernelInfo *info;
+  GstRkKernel *kernel;
+  GstCaps *caps;
+  gsize frame_size;
+} RkFuzzTarget;
+
+static GstRkKernel *
+launch (RkFuzzTarget *t)
+{
+  GstRkKernel *k = gst_rk_runtime_launch (
+      runtime, t->info->name, NULL, GST_RK_BACKEND_CPU, -1, NULL, NULL, NULL);
+
+  /* With caps, parameter changes also go through the kernel's configure */
+  if (k != NULL && t->caps != NULL)
+    gst_rk_kernel_set_caps (k, t->caps, NULL, NULL);
+  return k;
+}
+
+/* The kernel's sink caps at a small but not degenerate size */
+static GstCaps *
+small_caps (const GstRkKernelInfo *info)
+{
+  GstCaps *all = gst_caps_from_string (info->sink_caps);
+  GstCaps *pref = gst_caps_from_string ("video/x-raw, width=16, height=8; "
+      "audio/x-raw, rate=48000, channels=2");
+  GstCaps *caps = gst_caps_intersect (pref, all);
+
+  if (gst_caps_is_empty (caps)) {
+    gst_caps_unref (caps);
+    caps = gst_caps_ref (all);
+  }
+  gst_caps_unref (pref);
+  gst_caps_unref (all);
+  caps = gst_caps_fixate (caps);
+  if (gst_caps_is_any (caps) || gst_caps_is_empty (caps)) {
+    gst_caps_unref (caps);
+    return NULL;
+  }
+  return caps;
+}
+
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
@@ -95,22 +140,21 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   names = g_ptr_array_new ();
   g_ptr_array_add (names, (gpointer) "no-such-parameter");
   for (guint i = 0; i < kernels->len; i++) {
-    const GstRkKernelInfo *info = g_ptr_array_index (kernels, i);
-    GstRkKernel *k = gst_rk_runtime_launch (
-        runtime, info->name, NULL, GST_RK_BACKEND_CPU, -1, NULL, NULL, NULL);
-    GstCaps *caps = gst_caps_fixate (gst_caps_from_string (info->sink_caps));
+    RkFuzzTarget *t = g_new0 (RkFuzzTarget, 1);
 
-    for (guint p = 0; p < info->n_params; p++)
-      g_ptr_array_add (names, (gpointer)info->params[p].name);
-    if (k == NULL) {
-      gst_caps_unref (caps);
+    t->info = g_ptr_array_index (kernels, i);
+    for (guint p = 0; p < t->info->n_params; p++)
+      g_ptr_array_add (names, (gpointer)t->info->params[p].name);
+    t->caps = small_caps (t->info);
+    t->frame_size = rk_fuzz_frame_size (t->caps);
+    t->kernel = launch (t);
+    if (t->kernel == NULL) {
+      if (t->caps)
+        gst_caps_unref (t->caps);
+      g_free (t);
       continue;
     }
-    /* With caps, parameter changes also go through the kernel's configure */
-    if (!gst_caps_is_any (caps))
-      gst_rk_kernel_set_caps (k, caps, NULL, NULL);
-    gst_caps_unref (caps);
-    g_ptr_array_add (launched, k);
+    g_ptr_array_add (launched, t);
   }
   g_ptr_array_unref (kernels);
   return 0;
@@ -122,6 +166,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   RkFuzzBytes b = { data, size };
   GstStructure *s = gst_structure_new_empty ("params");
 
+  rk_fuzz_selftest ();
   for (guint n = rk_fuzz_take8 (&b) % 6 + 1; n > 0 && b.left > 0; n--) {
     GValue v = G_VALUE_INIT;
     const gchar *name
@@ -130,8 +175,19 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
     take_value (&b, &v);
     gst_structure_take_value (s, name, &v);
   }
-  for (guint i = 0; i < launched->len; i++)
-    gst_rk_kernel_set_params (g_ptr_array_index (launched, i), s, NULL);
+  /* The values reach each kernel's process code through one message */
+  for (guint i = 0; i < launched->len; i++) {
+    RkFuzzTarget *t = g_ptr_array_index (launched, i);
+    RkFuzzBytes fill = b;
+
+    gst_rk_kernel_set_params (t->kernel, s, NULL);
+    if (t->frame_size > 0 && !rk_fuzz_push (t->kernel, t->frame_size, &fill)) {
+      gst_rk_kernel_terminate (t->kernel, NULL);
+      gst_object_unref (t->kernel);
+      t->kernel = launch (t);
+      g_assert (t->kernel != NULL);
+    }
+  }
   gst_structure_free (s);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include "ringkernel.h"
 #include "gstrkuserkernel.h"
+#include "fuzzbytes.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
@@ -45,6 +46,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
       n_files++);
   GError *err = NULL;
 
+  rk_fuzz_selftest ();
   if (g_file_set_contents (path, (const gchar *) data, (gssize) size, NULL)) {
     const GstRkKernelInfo *info = gst_rk_user_kernel_load (path,
         size % 2 ? "main" : NULL, 0, NULL, NULL, &err);
