@@ -68,6 +68,7 @@ static const FakeModule kernels[] = {
 struct _GstRkCudaContext
 {
   GMutex lock;
+  GRecMutex work_lock;          /* queued work: enqueueing and running it */
   GList *streams;
   GHashTable *allocations;      /* host pointer → itself */
 };
@@ -79,7 +80,35 @@ struct _GstRkCudaStream
   gint running;
   GError *error;                /* sticky, as a CUDA context error */
   RkCudaPersistentArgs args;
+  GQueue work;                  /* FakeWork not run yet */
+  guint64 queued, done;         /* work items ever queued, ever run */
 };
+
+/* Asynchronous work: a copy, a fill, a kernel launch, or a wait for
+ * another stream's work queued so far. It runs only when something needs
+ * it done (a sync or query of its stream, work of another stream that
+ * waits for it, a free), never at once: so a missing wait or sync shows as
+ * stale data, as it may on a GPU. */
+typedef enum
+{
+  FAKE_WORK_COPY,
+  FAKE_WORK_FILL,
+  FAKE_WORK_LAUNCH,
+  FAKE_WORK_WAIT,
+} FakeWorkType;
+
+typedef struct
+{
+  FakeWorkType type;
+  gpointer dst;
+  gconstpointer src;
+  gsize size;
+  guint8 value;
+  const FakeModule *module;
+  RkCudaEventArgs args;
+  GstRkCudaStream *on;
+  guint64 until;
+} FakeWork;
 
 struct _GstRkCudaFunction
 {
@@ -124,6 +153,7 @@ fake_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
   GstRkCudaContext *ctx = g_new0 (GstRkCudaContext, 1);
 
   g_mutex_init (&ctx->lock);
+  g_rec_mutex_init (&ctx->work_lock);
   ctx->allocations = g_hash_table_new (NULL, NULL);
   props->name = g_strdup (RK_FAKE_CUDA_DEVICE_NAME);
   props->sm_count = fake.sm_count;
@@ -144,10 +174,15 @@ fake_alloc (GstRkCudaContext * ctx, gsize size)
   return p;
 }
 
+static void drain_all (GstRkCudaContext * ctx);
+
+/* Freeing waits for the device's work, as cuMemFree does. */
 static void
 fake_free (GstRkCudaContext * ctx, gpointer p)
 {
   gboolean known;
+
+  drain_all (ctx);
 
   g_mutex_lock (&ctx->lock);
   known = g_hash_table_remove (ctx->allocations, p);
@@ -186,7 +221,82 @@ fake_mem_free (GstRkCudaContext * ctx, guint64 device)
   fake_free (ctx, (gpointer) (guintptr) device);
 }
 
-/* ---- Streams: work runs at once, persistent kernels in a thread ---- */
+/* ---- Streams: work runs when needed, persistent kernels in a thread ---- */
+
+static void run_job (const FakeModule * m, RkCudaJob * job);
+static void run_step (const FakeModule * m, RkCudaJob * job, guint32 step);
+static void drain (GstRkCudaStream * s, guint64 until);
+
+static void
+run_work (FakeWork * w)
+{
+  RkCudaJob *jobs;
+
+  switch (w->type) {
+    case FAKE_WORK_COPY:
+      memcpy (w->dst, w->src, w->size);
+      break;
+    case FAKE_WORK_FILL:
+      memset (w->dst, w->value, w->size);
+      break;
+    case FAKE_WORK_WAIT:
+      drain (w->on, w->until);
+      break;
+    case FAKE_WORK_LAUNCH:
+      jobs = (RkCudaJob *) (guintptr) w->args.jobs;
+      if (w->args.step != RK_CUDA_ALL_STEPS) {
+        run_step (w->module, &jobs[0], rk_cuda_job_step (jobs[0].flags,
+                w->module->init != NULL, w->args.step));
+      } else {
+        for (guint i = 0; i < w->args.n_jobs; i++) {
+          run_job (w->module, &jobs[i]);
+          if (jobs[i].more)
+            break;
+        }
+      }
+      break;
+  }
+}
+
+/* Runs @s's queued work up to item @until (counted from the first). */
+static void
+drain (GstRkCudaStream * s, guint64 until)
+{
+  FakeWork *w;
+
+  g_rec_mutex_lock (&s->ctx->work_lock);
+  while (s->done < until && (w = g_queue_pop_head (&s->work)) != NULL) {
+    run_work (w);
+    s->done++;
+    g_free (w);
+  }
+  g_rec_mutex_unlock (&s->ctx->work_lock);
+}
+
+static void
+drain_all (GstRkCudaContext * ctx)
+{
+  g_rec_mutex_lock (&ctx->work_lock);
+  g_mutex_lock (&ctx->lock);
+  for (GList * l = ctx->streams; l; l = l->next) {
+    GstRkCudaStream *s = l->data;
+
+    g_mutex_unlock (&ctx->lock);
+    drain (s, G_MAXUINT64);
+    g_mutex_lock (&ctx->lock);
+  }
+  g_mutex_unlock (&ctx->lock);
+  g_rec_mutex_unlock (&ctx->work_lock);
+}
+
+static void
+enqueue (GstRkCudaStream * s, FakeWork * w)
+{
+  g_rec_mutex_lock (&s->ctx->work_lock);
+  g_queue_push_tail (&s->work, w);
+  s->queued++;
+  g_rec_mutex_unlock (&s->ctx->work_lock);
+}
 
 static GstRkCudaStream *
 fake_stream_new (GstRkCudaContext * ctx, GError ** error)
@@ -212,6 +322,8 @@ join_kernel (GstRkCudaStream * s)
 static void
 fake_stream_free (GstRkCudaStream * s)
 {
+  /* Work of other streams may wait for this one's */
+  drain_all (s->ctx);
   join_kernel (s);
   g_mutex_lock (&s->ctx->lock);
   s->ctx->streams = g_list_remove (s->ctx->streams, s);
@@ -229,6 +341,7 @@ fake_close (GstRkCudaContext * ctx)
   GHashTableIter it;
   gpointer p;
 
+  drain_all (ctx);
   while (ctx->streams)
     fake_stream_free (ctx->streams->data);
   g_hash_table_iter_init (&it, ctx->allocations);
@@ -238,14 +351,23 @@ fake_close (GstRkCudaContext * ctx)
   }
   g_hash_table_unref (ctx->allocations);
   g_mutex_clear (&ctx->lock);
+  g_rec_mutex_clear (&ctx->work_lock);
   g_free (ctx);
 }
 
+/* The host side of a copy is read or written when the copy runs, as with
+ * pinned memory: the caller keeps it until a sync says the copy ran. */
 static gboolean
 fake_copy_to_device (GstRkCudaStream * s, guint64 dst, gconstpointer src,
     gsize size, GError ** error)
 {
-  memcpy ((gpointer) (guintptr) dst, src, size);
+  FakeWork *w = g_new0 (FakeWork, 1);
+
+  w->type = FAKE_WORK_COPY;
+  w->dst = (gpointer) (guintptr) dst;
+  w->src = src;
+  w->size = size;
+  enqueue (s, w);
   return TRUE;
 }
 
@@ -253,7 +375,13 @@ static gboolean
 fake_copy_to_host (GstRkCudaStream * s, gpointer dst, guint64 src,
     gsize size, GError ** error)
 {
-  memcpy (dst, (gconstpointer) (guintptr) src, size);
+  FakeWork *w = g_new0 (FakeWork, 1);
+
+  w->type = FAKE_WORK_COPY;
+  w->dst = dst;
+  w->src = (gconstpointer) (guintptr) src;
+  w->size = size;
+  enqueue (s, w);
   return TRUE;
 }
 
@@ -261,20 +389,36 @@ static gboolean
 fake_fill (GstRkCudaStream * s, guint64 dst, guint8 value, gsize size,
     GError ** error)
 {
-  memset ((gpointer) (guintptr) dst, value, size);
+  FakeWork *w = g_new0 (FakeWork, 1);
+
+  w->type = FAKE_WORK_FILL;
+  w->dst = (gpointer) (guintptr) dst;
+  w->value = value;
+  w->size = size;
+  enqueue (s, w);
   return TRUE;
 }
 
+/* @waiter's later work runs after what @on has queued so far. */
 static gboolean
 fake_wait_stream (GstRkCudaStream * waiter, GstRkCudaStream * on,
     GError ** error)
 {
+  FakeWork *w = g_new0 (FakeWork, 1);
+
+  w->type = FAKE_WORK_WAIT;
+  w->on = on;
+  g_rec_mutex_lock (&on->ctx->work_lock);
+  w->until = on->queued;
+  enqueue (waiter, w);
+  g_rec_mutex_unlock (&on->ctx->work_lock);
   return TRUE;
 }
 
 static gboolean
 fake_sync (GstRkCudaStream * s, GError ** error)
 {
+  drain (s, G_MAXUINT64);
   join_kernel (s);
   if (s->error) {
     g_propagate_error (error, g_error_copy (s->error));
@@ -286,6 +430,8 @@ fake_sync (GstRkCudaStream * s, GError ** error)
 static GstRkCudaStreamState
 fake_query (GstRkCudaStream * s, GError ** error)
 {
+  /* A stream polled makes progress, as a GPU's would */
+  drain (s, G_MAXUINT64);
   if (g_atomic_int_get (&s->running))
     return GST_RK_CUDA_STREAM_BUSY;
   if (s->error) {
@@ -426,6 +572,8 @@ fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
   if (f->persistent) {
     PersistentLaunch *launch = g_new0 (PersistentLaunch, 1);
 
+    /* It starts after the stream's earlier work, and runs on its own */
+    drain (s, G_MAXUINT64);
     g_assert_true (cooperative);
     g_assert_null (s->kernel);
     memcpy (&s->args, args, sizeof (s->args));
@@ -436,21 +584,16 @@ fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
     s->kernel = g_thread_new ("fake-cuda", persistent_main, launch);
   } else {
     const RkCudaEventArgs *a = args;
-    RkCudaJob *jobs = (RkCudaJob *) (guintptr) a->jobs;
+    FakeWork *w = g_new0 (FakeWork, 1);
 
     /* Several jobs per launch only with one block, as rk_event wants. */
     g_assert_true (a->n_jobs == 1 || grid_size == 1);
-    if (a->step != RK_CUDA_ALL_STEPS) {
-      g_assert_cmpuint (a->n_jobs, ==, 1);
-      run_step (f->module, &jobs[0], rk_cuda_job_step (jobs[0].flags,
-              f->module->init != NULL, a->step));
-    } else {
-      for (guint i = 0; i < a->n_jobs; i++) {
-        run_job (f->module, &jobs[i]);
-        if (jobs[i].more)
-          break;
-      }
-    }
+    g_assert_true (a->step == RK_CUDA_ALL_STEPS || a->n_jobs == 1);
+    /* The arguments are copied at launch, as the driver does */
+    w->type = FAKE_WORK_LAUNCH;
+    w->module = f->module;
+    w->args = *a;
+    enqueue (s, w);
   }
   return TRUE;
 }

@@ -2,7 +2,9 @@
  *
  * It implements GstRkCudaOps over host memory: "device" and "mapped"
  * memory are aligned host allocations whose device address is their host
- * address, streams run their work at once in the calling thread, and a
+ * address, a stream's copies, fills and launches run in order but only
+ * when needed (a sync or query of the stream, a stream waiting for it, a
+ * free), so a missing wait or sync leaves stale data as a GPU may, and a
  * persistent launch starts a host thread that runs the real dispatcher
  * (backends/cuda/gstrkcudaloop.h) and the real kernel bodies
  * (the headers in backends/cuda/kernels, tests/rkcudacounter.h) with a grid of one
