@@ -16,7 +16,8 @@ rk_test_counter_process (RkCudaJob * job, RkCudaThreads t)
 
   if (t.index != 0)
     return;
-  c = ++*count;
+  /* Each message adds the parameter "step" (param[0]), as on the CPU */
+  c = *count += (uint64_t) job->params.param[0];
   for (uint32_t k = 0; k < 8; k++)
     out[k] = (uint8_t) (c >> (8 * k));
   job->out_type = job->type == RK_MSG_REQUEST ? RK_MSG_REPLY : RK_MSG_DATA;

