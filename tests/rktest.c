@@ -258,7 +258,17 @@ rk_test_backend_usable (GstRkBackendKind backend, gchar ** reason)
         "slow there and leaks inside libvulkan_lvp); ASan covers it");
     return FALSE;
   }
-  return gst_rk_runtime_is_backend_available (backend, reason);
+  if (gst_rk_runtime_is_backend_available (backend, reason))
+    return TRUE;
+  /* On a machine that has the device, a skip would hide a broken probe:
+   * the GPU check sets these, and a skip becomes a failure. */
+  if ((backend == GST_RK_BACKEND_CUDA &&
+          g_strcmp0 (g_getenv ("RK_TEST_REQUIRE_CUDA"), "1") == 0) ||
+      (backend == GST_RK_BACKEND_VULKAN &&
+          g_strcmp0 (g_getenv ("RK_TEST_REQUIRE_VULKAN"), "1") == 0))
+    g_error ("the %s backend is required here (RK_TEST_REQUIRE_*) but "
+        "unavailable: %s", gst_rk_backend_kind_get_name (backend), *reason);
+  return FALSE;
 }
 
 /**
