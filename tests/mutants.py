@@ -143,7 +143,7 @@ MUTANTS = [
            'gray (vector path) adds 1 to every luma',
            'backends/cpu/kernels/gstrkcpugray.c',
            [edit('_u + (_u >> 16) + 4224;', '_u + (_u >> 16) + 4224 + 256;')],
-           ['kernels-video'], ci=True),
+           ['kernels-video']),
     Mutant('blur-rounding',
            'blur rounds its horizontal pass down instead of to nearest',
            'backends/cpu/kernels/gstrkcpublur.c',
