@@ -78,7 +78,7 @@ gst_rk_runtime_finalize (GObject * object)
   g_list_free_full (self->kernels, weak_ref_free);
   for (i = 0; i < self->devices->len; i++) {
     OpenDevice *od = &g_array_index (self->devices, OpenDevice, i);
-    od->device->backend->close (od->device);
+    gst_rk_device_unref (od->device);
   }
   g_array_free (self->devices, TRUE);
 

@@ -203,9 +203,11 @@ stage (GstRkCudaEvent * e, GstRkMessage * msg, guint k,
       gst_rk_cuda_slots_staging_device (&e->extra, k) : 0;
   memcpy (&job->params, params, sizeof (job->params));
 
-  if (in_size > 0)
+  if (in_size > 0) {
     gst_buffer_extract (msg->payload, 0, gst_rk_cuda_slots_staging (&e->in, k),
         in_size);
+    gst_rk_kernel_count_upload (e->kernel, in_size);
+  }
   if (in_size <= ZERO_COPY_MAX) {
     job->in_ptr = gst_rk_cuda_slots_staging_device (&e->in, k);
   } else {
@@ -247,6 +249,7 @@ main_output (GstRkCudaEvent * e, GstRkMessage * msg, guint k,
     return NULL;
   gst_buffer_fill (buf, 0, gst_rk_cuda_slots_staging (&e->out, k),
       job->out_size);
+  gst_rk_kernel_count_download (e->kernel, job->out_size);
   if (msg->payload)
     gst_buffer_copy_into (buf, msg->payload,
         GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);

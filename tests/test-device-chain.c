@@ -1,0 +1,299 @@
+/* Frames that stay on the device between ring-kernel elements: a Vulkan
+ * chain negotiates memory:RingKernelDevice between its elements, gives the
+ * CPU chain's bytes, and copies to and from the host only at its ends
+ * (each kernel's host-to-device and device-to-host counters). A backend
+ * that cannot read device memory in the middle gets host memory; a
+ * device frame that reaches a host element still maps to the right
+ * bytes. */
+#include <string.h>
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+
+#include "rktest.h"
+
+typedef struct
+{
+  guint64 up, up_bytes, down, down_bytes;
+} Copies;
+
+typedef struct
+{
+  GPtrArray *outputs;           /* GBytes, in order */
+  Copies copies[3];             /* elements k0, k1, k2 */
+  gboolean middle_on_device;    /* k0 → k1 negotiated device memory */
+  gboolean output_on_device;    /* the sink got device memory */
+} Run;
+
+static GstBuffer *
+random_frame (GRand * rand, gsize size, guint index)
+{
+  GstBuffer *b = gst_buffer_new_allocate (NULL, size, NULL);
+  GstMapInfo m;
+
+  gst_buffer_map (b, &m, GST_MAP_WRITE);
+  for (gsize i = 0; i < size; i++)
+    m.data[i] = (guint8) g_rand_int_range (rand, 0, 256);
+  gst_buffer_unmap (b, &m);
+  GST_BUFFER_PTS (b) = index * 40 * GST_MSECOND;
+  GST_BUFFER_DURATION (b) = 40 * GST_MSECOND;
+  return b;
+}
+
+static Copies
+copies_of (GstElement * e)
+{
+  GstStructure *s = NULL;
+  Copies c = { 0, };
+
+  g_object_get (e, "stats", &s, NULL);
+  g_assert_nonnull (s);
+  g_assert_true (gst_structure_get_uint64 (s, "host-to-device-buffers",
+          &c.up));
+  g_assert_true (gst_structure_get_uint64 (s, "host-to-device-bytes",
+          &c.up_bytes));
+  g_assert_true (gst_structure_get_uint64 (s, "device-to-host-buffers",
+          &c.down));
+  g_assert_true (gst_structure_get_uint64 (s, "device-to-host-bytes",
+          &c.down_bytes));
+  gst_structure_free (s);
+  return c;
+}
+
+static gboolean
+pad_on_device (GstElement * e, const gchar * pad_name)
+{
+  GstPad *pad = gst_element_get_static_pad (e, pad_name);
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  gboolean on = gst_caps_features_contains (gst_caps_get_features (caps, 0),
+      GST_CAPS_FEATURE_MEMORY_RK_DEVICE);
+
+  gst_caps_unref (caps);
+  gst_object_unref (pad);
+  return on;
+}
+
+/* Pushes @n random RGBA frames of @w × @h through "k0 ! k1 ! k2" (@chain
+ * names them so) and keeps what comes out. */
+static Run
+run_chain (const gchar * chain, const gchar * sink_caps, guint w, guint h,
+    guint n)
+{
+  gchar *desc = g_strdup_printf ("appsrc name=src format=time "
+      "caps=video/x-raw,format=RGBA,width=%u,height=%u,framerate=25/1 ! %s ! "
+      "appsink name=sink sync=false %s", w, h, chain, sink_caps);
+  GError *err = NULL;
+  GstElement *pipeline = gst_parse_launch (desc, &err);
+  GstElement *src, *sink, *k[3];
+  GRand *rand = g_rand_new_with_seed (w * 7919 + h);
+  GstBus *bus;
+  GstMessage *msg;
+  Run r = { g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref) };
+
+  g_assert_no_error (err);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  for (guint i = 0; i < 3; i++) {
+    gchar *name = g_strdup_printf ("k%u", i);
+
+    k[i] = gst_bin_get_by_name (GST_BIN (pipeline), name);
+    g_assert_nonnull (k[i]);
+    g_free (name);
+  }
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+
+  for (guint i = 0; i < n; i++) {
+    GstSample *sample;
+    GstBuffer *out;
+    GstMapInfo m;
+
+    g_assert_cmpint (gst_app_src_push_buffer (GST_APP_SRC (src),
+            random_frame (rand, (gsize) w * h * 4, i)), ==, GST_FLOW_OK);
+    sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+        60 * GST_SECOND);
+    g_assert_nonnull (sample);
+    out = gst_sample_get_buffer (sample);
+    g_assert_cmpuint (GST_BUFFER_PTS (out), ==, i * 40 * GST_MSECOND);
+    r.output_on_device = gst_is_rk_device_memory (gst_buffer_peek_memory
+        (out, 0));
+    g_assert_true (gst_buffer_map (out, &m, GST_MAP_READ));
+    g_ptr_array_add (r.outputs, g_bytes_new (m.data, m.size));
+    gst_buffer_unmap (out, &m);
+    gst_sample_unref (sample);
+  }
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  bus = gst_element_get_bus (pipeline);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+
+  r.middle_on_device = pad_on_device (k[1], "sink");
+  for (guint i = 0; i < 3; i++) {
+    r.copies[i] = copies_of (k[i]);
+    gst_object_unref (k[i]);
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_rand_free (rand);
+  g_free (desc);
+  return r;
+}
+
+static void
+run_clear (Run * r)
+{
+  g_ptr_array_unref (r->outputs);
+}
+
+static void
+assert_same_outputs (const Run * a, const Run * b)
+{
+  g_assert_cmpuint (a->outputs->len, ==, b->outputs->len);
+  for (guint i = 0; i < a->outputs->len; i++) {
+    gsize na, nb;
+    gconstpointer da = g_bytes_get_data (a->outputs->pdata[i], &na);
+    gconstpointer db = g_bytes_get_data (b->outputs->pdata[i], &nb);
+
+    g_assert_cmpmem (da, na, db, nb);
+  }
+}
+
+static gboolean
+have_vulkan (void)
+{
+  gchar *reason = NULL;
+
+  if (rk_test_backend_usable (GST_RK_BACKEND_VULKAN, &reason))
+    return TRUE;
+  g_test_skip (reason);
+  g_free (reason);
+  return FALSE;
+}
+
+#define CHAIN(b0, b1, b2) "rkgray name=k0 backend=" b0 " ! rkblur name=k1 " \
+  "backend=" b1 " sigma=1.5 ! rksobel name=k2 backend=" b2
+
+/* rkgray ! rkblur ! rksobel on Vulkan equals the CPU chain byte for byte,
+ * and only its ends copy: one RGBA frame up, one GRAY8 frame down. */
+static void
+test_chain (gconstpointer data)
+{
+  const guint *size = data;
+  guint w = size[0], h = size[1], n = size[2];
+  gsize gray = (gsize) GST_ROUND_UP_4 (w) * h;
+  Run cpu, gpu;
+
+  if (!have_vulkan ())
+    return;
+  cpu = run_chain (CHAIN ("cpu", "cpu", "cpu"), "", w, h, n);
+  gpu = run_chain (CHAIN ("vulkan", "vulkan", "vulkan"), "", w, h, n);
+  assert_same_outputs (&cpu, &gpu);
+
+  g_assert_true (gpu.middle_on_device);
+  g_assert_false (gpu.output_on_device);
+  g_assert_cmpuint (gpu.copies[0].up, ==, n);
+  g_assert_cmpuint (gpu.copies[0].up_bytes, ==, n * (gsize) w * h * 4);
+  g_assert_cmpuint (gpu.copies[0].down, ==, 0);
+  g_assert_cmpuint (gpu.copies[1].up, ==, 0);
+  g_assert_cmpuint (gpu.copies[1].down, ==, 0);
+  g_assert_cmpuint (gpu.copies[2].up, ==, 0);
+  g_assert_cmpuint (gpu.copies[2].down, ==, n);
+  g_assert_cmpuint (gpu.copies[2].down_bytes, ==, n * gray);
+  /* the CPU is its own device: nothing to count */
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (cpu.copies[i].up + cpu.copies[i].down, ==, 0);
+  run_clear (&cpu);
+  run_clear (&gpu);
+}
+
+/* Vulkan, then the CPU, then Vulkan: the CPU kernel refuses device memory,
+ * so its neighbours copy through the host, and the bytes stay right. */
+static void
+test_mixed_chain (void)
+{
+  const guint w = 97, h = 61, n = 3;
+  Run cpu, mixed;
+
+  if (!have_vulkan ())
+    return;
+  cpu = run_chain (CHAIN ("cpu", "cpu", "cpu"), "", w, h, n);
+  mixed = run_chain (CHAIN ("vulkan", "cpu", "vulkan"), "", w, h, n);
+  assert_same_outputs (&cpu, &mixed);
+  g_assert_false (mixed.middle_on_device);
+  g_assert_cmpuint (mixed.copies[0].up, ==, n);
+  g_assert_cmpuint (mixed.copies[0].down, ==, n);
+  g_assert_cmpuint (mixed.copies[2].up, ==, n);
+  g_assert_cmpuint (mixed.copies[2].down, ==, n);
+  run_clear (&cpu);
+  run_clear (&mixed);
+}
+
+/* A sink that asks for device memory gets it, and mapping it on the host
+ * gives the same bytes. */
+static void
+test_host_reads_device_frame (void)
+{
+  const guint w = 33, h = 17, n = 3;
+  Run cpu, gpu;
+
+  if (!have_vulkan ())
+    return;
+  cpu = run_chain (CHAIN ("cpu", "cpu", "cpu"), "", w, h, n);
+  gpu = run_chain (CHAIN ("vulkan", "vulkan", "vulkan"),
+      "caps=video/x-raw(" GST_CAPS_FEATURE_MEMORY_RK_DEVICE ")", w, h, n);
+  assert_same_outputs (&cpu, &gpu);
+  g_assert_true (gpu.output_on_device);
+  g_assert_cmpuint (gpu.copies[2].down, ==, 0);
+  run_clear (&cpu);
+  run_clear (&gpu);
+}
+
+/* Host elements between two Vulkan kernels pass device memory on where
+ * they only forward buffers (queue, identity), and the chain still
+ * copies only at its ends. */
+static void
+test_through_queue (void)
+{
+  const guint w = 64, h = 48, n = 4;
+  Run cpu, gpu;
+
+  if (!have_vulkan ())
+    return;
+  cpu = run_chain (CHAIN ("cpu", "cpu", "cpu"), "", w, h, n);
+  gpu = run_chain ("rkgray name=k0 backend=vulkan ! queue ! identity ! "
+      "rkblur name=k1 backend=vulkan sigma=1.5 ! queue ! "
+      "rksobel name=k2 backend=vulkan", "", w, h, n);
+  assert_same_outputs (&cpu, &gpu);
+  g_assert_true (gpu.middle_on_device);
+  g_assert_cmpuint (gpu.copies[0].down + gpu.copies[1].up +
+      gpu.copies[1].down + gpu.copies[2].up, ==, 0);
+  run_clear (&cpu);
+  run_clear (&gpu);
+}
+
+int
+main (int argc, char **argv)
+{
+  static const guint sizes[][3] = {
+    {1, 1, 4}, {3, 2, 4}, {641, 359, 3}, {1920, 1080, 2},
+  };
+
+  rk_test_init (&argc, &argv);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    gchar *path = g_strdup_printf ("/device-chain/vulkan/%ux%u",
+        sizes[i][0], sizes[i][1]);
+
+    g_test_add_data_func (path, sizes[i], test_chain);
+    g_free (path);
+  }
+  g_test_add_func ("/device-chain/mixed-backends", test_mixed_chain);
+  g_test_add_func ("/device-chain/host-reads-device-frame",
+      test_host_reads_device_frame);
+  g_test_add_func ("/device-chain/through-queue", test_through_queue);
+  return g_test_run ();
+}
