@@ -99,6 +99,7 @@ gst_rk_device_init (GstRkDevice * device, const GstRkBackend * backend,
   device->memory_used = 0;
   device->host_memory_used = 0;
   device->ref_count = 1;
+  device->payloads = 0;
   g_mutex_init (&device->payload_lock);
   g_queue_init (&device->payload_cache);
 }

@@ -48,7 +48,9 @@ typedef struct
   gint64 host_memory_used;
 
   gint ref_count;
-  /* payload memory freed for reuse (see gstrkdevicememory.c) */
+  /* payload memory (see gstrkdevicememory.c): allocations held, live or
+   * kept for reuse (atomic), and those kept */
+  gint payloads;
   GMutex payload_lock;
   GQueue payload_cache;
 } GstRkDevice;

@@ -87,8 +87,10 @@ devmem_free (GstAllocator * allocator, GstMemory * mem)
       g_queue_push_head (&device->payload_cache, c);
     }
     g_mutex_unlock (&device->payload_lock);
-    if (c == NULL)
+    if (c == NULL) {
       device->backend->device_memory->free (device, m->handle);
+      g_atomic_int_add (&device->payloads, -1);
+    }
     if (!m->direct)
       g_free (m->host);
     gst_rk_device_unref (device);
@@ -242,9 +244,11 @@ gst_rk_device_memory_new (GstRkDevice * device, gsize size, GError ** error)
     }
   }
   g_mutex_unlock (&device->payload_lock);
-  if (handle == NULL && (handle = ops->alloc (device, size, &host,
-              error)) == NULL)
-    return NULL;
+  if (handle == NULL) {
+    if ((handle = ops->alloc (device, size, &host, error)) == NULL)
+      return NULL;
+    g_atomic_int_inc (&device->payloads);
+  }
 
   m = g_new0 (GstRkDeviceMemory, 1);
   g_mutex_init (&m->lock);
@@ -302,6 +306,7 @@ gst_rk_device_memory_drop_cache (GstRkDevice * device)
 
   while ((c = g_queue_pop_head (&device->payload_cache))) {
     device->backend->device_memory->free (device, c->handle);
+    g_atomic_int_add (&device->payloads, -1);
     g_free (c);
   }
 }

@@ -9,6 +9,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 
+#include "gstrkfault.h"
 #include "rktest.h"
 
 typedef struct
@@ -72,19 +73,45 @@ pad_on_device (GstElement * e, const gchar * pad_name)
   return on;
 }
 
-/* Pushes @n random RGBA frames of @w × @h through "k0 ! k1 ! k2" (@chain
- * names them so) and keeps what comes out. */
-static Run
-run_chain (const gchar * chain, const gchar * sink_caps, guint w, guint h,
-    guint n)
+/* One step of a run: a frame of @w × @h (new caps when the size
+ * changes), or, with w = 0, the pipeline through READY and back. */
+typedef struct
 {
-  gchar *desc = g_strdup_printf ("appsrc name=src format=time "
-      "caps=video/x-raw,format=RGBA,width=%u,height=%u,framerate=25/1 ! %s ! "
-      "appsink name=sink sync=false %s", w, h, chain, sink_caps);
+  guint w, h;
+} Step;
+
+static void
+pull_into (Run * r, GstElement * sink, guint index)
+{
+  GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+      60 * GST_SECOND);
+  GstBuffer *out;
+  GstMapInfo m;
+
+  g_assert_nonnull (sample);
+  out = gst_sample_get_buffer (sample);
+  g_assert_cmpuint (GST_BUFFER_PTS (out), ==, index * 40 * GST_MSECOND);
+  r->output_on_device = gst_is_rk_device_memory (gst_buffer_peek_memory
+      (out, 0));
+  g_assert_true (gst_buffer_map (out, &m, GST_MAP_READ));
+  g_ptr_array_add (r->outputs, g_bytes_new (m.data, m.size));
+  gst_buffer_unmap (out, &m);
+  gst_sample_unref (sample);
+}
+
+/* Runs @steps through "appsrc ! @chain ! appsink", the chain naming its
+ * three elements k0, k1, k2, and keeps what comes out. */
+static Run
+run_steps (const gchar * chain, const gchar * sink_caps, const Step * steps,
+    guint n_steps)
+{
+  gchar *desc = g_strdup_printf ("appsrc name=src format=time ! %s ! "
+      "appsink name=sink sync=false %s", chain, sink_caps);
   GError *err = NULL;
   GstElement *pipeline = gst_parse_launch (desc, &err);
   GstElement *src, *sink, *k[3];
-  GRand *rand = g_rand_new_with_seed (w * 7919 + h);
+  GRand *rand = g_rand_new_with_seed (steps[0].w * 7919 + steps[0].h);
+  guint w = 0, h = 0, index = 0;
   GstBus *bus;
   GstMessage *msg;
   Run r = { g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref) };
@@ -102,24 +129,27 @@ run_chain (const gchar * chain, const gchar * sink_caps, guint w, guint h,
   g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
       GST_STATE_CHANGE_FAILURE);
 
-  for (guint i = 0; i < n; i++) {
-    GstSample *sample;
-    GstBuffer *out;
-    GstMapInfo m;
+  for (guint s = 0; s < n_steps; s++) {
+    if (steps[s].w == 0) {
+      g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_READY), ==,
+          GST_STATE_CHANGE_SUCCESS);
+      g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING),
+          !=, GST_STATE_CHANGE_FAILURE);
+      w = h = 0;
+      continue;
+    }
+    if (steps[s].w != w || steps[s].h != h) {
+      gchar *caps = g_strdup_printf ("video/x-raw,format=RGBA,width=%u,"
+          "height=%u,framerate=25/1", steps[s].w, steps[s].h);
 
+      w = steps[s].w;
+      h = steps[s].h;
+      g_object_set (src, "caps", gst_caps_from_string (caps), NULL);
+      g_free (caps);
+    }
     g_assert_cmpint (gst_app_src_push_buffer (GST_APP_SRC (src),
-            random_frame (rand, (gsize) w * h * 4, i)), ==, GST_FLOW_OK);
-    sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-        60 * GST_SECOND);
-    g_assert_nonnull (sample);
-    out = gst_sample_get_buffer (sample);
-    g_assert_cmpuint (GST_BUFFER_PTS (out), ==, i * 40 * GST_MSECOND);
-    r.output_on_device = gst_is_rk_device_memory (gst_buffer_peek_memory
-        (out, 0));
-    g_assert_true (gst_buffer_map (out, &m, GST_MAP_READ));
-    g_ptr_array_add (r.outputs, g_bytes_new (m.data, m.size));
-    gst_buffer_unmap (out, &m);
-    gst_sample_unref (sample);
+            random_frame (rand, (gsize) w * h * 4, index)), ==, GST_FLOW_OK);
+    pull_into (&r, sink, index++);
   }
   gst_app_src_end_of_stream (GST_APP_SRC (src));
   bus = gst_element_get_bus (pipeline);
@@ -141,6 +171,21 @@ run_chain (const gchar * chain, const gchar * sink_caps, guint w, guint h,
   gst_object_unref (pipeline);
   g_rand_free (rand);
   g_free (desc);
+  return r;
+}
+
+/* @n frames of @w × @h */
+static Run
+run_chain (const gchar * chain, const gchar * sink_caps, guint w, guint h,
+    guint n)
+{
+  Step *steps = g_new (Step, n);
+  Run r;
+
+  for (guint i = 0; i < n; i++)
+    steps[i] = (Step) { w, h };
+  r = run_steps (chain, sink_caps, steps, n);
+  g_free (steps);
   return r;
 }
 
@@ -276,6 +321,165 @@ test_through_queue (void)
   run_clear (&gpu);
 }
 
+/* The frame size changes mid-stream, and the pipeline goes through
+ * READY and back: the chain still equals the CPU's, and still copies only
+ * at its ends (after the restart too). */
+static void
+test_caps_change_and_restart (void)
+{
+  static const Step steps[] = {
+    {64, 48}, {64, 48}, {80, 40}, {80, 40}, {80, 40}, {0, 0},
+    {31, 7}, {31, 7}, {64, 48},
+  };
+  const guint frames = G_N_ELEMENTS (steps) - 1;
+  Run cpu, gpu;
+
+  if (!have_vulkan ())
+    return;
+  cpu = run_steps (CHAIN ("cpu", "cpu", "cpu"), "", steps,
+      G_N_ELEMENTS (steps));
+  gpu = run_steps (CHAIN ("vulkan", "vulkan", "vulkan"), "", steps,
+      G_N_ELEMENTS (steps));
+  assert_same_outputs (&cpu, &gpu);
+  g_assert_cmpuint (gpu.outputs->len, ==, frames);
+  g_assert_true (gpu.middle_on_device);
+  /* the kernels live from NULL → READY on: their counters span both */
+  g_assert_cmpuint (gpu.copies[0].up, ==, frames);
+  g_assert_cmpuint (gpu.copies[1].up + gpu.copies[1].down, ==, 0);
+  g_assert_cmpuint (gpu.copies[2].down, ==, frames);
+  run_clear (&cpu);
+  run_clear (&gpu);
+}
+
+static GstPadProbeReturn
+count_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  g_atomic_int_inc ((gint *) data);
+  return GST_PAD_PROBE_OK;
+}
+
+/* 10,000 frames through the chain: the frames on the device are reused,
+ * never leaked (the runtime's count of device payloads stays within what
+ * a device keeps for reuse). */
+static void
+test_no_leak (void)
+{
+  const guint n = 10000;
+  GstRkRuntime *rt;
+  GstContext *ctx;
+  GstElement *pipeline, *src, *sink;
+  GstRkRuntimeMetrics m;
+  GstPad *pad;
+  GstBus *bus;
+  GstMessage *msg;
+  GError *err = NULL;
+  gint seen = 0;
+
+  if (!have_vulkan ())
+    return;
+  pipeline = gst_parse_launch ("appsrc name=src format=time block=true "
+      "max-buffers=16 caps=video/x-raw,format=RGBA,width=16,height=16,"
+      "framerate=25/1 ! " CHAIN ("vulkan", "vulkan", "vulkan") " ! "
+      "fakesink name=sink sync=false", &err);
+  g_assert_no_error (err);
+  rt = gst_rk_runtime_new (GST_RK_BACKEND_VULKAN, -1);
+  ctx = gst_rk_context_new (rt);
+  gst_element_set_context (pipeline, ctx);
+  gst_context_unref (ctx);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffer, &seen,
+      NULL);
+  gst_object_unref (pad);
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  {
+    GRand *rand = g_rand_new_with_seed (17);
+
+    for (guint i = 0; i < n; i++)
+      g_assert_cmpint (gst_app_src_push_buffer (GST_APP_SRC (src),
+              random_frame (rand, 16 * 16 * 4, i)), ==, GST_FLOW_OK);
+    g_rand_free (rand);
+  }
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  bus = gst_element_get_bus (pipeline);
+  msg = gst_bus_timed_pop_filtered (bus, 240 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  g_assert_cmpint (g_atomic_int_get (&seen), ==, n);
+
+  /* every frame has reached the sink: what is held is only kept */
+  gst_rk_runtime_get_metrics (rt, &m);
+  g_assert_cmpuint (m.device_payloads, >=, 1);
+  g_assert_cmpuint (m.device_payloads, <=, 16);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_rk_runtime_get_metrics (rt, &m);
+  g_assert_cmpuint (m.device_payloads, <=, 16);
+
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  gst_object_unref (rt);
+}
+
+/* The middle kernel fails mid-stream: one ERROR naming it, before any
+ * EOS, and the frames on the device are all given back. */
+static void
+test_fault_mid_chain (void)
+{
+  GstRkRuntime *rt;
+  GstContext *ctx;
+  GstElement *pipeline, *src;
+  GstRkRuntimeMetrics m;
+  GstBus *bus;
+  GstMessage *msg;
+  GError *err = NULL;
+  GRand *rand;
+
+  if (!have_vulkan ())
+    return;
+  g_assert_true (gst_rk_fault_configure ("stream:blur@3", NULL));
+  pipeline = gst_parse_launch ("appsrc name=src format=time "
+      "caps=video/x-raw,format=RGBA,width=32,height=24,framerate=25/1 ! "
+      CHAIN ("vulkan", "vulkan", "vulkan") " ! fakesink sync=false", &err);
+  g_assert_no_error (err);
+  rt = gst_rk_runtime_new (GST_RK_BACKEND_VULKAN, -1);
+  ctx = gst_rk_context_new (rt);
+  gst_element_set_context (pipeline, ctx);
+  gst_context_unref (ctx);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  rand = g_rand_new_with_seed (5);
+  for (guint i = 0; i < 8; i++)
+    gst_app_src_push_buffer (GST_APP_SRC (src), random_frame (rand,
+            32 * 24 * 4, i));
+  g_rand_free (rand);
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+
+  bus = gst_element_get_bus (pipeline);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_ERROR);
+  g_assert_cmpstr (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), ==, "k1");
+  gst_message_unref (msg);
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_NULL), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  gst_rk_runtime_get_metrics (rt, &m);
+  g_assert_cmpuint (m.device_payloads, <=, 16);
+  g_assert_true (gst_rk_fault_configure (NULL, NULL));
+
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (pipeline);
+  gst_object_unref (rt);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -295,5 +499,9 @@ main (int argc, char **argv)
   g_test_add_func ("/device-chain/host-reads-device-frame",
       test_host_reads_device_frame);
   g_test_add_func ("/device-chain/through-queue", test_through_queue);
+  g_test_add_func ("/device-chain/caps-change-and-restart",
+      test_caps_change_and_restart);
+  g_test_add_func ("/device-chain/no-leak", test_no_leak);
+  g_test_add_func ("/device-chain/fault-mid-chain", test_fault_mid_chain);
   return g_test_run ();
 }
