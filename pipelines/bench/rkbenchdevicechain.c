@@ -53,6 +53,9 @@ rk_bench_device_chain (RkJson * j, guint frames, guint width, guint height,
   gdouble *ms = g_new0 (gdouble, n * N_WAYS * repeats);
   gdouble *bytes = g_new0 (gdouble, n * N_WAYS * repeats);
 
+  rk_json_key (j, "device_chain");
+  rk_json_begin_object (j);
+  rk_json_loadavg (j, "loadavg_before");
   for (guint r = 0; r < repeats; r++)
     for (guint l = 0; l < n; l++)
       for (guint w = 0; w < N_WAYS; w++) {
@@ -71,8 +74,7 @@ rk_bench_device_chain (RkJson * j, guint frames, guint width, guint height,
         g_free (desc);
       }
 
-  rk_json_key (j, "device_chain");
-  rk_json_begin_object (j);
+  rk_json_loadavg (j, "loadavg_after");
   rk_json_int (j, "frames", frames);
   rk_json_int (j, "width", width);
   rk_json_int (j, "height", height);
