@@ -1,16 +1,25 @@
-/* Frames that stay on the device between ring-kernel elements: a Vulkan
- * chain negotiates memory:RingKernelDevice between its elements, gives the
- * CPU chain's bytes, and copies to and from the host only at its ends
- * (each kernel's host-to-device and device-to-host counters). A backend
- * that cannot read device memory in the middle gets host memory; a
- * device frame that reaches a host element still maps to the right
- * bytes. */
+/* Frames that stay on the device between ring-kernel elements: a chain on
+ * one device (Vulkan on lavapipe, or CUDA on the fake device when built
+ * with RK_DEVICE_CHAIN_CUDA) negotiates memory:RingKernelDevice between
+ * its elements, gives the CPU chain's bytes, and copies to and from the
+ * host only at its ends (each kernel's host-to-device and device-to-host
+ * counters). A backend that cannot read device memory in the middle gets
+ * host memory; a device frame that reaches a host element still maps to
+ * the right bytes. */
 #include <string.h>
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 
 #include "gstrkfault.h"
 #include "rktest.h"
+#ifdef RK_DEVICE_CHAIN_CUDA
+#include "rkfakecuda.h"
+#define BACKEND "cuda"
+#define BACKEND_KIND GST_RK_BACKEND_CUDA
+#else
+#define BACKEND "vulkan"
+#define BACKEND_KIND GST_RK_BACKEND_VULKAN
+#endif
 
 typedef struct
 {
@@ -169,6 +178,10 @@ run_steps (const gchar * chain, const gchar * sink_caps, const Step * steps,
   gst_object_unref (src);
   gst_object_unref (sink);
   gst_object_unref (pipeline);
+#ifdef RK_DEVICE_CHAIN_CUDA
+  /* the device closed with the pipeline: every frame on it freed */
+  g_assert_cmpuint (rk_fake_cuda_live_allocations (), ==, 0);
+#endif
   g_rand_free (rand);
   g_free (desc);
   return r;
@@ -209,11 +222,11 @@ assert_same_outputs (const Run * a, const Run * b)
 }
 
 static gboolean
-have_vulkan (void)
+have_device (void)
 {
   gchar *reason = NULL;
 
-  if (rk_test_backend_usable (GST_RK_BACKEND_VULKAN, &reason))
+  if (rk_test_backend_usable (BACKEND_KIND, &reason))
     return TRUE;
   g_test_skip (reason);
   g_free (reason);
@@ -233,10 +246,10 @@ test_chain (gconstpointer data)
   gsize gray = (gsize) GST_ROUND_UP_4 (w) * h;
   Run cpu, gpu;
 
-  if (!have_vulkan ())
+  if (!have_device ())
     return;
   cpu = run_chain (CHAIN ("cpu", "cpu", "cpu"), "", w, h, n);
-  gpu = run_chain (CHAIN ("vulkan", "vulkan", "vulkan"), "", w, h, n);
+  gpu = run_chain (CHAIN (BACKEND, BACKEND, BACKEND), "", w, h, n);
   assert_same_outputs (&cpu, &gpu);
 
   g_assert_true (gpu.middle_on_device);
@@ -264,10 +277,10 @@ test_mixed_chain (void)
   const guint w = 97, h = 61, n = 3;
   Run cpu, mixed;
 
-  if (!have_vulkan ())
+  if (!have_device ())
     return;
   cpu = run_chain (CHAIN ("cpu", "cpu", "cpu"), "", w, h, n);
-  mixed = run_chain (CHAIN ("vulkan", "cpu", "vulkan"), "", w, h, n);
+  mixed = run_chain (CHAIN (BACKEND, "cpu", BACKEND), "", w, h, n);
   assert_same_outputs (&cpu, &mixed);
   g_assert_false (mixed.middle_on_device);
   g_assert_cmpuint (mixed.copies[0].up, ==, n);
@@ -286,10 +299,10 @@ test_host_reads_device_frame (void)
   const guint w = 33, h = 17, n = 3;
   Run cpu, gpu;
 
-  if (!have_vulkan ())
+  if (!have_device ())
     return;
   cpu = run_chain (CHAIN ("cpu", "cpu", "cpu"), "", w, h, n);
-  gpu = run_chain (CHAIN ("vulkan", "vulkan", "vulkan"),
+  gpu = run_chain (CHAIN (BACKEND, BACKEND, BACKEND),
       "caps=video/x-raw(" GST_CAPS_FEATURE_MEMORY_RK_DEVICE ")", w, h, n);
   assert_same_outputs (&cpu, &gpu);
   g_assert_true (gpu.output_on_device);
@@ -307,12 +320,12 @@ test_through_queue (void)
   const guint w = 64, h = 48, n = 4;
   Run cpu, gpu;
 
-  if (!have_vulkan ())
+  if (!have_device ())
     return;
   cpu = run_chain (CHAIN ("cpu", "cpu", "cpu"), "", w, h, n);
-  gpu = run_chain ("rkgray name=k0 backend=vulkan ! queue ! identity ! "
-      "rkblur name=k1 backend=vulkan sigma=1.5 ! queue ! "
-      "rksobel name=k2 backend=vulkan", "", w, h, n);
+  gpu = run_chain ("rkgray name=k0 backend=" BACKEND " ! queue ! identity ! "
+      "rkblur name=k1 backend=" BACKEND " sigma=1.5 ! queue ! "
+      "rksobel name=k2 backend=" BACKEND, "", w, h, n);
   assert_same_outputs (&cpu, &gpu);
   g_assert_true (gpu.middle_on_device);
   g_assert_cmpuint (gpu.copies[0].down + gpu.copies[1].up +
@@ -334,11 +347,11 @@ test_caps_change_and_restart (void)
   const guint frames = G_N_ELEMENTS (steps) - 1;
   Run cpu, gpu;
 
-  if (!have_vulkan ())
+  if (!have_device ())
     return;
   cpu = run_steps (CHAIN ("cpu", "cpu", "cpu"), "", steps,
       G_N_ELEMENTS (steps));
-  gpu = run_steps (CHAIN ("vulkan", "vulkan", "vulkan"), "", steps,
+  gpu = run_steps (CHAIN (BACKEND, BACKEND, BACKEND), "", steps,
       G_N_ELEMENTS (steps));
   assert_same_outputs (&cpu, &gpu);
   g_assert_cmpuint (gpu.outputs->len, ==, frames);
@@ -375,14 +388,14 @@ test_no_leak (void)
   GError *err = NULL;
   gint seen = 0;
 
-  if (!have_vulkan ())
+  if (!have_device ())
     return;
   pipeline = gst_parse_launch ("appsrc name=src format=time block=true "
       "max-buffers=16 caps=video/x-raw,format=RGBA,width=16,height=16,"
-      "framerate=25/1 ! " CHAIN ("vulkan", "vulkan", "vulkan") " ! "
+      "framerate=25/1 ! " CHAIN (BACKEND, BACKEND, BACKEND) " ! "
       "fakesink name=sink sync=false", &err);
   g_assert_no_error (err);
-  rt = gst_rk_runtime_new (GST_RK_BACKEND_VULKAN, -1);
+  rt = gst_rk_runtime_new (BACKEND_KIND, -1);
   ctx = gst_rk_context_new (rt);
   gst_element_set_context (pipeline, ctx);
   gst_context_unref (ctx);
@@ -440,14 +453,14 @@ test_fault_mid_chain (void)
   GError *err = NULL;
   GRand *rand;
 
-  if (!have_vulkan ())
+  if (!have_device ())
     return;
   g_assert_true (gst_rk_fault_configure ("stream:blur@3", NULL));
   pipeline = gst_parse_launch ("appsrc name=src format=time "
       "caps=video/x-raw,format=RGBA,width=32,height=24,framerate=25/1 ! "
-      CHAIN ("vulkan", "vulkan", "vulkan") " ! fakesink sync=false", &err);
+      CHAIN (BACKEND, BACKEND, BACKEND) " ! fakesink sync=false", &err);
   g_assert_no_error (err);
-  rt = gst_rk_runtime_new (GST_RK_BACKEND_VULKAN, -1);
+  rt = gst_rk_runtime_new (BACKEND_KIND, -1);
   ctx = gst_rk_context_new (rt);
   gst_element_set_context (pipeline, ctx);
   gst_context_unref (ctx);
@@ -488,8 +501,11 @@ main (int argc, char **argv)
   };
 
   rk_test_init (&argc, &argv);
+#ifdef RK_DEVICE_CHAIN_CUDA
+  rk_fake_cuda_install ();
+#endif
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
-    gchar *path = g_strdup_printf ("/device-chain/vulkan/%ux%u",
+    gchar *path = g_strdup_printf ("/device-chain/" BACKEND "/%ux%u",
         sizes[i][0], sizes[i][1]);
 
     g_test_add_data_func (path, sizes[i], test_chain);
