@@ -493,6 +493,76 @@ test_fault_mid_chain (void)
   gst_object_unref (rt);
 }
 
+/* videotestsrc (pattern=ball: each frame a function of its timestamp)
+ * through @chain: after @seek_after outputs, a flushing seek back to 0
+ * that stops after @n frames; the outputs after it are kept. (A seek
+ * does not restore a source's num-buffers, hence the stop position.) */
+static Run
+run_seek (const gchar * chain, guint n, guint seek_after)
+{
+  gchar *desc = g_strdup_printf ("videotestsrc pattern=ball ! "
+      "video/x-raw,format=RGBA,width=64,height=48,framerate=25/1 ! %s ! "
+      "appsink name=sink sync=false max-buffers=2", chain);
+  GError *err = NULL;
+  GstElement *pipeline = gst_parse_launch (desc, &err);
+  GstElement *sink, *k1;
+  Run r = { g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref) };
+  GstSample *sample;
+  guint got = 0;
+
+  g_assert_no_error (err);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  k1 = gst_bin_get_by_name (GST_BIN (pipeline), "k1");
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+              60 * GST_SECOND))) {
+    GstBuffer *out = gst_sample_get_buffer (sample);
+    GstMapInfo m;
+
+    if (got > seek_after) {
+      g_assert_true (gst_buffer_map (out, &m, GST_MAP_READ));
+      g_ptr_array_add (r.outputs, g_bytes_new (m.data, m.size));
+      gst_buffer_unmap (out, &m);
+    }
+    gst_sample_unref (sample);
+    if (++got == seek_after) {
+      g_assert_true (gst_element_seek (pipeline, 1.0, GST_FORMAT_TIME,
+              GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET,
+              0, GST_SEEK_TYPE_SET, n * 40 * GST_MSECOND));
+      got++;
+    }
+  }
+  g_assert_true (gst_app_sink_is_eos (GST_APP_SINK (sink)));
+  r.copies[1] = copies_of (k1);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (k1);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  return r;
+}
+
+/* A flushing seek with frames on the device in flight: afterwards the
+ * stream starts again from 0 and equals the CPU chain's (through the same
+ * seek), and the middle element still never copies. */
+static void
+test_flushing_seek (void)
+{
+  const guint n = 12;
+  Run cpu, gpu;
+
+  if (!have_device ())
+    return;
+  cpu = run_seek (CHAIN ("cpu", "cpu", "cpu"), n, 5);
+  gpu = run_seek (CHAIN (BACKEND, BACKEND, BACKEND), n, 5);
+  g_assert_cmpuint (cpu.outputs->len, ==, n);
+  assert_same_outputs (&cpu, &gpu);
+  g_assert_cmpuint (gpu.copies[1].up + gpu.copies[1].down, ==, 0);
+  run_clear (&cpu);
+  run_clear (&gpu);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -519,5 +589,6 @@ main (int argc, char **argv)
       test_caps_change_and_restart);
   g_test_add_func ("/device-chain/no-leak", test_no_leak);
   g_test_add_func ("/device-chain/fault-mid-chain", test_fault_mid_chain);
+  g_test_add_func ("/device-chain/flushing-seek", test_flushing_seek);
   return g_test_run ();
 }
