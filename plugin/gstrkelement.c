@@ -492,10 +492,35 @@ gst_rk_element_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   return send_result (self, err);
 }
 
+static gboolean
+has_device_memory (const GstCaps * caps)
+{
+  for (guint i = 0; i < gst_caps_get_size (caps); i++) {
+    GstCapsFeatures *f = gst_caps_get_features (caps, i);
+
+    if (f && gst_caps_features_contains (f, GST_CAPS_FEATURE_MEMORY_RK_DEVICE))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* @caps in system memory: what the kernel itself reads the caps as. */
+static GstCaps *
+in_system_memory (const GstCaps * caps)
+{
+  GstCaps *res = gst_caps_copy (caps);
+
+  for (guint i = 0; i < gst_caps_get_size (res); i++)
+    gst_caps_set_features (res, i, NULL);
+  return gst_caps_simplify (res);
+}
+
 static void
 post_caps_error (GstRkElement * self, GstCaps * caps, const GError * err)
 {
-  GstCaps *tcaps = gst_pad_get_pad_template_caps (self->sinkpad);
+  GstCaps *templ = gst_pad_get_pad_template_caps (self->sinkpad);
+  /* device memory is between ring kernels only: not worth naming here */
+  GstCaps *tcaps = in_system_memory (templ);
   gchar *got = gst_caps_to_string (caps);
   gchar *accepts = gst_caps_to_string (tcaps);
 
@@ -505,7 +530,29 @@ post_caps_error (GstRkElement * self, GstCaps * caps, const GError * err)
   g_free (got);
   g_free (accepts);
   gst_caps_unref (tcaps);
+  gst_caps_unref (templ);
 }
+
+/* Whether the kernel takes and gives frames in memory on its device
+ * (GST_CAPS_FEATURE_MEMORY_RK_DEVICE); known once it is launched, and
+ * @if_unknown before. */
+static gboolean
+device_payloads_or (GstRkElement * self, gboolean if_unknown)
+{
+  GstRkKernel *kernel;
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  kernel = self->kernel ? gst_object_ref (self->kernel) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (kernel == NULL)
+    return if_unknown;
+  ok = gst_rk_kernel_get_device_payloads (kernel);
+  gst_object_unref (kernel);
+  return ok;
+}
+
+#define device_payloads(self) device_payloads_or ((self), FALSE)
 
 /* Whether a CAPS event with @caps would be taken, found without taking
  * them: caps within the template that the kernel's configure function
@@ -525,16 +572,55 @@ sink_takes (GstRkElement * self, GstCaps * caps, GError ** error)
         "the kernel does not take these caps");
     return FALSE;
   }
+  if (has_device_memory (caps) && !device_payloads (self)) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
+        "the kernel does not read frames in %s on its backend",
+        GST_CAPS_FEATURE_MEMORY_RK_DEVICE);
+    return FALSE;
+  }
 
   GST_OBJECT_LOCK (self);
   info = self->info;
   params = gst_structure_copy (self->params);
   GST_OBJECT_UNLOCK (self);
   /* ringkernel knows its kernel only from NULL → READY on. */
+  caps = in_system_memory (caps);
   ok = info == NULL || gst_rk_kernel_info_check_caps (info, caps, params,
       error);
+  gst_caps_unref (caps);
   gst_structure_free (params);
   return ok;
+}
+
+/* Leaves the outputs on the device when the next element reads them there
+ * (it takes @src_caps in GST_CAPS_FEATURE_MEMORY_RK_DEVICE); returns the
+ * caps to push, which say where they are. */
+static GstCaps *
+choose_output_memory (GstRkElement * self, GstCaps * src_caps)
+{
+  gboolean on_device = FALSE;
+
+  if (device_payloads (self)) {
+    GstCaps *dev = gst_rk_caps_with_device_memory (src_caps);
+    GstCaps *peer = gst_pad_peer_query_caps (self->srcpad, NULL);
+
+    /* Only for a peer that names the feature: one that takes ANY caps
+     * (fakesink, appsink without caps) would map every frame. */
+    on_device = peer && !gst_caps_is_any (peer) &&
+        gst_caps_can_intersect (peer, dev) &&
+        gst_pad_peer_query_accept_caps (self->srcpad, dev);
+    gst_clear_caps (&peer);
+    if (on_device) {
+      gst_caps_unref (src_caps);
+      src_caps = dev;
+    } else {
+      gst_caps_unref (dev);
+    }
+  }
+  GST_DEBUG_OBJECT (self, "outputs in %s memory", on_device ? "device" :
+      "system");
+  gst_rk_kernel_set_device_outputs (self->kernel, on_device);
+  return src_caps;
 }
 
 static gboolean
@@ -548,16 +634,21 @@ set_caps (GstRkElement * self, GstCaps * caps)
   self->raw = gst_structure_has_name (gst_caps_get_structure (caps, 0),
       "application/x-ringkernel");
   ok = gst_caps_can_intersect (caps, tcaps);
-  if (!ok)
+  if (!ok) {
     g_set_error (&err, GST_RK_ERROR, GST_RK_ERROR_NOT_NEGOTIATED,
         "the kernel does not take these caps");
-  else
-    ok = gst_rk_kernel_set_caps (self->kernel, caps, &src_caps, &err);
+  } else {
+    GstCaps *sys = in_system_memory (caps);
+
+    ok = gst_rk_kernel_set_caps (self->kernel, sys, &src_caps, &err);
+    gst_caps_unref (sys);
+  }
 
   if (!ok) {
     post_caps_error (self, caps, err);
     g_error_free (err);
   } else if (src_caps) {
+    src_caps = choose_output_memory (self, src_caps);
     queue_event (self, gst_event_new_caps (src_caps));
     gst_caps_unref (src_caps);
   }
@@ -701,6 +792,19 @@ query_caps (GstRkElement * self, GstPad * pad, GstCaps * filter)
     gst_caps_unref (limited);
     gst_caps_unref (other_templ);
     gst_caps_unref (peer);
+  }
+  /* Frames are read and written in either memory whatever the other pad
+   * has: offered on the device first where the kernel can keep them
+   * there (or may: links are made before the kernel is launched), never
+   * where it cannot. */
+  if (has_device_memory (templ)) {
+    GstCaps *sys = in_system_memory (res);
+
+    gst_caps_unref (res);
+    res = device_payloads_or (self, TRUE) ? gst_caps_merge
+        (gst_rk_caps_with_device_memory (sys), gst_caps_ref (sys)) :
+        gst_caps_ref (sys);
+    gst_caps_unref (sys);
   }
   if (filter) {
     GstCaps *tmp = gst_caps_intersect_full (filter, res,
@@ -1388,6 +1492,18 @@ param_spec_for (const GstRkParamInfo * p)
   return NULL;
 }
 
+/* A frame kernel's pads take and give its caps in system memory or, where
+ * its backend keeps frames on the device, in device memory. */
+static GstCaps *
+template_caps (const GstRkKernelInfo * info, const gchar * str)
+{
+  GstCaps *caps = gst_caps_from_string (str);
+
+  if (info->kind != GST_RK_KERNEL_KIND_FRAME)
+    return caps;
+  return gst_caps_merge (gst_rk_caps_with_device_memory (caps), caps);
+}
+
 static void
 kernel_class_init (gpointer g_class, gpointer class_data)
 {
@@ -1413,10 +1529,10 @@ kernel_class_init (gpointer g_class, gpointer class_data)
 
   gst_element_class_add_pad_template (element_class,
       gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-          gst_caps_from_string (info->sink_caps)));
+          template_caps (info, info->sink_caps)));
   gst_element_class_add_pad_template (element_class,
       gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
-          gst_caps_from_string (info->src_caps)));
+          template_caps (info, info->src_caps)));
 
   if (info->kind == GST_RK_KERNEL_KIND_FRAME)
     install_queue_properties (gobject_class, queue_capacity_for (info));

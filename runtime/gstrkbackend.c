@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "gstrkbackend.h"
+#include "gstrkdevicememoryprivate.h"
 #include "gstrksync.h"
 
 /* The backends this build has: backends/meson.build writes the list, one
@@ -97,12 +98,39 @@ gst_rk_device_init (GstRkDevice * device, const GstRkBackend * backend,
   device->is_software = is_software;
   device->memory_used = 0;
   device->host_memory_used = 0;
+  device->ref_count = 1;
+  device->payloads = 0;
+  g_mutex_init (&device->payload_lock);
+  g_queue_init (&device->payload_cache);
 }
 
 void
 gst_rk_device_clear (GstRkDevice * device)
 {
   g_clear_pointer (&device->name, g_free);
+  g_mutex_clear (&device->payload_lock);
+}
+
+GstRkDevice *
+gst_rk_device_ref (GstRkDevice * device)
+{
+  g_atomic_int_inc (&device->ref_count);
+  return device;
+}
+
+/**
+ * gst_rk_device_unref:
+ *
+ * Drops a reference; the last frees the payload memory kept for reuse and
+ * closes the device.
+ */
+void
+gst_rk_device_unref (GstRkDevice * device)
+{
+  if (!g_atomic_int_dec_and_test (&device->ref_count))
+    return;
+  gst_rk_device_memory_drop_cache (device);
+  device->backend->close (device);
 }
 
 void

@@ -33,7 +33,10 @@ typedef struct _GstRkBackend GstRkBackend;
  * @memory_used: device memory allocated for kernels, in bytes
  * @host_memory_used: host memory allocated for kernels, in bytes
  *
- * Common head of every backend's device struct.
+ * Common head of every backend's device struct. Reference counted: the
+ * runtime that opened it holds one reference, and each GstRkDeviceMemory
+ * one, since a frame left on the device may outlive its pipeline; the
+ * backend's close runs with the last.
  */
 typedef struct
 {
@@ -43,7 +46,37 @@ typedef struct
   gboolean is_software;
   gint64 memory_used;
   gint64 host_memory_used;
+
+  gint ref_count;
+  /* payload memory (see gstrkdevicememory.c): allocations held, live or
+   * kept for reuse (atomic), and those kept */
+  gint payloads;
+  GMutex payload_lock;
+  GQueue payload_cache;
 } GstRkDevice;
+
+/**
+ * GstRkDeviceMemoryOps:
+ * @alloc: makes @size bytes of payload memory on the device, usable as a
+ *   kernel's input or output; sets @host to a host view of it where the
+ *   memory is host-visible and coherent (else %NULL); returns a handle
+ * @free: frees what @alloc made
+ * @read: copies the memory to host memory (device → host)
+ * @write: copies host memory into it (host → device)
+ *
+ * What a backend does with payloads that stay on its devices
+ * (GstRkDeviceMemory, "memory:RingKernelDevice").
+ */
+typedef struct
+{
+  gpointer (*alloc) (GstRkDevice * device, gsize size, guint8 ** host,
+      GError ** error);
+  void (*free) (GstRkDevice * device, gpointer handle);
+  gboolean (*read) (GstRkDevice * device, gpointer handle, guint8 * dst,
+      gsize size, GError ** error);
+  gboolean (*write) (GstRkDevice * device, gpointer handle,
+      const guint8 * src, gsize size, GError ** error);
+} GstRkDeviceMemoryOps;
 
 /**
  * GstRkDeviceDesc:
@@ -102,6 +135,10 @@ typedef struct
  *   what the file says into @info (kind, state size) and returns the
  *   implementation to register, or %NULL with @error (the compiler log or
  *   the reason)
+ * @device_memory: (nullable): payload memory on the device, for backends
+ *   whose kernels can take and give frames without the host
+ * @device_payloads: (nullable): whether this kernel takes inputs and
+ *   makes outputs in @device_memory (frame kernels, typically)
  */
 struct _GstRkBackend
 {
@@ -128,6 +165,9 @@ struct _GstRkBackend
   const gchar *const *user_kernel_suffixes;
   gconstpointer (*load_user_kernel) (const gchar * path, const gchar * entry,
       GstRkKernelInfo * info, GError ** error);
+
+  const GstRkDeviceMemoryOps *device_memory;
+  gboolean (*device_payloads) (GstRkKernel * kernel);
 };
 
 const GstRkBackend *gst_rk_backend_get (GstRkBackendKind kind);
@@ -136,6 +176,8 @@ const GstRkBackendInfo *gst_rk_backend_probe (GstRkBackendKind kind);
 void gst_rk_device_init (GstRkDevice * device, const GstRkBackend * backend,
     gint index, const gchar * name, gboolean is_software);
 void gst_rk_device_clear (GstRkDevice * device);
+GstRkDevice *gst_rk_device_ref (GstRkDevice * device);
+void gst_rk_device_unref (GstRkDevice * device);
 void gst_rk_device_add_memory (GstRkDevice * device, gint64 device_bytes,
     gint64 host_bytes);
 
@@ -190,9 +232,12 @@ void gst_rk_kernel_post_error_at (GstRkKernel * kernel, guint64 message_id,
 /* Device-side counters: inputs processed, inputs discarded by a flush */
 void gst_rk_kernel_count_processed (GstRkKernel * kernel, guint64 n);
 void gst_rk_kernel_count_flushed (GstRkKernel * kernel, guint64 n);
+void gst_rk_kernel_count_upload (GstRkKernel * kernel, gsize bytes);
+void gst_rk_kernel_count_download (GstRkKernel * kernel, gsize bytes);
 
 GstBuffer *gst_rk_kernel_alloc_output (GstRkKernel * kernel, gsize size,
     GError ** error);
+gboolean gst_rk_kernel_get_device_outputs (GstRkKernel * kernel);
 
 G_END_DECLS
 

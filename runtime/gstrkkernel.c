@@ -315,6 +315,73 @@ gst_rk_kernel_count_flushed (GstRkKernel * kernel, guint64 n)
   __atomic_add_fetch (&kernel->flushed, n, __ATOMIC_RELAXED);
 }
 
+/**
+ * gst_rk_kernel_get_device_payloads:
+ *
+ * Returns: whether the kernel can take its inputs from, and leave its
+ * outputs in, memory on its device (GstRkDeviceMemory): what lets two
+ * elements on one device pass frames without the host.
+ */
+gboolean
+gst_rk_kernel_get_device_payloads (GstRkKernel * kernel)
+{
+  g_return_val_if_fail (GST_IS_RK_KERNEL (kernel), FALSE);
+
+  return kernel->backend && kernel->device &&
+      kernel->backend->device_memory && kernel->backend->device_payloads &&
+      kernel->backend->device_payloads (kernel);
+}
+
+/**
+ * gst_rk_kernel_set_device_outputs:
+ * @on_device: leave the outputs on the device
+ *
+ * Where the kernel's frame outputs go from the next message on: host
+ * memory (the default) or GstRkDeviceMemory on its device, for a consumer
+ * that reads them there (the next element negotiated
+ * GST_CAPS_FEATURE_MEMORY_RK_DEVICE). Ignored unless
+ * gst_rk_kernel_get_device_payloads().
+ */
+void
+gst_rk_kernel_set_device_outputs (GstRkKernel * kernel, gboolean on_device)
+{
+  g_return_if_fail (GST_IS_RK_KERNEL (kernel));
+
+  g_atomic_int_set (&kernel->device_outputs, on_device &&
+      gst_rk_kernel_get_device_payloads (kernel));
+}
+
+gboolean
+gst_rk_kernel_get_device_outputs (GstRkKernel * kernel)
+{
+  return g_atomic_int_get (&kernel->device_outputs);
+}
+
+/**
+ * gst_rk_kernel_count_upload:
+ * @bytes: payload bytes the backend copied from host memory to the device
+ *
+ * Counts one payload copied to the device: what would cross the bus on a
+ * discrete GPU. Backends whose device is the host (the CPU) never count.
+ */
+void
+gst_rk_kernel_count_upload (GstRkKernel * kernel, gsize bytes)
+{
+  __atomic_add_fetch (&kernel->uploads, 1, __ATOMIC_RELAXED);
+  __atomic_add_fetch (&kernel->upload_bytes, bytes, __ATOMIC_RELAXED);
+}
+
+/**
+ * gst_rk_kernel_count_download:
+ * @bytes: payload bytes the backend copied from the device to host memory
+ */
+void
+gst_rk_kernel_count_download (GstRkKernel * kernel, gsize bytes)
+{
+  __atomic_add_fetch (&kernel->downloads, 1, __ATOMIC_RELAXED);
+  __atomic_add_fetch (&kernel->download_bytes, bytes, __ATOMIC_RELAXED);
+}
+
 /* ---- Rings ---- */
 
 /**
@@ -1841,8 +1908,10 @@ gst_rk_kernel_alloc_output (GstRkKernel * kernel, gsize size, GError ** error)
  * Returns: (transfer full): a "ringkernel-stats" structure: kernel-id,
  * kernel, name, state, backend, device, mode, queue depths and capacities,
  * received, processed, emitted (data outputs), notifications (kernel
- * events), flushed, dropped, orphan-replies, uptime (ns), latency-p50
- * and latency-p99 (ns, send to receive), plus backend fields.
+ * events), flushed, dropped, orphan-replies, host-to-device-buffers and
+ * -bytes, device-to-host-buffers and -bytes (payloads the backend copied
+ * between host memory and the device), uptime (ns), latency-p50 and
+ * latency-p99 (ns, send to receive), plus backend fields.
  */
 GstStructure *
 gst_rk_kernel_get_stats (GstRkKernel * kernel)
@@ -1908,6 +1977,14 @@ gst_rk_kernel_get_stats (GstRkKernel * kernel)
       __atomic_load_n (&kernel->clock_rejects, __ATOMIC_RELAXED),
       "orphan-replies", G_TYPE_UINT64,
       __atomic_load_n (&kernel->orphan_replies, __ATOMIC_RELAXED),
+      "host-to-device-buffers", G_TYPE_UINT64,
+      __atomic_load_n (&kernel->uploads, __ATOMIC_RELAXED),
+      "host-to-device-bytes", G_TYPE_UINT64,
+      __atomic_load_n (&kernel->upload_bytes, __ATOMIC_RELAXED),
+      "device-to-host-buffers", G_TYPE_UINT64,
+      __atomic_load_n (&kernel->downloads, __ATOMIC_RELAXED),
+      "device-to-host-bytes", G_TYPE_UINT64,
+      __atomic_load_n (&kernel->download_bytes, __ATOMIC_RELAXED),
       "uptime", G_TYPE_UINT64, uptime,
       "latency-p50", G_TYPE_UINT64,
       gst_rk_latency_histogram_percentile (&kernel->latency, 0.50),

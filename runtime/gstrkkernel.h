@@ -148,6 +148,12 @@ gboolean gst_rk_kernel_check (GstRkKernel * kernel, GError ** error);
 GST_RK_API
 GstStructure *gst_rk_kernel_get_stats (GstRkKernel * kernel);
 
+GST_RK_API
+gboolean gst_rk_kernel_get_device_payloads (GstRkKernel * kernel);
+GST_RK_API
+void gst_rk_kernel_set_device_outputs (GstRkKernel * kernel,
+    gboolean on_device);
+
 G_END_DECLS
 
 #endif /* __GST_RK_KERNEL_H__ */

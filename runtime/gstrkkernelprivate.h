@@ -105,6 +105,7 @@ struct _GstRkKernel
   gboolean held_before_error;   /* published before the fault */
   gboolean error_delivered;
   gboolean receiver_busy;       /* the receiver spins before it sleeps */
+  gint device_outputs;          /* outputs stay on the device (atomic) */
   /* Counted by the receiver, or by the device side (atomics) */
   guint64 processed;
   guint64 emitted;
@@ -112,6 +113,8 @@ struct _GstRkKernel
   guint64 flushed;
   guint64 dropped;
   guint64 orphan_replies;
+  /* Payloads a backend copied host → device and back (atomics) */
+  guint64 uploads, upload_bytes, downloads, download_bytes;
 
   guint8 gap2[128];
 

@@ -78,7 +78,7 @@ gst_rk_runtime_finalize (GObject * object)
   g_list_free_full (self->kernels, weak_ref_free);
   for (i = 0; i < self->devices->len; i++) {
     OpenDevice *od = &g_array_index (self->devices, OpenDevice, i);
-    od->device->backend->close (od->device);
+    gst_rk_device_unref (od->device);
   }
   g_array_free (self->devices, TRUE);
 
@@ -434,6 +434,7 @@ gst_rk_runtime_get_metrics (GstRkRuntime * runtime,
     m->gpu_memory_used += __atomic_load_n (&d->memory_used, __ATOMIC_RELAXED);
     m->host_memory_used +=
         __atomic_load_n (&d->host_memory_used, __ATOMIC_RELAXED);
+    m->device_payloads += (guint64) g_atomic_int_get (&d->payloads);
   }
   gst_rk_mutex_unlock (GST_OBJECT_GET_LOCK (runtime));
 }
@@ -455,7 +456,8 @@ gst_rk_runtime_get_metrics_structure (GstRkRuntime * runtime)
       "messages-sent", G_TYPE_UINT64, m.messages_sent,
       "messages-received", G_TYPE_UINT64, m.messages_received,
       "gpu-memory-used", G_TYPE_UINT64, m.gpu_memory_used,
-      "host-memory-used", G_TYPE_UINT64, m.host_memory_used, NULL);
+      "host-memory-used", G_TYPE_UINT64, m.host_memory_used,
+      "device-payloads", G_TYPE_UINT64, m.device_payloads, NULL);
 }
 
 /**

@@ -33,6 +33,8 @@ G_DECLARE_FINAL_TYPE (GstRkRuntime, gst_rk_runtime, GST, RK_RUNTIME, GstObject)
  * @messages_received: outputs the host received from kernels
  * @gpu_memory_used: device memory held by kernels, bytes
  * @host_memory_used: host memory held by kernels (queues, CPU state), bytes
+ * @device_payloads: frames held in memory on the devices
+ *   (GstRkDeviceMemory), in use or kept for reuse
  *
  * The seed's RuntimeMetrics.
  */
@@ -44,6 +46,7 @@ typedef struct
   guint64 messages_received;
   guint64 gpu_memory_used;
   guint64 host_memory_used;
+  guint64 device_payloads;
 } GstRkRuntimeMetrics;
 
 GST_RK_API

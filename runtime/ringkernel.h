@@ -20,6 +20,7 @@
 #include "gstrkabi.h"
 #include "gstrkbackendkind.h"
 #include "gstrkconfig.h"
+#include "gstrkdevicememory.h"
 #include "gstrkenumtypes.h"
 #include "gstrkenvelope.h"
 #include "gstrkerror.h"

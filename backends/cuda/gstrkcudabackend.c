@@ -18,6 +18,7 @@
  */
 
 #include "gstrkcudaevent.h"
+#include "gstrkcudapayload.h"
 #include "gstrkcudapersistent.h"
 #include "gstrkcudauser.h"
 #include "gstrkcudaprotocol.h"
@@ -167,6 +168,7 @@ cuda_open (gint device_id, GError ** error)
     return NULL;
   }
   g_mutex_init (&dev->lock);
+  g_mutex_init (&dev->payload_lock);
   gst_rk_device_init (&dev->parent, &gst_rk_backend_cuda, index,
       dev->props.name, FALSE);
   if (!gst_rk_cuda_device_open_pool (dev, error)) {
@@ -182,6 +184,7 @@ cuda_close (GstRkDevice * device)
 {
   GstRkCudaDevice *dev = (GstRkCudaDevice *) device;
 
+  gst_rk_cuda_payload_close (dev);
   gst_rk_cuda_device_close_pool (dev);
   dev->ops->close (dev->ctx);
   g_free (dev->props.name);
@@ -306,6 +309,21 @@ cuda_fill_stats (GstRkKernel * kernel, GstStructure * stats)
     gst_rk_cuda_event_fill_stats (ck->event, stats);
 }
 
+/* Event-driven frame kernels whose only output is a frame take and give
+ * frames on the device (kernels with events or rounds, and persistent
+ * kernels, keep to host memory for now). */
+static gboolean
+cuda_device_payloads (GstRkKernel * kernel)
+{
+  CudaKernel *ck = gst_rk_kernel_get_backend_data (kernel);
+  const GstRkCudaKernel *impl = gst_rk_kernel_get_implementation (kernel);
+
+  return ck && ck->event && impl->extra_size == NULL &&
+      !(impl->flags & (GST_RK_CUDA_KERNEL_PASSTHROUGH |
+          GST_RK_CUDA_KERNEL_ROUNDS)) &&
+      gst_rk_kernel_get_info (kernel)->kind == GST_RK_KERNEL_KIND_FRAME;
+}
+
 const GstRkBackend gst_rk_backend_cuda = {
   .kind = GST_RK_BACKEND_CUDA,
   .name = "cuda",
@@ -322,6 +340,8 @@ const GstRkBackend gst_rk_backend_cuda = {
   .poll = cuda_poll,
   .fetch = cuda_fetch,
   .fill_stats = cuda_fill_stats,
+  .device_memory = &gst_rk_cuda_payload_ops,
+  .device_payloads = cuda_device_payloads,
   .user_kernel_suffixes = cuda_user_suffixes,
   .load_user_kernel = gst_rk_cuda_load_user_kernel,
 };

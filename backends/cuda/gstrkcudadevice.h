@@ -31,6 +31,10 @@ typedef struct
   GPtrArray *host_chunks;       /* the pool */
   guint abandoned;              /* kernels that did not stop: their memory
                                  * goes with the context, not before */
+
+  GMutex payload_lock;          /* frames on the device: host reads and
+                                 * writes (gstrkcudapayload.c) */
+  GstRkCudaStream *payload_stream;
 } GstRkCudaDevice;
 
 /* Bytes of mapped memory a device opens with */

@@ -15,7 +15,10 @@
  *   out stream:      waits for the compute; outputs out of the arena
  *
  * Launches per frame are enqueued between the copies, so the copy-in of a
- * frame overlaps the compute of the one before. One wait per chunk, then
+ * frame overlaps the compute of the one before. Frames that stay on the
+ * device (GstRkDeviceMemory, gstrkcudapayload.c) are not copied at all:
+ * the job reads its input where it lies and writes its output into a
+ * payload of its own, which becomes the output buffer. One wait per chunk, then
  * the outputs are emitted in order: each message's extras (NOTIFY events,
  * written straight into pinned memory) with its main output among them.
  * A frame over the whole grid takes one launch per step of its job
@@ -28,7 +31,9 @@
 #include <string.h>
 
 #include "gstrkcudaevent.h"
+#include "gstrkcudapayload.h"
 #include "gstrkcudapersistent.h"
+#include "gstrkdevicememoryprivate.h"
 #include "gstrkcudaprotocol.h"
 #include "gstrkdispatcher.h"
 #include "gstrkerror.h"
@@ -78,6 +83,7 @@ struct _GstRkCudaEvent
   gsize in_sizes[GST_RK_CUDA_MAX_BATCH];
   gsize out_sizes[GST_RK_CUDA_MAX_BATCH];
   gsize extra_sizes[GST_RK_CUDA_MAX_BATCH];
+  GstMemory *out_memory[GST_RK_CUDA_MAX_BATCH];  /* outputs on the device */
 };
 
 static gboolean
@@ -177,6 +183,7 @@ stage (GstRkCudaEvent * e, GstRkMessage * msg, guint k,
   gsize in_size = e->in_sizes[k], out_size = e->out_sizes[k];
   GstClockTime pts = msg->payload ? GST_BUFFER_PTS (msg->payload) :
       GST_CLOCK_TIME_NONE;
+  gpointer in_payload;
 
   memset (job, 0, sizeof (*job));
   job->type = msg->env.type;
@@ -203,16 +210,37 @@ stage (GstRkCudaEvent * e, GstRkMessage * msg, guint k,
       gst_rk_cuda_slots_staging_device (&e->extra, k) : 0;
   memcpy (&job->params, params, sizeof (job->params));
 
-  if (in_size > 0)
-    gst_buffer_extract (msg->payload, 0, gst_rk_cuda_slots_staging (&e->in, k),
-        in_size);
-  if (in_size <= ZERO_COPY_MAX) {
-    job->in_ptr = gst_rk_cuda_slots_staging_device (&e->in, k);
+  in_payload = gst_rk_device_memory_get_handle (msg->payload,
+      &e->dev->parent);
+  if (in_payload) {
+    job->in_ptr = gst_rk_cuda_payload_get_ptr (in_payload);
   } else {
-    job->in_ptr = gst_rk_cuda_slots_device (&e->in, k);
-    if (!e->ops->copy_to_device (e->in_stream, job->in_ptr,
-            gst_rk_cuda_slots_staging (&e->in, k), in_size, error))
+    if (in_size > 0) {
+      gst_buffer_extract (msg->payload, 0,
+          gst_rk_cuda_slots_staging (&e->in, k), in_size);
+      gst_rk_kernel_count_upload (e->kernel, in_size);
+    }
+    if (in_size <= ZERO_COPY_MAX) {
+      job->in_ptr = gst_rk_cuda_slots_staging_device (&e->in, k);
+    } else {
+      job->in_ptr = gst_rk_cuda_slots_device (&e->in, k);
+      if (!e->ops->copy_to_device (e->in_stream, job->in_ptr,
+              gst_rk_cuda_slots_staging (&e->in, k), in_size, error))
+        return FALSE;
+    }
+  }
+
+  g_assert (e->out_memory[k] == NULL);
+  if (msg->payload && out_size > 0 && out_size == params->out_size &&
+      gst_rk_kernel_get_device_outputs (e->kernel)) {
+    e->out_memory[k] = gst_rk_device_memory_new (&e->dev->parent, out_size,
+        error);
+    if (e->out_memory[k] == NULL)
       return FALSE;
+    job->out_ptr = gst_rk_cuda_payload_get_ptr
+        (gst_rk_device_memory_get_handle_of (e->out_memory[k]));
+    job->out_capacity = (guint32) out_size;
+    return TRUE;
   }
   job->out_ptr = out_size <= ZERO_COPY_MAX ?
       gst_rk_cuda_slots_staging_device (&e->out, k) :
@@ -224,7 +252,7 @@ stage (GstRkCudaEvent * e, GstRkMessage * msg, guint k,
 static gboolean
 copy_out (GstRkCudaEvent * e, guint k, GError ** error)
 {
-  if (e->out_sizes[k] <= ZERO_COPY_MAX)
+  if (e->out_sizes[k] <= ZERO_COPY_MAX || e->out_memory[k])
     return TRUE;
   return e->ops->copy_to_host (e->out_stream,
       gst_rk_cuda_slots_staging (&e->out, k), gst_rk_cuda_slots_device (&e->out,
@@ -242,11 +270,23 @@ main_output (GstRkCudaEvent * e, GstRkMessage * msg, guint k,
     return msg->payload ? gst_buffer_ref (msg->payload) : NULL;
   if (job->out_size == 0)
     return NULL;
+  if (e->out_memory[k]) {
+    /* written on the device, in place; a frame kernel's output is never
+     * shorter than a frame */
+    buf = gst_buffer_new ();
+    gst_buffer_append_memory (buf, g_steal_pointer (&e->out_memory[k]));
+    gst_buffer_resize (buf, 0, job->out_size);
+    if (msg->payload)
+      gst_buffer_copy_into (buf, msg->payload,
+          GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+    return buf;
+  }
   buf = gst_rk_kernel_alloc_output (e->kernel, job->out_size, error);
   if (buf == NULL)
     return NULL;
   gst_buffer_fill (buf, 0, gst_rk_cuda_slots_staging (&e->out, k),
       job->out_size);
+  gst_rk_kernel_count_download (e->kernel, job->out_size);
   if (msg->payload)
     gst_buffer_copy_into (buf, msg->payload,
         GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
@@ -351,7 +391,7 @@ run_rounds (GstRkCudaEvent * e, GstRkMessage * msg, guint k, GError ** error)
 
 /* Runs up to e->slots messages: stage, launch, wait, emit. */
 static gboolean
-run_chunk (GstRkCudaEvent * e, GstRkMessage * msgs, guint n,
+run_staged (GstRkCudaEvent * e, GstRkMessage * msgs, guint n,
     const GstRkParams * params, GError ** error)
 {
   gsize max_in = 0, max_out = 0, max_extra = 0;
@@ -416,6 +456,19 @@ run_chunk (GstRkCudaEvent * e, GstRkMessage * msgs, guint n,
       return FALSE;
   }
   return TRUE;
+}
+
+static gboolean
+run_chunk (GstRkCudaEvent * e, GstRkMessage * msgs, guint n,
+    const GstRkParams * params, GError ** error)
+{
+  gboolean ok = run_staged (e, msgs, n, params, error);
+
+  /* outputs on the device that a failure left unemitted */
+  for (guint k = 0; k < n; k++)
+    if (e->out_memory[k])
+      gst_memory_unref (g_steal_pointer (&e->out_memory[k]));
+  return ok;
 }
 
 static gboolean

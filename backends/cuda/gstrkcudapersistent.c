@@ -427,8 +427,10 @@ copy_in (GstRkCudaPersistent * p, GstBuffer * payload, gsize size,
   ok = p->ops->copy_to_device (p->copy_stream, st->in_ptr, map.data, size,
       error) && p->ops->sync (p->copy_stream, error);
   gst_buffer_unmap (payload, &map);
-  if (ok)
+  if (ok) {
+    gst_rk_kernel_count_upload (p->kernel, size);
     publish_seq (p, st, pos);
+  }
   return ok;
 }
 
@@ -1095,6 +1097,8 @@ gst_rk_cuda_persistent_fetch (GstRkCudaPersistent * p,
     ok = p->ops->copy_to_host (p->fetch_stream, map.data, env->payload_ref,
         size, &err) && p->ops->sync (p->fetch_stream, &err);
   g_mutex_unlock (&p->arena_lock);
+  if (ok)
+    gst_rk_kernel_count_download (p->kernel, size);
   gst_buffer_unmap (buf, &map);
   if (!ok) {
     fail (p, err);

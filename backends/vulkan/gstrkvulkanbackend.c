@@ -19,6 +19,7 @@
 #include "gstrkregistryprivate.h"
 #include "gstrkvulkandevice.h"
 #include "gstrkvulkanevent.h"
+#include "gstrkvulkanpayload.h"
 #include "gstrkvulkanring.h"
 #ifdef GST_RK_VULKAN_USER_KERNELS
 #include "gstrkvulkanuser.h"
@@ -223,6 +224,19 @@ vulkan_fill_stats (GstRkKernel * kernel, GstStructure * s)
     gst_rk_vulkan_event_fill_stats (vk->event, s);
 }
 
+/* Frame kernels whose output is the info block's frame take and give
+ * frames on the device, where the device has memory for them. */
+static gboolean
+vulkan_device_payloads (GstRkKernel * kernel)
+{
+  GstRkVulkanDevice *dev =
+      (GstRkVulkanDevice *) gst_rk_kernel_get_device (kernel);
+  const GstRkVulkanKernel *impl = gst_rk_kernel_get_implementation (kernel);
+
+  return dev->payload_memory && impl->collect == NULL &&
+      impl->output_size == gst_rk_vulkan_frame_output_size;
+}
+
 #ifdef GST_RK_VULKAN_USER_KERNELS
 static const gchar *const vulkan_user_suffixes[] = { ".spv", NULL };
 #endif
@@ -243,6 +257,8 @@ const GstRkBackend gst_rk_backend_vulkan = {
   .poll = vulkan_poll,
   .fetch = NULL,
   .fill_stats = vulkan_fill_stats,
+  .device_memory = &gst_rk_vulkan_payload_ops,
+  .device_payloads = vulkan_device_payloads,
 #ifdef GST_RK_VULKAN_USER_KERNELS
   .user_kernel_suffixes = vulkan_user_suffixes,
   .load_user_kernel = gst_rk_vulkan_load_user_kernel,

@@ -22,12 +22,21 @@
  * After the submission the kernel's collect hook turns what each message
  * left into its outputs: the DATA output of the info block, NOTIFY
  * payloads from the aux region, or the input passed on unchanged.
+ *
+ * Frames that stay on the device (GstRkDeviceMemory, see
+ * gstrkvulkanpayload.c) skip the host: an input already on this device is
+ * copied into its input region on the device, and when the kernel's
+ * outputs stay on the device each output region is copied into a payload
+ * buffer of its own, which becomes the output. Both copies are device
+ * to device; only host memory counts as an upload or a download.
  */
 
 #include <string.h>
 
 #include "gstrkvulkanbulk.h"
 #include "gstrkvulkanabi.h"
+#include "gstrkvulkanpayload.h"
+#include "gstrkdevicememoryprivate.h"
 #include "gstrkerror.h"
 
 /* Bytes one submission stages at most (more when a single message needs
@@ -53,6 +62,8 @@ typedef struct
   gsize aux_size;
   gsize scratch_size;
   guint passes;
+  VkBuffer in_device;           /* the input, already on the device */
+  GstMemory *out_memory;        /* where the output stays on the device */
 } Sizes;
 
 /* The arena for n messages, given the largest of each region. */
@@ -138,6 +149,65 @@ dispatch_grid (GstRkVulkanDevice * dev, VkCommandBuffer cb,
             MIN (lim[2], groups[2] - z));
 }
 
+/* Inputs already on this device: copied into their input regions on the
+ * device. Returns whether there were any. */
+static gboolean
+copy_inputs (GstRkVulkanContext * ctx, VkCommandBuffer cb,
+    const Sizes * sizes, guint n, const Layout * l)
+{
+  GstRkVulkanDevice *dev = ctx->device;
+  VkBuffer arena = gst_rk_vulkan_arena_get_shader_buffer (&ctx->arena);
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < n; i++) {
+    VkBufferCopy region = { 0, l->in_base + i * l->in_stride,
+      sizes[i].in_size
+    };
+
+    if (sizes[i].in_device == VK_NULL_HANDLE || sizes[i].in_size == 0)
+      continue;
+    dev->vk.vkCmdCopyBuffer (cb, sizes[i].in_device, arena, 1, &region);
+    any = TRUE;
+  }
+  return any;
+}
+
+/* Outputs that stay on the device: each output region copied into its
+ * payload buffer. Returns whether every message's output stays. */
+static gboolean
+copy_outputs (GstRkVulkanContext * ctx, VkCommandBuffer cb,
+    const Sizes * sizes, guint n, const Layout * l)
+{
+  GstRkVulkanDevice *dev = ctx->device;
+  VkBuffer arena = gst_rk_vulkan_arena_get_shader_buffer (&ctx->arena);
+  guint copied = 0;
+
+  for (guint i = 0; i < n; i++) {
+    VkBufferCopy region = { l->out_base + i * l->out_stride, 0,
+      sizes[i].out_capacity
+    };
+    GstMemory *mem = sizes[i].out_memory;
+    gpointer handle;
+
+    if (mem == NULL)
+      continue;
+    if (copied++ == 0)
+      gst_rk_vulkan_context_barrier (ctx, cb,
+          VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+          VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
+    handle = gst_rk_device_memory_get_handle_of (mem);
+    dev->vk.vkCmdCopyBuffer (cb, arena,
+        gst_rk_vulkan_payload_get_buffer (handle), 1, &region);
+  }
+  if (copied > 0)
+    /* for the host's map, and for the next kernel's copy in */
+    gst_rk_vulkan_context_barrier (ctx, cb, VK_PIPELINE_STAGE_TRANSFER_BIT,
+        VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT |
+        VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_HOST_READ_BIT |
+        VK_ACCESS_TRANSFER_READ_BIT);
+  return n > 0 && copied == n;
+}
+
 static gboolean
 record (GstRkVulkanContext * ctx, GstRkConfig * config, const Sizes * sizes,
     guint n, const Layout * l, GError ** error)
@@ -148,6 +218,7 @@ record (GstRkVulkanContext * ctx, GstRkConfig * config, const Sizes * sizes,
   const VkAccessFlags rw = VK_ACCESS_SHADER_READ_BIT |
       VK_ACCESS_SHADER_WRITE_BIT;
   VkCommandBuffer cb = gst_rk_vulkan_context_begin (ctx, error);
+  gboolean all_on_device;
 
   if (cb == VK_NULL_HANDLE)
     return FALSE;
@@ -158,8 +229,12 @@ record (GstRkVulkanContext * ctx, GstRkConfig * config, const Sizes * sizes,
     dev->vk.vkCmdCopyBuffer (cb, ctx->arena.staging.handle,
         ctx->arena.device.handle, 1, &up);
     gst_rk_vulkan_context_barrier (ctx, cb, VK_PIPELINE_STAGE_TRANSFER_BIT,
-        VK_ACCESS_TRANSFER_WRITE_BIT, cs, rw);
+        VK_ACCESS_TRANSFER_WRITE_BIT, cs | VK_PIPELINE_STAGE_TRANSFER_BIT,
+        rw | VK_ACCESS_TRANSFER_WRITE_BIT);
   }
+  if (copy_inputs (ctx, cb, sizes, n, l))
+    gst_rk_vulkan_context_barrier (ctx, cb, VK_PIPELINE_STAGE_TRANSFER_BIT,
+        VK_ACCESS_TRANSFER_WRITE_BIT, cs, rw);
   /* After the previous submission's use of the state and the arena */
   gst_rk_vulkan_context_barrier (ctx, cb, cs, rw, cs, rw);
   dev->vk.vkCmdBindPipeline (cb, VK_PIPELINE_BIND_POINT_COMPUTE,
@@ -192,6 +267,7 @@ record (GstRkVulkanContext * ctx, GstRkConfig * config, const Sizes * sizes,
     }
   }
 
+  all_on_device = copy_outputs (ctx, cb, sizes, n, l);
   if (dev->staging_copy) {
     VkBufferCopy down[2] = {
       {0, 0, l->in_base},
@@ -199,8 +275,9 @@ record (GstRkVulkanContext * ctx, GstRkConfig * config, const Sizes * sizes,
     };
     gst_rk_vulkan_context_barrier (ctx, cb, cs, VK_ACCESS_SHADER_WRITE_BIT,
         VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
+    /* outputs that stay on the device are not read back */
     dev->vk.vkCmdCopyBuffer (cb, ctx->arena.device.handle,
-        ctx->arena.staging.handle, 2, down);
+        ctx->arena.staging.handle, all_on_device ? 1 : 2, down);
     gst_rk_vulkan_context_barrier (ctx, cb, VK_PIPELINE_STAGE_TRANSFER_BIT,
         VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
         VK_ACCESS_HOST_READ_BIT);
@@ -229,9 +306,11 @@ stage (GstRkVulkanContext * ctx, const GstRkMessage * msgs,
     info[RKV_INFO_OFF_OUT_CAPACITY / 4] = (guint32) sizes[i].out_capacity;
     memcpy (&info[RKV_INFO_OFF_PTS / 4], &pts, sizeof (pts));
     memset (base + l->aux_base + i * l->aux_stride, 0, sizes[i].aux_size);
-    if (msgs[i].payload)
+    if (msgs[i].payload && sizes[i].in_device == VK_NULL_HANDLE) {
       gst_buffer_extract (msgs[i].payload, 0, base + l->in_base +
           i * l->in_stride, sizes[i].in_size);
+      gst_rk_kernel_count_upload (ctx->kernel, sizes[i].in_size);
+    }
   }
 }
 
@@ -285,13 +364,27 @@ gst_rk_vulkan_collect_default (GstRkVulkanCollect * c, GError ** error)
     gst_rk_vulkan_collect_push (c, type, NULL);
     return TRUE;
   }
-  if (size > 0 && size == c->config->params.out_size)
-    out = gst_rk_kernel_alloc_output (c->kernel, size, error);
-  else
-    out = gst_buffer_new_allocate (NULL, size, NULL);
-  if (out == NULL)
-    return FALSE;
-  gst_buffer_fill (out, 0, c->out, size);
+  if (c->out_memory && size == c->out_memory->size) {
+    out = gst_buffer_new ();
+    gst_buffer_append_memory (out, gst_memory_ref (c->out_memory));
+  } else {
+    const guint8 *from = c->out;
+    GstMapInfo map = GST_MAP_INFO_INIT;
+
+    if (size > 0 && size == c->config->params.out_size)
+      out = gst_rk_kernel_alloc_output (c->kernel, size, error);
+    else
+      out = gst_buffer_new_allocate (NULL, size, NULL);
+    if (out == NULL)
+      return FALSE;
+    /* an output region not read back: its copy on the device */
+    if (c->out_memory && gst_memory_map (c->out_memory, &map, GST_MAP_READ))
+      from = map.data;
+    gst_buffer_fill (out, 0, from, size);
+    if (map.memory)
+      gst_memory_unmap (c->out_memory, &map);
+    gst_rk_kernel_count_download (c->kernel, size);
+  }
   if (c->msg->payload)
     gst_buffer_copy_into (out, c->msg->payload, GST_BUFFER_COPY_FLAGS |
         GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
@@ -313,7 +406,8 @@ collect (GstRkVulkanContext * ctx, const GstRkMessage * msgs,
     GstRkVulkanCollect c = {
       ctx->kernel, ctx->impl, config, &msgs[i], first + i, info,
       base + l->out_base + i * l->out_stride, sizes[i].out_capacity,
-      base + l->aux_base + i * l->aux_stride, sizes[i].aux_size, outputs
+      base + l->aux_base + i * l->aux_stride, sizes[i].aux_size, outputs,
+      sizes[i].out_memory
     };
 
     if (info[RKV_INFO_OFF_ERROR / 4] != 0 || size > sizes[i].out_capacity) {
@@ -331,13 +425,33 @@ collect (GstRkVulkanContext * ctx, const GstRkMessage * msgs,
   return TRUE;
 }
 
+/* Payload memory for each frame output that stays on the device (the
+ * kernel's outputs are to stay there, and this message makes a frame). */
+static gboolean
+alloc_device_outputs (GstRkVulkanContext * ctx, const GstRkMessage * msgs,
+    Sizes * sizes, guint n, GstRkConfig * config, GError ** error)
+{
+  if (!gst_rk_kernel_get_device_outputs (ctx->kernel))
+    return TRUE;
+  for (guint i = 0; i < n; i++) {
+    if (msgs[i].payload == NULL || sizes[i].out_capacity == 0 ||
+        sizes[i].out_capacity != config->params.out_size)
+      continue;
+    sizes[i].out_memory = gst_rk_device_memory_new (&ctx->device->parent,
+        sizes[i].out_capacity, error);
+    if (sizes[i].out_memory == NULL)
+      return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 run_chunk (GstRkVulkanContext * ctx, const GstRkMessage * msgs,
-    const Sizes * sizes, guint n, GstRkConfig * config, guint first,
+    Sizes * sizes, guint n, GstRkConfig * config, guint first,
     GArray * outputs, GError ** error)
 {
   Sizes max = { 0, };
-  gboolean moved;
+  gboolean moved, ok;
   Layout l;
 
   for (guint i = 0; i < n; i++) {
@@ -354,10 +468,14 @@ run_chunk (GstRkVulkanContext * ctx, const GstRkMessage * msgs,
     ctx->bulk_set_stale = TRUE;
   update_descriptors (ctx, &l);
   stage (ctx, msgs, sizes, n, &l);
-  if (!record (ctx, config, sizes, n, &l, error) ||
-      !gst_rk_vulkan_context_run (ctx, ctx->cb, NULL, NULL, error))
-    return FALSE;
-  return collect (ctx, msgs, sizes, n, config, &l, first, outputs, error);
+  ok = alloc_device_outputs (ctx, msgs, sizes, n, config, error) &&
+      record (ctx, config, sizes, n, &l, error) &&
+      gst_rk_vulkan_context_run (ctx, ctx->cb, NULL, NULL, error) &&
+      collect (ctx, msgs, sizes, n, config, &l, first, outputs, error);
+  for (guint i = 0; i < n; i++)
+    if (sizes[i].out_memory)
+      gst_memory_unref (g_steal_pointer (&sizes[i].out_memory));
+  return ok;
 }
 
 /**
@@ -426,6 +544,7 @@ gst_rk_vulkan_bulk_run (GstRkVulkanContext * ctx, const GstRkMessage * msgs,
   for (guint i = 0; ok && i < n; i++) {
     Sizes *s = &sizes[i];
     GError *err = NULL;
+    gpointer handle;
 
     if (impl->check && !impl->check (config, msgs[i].payload, &err)) {
       /* The messages before a refused one are good: they still run, so
@@ -440,6 +559,9 @@ gst_rk_vulkan_bulk_run (GstRkVulkanContext * ctx, const GstRkMessage * msgs,
       break;
     }
     s->in_size = msgs[i].payload ? gst_buffer_get_size (msgs[i].payload) : 0;
+    handle = gst_rk_device_memory_get_handle (msgs[i].payload, &dev->parent);
+    s->in_device = handle ? gst_rk_vulkan_payload_get_buffer (handle) :
+        VK_NULL_HANDLE;
     s->out_capacity = impl->output_size (&config->params, s->in_size);
     s->aux_size = impl->aux_size ? impl->aux_size (config, s->in_size) : 0;
     s->scratch_size = impl->scratch_size ?

@@ -268,6 +268,10 @@ gst_rk_vulkan_device_open (const GstRkBackend * backend, gint device_id,
         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
         VK_MEMORY_PROPERTY_HOST_COHERENT_BIT |
         VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+  dev->payload_memory = has_memory_type (&dev->memory,
+      VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT |
+      VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+      VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
 
   vkGetPhysicalDeviceQueueFamilyProperties (p->handle, &n_families, NULL);
   families = g_new0 (VkQueueFamilyProperties, n_families);
@@ -444,6 +448,11 @@ gst_rk_vulkan_buffer_alloc (GstRkVulkanDevice * dev, GstRkVulkanBuffer * buf,
         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
         VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
         VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+  else if (kind == GST_RK_VULKAN_MEMORY_PAYLOAD)
+    type = pick_memory_type (dev, req.memoryTypeBits,
+        VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT |
+        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+        VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, 0);
   else
     type = pick_memory_type (dev, req.memoryTypeBits, 0,
         VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
@@ -451,7 +460,8 @@ gst_rk_vulkan_buffer_alloc (GstRkVulkanDevice * dev, GstRkVulkanBuffer * buf,
     dev->vk.vkDestroyBuffer (dev->handle, buf->handle, NULL);
     buf->handle = VK_NULL_HANDLE;
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
-        "%s has no host-visible coherent memory", dev->parent.name);
+        "%s has no %shost-visible coherent memory", dev->parent.name,
+        kind == GST_RK_VULKAN_MEMORY_PAYLOAD ? "device-local " : "");
     return FALSE;
   }
   mai.allocationSize = req.size;

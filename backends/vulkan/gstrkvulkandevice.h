@@ -23,11 +23,15 @@ typedef struct
  *   control blocks, staging
  * @GST_RK_VULKAN_MEMORY_DEVICE: device-local where there is such memory
  *   (mapped only if it happens to be host-visible)
+ * @GST_RK_VULKAN_MEMORY_PAYLOAD: device-local, host-visible and coherent,
+ *   mapped: frames that stay on the device between kernels
+ *   (gstrkvulkanpayload.c), which the host can still read if it must
  */
 typedef enum
 {
   GST_RK_VULKAN_MEMORY_SHARED,
   GST_RK_VULKAN_MEMORY_DEVICE,
+  GST_RK_VULKAN_MEMORY_PAYLOAD,
 } GstRkVulkanMemory;
 
 typedef struct
@@ -63,6 +67,7 @@ typedef struct
   gchar *ring_unsupported;      /* why persistent kernels cannot run, or NULL */
   gboolean memory_model;        /* ring shaders use memory model atomics */
   gboolean staging_copy;        /* payloads go through device-local memory */
+  gboolean payload_memory;      /* has GST_RK_VULKAN_MEMORY_PAYLOAD */
   gboolean has_float64;         /* shaderFloat64 (enabled) */
   gboolean has_int64;           /* shaderInt64 (enabled) */
 

@@ -119,6 +119,9 @@ typedef struct
  * @aux_size: its size
  * @outputs: (element-type GstRkVulkanOutput): where the outputs go, in
  *   order
+ * @out_memory: (nullable): payload memory on the device holding a copy of
+ *   @out (the kernel's outputs stay on the device); @out itself is then
+ *   not read back from a staging device
  *
  * What a bulk dispatch left for one message, read after the submission.
  */
@@ -135,6 +138,7 @@ struct _GstRkVulkanCollect
   const guint8 *aux;
   gsize aux_size;
   GArray *outputs;
+  GstMemory *out_memory;
 };
 
 void gst_rk_vulkan_collect_push (GstRkVulkanCollect * c, guint32 type,

@@ -36,6 +36,10 @@
  *   rkbench chain [--length L] [--buffers N] [--repeats R]
  *       L rkecho (each mode) or L queues in a row: buffers/s and threads
  *       per element (rkbenchchain.c)
+ *   rkbench device-chain [--frames N] [--width W] [--height H] [--repeats R]
+ *       1, 2, 4, 8 rkblur on Vulkan, frames on the device between them or
+ *       through host memory: ms and host bytes per frame
+ *       (rkbenchdevicechain.c)
  *
  * Output: JSON on stdout (or --json FILE); progress on stderr.
  */
@@ -48,6 +52,7 @@
 #include "ringkernel.h"
 #include "rkbenchappsrc.h"
 #include "rkbenchchain.h"
+#include "rkbenchdevicechain.h"
 #include "rkbenchclock.h"
 #include "rkbenchframes.h"
 #include "rkbenchidle.h"
@@ -464,7 +469,7 @@ main (int argc, char **argv)
   };
   GOptionContext *ctx = g_option_context_new ("overhead|roundtrip|throughput"
       "|pipelines|roundtrip-split|frames|appsrc-roundtrip|ring-vs-element"
-      "|idle-cost|chain|all");
+      "|idle-cost|chain|device-chain|all");
   GError *err = NULL;
   RkJson *j;
   const gchar *what;
@@ -527,6 +532,8 @@ main (int argc, char **argv)
   if (!strcmp (what, "chain"))
     rk_bench_chain (j, MAX (o.length, 1), count_or (buffers, o.quick,
             100000, 20000), o.repeats);
+  if (!strcmp (what, "device-chain"))
+    rk_bench_device_chain (j, o.frames, o.width, o.height, o.repeats);
   rk_json_end_object (j);
 
   if (!rk_json_write (j, o.json_path))

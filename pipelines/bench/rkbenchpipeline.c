@@ -118,6 +118,33 @@ rk_bench_parse (const gchar * desc)
   return p;
 }
 
+/* Host ↔ device payload bytes of every ring kernel in @bin */
+static guint64
+host_bytes (GstElement * bin)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (bin));
+  GValue v = G_VALUE_INIT;
+  guint64 total = 0;
+
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&v);
+    GstStructure *s = NULL;
+    guint64 up = 0, down = 0;
+
+    if (g_object_class_find_property (G_OBJECT_GET_CLASS (e), "stats"))
+      g_object_get (e, "stats", &s, NULL);
+    if (s && gst_structure_get_uint64 (s, "host-to-device-bytes", &up) &&
+        gst_structure_get_uint64 (s, "device-to-host-bytes", &down))
+      total += up + down;
+    if (s)
+      gst_structure_free (s);
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  return total;
+}
+
 /**
  * rk_bench_run_pipeline:
  * @sample_threads: count the process's threads at the sink's first buffer
@@ -125,7 +152,8 @@ rk_bench_parse (const gchar * desc)
  *   @timing->max_threads
  *
  * Runs @desc to EOS. The element named "sink" is timed: steady-state ns per
- * buffer from its first buffer to its last, which leaves start-up out.
+ * buffer from its first buffer to its last, which leaves start-up out. The
+ * ring kernels' host ↔ device copies go in @timing->host_bytes.
  *
  * Returns: the wall time in ns, or 0 on error.
  */
@@ -172,6 +200,7 @@ rk_bench_run_pipeline (const gchar * desc, RkBenchTiming * timing,
     g_error_free (err);
   }
   gst_message_unref (m);
+  timing->host_bytes = host_bytes (p);
   gst_element_set_state (p, GST_STATE_NULL);
   gst_object_unref (bus);
   gst_object_unref (p);

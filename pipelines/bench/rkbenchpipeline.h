@@ -19,6 +19,8 @@ typedef struct
   gboolean sample_threads;
   guint first_threads;          /* at the first buffer, by the sink's thread */
   guint max_threads;
+  guint64 host_bytes;           /* payload bytes ring kernels copied between
+                                 * host and device (their stats) */
 } RkBenchTiming;
 
 GstElement *rk_bench_parse (const gchar * desc);
