@@ -272,6 +272,7 @@ gst_rk_runtime_launch (GstRkRuntime * runtime, const gchar * kernel_name,
   gconstpointer impl;
   gchar *note = NULL, *reason = NULL, *auto_label = NULL;
   GstRkBackendKind kind;
+  gint cpu_id;
   guint32 id;
 
   info = gst_rk_registry_lookup (kernel_name);
@@ -289,6 +290,10 @@ gst_rk_runtime_launch (GstRkRuntime * runtime, const gchar * kernel_name,
 
   if (backend == GST_RK_BACKEND_AUTO)
     backend = runtime->backend;
+  /* The CPU has one device: an index given for it by name must be 0 (its
+   * open refuses others); one meant for a GPU (the runtime's, or on a
+   * fallback) is not its concern */
+  cpu_id = backend == GST_RK_BACKEND_CPU && device_id > 0 ? device_id : -1;
   if (device_id < 0)
     device_id = runtime->device_id;
   kind = gst_rk_runtime_select_backend (backend, backend ==
@@ -323,7 +328,7 @@ gst_rk_runtime_launch (GstRkRuntime * runtime, const gchar * kernel_name,
   be = gst_rk_backend_get (kind);
 
   gst_rk_mutex_lock (GST_OBJECT_GET_LOCK (runtime));
-  device = get_device (runtime, be, kind == GST_RK_BACKEND_CPU ? -1 :
+  device = get_device (runtime, be, kind == GST_RK_BACKEND_CPU ? cpu_id :
       device_id, error);
   id = runtime->next_kernel_id++;
   gst_rk_mutex_unlock (GST_OBJECT_GET_LOCK (runtime));

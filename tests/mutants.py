@@ -143,7 +143,7 @@ MUTANTS = [
            'gray (vector path) adds 1 to every luma',
            'backends/cpu/kernels/gstrkcpugray.c',
            [edit('_u + (_u >> 16) + 4224;', '_u + (_u >> 16) + 4224 + 256;')],
-           ['kernels-video']),
+           ['elements', 'kernels-video']),
     Mutant('blur-rounding',
            'blur rounds its horizontal pass down instead of to nearest',
            'backends/cpu/kernels/gstrkcpublur.c',
@@ -185,6 +185,33 @@ MUTANTS = [
            [edit('ctx->msg->env.type == RK_MSG_REQUEST ? RK_MSG_REPLY : '
                  'RK_MSG_DATA', 'RK_MSG_DATA')],
            ['call', 'runtime']),
+    # Frames on the device between elements
+    Mutant('device-input-staged',
+           'Vulkan stages a frame already on its device through the host '
+           '(right bytes, a host copy the chain must not make)',
+           'backends/vulkan/gstrkvulkanbulk.c',
+           [edit('    handle = gst_rk_device_memory_get_handle (msgs[i].payload, '
+                 '&dev->parent);',
+                 '    handle = NULL;')],
+           ['device-chain-direct']),
+    Mutant('device-output-not-copied',
+           'Vulkan hands on a frame on the device without copying the '
+           'output into it',
+           'backends/vulkan/gstrkvulkanbulk.c',
+           [edit('    dev->vk.vkCmdCopyBuffer (cb, arena,
+'
+                 '        gst_rk_vulkan_payload_get_buffer (handle), 1, '
+                 '&region);',
+                 '    (void) arena;')],
+           ['device-chain-direct']),
+    Mutant('cuda-device-input-ignored',
+           'CUDA reads a frame on its device from the host copy path',
+           'backends/cuda/gstrkcudaevent.c',
+           [edit('  in_payload = gst_rk_device_memory_get_handle (msg->payload,
+'
+                 '      &e->dev->parent);',
+                 '  in_payload = NULL;')],
+           ['cuda-device-chain']),
 ]
 
 BUILDS = {

@@ -1,5 +1,6 @@
 /* The runtime and kernels through the C API, on the CPU backend. */
 #include <string.h>
+#include "gstrkbackend.h"
 #include "rktest.h"
 
 #define SECOND (G_USEC_PER_SEC)
@@ -130,6 +131,37 @@ test_request_reply (void)
   gst_rk_message_clear (&msg);
   gst_rk_runtime_shutdown (rt, NULL);
   gst_object_unref (k);
+  gst_object_unref (rt);
+}
+
+/* The CPU backend has one device: asked for by name with another index it
+ * refuses, saying so; 0 and "any" are the same device. */
+static void
+test_cpu_device_id (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CPU, -1);
+  GError *err = NULL;
+  GstRkKernel *a, *b, *k;
+
+  k = gst_rk_runtime_launch (rt, "echo", NULL, GST_RK_BACKEND_CPU, 1, NULL,
+      NULL, &err);
+  g_assert_null (k);
+  g_assert_error (err, GST_RK_ERROR, GST_RK_ERROR_BACKEND_UNAVAILABLE);
+  g_assert_cmpstr (err->message, ==, "the CPU backend has one device (0), "
+      "not 1");
+  g_clear_error (&err);
+
+  a = gst_rk_runtime_launch (rt, "echo", NULL, GST_RK_BACKEND_CPU, 0, NULL,
+      NULL, &err);
+  g_assert_no_error (err);
+  b = gst_rk_runtime_launch (rt, "echo", NULL, GST_RK_BACKEND_CPU, -1, NULL,
+      NULL, &err);
+  g_assert_no_error (err);
+  g_assert_true (gst_rk_kernel_get_device (a) == gst_rk_kernel_get_device (b));
+  g_assert_true (gst_rk_kernel_terminate (a, NULL));
+  g_assert_true (gst_rk_kernel_terminate (b, NULL));
+  gst_object_unref (a);
+  gst_object_unref (b);
   gst_object_unref (rt);
 }
 
@@ -541,6 +573,7 @@ main (int argc, char **argv)
       GINT_TO_POINTER (GST_RK_KERNEL_MODE_EVENT_DRIVEN), test_echo_in_order);
   g_test_add_func ("/runtime/request-reply", test_request_reply);
   g_test_add_func ("/runtime/ids-lookup-metrics", test_ids_lookup_metrics);
+  g_test_add_func ("/runtime/cpu-device-id", test_cpu_device_id);
   g_test_add_func ("/runtime/weak-references", test_weak_references);
   g_test_add_data_func ("/runtime/receiver-drives/persistent",
       GINT_TO_POINTER (GST_RK_KERNEL_MODE_PERSISTENT), test_receiver_drives);
