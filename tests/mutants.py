@@ -198,8 +198,7 @@ MUTANTS = [
            'Vulkan hands on a frame on the device without copying the '
            'output into it',
            'backends/vulkan/gstrkvulkanbulk.c',
-           [edit('    dev->vk.vkCmdCopyBuffer (cb, arena,
-'
+           [edit('    dev->vk.vkCmdCopyBuffer (cb, arena,\n'
                  '        gst_rk_vulkan_payload_get_buffer (handle), 1, '
                  '&region);',
                  '    (void) arena;')],
@@ -207,8 +206,7 @@ MUTANTS = [
     Mutant('cuda-device-input-ignored',
            'CUDA reads a frame on its device from the host copy path',
            'backends/cuda/gstrkcudaevent.c',
-           [edit('  in_payload = gst_rk_device_memory_get_handle (msg->payload,
-'
+           [edit('  in_payload = gst_rk_device_memory_get_handle (msg->payload,\n'
                  '      &e->dev->parent);',
                  '  in_payload = NULL;')],
            ['cuda-device-chain']),
