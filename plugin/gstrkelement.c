@@ -33,6 +33,7 @@
 #endif
 
 #include <string.h>
+#include <gst/rtp/gstrtpmeta.h>
 
 #include "gstrkelement.h"
 #include "gstrkcontext.h"
@@ -469,6 +470,38 @@ chain_raw (GstRkElement * self, GstBuffer * buf)
   return send_result (self, err);
 }
 
+/* A stamp from another runtime (another process or host: an RTP header
+ * extension restored it) that the clock will refuse as too far ahead. The
+ * kernel counts it in clock-rejects and stamps the message with its own
+ * clock; the element warns once, naming the peer (its SSRC when the
+ * depayloader's source-info put it on the buffer). Streaming thread only. */
+static void
+check_remote_stamp (GstRkElement * self, GstBuffer * buf)
+{
+  GstRkHlcMeta *meta = gst_buffer_get_rk_hlc_meta (buf);
+  GstRkHlc *clock = gst_rk_runtime_get_clock (self->runtime);
+  GstRTPSourceMeta *source;
+  GError *err = NULL;
+  gchar *peer;
+
+  if (meta == NULL || meta->stamp.node == clock->node ||
+      gst_rk_hlc_check (clock, &meta->stamp, &err))
+    return;
+  source = gst_buffer_get_rtp_source_meta (buf);
+  if (source && source->ssrc_valid)
+    peer = g_strdup_printf ("SSRC %08x, HLC node %u", source->ssrc,
+        meta->stamp.node);
+  else
+    peer = g_strdup_printf ("HLC node %u", meta->stamp.node);
+  GST_ELEMENT_WARNING (self, STREAM, FAILED,
+      ("%s: the clock of peer %s is too far ahead; its stamps are refused "
+          "(counted in clock-rejects)", GST_ELEMENT_NAME (self), peer),
+      ("%s", err->message));
+  g_free (peer);
+  g_error_free (err);
+  self->drift_warned = TRUE;
+}
+
 static GstFlowReturn
 gst_rk_element_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
@@ -487,6 +520,8 @@ gst_rk_element_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   if (self->raw)
     return chain_raw (self, buf);
 
+  if (G_UNLIKELY (!self->drift_warned))
+    check_remote_stamp (self, buf);
   gst_rk_kernel_send (self->kernel, buf, RK_MSG_DATA, 0, GST_RK_WAIT_FOREVER,
       NULL, &err);
   return send_result (self, err);
@@ -931,6 +966,7 @@ gst_rk_element_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       self->next_stats = 0;
+      self->drift_warned = FALSE;
       g_mutex_lock (&self->error_lock);
       self->error_posted = FALSE;
       g_mutex_unlock (&self->error_lock);
