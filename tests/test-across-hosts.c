@@ -458,7 +458,7 @@ run_two_processes (gint64 skew_ns)
   Capture wire, out;
   GstElement *receiver;
   gchar *argv[5], *out_text = NULL, *err_text = NULL;
-  gchar **envp;
+  gchar **envp, *skew;
   GError *err = NULL;
   GArray *sent;
   gint port, status;
@@ -473,8 +473,9 @@ run_two_processes (gint64 skew_ns)
   argv[3] = g_strdup_printf ("%d", N_BUFFERS);
   argv[4] = NULL;
   envp = g_get_environ ();
-  envp = g_environ_setenv (envp, "RK_HLC_SKEW_NS",
-      g_strdup_printf ("%" G_GINT64_FORMAT, skew_ns), TRUE);
+  skew = g_strdup_printf ("%" G_GINT64_FORMAT, skew_ns);
+  envp = g_environ_setenv (envp, "RK_HLC_SKEW_NS", skew, TRUE);
+  g_free (skew);
   g_assert_true (g_spawn_sync (NULL, argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
           &out_text, &err_text, &status, &err));
   g_assert_no_error (err);
