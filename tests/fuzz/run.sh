@@ -20,7 +20,7 @@ export GST_PLUGIN_SYSTEM_PATH_1_0=""
 export ASAN_OPTIONS="detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
-for target in ${FUZZ_TARGETS:-envelope caps params userkernel hlcwire}; do
+for target in ${FUZZ_TARGETS:-envelope caps params userkernel hlcwire envscan}; do
   work="$BUILD/fuzz-corpus-$target"
   rm -rf "$work" && mkdir -p "$work"
   cp tests/fuzz/corpus/$target/* "$work/"
