@@ -127,9 +127,16 @@ gst_rk_envelope_validate (const GstRkEnvelope * env, GError ** error)
   return TRUE;
 }
 
+/* Network bytes sit at any offset (a stream re-framed in an adapter):
+ * read them through an aligned copy, as GStreamer's fast readers assume
+ * alignment. */
 static void
-read_header (const guint8 * data, GstRkEnvelope * env)
+read_header (const guint8 * bytes, GstRkEnvelope * env)
 {
+  guint64 aligned[RK_ENVELOPE_SIZE / 8];
+  const guint8 *data = (const guint8 *) aligned;
+
+  memcpy (aligned, bytes, RK_ENVELOPE_SIZE);
   env->magic = GST_READ_UINT32_LE (data + RK_ENV_OFF_MAGIC);
   env->version = GST_READ_UINT16_LE (data + RK_ENV_OFF_VERSION);
   env->flags = GST_READ_UINT16_LE (data + RK_ENV_OFF_FLAGS);
@@ -224,10 +231,16 @@ gst_rk_envelope_scan (const guint8 * data, gsize size, guint32 max_payload,
 
   if (size < RK_ENVELOPE_SIZE) {
     /* Resync early on a wrong magic rather than wait for a header */
-    if (size >= 4 && GST_READ_UINT32_LE (data) != RK_ENVELOPE_MAGIC) {
+    guint32 magic = 0;
+
+    if (size >= 4) {
+      memcpy (&magic, data, 4);
+      magic = GUINT32_FROM_LE (magic);
+    }
+    if (size >= 4 && magic != RK_ENVELOPE_MAGIC) {
       g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
-          "bad envelope magic 0x%08x (expected 0x%08x)",
-          GST_READ_UINT32_LE (data), RK_ENVELOPE_MAGIC);
+          "bad envelope magic 0x%08x (expected 0x%08x)", magic,
+          RK_ENVELOPE_MAGIC);
       *n = next_magic (data, size);
       return GST_RK_ENVELOPE_SCAN_SKIP;
     }
