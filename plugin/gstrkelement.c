@@ -33,6 +33,7 @@
 #endif
 
 #include <string.h>
+#include <gst/rtp/gstrtpmeta.h>
 
 #include "gstrkelement.h"
 #include "gstrkcontext.h"
@@ -236,7 +237,8 @@ complete_event_structure (GstRkElement * self, GstStructure * s,
 }
 
 /* In raw mode (application/x-ringkernel) outputs go downstream as what
- * they are: an envelope followed by the payload. */
+ * they are: an envelope followed by the payload. A call's request leaves
+ * with the wire form of its correlation id (see chain_raw). */
 static GstBuffer *
 encode_output (GstRkMessage * msg)
 {
@@ -250,6 +252,10 @@ encode_output (GstRkMessage * msg)
       0);
   env.payload_size = (guint32) size;
   env.payload_ref = 0;
+  if (env.type == RK_MSG_REQUEST &&
+      (env.correlation_id & GST_RK_CALL_CORRELATION_BIT))
+    env.correlation_id = (env.correlation_id & ~GST_RK_CALL_CORRELATION_BIT) |
+        GST_RK_REMOTE_CALL_CORRELATION_BIT;
   gst_buffer_map (out, &map, GST_MAP_WRITE);
   gst_rk_envelope_encode (&env, map.data);
   if (size)
@@ -262,13 +268,50 @@ encode_output (GstRkMessage * msg)
   return out;
 }
 
+/* A relay's first output may come from a call before anything came from
+ * upstream (its replies): start the stream downstream itself. Upstream's
+ * own stream-start, caps and segment follow when they come. */
+static void
+start_raw_stream (GstRkElement * self)
+{
+  GstEvent *event;
+  GstCaps *caps;
+  GstSegment segment;
+  gchar *stream_id;
+
+  event = gst_pad_get_sticky_event (self->srcpad, GST_EVENT_SEGMENT, 0);
+  if (event) {
+    gst_event_unref (event);
+    return;
+  }
+  event = gst_pad_get_sticky_event (self->srcpad, GST_EVENT_STREAM_START, 0);
+  if (event == NULL) {
+    stream_id = gst_pad_create_stream_id (self->srcpad, GST_ELEMENT (self),
+        NULL);
+    gst_pad_push_event (self->srcpad, gst_event_new_stream_start (stream_id));
+    g_free (stream_id);
+  }
+  gst_clear_event (&event);
+  if (!gst_pad_has_current_caps (self->srcpad)) {
+    caps = gst_caps_new_simple ("application/x-ringkernel", "framed",
+        G_TYPE_BOOLEAN, TRUE, NULL);
+    gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
+    gst_caps_unref (caps);
+  }
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
+}
+
 static void
 handle_output (GstRkElement * self, GstRkMessage * msg)
 {
   const GstRkKernelInfo *info = self->info;
   GstFlowReturn ret;
 
-  if (self->raw)
+  if (info->flags & GST_RK_KERNEL_FLAG_RELAY) {
+    start_raw_stream (self);
+    msg->payload = encode_output (msg);
+  } else if (self->raw)
     msg->payload = encode_output (msg);
   else if (msg->env.type == RK_MSG_NOTIFY) {
     GstStructure *s = NULL;
@@ -423,9 +466,16 @@ send_result (GstRkElement * self, GError * err)
   return GST_FLOW_ERROR;
 }
 
+static void check_remote_stamp (GstRkElement * self, GstBuffer * buf);
+
 /* application/x-ringkernel: each buffer is one message as bytes, the
  * envelope then its payload. They are untrusted: decoded and validated,
- * and a malformed one stops the stream with the reason. */
+ * and a malformed one stops the stream with the reason (rkenvelopeparse in
+ * front drops them instead). A relay also takes the replies to the calls it
+ * forwarded: their correlation ids come back in wire form (the remote-call
+ * bit, which the far end's runtime does not take for one of its own calls)
+ * and get the call bit again. The envelope's stamp goes on the payload as
+ * its HLC meta, so the kernel's clock merges it. */
 static GstFlowReturn
 chain_raw (GstRkElement * self, GstBuffer * buf)
 {
@@ -439,7 +489,8 @@ chain_raw (GstRkElement * self, GstBuffer * buf)
   ok = gst_rk_envelope_decode (map.data, map.size, &env, &err);
   gst_buffer_unmap (buf, &map);
   if (ok && env.type != RK_MSG_DATA && env.type != RK_MSG_REQUEST &&
-      env.type != RK_MSG_CONTROL) {
+      env.type != RK_MSG_CONTROL && !(env.type == RK_MSG_REPLY &&
+          (self->info->flags & GST_RK_KERNEL_FLAG_RELAY))) {
     g_set_error (&err, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
         "a %s message cannot be sent to a kernel",
         gst_rk_message_type_get_name (env.type));
@@ -459,14 +510,60 @@ chain_raw (GstRkElement * self, GstBuffer * buf)
     return GST_FLOW_ERROR;
   }
 
+  if (env.type == RK_MSG_REPLY && (env.correlation_id &
+          GST_RK_REMOTE_CALL_CORRELATION_BIT))
+    env.correlation_id = (env.correlation_id &
+        ~GST_RK_REMOTE_CALL_CORRELATION_BIT) | GST_RK_CALL_CORRELATION_BIT;
   if (env.payload_size > 0) {
     payload = gst_buffer_copy_region (buf, GST_BUFFER_COPY_ALL,
         RK_ENVELOPE_SIZE, env.payload_size);
+    if (env.hlc_physical != 0 && !gst_buffer_get_rk_hlc_meta (payload)) {
+      GstRkHlcTimestamp ts = { env.hlc_physical, env.hlc_logical,
+        env.hlc_node
+      };
+
+      gst_buffer_add_rk_hlc_meta (payload, &ts, env.source, env.message_id,
+          env.correlation_id);
+    }
+    if (G_UNLIKELY (!self->drift_warned))
+      check_remote_stamp (self, payload);
   }
   gst_buffer_unref (buf);
   gst_rk_kernel_send (self->kernel, payload, env.type, env.correlation_id,
       GST_RK_WAIT_FOREVER, NULL, &err);
   return send_result (self, err);
+}
+
+/* A stamp from another runtime (another process or host: an RTP header
+ * extension restored it) that the clock will refuse as too far ahead. The
+ * kernel counts it in clock-rejects and stamps the message with its own
+ * clock; the element warns once, naming the peer (its SSRC when the
+ * depayloader's source-info put it on the buffer). Streaming thread only. */
+static void
+check_remote_stamp (GstRkElement * self, GstBuffer * buf)
+{
+  GstRkHlcMeta *meta = gst_buffer_get_rk_hlc_meta (buf);
+  GstRkHlc *clock = gst_rk_runtime_get_clock (self->runtime);
+  GstRTPSourceMeta *source;
+  GError *err = NULL;
+  gchar *peer;
+
+  if (meta == NULL || meta->stamp.node == clock->node ||
+      gst_rk_hlc_check (clock, &meta->stamp, &err))
+    return;
+  source = gst_buffer_get_rtp_source_meta (buf);
+  if (source && source->ssrc_valid)
+    peer = g_strdup_printf ("SSRC %08x, HLC node %u", source->ssrc,
+        meta->stamp.node);
+  else
+    peer = g_strdup_printf ("HLC node %u", meta->stamp.node);
+  GST_ELEMENT_WARNING (self, STREAM, FAILED,
+      ("%s: the clock of peer %s is too far ahead; its stamps are refused "
+          "(counted in clock-rejects)", GST_ELEMENT_NAME (self), peer),
+      ("%s", err->message));
+  g_free (peer);
+  g_error_free (err);
+  self->drift_warned = TRUE;
 }
 
 static GstFlowReturn
@@ -487,6 +584,8 @@ gst_rk_element_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   if (self->raw)
     return chain_raw (self, buf);
 
+  if (G_UNLIKELY (!self->drift_warned))
+    check_remote_stamp (self, buf);
   gst_rk_kernel_send (self->kernel, buf, RK_MSG_DATA, 0, GST_RK_WAIT_FOREVER,
       NULL, &err);
   return send_result (self, err);
@@ -1035,6 +1134,7 @@ gst_rk_element_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       self->next_stats = 0;
+      self->drift_warned = FALSE;
       g_mutex_lock (&self->error_lock);
       self->error_posted = FALSE;
       g_mutex_unlock (&self->error_lock);

@@ -74,6 +74,9 @@ struct _GstRkElement
   /* Src task only */
   gint64 next_stats;
 
+  /* Streaming thread only: a peer's clock was found too far ahead */
+  gboolean drift_warned;
+
   /* The segment of the outputs, for kernel event messages (src task) */
   GstSegment out_segment;
 };

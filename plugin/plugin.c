@@ -16,6 +16,8 @@
 
 #include "gstrkelement.h"
 #include "gstrkuser.h"
+#include "gstrkhlchdrext.h"
+#include "gstrkenvelopeparse.h"
 
 /* A kernel registered after the plugin loaded becomes an element too. */
 static void
@@ -40,6 +42,13 @@ plugin_init (GstPlugin * plugin)
   /* The element for user kernels, loaded from files */
   ok &= gst_element_register (plugin, "ringkernel", GST_RANK_NONE,
       GST_TYPE_RK_USER);
+  /* The HLC stamp across RTP: a rank, so that payloaders and depayloaders
+   * with auto-header-extension find it by its URI. */
+  ok &= gst_element_register (plugin, "rtphdrextrkhlc", GST_RANK_MARGINAL,
+      GST_TYPE_RK_HLC_HDR_EXT);
+  /* application/x-ringkernel from the network, one message a buffer */
+  ok &= gst_element_register (plugin, "rkenvelopeparse", GST_RANK_NONE,
+      GST_TYPE_RK_ENVELOPE_PARSE);
   kernels = gst_rk_registry_list ();
   for (i = 0; i < kernels->len; i++)
     kernel_registered (g_ptr_array_index (kernels, i), plugin);

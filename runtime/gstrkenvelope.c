@@ -127,6 +127,31 @@ gst_rk_envelope_validate (const GstRkEnvelope * env, GError ** error)
   return TRUE;
 }
 
+/* Network bytes sit at any offset (a stream re-framed in an adapter):
+ * read them through an aligned copy, as GStreamer's fast readers assume
+ * alignment. */
+static void
+read_header (const guint8 * bytes, GstRkEnvelope * env)
+{
+  guint64 aligned[RK_ENVELOPE_SIZE / 8];
+  const guint8 *data = (const guint8 *) aligned;
+
+  memcpy (aligned, bytes, RK_ENVELOPE_SIZE);
+  env->magic = GST_READ_UINT32_LE (data + RK_ENV_OFF_MAGIC);
+  env->version = GST_READ_UINT16_LE (data + RK_ENV_OFF_VERSION);
+  env->flags = GST_READ_UINT16_LE (data + RK_ENV_OFF_FLAGS);
+  env->type = GST_READ_UINT32_LE (data + RK_ENV_OFF_TYPE);
+  env->payload_size = GST_READ_UINT32_LE (data + RK_ENV_OFF_PAYLOAD_SIZE);
+  env->message_id = GST_READ_UINT64_LE (data + RK_ENV_OFF_MESSAGE_ID);
+  env->correlation_id = GST_READ_UINT64_LE (data + RK_ENV_OFF_CORRELATION);
+  env->source = GST_READ_UINT32_LE (data + RK_ENV_OFF_SOURCE);
+  env->dest = GST_READ_UINT32_LE (data + RK_ENV_OFF_DEST);
+  env->hlc_physical = GST_READ_UINT64_LE (data + RK_ENV_OFF_HLC_PHYSICAL);
+  env->hlc_logical = GST_READ_UINT32_LE (data + RK_ENV_OFF_HLC_LOGICAL);
+  env->hlc_node = GST_READ_UINT32_LE (data + RK_ENV_OFF_HLC_NODE);
+  env->payload_ref = GST_READ_UINT64_LE (data + RK_ENV_OFF_PAYLOAD_REF);
+}
+
 /**
  * gst_rk_envelope_decode:
  * @data: untrusted bytes: a header, followed by the payload when it is inline
@@ -146,19 +171,7 @@ gst_rk_envelope_decode (const guint8 * data, gsize size, GstRkEnvelope * env,
     return FALSE;
   }
 
-  env->magic = GST_READ_UINT32_LE (data + RK_ENV_OFF_MAGIC);
-  env->version = GST_READ_UINT16_LE (data + RK_ENV_OFF_VERSION);
-  env->flags = GST_READ_UINT16_LE (data + RK_ENV_OFF_FLAGS);
-  env->type = GST_READ_UINT32_LE (data + RK_ENV_OFF_TYPE);
-  env->payload_size = GST_READ_UINT32_LE (data + RK_ENV_OFF_PAYLOAD_SIZE);
-  env->message_id = GST_READ_UINT64_LE (data + RK_ENV_OFF_MESSAGE_ID);
-  env->correlation_id = GST_READ_UINT64_LE (data + RK_ENV_OFF_CORRELATION);
-  env->source = GST_READ_UINT32_LE (data + RK_ENV_OFF_SOURCE);
-  env->dest = GST_READ_UINT32_LE (data + RK_ENV_OFF_DEST);
-  env->hlc_physical = GST_READ_UINT64_LE (data + RK_ENV_OFF_HLC_PHYSICAL);
-  env->hlc_logical = GST_READ_UINT32_LE (data + RK_ENV_OFF_HLC_LOGICAL);
-  env->hlc_node = GST_READ_UINT32_LE (data + RK_ENV_OFF_HLC_NODE);
-  env->payload_ref = GST_READ_UINT64_LE (data + RK_ENV_OFF_PAYLOAD_REF);
+  read_header (data, env);
 
   if (!gst_rk_envelope_validate (env, error))
     return FALSE;
@@ -171,4 +184,92 @@ gst_rk_envelope_decode (const guint8 * data, gsize size, GstRkEnvelope * env,
     return FALSE;
   }
   return TRUE;
+}
+
+/* Where the magic could begin after the first byte: its first match of
+ * all four bytes, or of a prefix that the end of @data cuts. */
+static gsize
+next_magic (const guint8 * data, gsize size)
+{
+  static const guint8 magic[4] = { RK_ENVELOPE_MAGIC & 0xff,
+    (RK_ENVELOPE_MAGIC >> 8) & 0xff, (RK_ENVELOPE_MAGIC >> 16) & 0xff,
+    RK_ENVELOPE_MAGIC >> 24
+  };
+  gsize i;
+
+  for (i = 1; i < size; i++) {
+    gsize len = MIN (sizeof (magic), size - i);
+
+    if (memcmp (data + i, magic, len) == 0)
+      break;
+  }
+  return i;
+}
+
+/**
+ * gst_rk_envelope_scan:
+ * @data: untrusted bytes from a stream that may not keep message boundaries
+ *   (TCP), or one datagram's worth
+ * @size: number of readable bytes at @data
+ * @max_payload: the largest inline payload to believe (at most
+ *   GST_RK_ENVELOPE_MAX_PAYLOAD)
+ * @n: (out): see #GstRkEnvelopeScan
+ * @error: (out) (optional): why, for GST_RK_ENVELOPE_SCAN_SKIP
+ *
+ * Re-frames messages by the envelope's own size field. A message from
+ * another process must carry its payload inline (or have none): anything
+ * else, a header that does not validate or a payload above @max_payload is
+ * skipped up to the next possible magic, so the stream resyncs. Never reads
+ * outside [@data, @data + @size).
+ */
+GstRkEnvelopeScan
+gst_rk_envelope_scan (const guint8 * data, gsize size, guint32 max_payload,
+    gsize * n, GError ** error)
+{
+  GstRkEnvelope env;
+  gsize total;
+
+  if (size < RK_ENVELOPE_SIZE) {
+    /* Resync early on a wrong magic rather than wait for a header */
+    guint32 magic = 0;
+
+    if (size >= 4) {
+      memcpy (&magic, data, 4);
+      magic = GUINT32_FROM_LE (magic);
+    }
+    if (size >= 4 && magic != RK_ENVELOPE_MAGIC) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
+          "bad envelope magic 0x%08x (expected 0x%08x)", magic,
+          RK_ENVELOPE_MAGIC);
+      *n = next_magic (data, size);
+      return GST_RK_ENVELOPE_SCAN_SKIP;
+    }
+    *n = RK_ENVELOPE_SIZE;
+    return GST_RK_ENVELOPE_SCAN_NEED_MORE;
+  }
+
+  read_header (data, &env);
+  if (!gst_rk_envelope_validate (&env, error)) {
+    *n = next_magic (data, size);
+    return GST_RK_ENVELOPE_SCAN_SKIP;
+  }
+  if ((env.flags & RK_FLAG_PAYLOAD_MASK) & ~RK_FLAG_INLINE) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
+        "a message from outside must carry its payload inline "
+        "(flags 0x%04x)", env.flags);
+    *n = next_magic (data, size);
+    return GST_RK_ENVELOPE_SCAN_SKIP;
+  }
+  if (env.payload_size > MIN (max_payload, GST_RK_ENVELOPE_MAX_PAYLOAD)) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_MALFORMED,
+        "payload size %u exceeds the maximum of %u bytes", env.payload_size,
+        MIN (max_payload, GST_RK_ENVELOPE_MAX_PAYLOAD));
+    *n = next_magic (data, size);
+    return GST_RK_ENVELOPE_SCAN_SKIP;
+  }
+
+  total = RK_ENVELOPE_SIZE + (gsize) env.payload_size;
+  *n = total;
+  return size < total ? GST_RK_ENVELOPE_SCAN_NEED_MORE :
+      GST_RK_ENVELOPE_SCAN_FRAME;
 }

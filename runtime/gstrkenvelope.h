@@ -53,6 +53,28 @@ gboolean gst_rk_envelope_decode (const guint8 * data, gsize size,
 GST_RK_API
 gboolean gst_rk_envelope_validate (const GstRkEnvelope * env, GError ** error);
 
+/**
+ * GstRkEnvelopeScan:
+ * @GST_RK_ENVELOPE_SCAN_FRAME: a whole message starts at the first byte:
+ *   the first *n bytes (its header and inline payload)
+ * @GST_RK_ENVELOPE_SCAN_NEED_MORE: what is there may start a message: at
+ *   least *n bytes in all are needed to tell
+ * @GST_RK_ENVELOPE_SCAN_SKIP: the first byte starts no message: drop *n
+ *   bytes (up to the next place the magic could begin) and scan again
+ *
+ * What gst_rk_envelope_scan() found at the start of a byte stream.
+ */
+typedef enum
+{
+  GST_RK_ENVELOPE_SCAN_FRAME,
+  GST_RK_ENVELOPE_SCAN_NEED_MORE,
+  GST_RK_ENVELOPE_SCAN_SKIP,
+} GstRkEnvelopeScan;
+
+GST_RK_API
+GstRkEnvelopeScan gst_rk_envelope_scan (const guint8 * data, gsize size,
+    guint32 max_payload, gsize * n, GError ** error);
+
 GST_RK_API
 const gchar *gst_rk_message_type_get_name (guint32 type);
 

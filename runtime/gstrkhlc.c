@@ -74,6 +74,49 @@ gst_rk_hlc_tick (GstRkHlc * hlc, GstRkHlcTimestamp * out)
   unpack (advance (hlc, 0, hlc->now (hlc->now_data)), hlc->node, out);
 }
 
+/* The drift rule, at physical time @now. */
+static gboolean
+check_remote (GstRkHlc * hlc, const GstRkHlcTimestamp * remote, guint64 now,
+    GError ** error)
+{
+  guint64 remote_pt;
+
+  /* Beyond the packing range (the year 2112, less room for a 32-bit logical
+   * carry) a stamp is ahead by definition. */
+  if (remote->physical >= (G_GUINT64_CONSTANT (1) << 52) - (1u << 21)) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_CLOCK_DRIFT,
+        "remote HLC stamp from node %u has physical time %" G_GUINT64_FORMAT
+        " us, beyond the range of this clock", remote->node,
+        remote->physical);
+    return FALSE;
+  }
+  /* Judge drift on the packed value: a huge logical part moves it ahead too. */
+  remote_pt = pack (remote->physical, remote->logical) >>
+      GST_RK_HLC_LOGICAL_BITS;
+  if (remote_pt > now && remote_pt - now > hlc->max_drift_us) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_CLOCK_DRIFT,
+        "remote HLC stamp from node %u is %" G_GUINT64_FORMAT " us ahead of "
+        "the local clock (maximum drift %" G_GUINT64_FORMAT " us)",
+        remote->node, remote_pt - now, hlc->max_drift_us);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/**
+ * gst_rk_hlc_check:
+ * @remote: a stamp from elsewhere
+ *
+ * Whether gst_rk_hlc_update() would take @remote now, without changing
+ * the clock: the same GST_RK_ERROR_CLOCK_DRIFT otherwise.
+ */
+gboolean
+gst_rk_hlc_check (GstRkHlc * hlc, const GstRkHlcTimestamp * remote,
+    GError ** error)
+{
+  return check_remote (hlc, remote, hlc->now (hlc->now_data), error);
+}
+
 /**
  * gst_rk_hlc_update:
  * @remote: the stamp a received message carries
@@ -88,29 +131,11 @@ gst_rk_hlc_update (GstRkHlc * hlc, const GstRkHlcTimestamp * remote,
     GstRkHlcTimestamp * out, GError ** error)
 {
   guint64 now = hlc->now (hlc->now_data);
-  guint64 remote_word, remote_pt, word;
+  guint64 word;
 
-  /* Beyond the packing range (the year 2112, less room for a 32-bit logical
-   * carry) a stamp is ahead by definition. */
-  if (remote->physical >= (G_GUINT64_CONSTANT (1) << 52) - (1u << 21)) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_CLOCK_DRIFT,
-        "remote HLC stamp from node %u has physical time %" G_GUINT64_FORMAT
-        " us, beyond the range of this clock", remote->node,
-        remote->physical);
+  if (!check_remote (hlc, remote, now, error))
     return FALSE;
-  }
-  /* Judge drift on the packed value: a huge logical part moves it ahead too. */
-  remote_word = pack (remote->physical, remote->logical);
-  remote_pt = remote_word >> GST_RK_HLC_LOGICAL_BITS;
-  if (remote_pt > now && remote_pt - now > hlc->max_drift_us) {
-    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_CLOCK_DRIFT,
-        "remote HLC stamp from node %u is %" G_GUINT64_FORMAT " us ahead of "
-        "the local clock (maximum drift %" G_GUINT64_FORMAT " us)",
-        remote->node, remote_pt - now, hlc->max_drift_us);
-    return FALSE;
-  }
-
-  word = advance (hlc, remote_word + 1, now);
+  word = advance (hlc, pack (remote->physical, remote->logical) + 1, now);
   if (out)
     unpack (word, hlc->node, out);
   return TRUE;

@@ -60,6 +60,9 @@ GST_RK_API
 gboolean gst_rk_hlc_update (GstRkHlc * hlc, const GstRkHlcTimestamp * remote,
     GstRkHlcTimestamp * out, GError ** error);
 GST_RK_API
+gboolean gst_rk_hlc_check (GstRkHlc * hlc, const GstRkHlcTimestamp * remote,
+    GError ** error);
+GST_RK_API
 void gst_rk_hlc_peek (GstRkHlc * hlc, GstRkHlcTimestamp * out);
 
 GST_RK_API

@@ -115,6 +115,12 @@ gboolean gst_rk_kernel_send_control (GstRkKernel * kernel, guint64 what,
 /* Correlation ids with this bit set are reserved for gst_rk_kernel_call(). */
 #define GST_RK_CALL_CORRELATION_BIT (G_GUINT64_CONSTANT (1) << 63)
 
+/* On the wire (application/x-ringkernel between processes) a call's
+ * correlation id carries this bit instead: the far end's runtime, which has
+ * no such call, passes the request and its reply on instead of counting
+ * the reply an orphan. Elements map it both ways. */
+#define GST_RK_REMOTE_CALL_CORRELATION_BIT (G_GUINT64_CONSTANT (1) << 62)
+
 GST_RK_API
 gboolean gst_rk_kernel_call (GstRkKernel * kernel, GstBuffer * request,
     gint64 timeout_us, GstRkMessage * reply, GError ** error);

@@ -57,6 +57,10 @@ typedef enum
  *   the `ringkernel` element only (user kernels): no rk<name> element
  * @GST_RK_KERNEL_FLAG_EVENT_DRIVEN: its implementation has no persistent
  *   form (Vulkan user kernels): mode=auto runs it event-driven
+ * @GST_RK_KERNEL_FLAG_RELAY: the kernel passes messages on with their type
+ *   and correlation id (rkrelay, the local end of a kernel on another
+ *   host): its element sends raw envelopes from the start and takes REPLYs
+ *   from upstream, the answers to the calls it forwarded
  */
 typedef enum
 {
@@ -64,6 +68,7 @@ typedef enum
   GST_RK_KERNEL_FLAG_RESETTABLE = (1 << 0),
   GST_RK_KERNEL_FLAG_NO_ELEMENT = (1 << 1),
   GST_RK_KERNEL_FLAG_EVENT_DRIVEN = (1 << 2),
+  GST_RK_KERNEL_FLAG_RELAY = (1 << 3),
 } GstRkKernelFlags;
 
 /**

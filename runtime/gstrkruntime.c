@@ -39,6 +39,7 @@ struct _GstRkRuntime
   GstRkBackendKind backend;     /* default for kernels launched with auto */
   gint device_id;
   GstRkHlc clock;
+  gint64 clock_skew_us;         /* test-only offset of the physical clock */
 
   /* under the object lock */
   GArray *devices;              /* OpenDevice */
@@ -103,6 +104,7 @@ GstRkRuntime *
 gst_rk_runtime_new (GstRkBackendKind backend, gint device_id)
 {
   GstRkRuntime *self;
+  const gchar *skew;
 
   gst_rk_init ();
   self = g_object_new (GST_TYPE_RK_RUNTIME, NULL);
@@ -111,7 +113,40 @@ gst_rk_runtime_new (GstRkBackendKind backend, gint device_id)
   self->device_id = device_id;
   gst_rk_hlc_init (&self->clock, g_random_int (),
       GST_RK_HLC_DEFAULT_MAX_DRIFT_US);
+  skew = g_getenv ("RK_HLC_SKEW_NS");
+  if (skew && *skew)
+    gst_rk_runtime_set_clock_skew (self, g_ascii_strtoll (skew, NULL, 10));
   return self;
+}
+
+static guint64
+skewed_now (gpointer user_data)
+{
+  GstRkRuntime *self = user_data;
+
+  return (guint64) (g_get_real_time () + self->clock_skew_us);
+}
+
+/**
+ * gst_rk_runtime_set_clock_skew:
+ * @skew_ns: offset of the physical clock, nanoseconds (microsecond
+ *   resolution), 0 for the system's real time
+ *
+ * For tests: the runtime's HLC reads the real time plus @skew_ns, as if it
+ * ran on a host whose clock is off by that much. Call it before launching
+ * kernels. A runtime made while the environment variable RK_HLC_SKEW_NS is
+ * set starts with that skew.
+ */
+void
+gst_rk_runtime_set_clock_skew (GstRkRuntime * runtime, gint64 skew_ns)
+{
+  g_return_if_fail (GST_IS_RK_RUNTIME (runtime));
+
+  runtime->clock_skew_us = skew_ns / 1000;
+  GST_INFO_OBJECT (runtime, "HLC physical clock skewed by %" G_GINT64_FORMAT
+      " us", runtime->clock_skew_us);
+  gst_rk_hlc_set_now_func (&runtime->clock,
+      runtime->clock_skew_us ? skewed_now : NULL, runtime);
 }
 
 GstRkBackendKind

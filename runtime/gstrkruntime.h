@@ -58,6 +58,8 @@ GST_RK_API
 gint gst_rk_runtime_get_device_id (GstRkRuntime * runtime);
 GST_RK_API
 GstRkHlc *gst_rk_runtime_get_clock (GstRkRuntime * runtime);
+GST_RK_API
+void gst_rk_runtime_set_clock_skew (GstRkRuntime * runtime, gint64 skew_ns);
 
 GST_RK_API
 gboolean gst_rk_runtime_is_backend_available (GstRkBackendKind backend,

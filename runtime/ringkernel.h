@@ -26,6 +26,7 @@
 #include "gstrkerror.h"
 #include "gstrkhlc.h"
 #include "gstrkhlcmeta.h"
+#include "gstrkhlcwire.h"
 #include "gstrkinit.h"
 #include "gstrkkernel.h"
 #include "gstrkkernelinfo.h"

@@ -73,6 +73,8 @@ cpu_register_kernels (void)
 {
   gst_rk_registry_add_implementation ("echo", GST_RK_BACKEND_CPU,
       &gst_rk_cpu_kernel_echo);
+  gst_rk_registry_add_implementation ("relay", GST_RK_BACKEND_CPU,
+      &gst_rk_cpu_kernel_relay);
   gst_rk_registry_add_implementation ("gray", GST_RK_BACKEND_CPU,
       &gst_rk_cpu_kernel_gray);
   gst_rk_registry_add_implementation ("blur", GST_RK_BACKEND_CPU,

@@ -80,6 +80,7 @@ void gst_rk_cpu_context_parallel_for (GstRkCpuContext * ctx, guint n_items,
 
 /* Built-in kernels (backends/cpu/kernels/) */
 extern const GstRkCpuKernel gst_rk_cpu_kernel_echo;
+extern const GstRkCpuKernel gst_rk_cpu_kernel_relay;
 
 /* User kernels (backends/cpu/gstrkcpuuser.c) */
 gconstpointer gst_rk_cpu_load_user_kernel (const gchar * path,

@@ -40,6 +40,13 @@
  *       1, 2, 4, 8 rkblur on Vulkan, frames on the device between them or
  *       through host memory: ms and host bytes per frame
  *       (rkbenchdevicechain.c)
+ *   rkbench remote-call [--messages N]
+ *       one 64-byte gst_rk_kernel_call() at a time: local echo, and rkrelay
+ *       to rkecho in a second process over RTP/UDP and TCP on 127.0.0.1,
+ *       p50/p99 (rkbenchremote.c)
+ *   rkbench hdrext-cost [--buffers N] [--repeats R]
+ *       rtpgstpay per packet with vs without the HLC header extension,
+ *       and the ratio (rkbenchremote.c)
  *
  * Output: JSON on stdout (or --json FILE); progress on stderr.
  */
@@ -58,6 +65,7 @@
 #include "rkbenchidle.h"
 #include "rkbenchjson.h"
 #include "rkbenchpipeline.h"
+#include "rkbenchremote.h"
 #include "rkbenchring.h"
 #include "rkbenchsplit.h"
 
@@ -469,10 +477,17 @@ main (int argc, char **argv)
   };
   GOptionContext *ctx = g_option_context_new ("overhead|roundtrip|throughput"
       "|pipelines|roundtrip-split|frames|appsrc-roundtrip|ring-vs-element"
-      "|idle-cost|chain|device-chain|all");
+      "|idle-cost|chain|device-chain|remote-call|hdrext-cost|all");
   GError *err = NULL;
   RkJson *j;
   const gchar *what;
+
+  /* The far end of remote-call: this binary again, without options */
+  if (argc == 5 && strcmp (argv[1], "remote-serve") == 0) {
+    gst_init (NULL, NULL);
+    gst_rk_init ();
+    return rk_bench_remote_serve (argv[2], atoi (argv[3]), atoi (argv[4]));
+  }
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
@@ -528,6 +543,12 @@ main (int argc, char **argv)
             200000), o.repeats);
   if (!strcmp (what, "idle-cost"))
     rk_bench_idle_cost (j, o.seconds > 0 ? o.seconds : o.quick ? 1 : 2,
+        o.repeats);
+  if (!strcmp (what, "remote-call"))
+    rk_bench_remote_call (j, "/proc/self/exe", count_or (messages, o.quick, 20000,
+            2000));
+  if (!strcmp (what, "hdrext-cost"))
+    rk_bench_hdrext_cost (j, count_or (buffers, o.quick, 200000, 20000),
         o.repeats);
   if (!strcmp (what, "chain"))
     rk_bench_chain (j, MAX (o.length, 1), count_or (buffers, o.quick,

@@ -6,6 +6,7 @@
 
 static const GstRkKernelInfo *const builtin[] = {
   &gst_rk_kernel_info_echo,
+  &gst_rk_kernel_info_relay,
   &gst_rk_kernel_info_gray,
   &gst_rk_kernel_info_blur,
   &gst_rk_kernel_info_sobel,

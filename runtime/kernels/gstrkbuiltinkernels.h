@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 /* The descriptors of the kernels that ship with the runtime; each backend
  * registers its own implementations of them. */
 extern const GstRkKernelInfo gst_rk_kernel_info_echo;
+extern const GstRkKernelInfo gst_rk_kernel_info_relay;
 extern const GstRkKernelInfo gst_rk_kernel_info_gray;
 extern const GstRkKernelInfo gst_rk_kernel_info_blur;
 extern const GstRkKernelInfo gst_rk_kernel_info_sobel;

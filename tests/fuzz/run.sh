@@ -45,7 +45,7 @@ export ASAN_OPTIONS="detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
 status=0
-for target in ${FUZZ_TARGETS:-envelope caps params userkernel}; do
+for target in ${FUZZ_TARGETS:-envelope caps params userkernel hlcwire envscan}; do
   work="$BUILD/fuzz-corpus-$target"
   log="$BUILD/fuzz-$target.log"
   rm -rf "$work" "$BUILD/fuzz-$target-"* && mkdir -p "$work"
