@@ -11,7 +11,8 @@ PACKAGES="
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-opencv
   libvulkan-dev libvulkan-volk-dev glslc spirv-tools mesa-vulkan-drivers
-  python3 python3-gi gir1.2-gstreamer-1.0 python3-matplotlib
+  python3 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
+  python3-matplotlib gobject-introspection libgirepository1.0-dev
   clang libclang-rt-14-dev valgrind
 "
 

@@ -566,6 +566,22 @@ check_remote_stamp (GstRkElement * self, GstBuffer * buf)
   self->drift_warned = TRUE;
 }
 
+/* Parameters driven by a GstController take their value at the buffer's
+ * stream time, as in videobalance. Set before the buffer is sent, the
+ * value applies from exactly this message, on every backend. */
+static void
+sync_controlled_params (GstRkElement * self, GstBuffer * buf)
+{
+  GstClockTime ts = GST_BUFFER_PTS (buf);
+
+  if (self->in_segment.format != GST_FORMAT_TIME ||
+      !GST_CLOCK_TIME_IS_VALID (ts))
+    return;
+  ts = gst_segment_to_stream_time (&self->in_segment, GST_FORMAT_TIME, ts);
+  if (GST_CLOCK_TIME_IS_VALID (ts))
+    gst_object_sync_values (GST_OBJECT (self), ts);
+}
+
 static GstFlowReturn
 gst_rk_element_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
@@ -586,6 +602,7 @@ gst_rk_element_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 
   if (G_UNLIKELY (!self->drift_warned))
     check_remote_stamp (self, buf);
+  sync_controlled_params (self, buf);
   gst_rk_kernel_send (self->kernel, buf, RK_MSG_DATA, 0, GST_RK_WAIT_FOREVER,
       NULL, &err);
   return send_result (self, err);
@@ -851,6 +868,11 @@ gst_rk_element_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       gst_event_unref (event);
       return TRUE;
     }
+
+    case GST_EVENT_SEGMENT:
+      gst_event_copy_segment (event, &self->in_segment);
+      queue_event (self, event);
+      return TRUE;
 
     case GST_EVENT_EOS:
       g_atomic_int_set (&self->eos, TRUE);
@@ -1139,6 +1161,7 @@ gst_rk_element_change_state (GstElement * element, GstStateChange transition)
       self->error_posted = FALSE;
       g_mutex_unlock (&self->error_lock);
       gst_segment_init (&self->out_segment, GST_FORMAT_UNDEFINED);
+      gst_segment_init (&self->in_segment, GST_FORMAT_UNDEFINED);
       if (!run_kernel_op (self, gst_rk_kernel_activate, "activate"))
         return GST_STATE_CHANGE_FAILURE;
       break;
@@ -1448,6 +1471,7 @@ gst_rk_element_init (GTypeInstance * instance, gpointer g_class)
   self->stats_interval = DEFAULT_STATS_INTERVAL;
   self->reset_on_flush = DEFAULT_RESET_ON_FLUSH;
   gst_segment_init (&self->out_segment, GST_FORMAT_UNDEFINED);
+  gst_segment_init (&self->in_segment, GST_FORMAT_UNDEFINED);
   self->info = klass->info;
   self->params = klass->info ? gst_rk_kernel_info_default_params (klass->info)
       : gst_structure_new_empty ("params");
@@ -1569,6 +1593,12 @@ param_spec_for (const GstRkParamInfo * p)
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
       ((p->flags & GST_RK_PARAM_FLAG_MUTABLE_PLAYING) ?
       GST_PARAM_MUTABLE_PLAYING : GST_PARAM_MUTABLE_READY);
+
+  /* What may change while playing may follow a GstController (arrays have
+   * no control sources). */
+  if ((p->flags & GST_RK_PARAM_FLAG_MUTABLE_PLAYING) &&
+      p->type != GST_RK_PARAM_DOUBLE_ARRAY)
+    flags |= GST_PARAM_CONTROLLABLE;
 
   switch (p->type) {
     case GST_RK_PARAM_DOUBLE:

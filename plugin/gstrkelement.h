@@ -79,6 +79,10 @@ struct _GstRkElement
 
   /* The segment of the outputs, for kernel event messages (src task) */
   GstSegment out_segment;
+
+  /* The segment of the inputs, for controlled parameters (streaming
+   * thread) */
+  GstSegment in_segment;
 };
 
 /**

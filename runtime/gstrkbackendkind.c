@@ -3,6 +3,13 @@
  */
 #include "gstrkbackendkind.h"
 
+/**
+ * gst_rk_backend_kind_get_name:
+ * @kind: a backend kind
+ *
+ * Returns: (transfer none): the backend's name in properties and stats
+ * ("vulkan")
+ */
 const gchar *
 gst_rk_backend_kind_get_name (GstRkBackendKind kind)
 {
@@ -19,6 +26,12 @@ gst_rk_backend_kind_get_name (GstRkBackendKind kind)
   return "invalid";
 }
 
+/**
+ * gst_rk_backend_kind_get_display_name:
+ * @kind: a backend kind
+ *
+ * Returns: (transfer none): the backend's name for people ("Vulkan")
+ */
 const gchar *
 gst_rk_backend_kind_get_display_name (GstRkBackendKind kind)
 {

@@ -26,6 +26,13 @@ CHECK_OFFSET (hlc_logical, RK_ENV_OFF_HLC_LOGICAL);
 CHECK_OFFSET (hlc_node, RK_ENV_OFF_HLC_NODE);
 CHECK_OFFSET (payload_ref, RK_ENV_OFF_PAYLOAD_REF);
 
+/**
+ * gst_rk_envelope_init:
+ * @env: (out caller-allocates): the envelope to fill
+ * @type: the message type
+ *
+ * A valid envelope of @type with no payload and every id 0.
+ */
 void
 gst_rk_envelope_init (GstRkEnvelope * env, guint32 type)
 {
@@ -35,6 +42,12 @@ gst_rk_envelope_init (GstRkEnvelope * env, guint32 type)
   env->type = type;
 }
 
+/**
+ * gst_rk_message_type_get_name:
+ * @type: a message type
+ *
+ * Returns: (transfer none): its name ("data", "request", ...)
+ */
 const gchar *
 gst_rk_message_type_get_name (guint32 type)
 {
@@ -54,6 +67,13 @@ gst_rk_message_type_get_name (guint32 type)
   }
 }
 
+/**
+ * gst_rk_envelope_encode:
+ * @env: an envelope
+ * @out: (out caller-allocates) (array fixed-size=64): the 64 wire bytes
+ *
+ * Writes @env in the wire layout (little-endian).
+ */
 void
 gst_rk_envelope_encode (const GstRkEnvelope * env,
     guint8 out[RK_ENVELOPE_SIZE])
@@ -75,8 +95,12 @@ gst_rk_envelope_encode (const GstRkEnvelope * env,
 
 /**
  * gst_rk_envelope_validate:
+ * @env: an envelope
+ * @error: return location for a #GError
  *
  * Checks magic, version, type, flags and the declared payload size.
+ *
+ * Returns: %TRUE when valid; %FALSE with GST_RK_ERROR_MALFORMED
  */
 gboolean
 gst_rk_envelope_validate (const GstRkEnvelope * env, GError ** error)
@@ -154,11 +178,17 @@ read_header (const guint8 * bytes, GstRkEnvelope * env)
 
 /**
  * gst_rk_envelope_decode:
- * @data: untrusted bytes: a header, followed by the payload when it is inline
+ * @data: (array length=size): untrusted bytes: a header, followed by the
+ *   payload when it is inline
  * @size: number of readable bytes at @data
+ * @env: (out caller-allocates): the decoded envelope
+ * @error: return location for a #GError
  *
  * Decodes and validates. An inline payload must lie entirely within @size.
  * Never reads outside [@data, @data + @size).
+ *
+ * Returns: %TRUE when @env holds a valid envelope; %FALSE with
+ * GST_RK_ERROR_MALFORMED saying what is wrong
  */
 gboolean
 gst_rk_envelope_decode (const guint8 * data, gsize size, GstRkEnvelope * env,

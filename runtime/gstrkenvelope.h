@@ -39,6 +39,48 @@ typedef struct
  * of untrusted bytes will believe. */
 #define GST_RK_ENVELOPE_MAX_PAYLOAD (256u * 1024u * 1024u)
 
+/**
+ * GST_RK_MESSAGE_DATA:
+ *
+ * Message type: stream data (a buffer).
+ */
+#define GST_RK_MESSAGE_DATA 1
+/**
+ * GST_RK_MESSAGE_REQUEST:
+ *
+ * Message type: a request that expects a %GST_RK_MESSAGE_REPLY with the
+ * same correlation id.
+ */
+#define GST_RK_MESSAGE_REQUEST 2
+/**
+ * GST_RK_MESSAGE_REPLY:
+ *
+ * Message type: the reply to a request.
+ */
+#define GST_RK_MESSAGE_REPLY 3
+/**
+ * GST_RK_MESSAGE_NOTIFY:
+ *
+ * Message type: an event the kernel emits (motion, anomaly, spectrum).
+ */
+#define GST_RK_MESSAGE_NOTIFY 4
+/**
+ * GST_RK_MESSAGE_CONTROL:
+ *
+ * Message type: runtime to kernel (reset state, ...).
+ */
+#define GST_RK_MESSAGE_CONTROL 5
+
+/* The same values as the device ABI's RK_MSG_* (gstrkabi.h), named for
+ * language bindings, which do not see that header. */
+#ifndef __GI_SCANNER__
+G_STATIC_ASSERT (GST_RK_MESSAGE_DATA == RK_MSG_DATA);
+G_STATIC_ASSERT (GST_RK_MESSAGE_REQUEST == RK_MSG_REQUEST);
+G_STATIC_ASSERT (GST_RK_MESSAGE_REPLY == RK_MSG_REPLY);
+G_STATIC_ASSERT (GST_RK_MESSAGE_NOTIFY == RK_MSG_NOTIFY);
+G_STATIC_ASSERT (GST_RK_MESSAGE_CONTROL == RK_MSG_CONTROL);
+#endif
+
 GST_RK_API
 void gst_rk_envelope_init (GstRkEnvelope * env, guint32 type);
 

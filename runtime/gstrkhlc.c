@@ -10,6 +10,14 @@ default_now (gpointer user_data)
   return (guint64) g_get_real_time ();
 }
 
+/**
+ * gst_rk_hlc_init:
+ * @hlc: the clock to initialise
+ * @node: this clock's node id, carried in every stamp
+ * @max_drift_us: how far ahead of the local clock a received stamp may be
+ *
+ * Starts a clock reading real time (g_get_real_time()).
+ */
 void
 gst_rk_hlc_init (GstRkHlc * hlc, guint32 node, guint64 max_drift_us)
 {
@@ -20,7 +28,14 @@ gst_rk_hlc_init (GstRkHlc * hlc, guint32 node, guint64 max_drift_us)
   hlc->now_data = NULL;
 }
 
-/* For tests: a controllable physical clock. */
+/**
+ * gst_rk_hlc_set_now_func:
+ * @hlc: a clock
+ * @func: (scope forever): returns the physical time in µs
+ * @user_data: (closure func): data for @func
+ *
+ * Replaces the physical clock (tests drive time with it).
+ */
 void
 gst_rk_hlc_set_now_func (GstRkHlc * hlc, GstRkHlcNowFunc func,
     gpointer user_data)
@@ -64,6 +79,8 @@ advance (GstRkHlc * hlc, guint64 floor, guint64 now)
 
 /**
  * gst_rk_hlc_tick:
+ * @hlc: a clock
+ * @out: (out caller-allocates): the new stamp
  *
  * Issues a stamp for a local event (sending a message): strictly greater
  * than every stamp this clock issued or received before.
@@ -119,12 +136,16 @@ gst_rk_hlc_check (GstRkHlc * hlc, const GstRkHlcTimestamp * remote,
 
 /**
  * gst_rk_hlc_update:
+ * @hlc: a clock
  * @remote: the stamp a received message carries
- * @out: (nullable): the receive stamp
+ * @out: (out caller-allocates) (optional): the receive stamp
+ * @error: return location for a #GError
  *
  * Merges a received stamp: the clock moves past both its own last stamp and
  * @remote. A @remote more than max-drift ahead of the local physical clock is
  * refused (GST_RK_ERROR_CLOCK_DRIFT) and leaves the clock unchanged.
+ *
+ * Returns: %TRUE when merged
  */
 gboolean
 gst_rk_hlc_update (GstRkHlc * hlc, const GstRkHlcTimestamp * remote,
@@ -141,13 +162,27 @@ gst_rk_hlc_update (GstRkHlc * hlc, const GstRkHlcTimestamp * remote,
   return TRUE;
 }
 
-/* The last stamp issued, without advancing. */
+/**
+ * gst_rk_hlc_peek:
+ * @hlc: a clock
+ * @out: (out caller-allocates): the last stamp issued
+ *
+ * The last stamp issued or merged, without advancing.
+ */
 void
 gst_rk_hlc_peek (GstRkHlc * hlc, GstRkHlcTimestamp * out)
 {
   unpack (__atomic_load_n (&hlc->word, __ATOMIC_ACQUIRE), hlc->node, out);
 }
 
+/**
+ * gst_rk_hlc_timestamp_compare:
+ * @a: a stamp
+ * @b: another stamp
+ *
+ * Returns: negative, 0 or positive as @a orders before, equal to or after
+ * @b (by physical time, logical counter, then node)
+ */
 gint
 gst_rk_hlc_timestamp_compare (const GstRkHlcTimestamp * a,
     const GstRkHlcTimestamp * b)

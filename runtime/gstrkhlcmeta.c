@@ -3,6 +3,11 @@
  */
 #include "gstrkhlcmeta.h"
 
+/**
+ * gst_rk_hlc_meta_api_get_type:
+ *
+ * Returns: the #GType of the #GstRkHlcMeta API
+ */
 GType
 gst_rk_hlc_meta_api_get_type (void)
 {
@@ -43,6 +48,11 @@ hlc_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
       m->message_id, m->correlation_id) != NULL;
 }
 
+/**
+ * gst_rk_hlc_meta_get_info:
+ *
+ * Returns: (transfer none): the #GstMetaInfo of #GstRkHlcMeta
+ */
 const GstMetaInfo *
 gst_rk_hlc_meta_get_info (void)
 {
@@ -59,6 +69,11 @@ gst_rk_hlc_meta_get_info (void)
 
 /**
  * gst_buffer_add_rk_hlc_meta:
+ * @buffer: a #GstBuffer
+ * @stamp: the HLC stamp
+ * @kernel_id: the kernel that emitted the buffer, 0 for the host
+ * @message_id: the message id within that kernel
+ * @correlation_id: request/response correlation, 0 for none
  *
  * Adds the meta, or updates it in place when @buffer already has one (a
  * buffer carries one stamp: the latest).
@@ -83,4 +98,23 @@ gst_buffer_add_rk_hlc_meta (GstBuffer * buffer,
   m->message_id = message_id;
   m->correlation_id = correlation_id;
   return m;
+}
+
+/**
+ * gst_buffer_get_rk_hlc_meta:
+ * @buffer: a #GstBuffer
+ *
+ * A function rather than a macro, so that language bindings can read a
+ * buffer's stamp and ids.
+ *
+ * Returns: (transfer none) (nullable): the buffer's #GstRkHlcMeta, %NULL
+ * when it has none
+ */
+GstRkHlcMeta *
+gst_buffer_get_rk_hlc_meta (GstBuffer * buffer)
+{
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+
+  return (GstRkHlcMeta *) gst_buffer_get_meta (buffer,
+      GST_RK_HLC_META_API_TYPE);
 }

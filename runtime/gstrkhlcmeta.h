@@ -40,8 +40,8 @@ GType gst_rk_hlc_meta_api_get_type (void);
 GST_RK_API
 const GstMetaInfo *gst_rk_hlc_meta_get_info (void);
 
-#define gst_buffer_get_rk_hlc_meta(b) \
-  ((GstRkHlcMeta *) gst_buffer_get_meta ((b), GST_RK_HLC_META_API_TYPE))
+GST_RK_API
+GstRkHlcMeta *gst_buffer_get_rk_hlc_meta (GstBuffer * buffer);
 
 GST_RK_API
 GstRkHlcMeta *gst_buffer_add_rk_hlc_meta (GstBuffer * buffer,

@@ -43,6 +43,12 @@ G_DEFINE_TYPE_WITH_CODE (GstRkKernel, gst_rk_kernel, GST_TYPE_OBJECT,
     GST_DEBUG_CATEGORY_INIT (gst_rk_kernel_debug, "ringkernel-kernel", 0,
         "ring kernel host side"));
 
+/**
+ * gst_rk_message_clear:
+ * @msg: a message from a receive or a call
+ *
+ * Releases the payload.
+ */
 void
 gst_rk_message_clear (GstRkMessage * msg)
 {
@@ -189,36 +195,73 @@ gst_rk_kernel_new_internal (GstRkHlc * clock, guint32 id,
 
 /* ---- Accessors ---- */
 
+/**
+ * gst_rk_kernel_get_id:
+ * @kernel: a #GstRkKernel
+ *
+ * Returns: the kernel's id in its runtime (the kernel_id of its outputs'
+ * #GstRkHlcMeta)
+ */
 guint32
 gst_rk_kernel_get_id (GstRkKernel * kernel)
 {
   return kernel->id;
 }
 
+/**
+ * gst_rk_kernel_get_info:
+ * @kernel: a #GstRkKernel
+ *
+ * Returns: (transfer none): the kernel's descriptor
+ */
 const GstRkKernelInfo *
 gst_rk_kernel_get_info (GstRkKernel * kernel)
 {
   return kernel->info;
 }
 
+/**
+ * gst_rk_kernel_get_backend:
+ * @kernel: a #GstRkKernel
+ *
+ * Returns: the backend the kernel runs on
+ */
 GstRkBackendKind
 gst_rk_kernel_get_backend (GstRkKernel * kernel)
 {
   return kernel->backend ? kernel->backend->kind : GST_RK_BACKEND_AUTO;
 }
 
+/**
+ * gst_rk_kernel_get_mode:
+ * @kernel: a #GstRkKernel
+ *
+ * Returns: the mode it runs in
+ */
 GstRkKernelMode
 gst_rk_kernel_get_mode (GstRkKernel * kernel)
 {
   return kernel->mode;
 }
 
+/**
+ * gst_rk_kernel_get_options:
+ * @kernel: a #GstRkKernel
+ *
+ * Returns: (transfer none): the launch options, as validated
+ */
 const GstRkLaunchOptions *
 gst_rk_kernel_get_options (GstRkKernel * kernel)
 {
   return &kernel->opts;
 }
 
+/**
+ * gst_rk_kernel_get_state:
+ * @kernel: a #GstRkKernel
+ *
+ * Returns: the lifecycle state
+ */
 GstRkKernelState
 gst_rk_kernel_get_state (GstRkKernel * kernel)
 {
@@ -230,6 +273,12 @@ gst_rk_kernel_get_state (GstRkKernel * kernel)
   return state;
 }
 
+/**
+ * gst_rk_kernel_get_device_name:
+ * @kernel: a #GstRkKernel
+ *
+ * Returns: (transfer none): the name of the device it runs on
+ */
 const gchar *
 gst_rk_kernel_get_device_name (GstRkKernel * kernel)
 {
@@ -238,10 +287,11 @@ gst_rk_kernel_get_device_name (GstRkKernel * kernel)
 
 /**
  * gst_rk_kernel_get_selection_note:
+ * @kernel: a #GstRkKernel
  *
- * Returns: (nullable): how the backend was chosen, when that is worth telling
- * the user (auto selection, or a fallback because the kernel has no
- * implementation on the requested backend).
+ * Returns: (transfer none) (nullable): how the backend was chosen, when
+ * that is worth telling the user (auto selection, or a fallback because
+ * the kernel has no implementation on the requested backend).
  */
 const gchar *
 gst_rk_kernel_get_selection_note (GstRkKernel * kernel)
@@ -626,6 +676,8 @@ propagate_device_error (GstRkKernel * kernel, GError ** error)
 
 /**
  * gst_rk_kernel_check:
+ * @kernel: a #GstRkKernel
+ * @error: return location for a #GError
  *
  * Returns: %FALSE with the device error when the kernel has failed (asking
  * the backend to look, for backends that can).
@@ -722,11 +774,6 @@ transition (GstRkKernel * kernel, GstRkKernelState to, BackendOp op,
   return ok;
 }
 
-/**
- * gst_rk_kernel_activate:
- *
- * Launched or Deactivated → Active: the kernel processes messages.
- */
 static gboolean
 activate_op (GstRkKernel * kernel, GError ** error)
 {
@@ -734,6 +781,15 @@ activate_op (GstRkKernel * kernel, GError ** error)
       error) && kernel->backend->activate (kernel, error);
 }
 
+/**
+ * gst_rk_kernel_activate:
+ * @kernel: a #GstRkKernel
+ * @error: return location for a #GError
+ *
+ * Launched or Deactivated → Active: the kernel processes messages.
+ *
+ * Returns: %TRUE on success
+ */
 gboolean
 gst_rk_kernel_activate (GstRkKernel * kernel, GError ** error)
 {
@@ -743,9 +799,13 @@ gst_rk_kernel_activate (GstRkKernel * kernel, GError ** error)
 
 /**
  * gst_rk_kernel_deactivate:
+ * @kernel: a #GstRkKernel
+ * @error: return location for a #GError
  *
  * Active → Deactivated: the kernel finishes the message in hand and stops;
  * its device state and anything still queued are kept.
+ *
+ * Returns: %TRUE on success
  */
 gboolean
 gst_rk_kernel_deactivate (GstRkKernel * kernel, GError ** error)
@@ -756,11 +816,15 @@ gst_rk_kernel_deactivate (GstRkKernel * kernel, GError ** error)
 
 /**
  * gst_rk_kernel_terminate:
+ * @kernel: a #GstRkKernel
+ * @error: return location for a #GError
  *
  * → Terminating → Terminated: stops the kernel within a bounded time and
  * frees its device memory. Queued messages are released. Terminated is
  * reached even when the backend reports an error while stopping; the error
  * is returned.
+ *
+ * Returns: %TRUE when it stopped cleanly
  */
 gboolean
 gst_rk_kernel_terminate (GstRkKernel * kernel, GError ** error)
@@ -801,11 +865,15 @@ gst_rk_kernel_terminate (GstRkKernel * kernel, GError ** error)
 
 /**
  * gst_rk_kernel_set_caps:
+ * @kernel: a #GstRkKernel
  * @caps: (nullable): the input caps
  * @src_caps: (out) (optional) (nullable) (transfer full): the output caps
+ * @error: return location for a #GError
  *
  * Negotiates: messages sent from now on run under a configuration made from
  * @caps. On refusal the current configuration stays.
+ *
+ * Returns: %TRUE when taken
  */
 gboolean
 gst_rk_kernel_set_caps (GstRkKernel * kernel, GstCaps * caps,
@@ -921,9 +989,13 @@ check_param_field (GQuark field, const GValue * value, gpointer user_data)
 
 /**
  * gst_rk_kernel_set_params:
+ * @kernel: a #GstRkKernel
  * @params: some or all of the kernel's parameters
+ * @error: return location for a #GError
  *
  * Validates and merges @params; messages sent from now on see them.
+ *
+ * Returns: %TRUE when taken; %FALSE naming the bad parameter
  */
 gboolean
 gst_rk_kernel_set_params (GstRkKernel * kernel, const GstStructure * params,
@@ -1027,17 +1099,21 @@ stamp_input (GstRkKernel * kernel, GstBuffer * payload, GstRkEnvelope * env)
 
 /**
  * gst_rk_kernel_send:
+ * @kernel: a #GstRkKernel
  * @payload: (transfer full) (nullable): the message payload
- * @type: RK_MSG_DATA, RK_MSG_REQUEST, ...
+ * @type: the message type, e.g. %GST_RK_MESSAGE_DATA
  * @correlation_id: request/response correlation, 0 for none
  * @deadline: g_get_monotonic_time() bound on waiting for queue space, or
  *   GST_RK_WAIT_FOREVER
  * @message_id: (out) (optional): the id the message got
+ * @error: return location for a #GError
  *
  * Queues one message. Blocks while the input queue is full; returns
  * GST_RK_ERROR_FLUSHING when the kernel is set flushing meanwhile,
  * GST_RK_ERROR_TIMEOUT at @deadline, or the device error. The payload is
  * released on failure.
+ *
+ * Returns: %TRUE when queued
  */
 gboolean
 gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
@@ -1136,10 +1212,14 @@ fail:
 
 /**
  * gst_rk_kernel_send_control:
+ * @kernel: a #GstRkKernel
  * @what: RK_CONTROL_*
+ * @error: return location for a #GError
  *
  * Queues a control message, ordered with the data (e.g. reset the device
  * state between two buffers).
+ *
+ * Returns: %TRUE when queued
  */
 gboolean
 gst_rk_kernel_send_control (GstRkKernel * kernel, guint64 what,
@@ -1293,11 +1373,16 @@ take_regular (GstRkKernel * kernel, GstRkMessage * msg)
 
 /**
  * gst_rk_kernel_try_receive:
- * @msg: (out): the output, to be cleared with gst_rk_message_clear()
+ * @kernel: a #GstRkKernel
+ * @msg: (out caller-allocates): the output, to be cleared with
+ *   gst_rk_message_clear()
+ * @error: return location for a #GError
  *
  * Takes the next output without waiting: GST_RK_ERROR_WOULD_BLOCK when there
  * is none, or the device error. Replies to gst_rk_kernel_call() go to their
  * callers, never here.
+ *
+ * Returns: %TRUE with @msg filled
  */
 gboolean
 gst_rk_kernel_try_receive (GstRkKernel * kernel, GstRkMessage * msg,
@@ -1325,6 +1410,7 @@ gst_rk_kernel_try_receive (GstRkKernel * kernel, GstRkMessage * msg,
 
 /**
  * gst_rk_kernel_has_output:
+ * @kernel: a #GstRkKernel
  *
  * Returns: %TRUE if an output is waiting, so the next receive will not
  * wait. Lock-free and without side effects: for a receiver that polls.
@@ -1349,10 +1435,17 @@ output_ready (gpointer data)
 
 /**
  * gst_rk_kernel_receive:
+ * @kernel: a #GstRkKernel
+ * @msg: (out caller-allocates): the output, to be cleared with
+ *   gst_rk_message_clear()
  * @deadline: g_get_monotonic_time() bound, or GST_RK_WAIT_FOREVER
+ * @error: return location for a #GError
  *
  * Takes the next output, waiting for one: GST_RK_ERROR_TIMEOUT at
  * @deadline, GST_RK_ERROR_FLUSHING when set flushing, or the device error.
+ * Bindings: gst_rk_kernel_receive_bytes().
+ *
+ * Returns: %TRUE with @msg filled
  */
 gboolean
 gst_rk_kernel_receive (GstRkKernel * kernel, GstRkMessage * msg,
@@ -1427,16 +1520,19 @@ collect_outputs (GstRkKernel * kernel, guint max_stash)
 
 /**
  * gst_rk_kernel_call:
+ * @kernel: a #GstRkKernel
  * @request: (transfer full) (nullable): the request payload
  * @timeout_us: how long to wait for the reply
- * @reply: (out): the reply, to be cleared with gst_rk_message_clear()
+ * @reply: (out caller-allocates): the reply, to be cleared with
+ *   gst_rk_message_clear()
+ * @error: return location for a #GError
  *
  * The seed's call pattern: sends @request as a REQUEST under a fresh
  * correlation id and waits for the REPLY carrying it. Safe from several
  * threads at once, and beside a regular consumer (an element's src task):
  * whoever takes a reply from the output queue hands it to its caller. A
  * reply that comes after its call timed out is dropped and counted
- * (stats field "orphan-replies").
+ * (stats field "orphan-replies"). Bindings: gst_rk_kernel_call_bytes().
  *
  * Returns: %FALSE with GST_RK_ERROR_TIMEOUT when no reply came in time, or
  * the send or device error.
@@ -1548,6 +1644,13 @@ gst_rk_kernel_make_output_room (GstRkKernel * kernel)
   gst_rk_mutex_unlock (&kernel->recv_lock);
 }
 
+/**
+ * gst_rk_item_clear:
+ * @item: an item from gst_rk_kernel_next_item()
+ *
+ * Frees what @item holds (not a marker, which the caller owns) and resets
+ * it to %GST_RK_ITEM_NONE.
+ */
 void
 gst_rk_item_clear (GstRkItem * item)
 {
@@ -1568,7 +1671,8 @@ update_first_marker (GstRkKernel * kernel)
 
 /**
  * gst_rk_kernel_add_marker:
- * @marker: (transfer full): what the item stream hands back (e.g. a GstEvent)
+ * @kernel: a #GstRkKernel
+ * @marker: what the item stream hands back (e.g. a GstEvent)
  * @notify: (nullable): frees @marker if the stream drops it
  *
  * Puts @marker into the kernel's item stream at the current input position:
@@ -1595,8 +1699,10 @@ gst_rk_kernel_add_marker (GstRkKernel * kernel, gpointer marker,
 
 /**
  * gst_rk_kernel_drop_markers:
- * @func: (nullable): called with each marker's data, which it then owns;
- *   %NULL frees them with their notify
+ * @kernel: a #GstRkKernel
+ * @func: (nullable) (scope call): called with each marker's data, which it
+ *   then owns; %NULL frees them with their notify
+ * @user_data: (closure func): data for @func
  *
  * Empties the markers of the item stream, in order (e.g. to keep sticky
  * events across a flush).
@@ -1690,7 +1796,9 @@ item_ready (gpointer data)
 
 /**
  * gst_rk_kernel_next_item:
- * @item: (out): the item, to be cleared with gst_rk_item_clear()
+ * @kernel: a #GstRkKernel
+ * @item: (out caller-allocates): the item, to be cleared with
+ *   gst_rk_item_clear()
  * @deadline: g_get_monotonic_time() bound, or GST_RK_WAIT_FOREVER
  *
  * The kernel's ordered stream, for its one regular receiver (an element's
@@ -1749,6 +1857,8 @@ gst_rk_kernel_next_item (GstRkKernel * kernel, GstRkItem * item,
 
 /**
  * gst_rk_kernel_set_flushing:
+ * @kernel: a #GstRkKernel
+ * @flushing: whether to flush
  *
  * While flushing, sends fail with GST_RK_ERROR_FLUSHING and every host wait
  * returns. The device side keeps running.
@@ -1807,11 +1917,15 @@ flush_ready (gpointer data)
 
 /**
  * gst_rk_kernel_flush:
+ * @kernel: a #GstRkKernel
+ * @error: return location for a #GError
  *
  * Discards every queued input, output and marker (inputs and outputs
  * counted as flushed; markers freed) and keeps the
  * kernel and its state. Call with no concurrent sender or receiver: the
  * element calls it between FLUSH_START and FLUSH_STOP.
+ *
+ * Returns: %TRUE on success
  */
 gboolean
 gst_rk_kernel_flush (GstRkKernel * kernel, GError ** error)
@@ -1904,6 +2018,7 @@ gst_rk_kernel_alloc_output (GstRkKernel * kernel, gsize size, GError ** error)
 
 /**
  * gst_rk_kernel_get_stats:
+ * @kernel: a #GstRkKernel
  *
  * Returns: (transfer full): a "ringkernel-stats" structure: kernel-id,
  * kernel, name, state, backend, device, mode, queue depths and capacities,

@@ -125,6 +125,19 @@ GST_RK_API
 gboolean gst_rk_kernel_call (GstRkKernel * kernel, GstBuffer * request,
     gint64 timeout_us, GstRkMessage * reply, GError ** error);
 
+/* The same for language bindings, with GBytes (gstrkkernelbytes.c) */
+GST_RK_API
+gboolean gst_rk_kernel_send_bytes (GstRkKernel * kernel, GBytes * payload,
+    guint32 type, guint64 correlation_id, gint64 timeout_us,
+    guint64 * message_id, GError ** error);
+GST_RK_API
+GBytes *gst_rk_kernel_receive_bytes (GstRkKernel * kernel,
+    gint64 timeout_us, guint32 * type, guint64 * correlation_id,
+    GError ** error);
+GST_RK_API
+GBytes *gst_rk_kernel_call_bytes (GstRkKernel * kernel, GBytes * request,
+    gint64 timeout_us, GError ** error);
+
 GST_RK_API
 gboolean gst_rk_kernel_has_output (GstRkKernel * kernel);
 GST_RK_API

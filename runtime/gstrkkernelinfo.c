@@ -7,6 +7,7 @@
 
 /**
  * gst_rk_kernel_info_default_params:
+ * @info: a kernel's descriptor
  *
  * Returns: (transfer full): a "params" structure with every parameter at its
  * default value (arrays empty).
@@ -126,19 +127,29 @@ gst_rk_kernel_info_make_config (const GstRkKernelInfo * info,
 
 /**
  * gst_rk_kernel_info_check_caps:
+ * @info: a kernel's descriptor
  * @sink_caps: input caps
- * @params: parameter values
+ * @params: (nullable): parameter values; %NULL for the defaults
+ * @error: return location for a #GError
  *
- * Whether gst_rk_kernel_info_make_config() would take @sink_caps with
- * @params, without side effects and without a launched kernel: what an
- * ACCEPT_CAPS query needs. The pad template is the caller's to check.
+ * Whether a kernel would take @sink_caps with @params, without side
+ * effects and without a launched kernel: what an ACCEPT_CAPS query needs.
+ * The pad template is the caller's to check.
+ *
+ * Returns: %TRUE if it would; %FALSE with the reason
  */
 gboolean
 gst_rk_kernel_info_check_caps (const GstRkKernelInfo * info,
     GstCaps * sink_caps, const GstStructure * params, GError ** error)
 {
-  GstRkConfig *c = build_config (info, sink_caps, params, error);
+  GstStructure *defaults = NULL;
+  GstRkConfig *c;
 
+  if (params == NULL)
+    params = defaults = gst_rk_kernel_info_default_params (info);
+  c = build_config (info, sink_caps, params, error);
+  if (defaults)
+    gst_structure_free (defaults);
   if (c == NULL)
     return FALSE;
   gst_rk_config_unref (c);
@@ -147,7 +158,9 @@ gst_rk_kernel_info_check_caps (const GstRkKernelInfo * info,
 
 /**
  * gst_rk_kernel_info_transform_caps:
+ * @info: a kernel's descriptor
  * @direction: the pad @caps are on
+ * @caps: caps on that pad
  * @filter: (nullable): caps to intersect the result with
  *
  * Returns: (transfer full): the caps possible on the other pad.

@@ -4,6 +4,12 @@
 #include "gstrklaunchoptionsprivate.h"
 #include "gstrkerror.h"
 
+/**
+ * gst_rk_kernel_mode_get_name:
+ * @mode: a mode
+ *
+ * Returns: (transfer none): its name in properties and stats
+ */
 const gchar *
 gst_rk_kernel_mode_get_name (GstRkKernelMode mode)
 {
@@ -20,6 +26,7 @@ gst_rk_kernel_mode_get_name (GstRkKernelMode mode)
 
 /**
  * gst_rk_launch_options_init:
+ * @opts: the options to fill
  *
  * The seed's defaults: grid 1 (here 0, "backend chooses"), block 256,
  * queues of 1024 slots, no shared memory, auto-activate.
@@ -66,10 +73,14 @@ check_capacity (const gchar * what, guint32 * capacity, GError ** error)
 
 /**
  * gst_rk_launch_options_validate:
+ * @opts: the options to check
+ * @error: return location for a #GError
  *
  * Checks every field and rounds the queue capacities up to the next power of
- * two (a capacity of 1000 becomes 1024). Returns %FALSE with
- * GST_RK_ERROR_INVALID_ARGUMENT naming the field on the first bad value.
+ * two (a capacity of 1000 becomes 1024).
+ *
+ * Returns: %TRUE when valid; %FALSE with GST_RK_ERROR_INVALID_ARGUMENT
+ * naming the field on the first bad value
  */
 gboolean
 gst_rk_launch_options_validate (GstRkLaunchOptions * opts, GError ** error)

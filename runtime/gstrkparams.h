@@ -35,6 +35,8 @@ typedef struct
   guint32 sequence;
 } GstRkParams;
 
+/* Not C to the introspection scanner */
+#ifndef __GI_SCANNER__
 G_STATIC_ASSERT (sizeof (GstRkParams) == RK_PARAMS_SIZE);
 G_STATIC_ASSERT (G_STRUCT_OFFSET (GstRkParams, in_offset) == RK_PARAMS_OFF_IN_OFFSET);
 G_STATIC_ASSERT (G_STRUCT_OFFSET (GstRkParams, in_stride) == RK_PARAMS_OFF_IN_STRIDE);
@@ -45,6 +47,7 @@ G_STATIC_ASSERT (G_STRUCT_OFFSET (GstRkParams, channels) == RK_PARAMS_OFF_CHANNE
 G_STATIC_ASSERT (G_STRUCT_OFFSET (GstRkParams, param) == RK_PARAMS_OFF_PARAM);
 G_STATIC_ASSERT (G_STRUCT_OFFSET (GstRkParams, flags) == RK_PARAMS_OFF_FLAGS);
 G_STATIC_ASSERT (G_STRUCT_OFFSET (GstRkParams, sequence) == RK_PARAMS_OFF_SEQUENCE);
+#endif
 
 G_END_DECLS
 

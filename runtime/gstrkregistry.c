@@ -86,10 +86,13 @@ gst_rk_registry_register (const GstRkKernelInfo * info, GError ** error)
 
 /**
  * gst_rk_registry_add_listener:
+ * @func: (scope forever): called with each kernel registered from now on
+ * @user_data: (closure func): data for @func
  *
  * Calls @func for every kernel registered from now on. The plugin uses it
  * so that a kernel registered after the plugin loaded (by a test, or an
- * application) still becomes an element.
+ * application) still becomes an element. Listeners stay for the life of
+ * the process.
  */
 void
 gst_rk_registry_add_listener (GstRkRegistryFunc func, gpointer user_data)
@@ -103,6 +106,13 @@ gst_rk_registry_add_listener (GstRkRegistryFunc func, gpointer user_data)
   gst_rk_mutex_unlock (&registry_lock);
 }
 
+/**
+ * gst_rk_registry_lookup:
+ * @name: a kernel name ("blur")
+ *
+ * Returns: (transfer none) (nullable): the kernel's descriptor, %NULL when
+ * none of that name is registered
+ */
 const GstRkKernelInfo *
 gst_rk_registry_lookup (const gchar * name)
 {

@@ -149,12 +149,25 @@ gst_rk_runtime_set_clock_skew (GstRkRuntime * runtime, gint64 skew_ns)
       runtime->clock_skew_us ? skewed_now : NULL, runtime);
 }
 
+/**
+ * gst_rk_runtime_get_backend:
+ * @runtime: a #GstRkRuntime
+ *
+ * Returns: the backend of kernels launched with %GST_RK_BACKEND_AUTO
+ */
 GstRkBackendKind
 gst_rk_runtime_get_backend (GstRkRuntime * runtime)
 {
   return runtime->backend;
 }
 
+/**
+ * gst_rk_runtime_get_device_id:
+ * @runtime: a #GstRkRuntime
+ *
+ * Returns: the device index kernels get by default, -1 for the backend's
+ * choice
+ */
 gint
 gst_rk_runtime_get_device_id (GstRkRuntime * runtime)
 {
@@ -163,6 +176,7 @@ gst_rk_runtime_get_device_id (GstRkRuntime * runtime)
 
 /**
  * gst_rk_runtime_get_clock:
+ * @runtime: a #GstRkRuntime
  *
  * Returns: (transfer none): the runtime's HLC, shared by all its kernels.
  */
@@ -174,7 +188,10 @@ gst_rk_runtime_get_clock (GstRkRuntime * runtime)
 
 /**
  * gst_rk_runtime_is_backend_available:
+ * @backend: a backend
  * @reason: (out) (optional) (transfer full): why not
+ *
+ * Returns: whether kernels can run on @backend in this process
  */
 gboolean
 gst_rk_runtime_is_backend_available (GstRkBackendKind backend,
@@ -402,6 +419,7 @@ gst_rk_runtime_launch (GstRkRuntime * runtime, const gchar * kernel_name,
 
 /**
  * gst_rk_runtime_list_kernels:
+ * @runtime: a #GstRkRuntime
  *
  * Returns: (transfer full) (element-type GstRkKernel): live kernels (not
  * terminated), in launch order
@@ -432,6 +450,8 @@ gst_rk_runtime_list_kernels (GstRkRuntime * runtime)
 
 /**
  * gst_rk_runtime_get_kernel:
+ * @runtime: a #GstRkRuntime
+ * @label: a kernel's label (an element's kernel has the element's name)
  *
  * Returns: (transfer full) (nullable): the live kernel labelled @label
  */
@@ -448,39 +468,47 @@ gst_rk_runtime_get_kernel (GstRkRuntime * runtime, const gchar * label)
   return found;
 }
 
+/**
+ * gst_rk_runtime_get_metrics:
+ * @runtime: a #GstRkRuntime
+ * @metrics: (out caller-allocates): the metrics
+ *
+ * The seed's RuntimeMetrics, now.
+ */
 void
 gst_rk_runtime_get_metrics (GstRkRuntime * runtime,
-    GstRkRuntimeMetrics * m)
+    GstRkRuntimeMetrics * metrics)
 {
   GList *kernels, *l;
   guint i;
 
-  memset (m, 0, sizeof (*m));
+  memset (metrics, 0, sizeof (*metrics));
   kernels = gst_rk_runtime_list_kernels (runtime);
   for (l = kernels; l; l = l->next) {
     GstRkKernel *k = l->data;
 
     if (gst_rk_kernel_get_state (k) == GST_RK_KERNEL_STATE_ACTIVE)
-      m->active_kernels++;
-    m->messages_sent += __atomic_load_n (&k->received, __ATOMIC_RELAXED);
-    m->messages_received += __atomic_load_n (&k->emitted, __ATOMIC_RELAXED);
+      metrics->active_kernels++;
+    metrics->messages_sent += __atomic_load_n (&k->received, __ATOMIC_RELAXED);
+    metrics->messages_received += __atomic_load_n (&k->emitted, __ATOMIC_RELAXED);
   }
   g_list_free_full (kernels, gst_object_unref);
 
   gst_rk_mutex_lock (GST_OBJECT_GET_LOCK (runtime));
-  m->total_launched = runtime->total_launched;
+  metrics->total_launched = runtime->total_launched;
   for (i = 0; i < runtime->devices->len; i++) {
     GstRkDevice *d = g_array_index (runtime->devices, OpenDevice, i).device;
-    m->gpu_memory_used += __atomic_load_n (&d->memory_used, __ATOMIC_RELAXED);
-    m->host_memory_used +=
+    metrics->gpu_memory_used += __atomic_load_n (&d->memory_used, __ATOMIC_RELAXED);
+    metrics->host_memory_used +=
         __atomic_load_n (&d->host_memory_used, __ATOMIC_RELAXED);
-    m->device_payloads += (guint64) g_atomic_int_get (&d->payloads);
+    metrics->device_payloads += (guint64) g_atomic_int_get (&d->payloads);
   }
   gst_rk_mutex_unlock (GST_OBJECT_GET_LOCK (runtime));
 }
 
 /**
  * gst_rk_runtime_get_metrics_structure:
+ * @runtime: a #GstRkRuntime
  *
  * Returns: (transfer full): the metrics as a "ringkernel-runtime" structure
  */
@@ -502,8 +530,13 @@ gst_rk_runtime_get_metrics_structure (GstRkRuntime * runtime)
 
 /**
  * gst_rk_runtime_shutdown:
+ * @runtime: a #GstRkRuntime
+ * @error: return location for a #GError
  *
- * Terminates every live kernel. Returns the first error, after trying all.
+ * Terminates every live kernel.
+ *
+ * Returns: %TRUE when all stopped cleanly; otherwise the first error,
+ * after trying all
  */
 gboolean
 gst_rk_runtime_shutdown (GstRkRuntime * runtime, GError ** error)
@@ -525,6 +558,7 @@ gst_rk_runtime_shutdown (GstRkRuntime * runtime, GError ** error)
 
 /**
  * gst_rk_context_new:
+ * @runtime: the runtime to share
  *
  * Returns: (transfer full): a persistent GstContext carrying @runtime, for
  * gst_element_set_context()
@@ -541,7 +575,8 @@ gst_rk_context_new (GstRkRuntime * runtime)
 
 /**
  * gst_rk_context_get_runtime:
- * @runtime: (out) (transfer full): the runtime
+ * @context: a #GstContext
+ * @runtime: (out) (transfer full) (optional) (nullable): the runtime
  *
  * Returns: %TRUE if @context is a ring-kernel runtime context
  */

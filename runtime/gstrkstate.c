@@ -4,6 +4,12 @@
 #include "gstrkstate.h"
 #include "gstrkerror.h"
 
+/**
+ * gst_rk_kernel_state_get_name:
+ * @state: a state
+ *
+ * Returns: (transfer none): its name ("active")
+ */
 const gchar *
 gst_rk_kernel_state_get_name (GstRkKernelState state)
 {
@@ -24,6 +30,12 @@ gst_rk_kernel_state_get_name (GstRkKernelState state)
   return "invalid";
 }
 
+/**
+ * gst_rk_kernel_state_can_activate:
+ * @state: a state
+ *
+ * Returns: whether a kernel in @state can be activated
+ */
 gboolean
 gst_rk_kernel_state_can_activate (GstRkKernelState state)
 {
@@ -31,12 +43,24 @@ gst_rk_kernel_state_can_activate (GstRkKernelState state)
       state == GST_RK_KERNEL_STATE_DEACTIVATED;
 }
 
+/**
+ * gst_rk_kernel_state_can_deactivate:
+ * @state: a state
+ *
+ * Returns: whether a kernel in @state can be deactivated
+ */
 gboolean
 gst_rk_kernel_state_can_deactivate (GstRkKernelState state)
 {
   return state == GST_RK_KERNEL_STATE_ACTIVE;
 }
 
+/**
+ * gst_rk_kernel_state_can_terminate:
+ * @state: a state
+ *
+ * Returns: whether a kernel in @state can be terminated
+ */
 gboolean
 gst_rk_kernel_state_can_terminate (GstRkKernelState state)
 {
@@ -45,12 +69,24 @@ gst_rk_kernel_state_can_terminate (GstRkKernelState state)
       state == GST_RK_KERNEL_STATE_LAUNCHED;
 }
 
+/**
+ * gst_rk_kernel_state_is_running:
+ * @state: a state
+ *
+ * Returns: whether @state is Active (processing messages)
+ */
 gboolean
 gst_rk_kernel_state_is_running (GstRkKernelState state)
 {
   return state == GST_RK_KERNEL_STATE_ACTIVE;
 }
 
+/**
+ * gst_rk_kernel_state_is_finished:
+ * @state: a state
+ *
+ * Returns: whether @state is Terminated
+ */
 gboolean
 gst_rk_kernel_state_is_finished (GstRkKernelState state)
 {
@@ -59,6 +95,9 @@ gst_rk_kernel_state_is_finished (GstRkKernelState state)
 
 /**
  * gst_rk_kernel_state_check_transition:
+ * @from: the current state
+ * @to: the next state
+ * @error: return location for a #GError
  *
  * Returns: %TRUE if @from → @to is a legal lifecycle step; otherwise sets
  * @error (GST_RK_ERROR_INVALID_STATE) with a message naming both states.

@@ -61,6 +61,13 @@ gst_rk_cpu_fft_plan_get (guint n)
         r |= ((i >> b) & 1u) << (log2n - 1 - b);
       plan->bitrev[i] = r;
     }
+    plan->stage_re = g_new (gfloat, MAX (n - 1, 1));
+    plan->stage_im = g_new (gfloat, MAX (n - 1, 1));
+    for (guint len = 2; len <= n; len <<= 1)
+      for (i = 0; i < len / 2; i++) {
+        plan->stage_re[len / 2 - 1 + i] = plan->tw_re[i * (n / len)];
+        plan->stage_im[len / 2 - 1 + i] = plan->tw_im[i * (n / len)];
+      }
     plans[log2n] = plan;
   }
   g_mutex_unlock (&plans_lock);
@@ -86,12 +93,64 @@ swap_rows (gfloat * a, gfloat * b, guint nc)
  *
  * Transforms @nc channels in place.
  */
+/* One column (a mixed-down spectrum, Bluestein's transforms of it): the
+ * same butterflies with the same arithmetic, but a stage's butterflies
+ * run along k, where the data and the stage's twiddles are contiguous,
+ * so that they vectorise; across columns there is nothing to vectorise. */
+static inline void
+fft_one_column (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
+    gboolean inverse)
+{
+  const guint n = plan->n;
+  const gfloat sign = inverse ? -1.0f : 1.0f;
+  guint i, len, k, i0;
+
+  for (i = 0; i < n; i++) {
+    guint j = plan->bitrev[i];
+    if (i < j) {
+      gfloat t = re[i];
+      re[i] = re[j];
+      re[j] = t;
+      t = im[i];
+      im[i] = im[j];
+      im[j] = t;
+    }
+  }
+
+  for (len = 2; len <= n; len <<= 1) {
+    const guint half = len / 2;
+    const gfloat *twr = plan->stage_re + half - 1;
+    const gfloat *twi = plan->stage_im + half - 1;
+
+    for (i0 = 0; i0 < n; i0 += len) {
+      gfloat *ur = re + i0, *ui = im + i0;
+      gfloat *vr = ur + half, *vi = ui + half;
+
+      for (k = 0; k < half; k++) {
+        const gfloat wr = twr[k], wi = sign * twi[k];
+        gfloat xr = vr[k] * wr - vi[k] * wi;
+        gfloat xi = vr[k] * wi + vi[k] * wr;
+
+        vr[k] = ur[k] - xr;
+        vi[k] = ui[k] - xi;
+        ur[k] = ur[k] + xr;
+        ui[k] = ui[k] + xi;
+      }
+    }
+  }
+}
+
 static GST_RK_CPU_HOT void
 fft_clones (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
     gsize stride, guint nc, gboolean inverse)
 {
   guint n = plan->n, i, len, k, c;
   gfloat sign = inverse ? -1.0f : 1.0f;
+
+  if (nc == 1 && stride == 1) {
+    fft_one_column (plan, re, im, inverse);
+    return;
+  }
 
   for (i = 0; i < n; i++) {
     guint j = plan->bitrev[i];

@@ -14,6 +14,10 @@ G_BEGIN_DECLS
  * @tw_re: cos (2π k / n) for k < n / 2
  * @tw_im: -sin (2π k / n) for k < n / 2
  * @bitrev: the bit-reversal permutation
+ * @stage_re: the twiddles of each stage in the order its butterflies take
+ *   them: for a stage of length len, tw_re[k n / len] for k < len / 2, at
+ *   offset len / 2 - 1 (n - 1 floats)
+ * @stage_im: the same of tw_im
  *
  * Tables of one FFT size, shared by every kernel and never freed.
  */
@@ -23,6 +27,8 @@ typedef struct
   gfloat *tw_re;
   gfloat *tw_im;
   guint32 *bitrev;
+  gfloat *stage_re;
+  gfloat *stage_im;
 } GstRkCpuFftPlan;
 
 const GstRkCpuFftPlan *gst_rk_cpu_fft_plan_get (guint n);

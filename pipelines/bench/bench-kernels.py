@@ -40,6 +40,7 @@ cannot be set from gst-launch.
 """
 
 import argparse
+import ctypes
 import json
 import os
 import platform
@@ -111,6 +112,25 @@ class Input:
         self.bufs = make_buffers(desc, caps, distinct)
         self.duration = duration_ns
         self.limits = limits
+        self.size = self.bufs[0].get_size()
+        self.copy_rates = []
+
+    def time_copy(self, seconds):
+        """Bytes per second of a plain copy of these buffers' bytes (the
+        same working set, round robin): what this machine's memory gives,
+        to set each contender's throughput against."""
+        srcs = [ctypes.create_string_buffer(b.extract_dup(0, self.size),
+                                            self.size) for b in self.bufs]
+        dst = ctypes.create_string_buffer(self.size)
+        n, t0 = 0, time.perf_counter()
+        while True:
+            ctypes.memmove(dst, srcs[n % len(srcs)], self.size)
+            n += 1
+            if n % len(srcs) == 0 and time.perf_counter() - t0 >= seconds:
+                break
+        rate = n * self.size / (time.perf_counter() - t0)
+        self.copy_rates.append(rate)
+        return rate
 
     def feed(self, appsrc, count):
         for i in range(count):
@@ -309,6 +329,24 @@ def pairs():
                "AUDIO", ["rkspectrum"]),
              C("spectrum", "spectrum bands=128 multi-channel=true", "AUDIO",
                ["spectrum"])], ["rkspectrum"]),
+    ] + [
+        # Every configuration both spectrum elements offer: the spectrum of
+        # the channels' mean (both defaults) and one per channel, bands 64
+        # to 1024 (the pair above is multi-channel 128).
+        (f"spectrum-{mode}-{bands}",
+         f"{bands} bands × 32 ch, 100 ms, "
+         f"{'per channel' if multi else 'channels mixed down'}",
+         "messages posted", [
+             C("rkspectrum", f"rkspectrum bands={bands} "
+               f"multi-channel={str(multi).lower()}", "AUDIO",
+               ["rkspectrum"]),
+             C("spectrum", f"spectrum bands={bands} "
+               f"multi-channel={str(multi).lower()}", "AUDIO",
+               ["spectrum"])], ["rkspectrum"])
+        for multi, mode in ((False, "mean"), (True, "multi"))
+        for bands in (64, 128, 256, 512, 1024)
+        if (multi, bands) != (True, 128)
+    ] + [
         ("anomaly", "running statistics, 32 ch F32",
          "rkanomaly (Welford mean/variance, z-score events) vs level "
          "(RMS/peak/decay, 100 ms messages); both pass the audio through", [
@@ -402,6 +440,8 @@ def main():
         walls = {c.label: [] for c, _, _ in runnable}
         for rep in range(repeats):
             order = runnable if rep % 2 == 0 else list(reversed(runnable))
+            for inp in {id(i): i for _, i, _ in runnable}.values():
+                inp.time_copy(max(0.05, seconds / 4))
             for c, inp, count in order:
                 rate, cpu, wall = run_once(c, inp, count)
                 rates[c.label].append(rate)
@@ -425,7 +465,12 @@ def main():
                  "cpu_ms_per_buffer": [v * 1e3 for v in cpus[c.label]],
                  "median_cpu_ms_per_buffer":
                  statistics.median(cpus[c.label]) * 1e3,
-                 "wall_s": walls[c.label]}
+                 "wall_s": walls[c.label],
+                 "input_bytes_per_buffer": inp.size,
+                 "median_input_bytes_per_s": med * inp.size,
+                 "copy_bytes_per_s": statistics.median(inp.copy_rates),
+                 "fraction_of_copy": med * inp.size /
+                 statistics.median(inp.copy_rates)}
             entry["contenders"].append(d)
             by_label[c.label] = d
         theirs = [d for d in by_label.values() if not d["ours"]]
@@ -449,11 +494,17 @@ def main():
                     "ours_cpu_ms_per_buffer": o["median_cpu_ms_per_buffer"],
                     "stock_cpu_ms_per_buffer":
                     best["median_cpu_ms_per_buffer"],
-                    "cpu_ratio": cpu_ratio, "ran_on": o["ran_on"]})
+                    "cpu_ratio": cpu_ratio, "ran_on": o["ran_on"],
+                    "copy_bytes_per_s": o["copy_bytes_per_s"],
+                    "ours_fraction_of_copy": o["fraction_of_copy"],
+                    "stock_fraction_of_copy": best["fraction_of_copy"]})
                 log(f"== {name}: {label} on {'+'.join(o['ran_on'])} / "
                     f"{best['name']} = {ratio:.2f}x "
                     f"(per repeat {min(per_rep):.2f}..{max(per_rep):.2f}; "
-                    f"CPU time per buffer, theirs / ours: {cpu_ratio:.2f})")
+                    f"CPU time per buffer, theirs / ours: {cpu_ratio:.2f}; "
+                    f"of a copy's {o['copy_bytes_per_s'] / 1e9:.2f} GB/s: "
+                    f"ours {o['fraction_of_copy']:.3f}, theirs "
+                    f"{best['fraction_of_copy']:.3f})")
         comparisons.append(entry)
 
     load_after = os.getloadavg()
@@ -471,6 +522,10 @@ def main():
         f"F32LE, {AUDIO_FRAMES}-frame buffers",
         "timing": "steady state, first buffer to EOS at the sink; median "
         "of interleaved repeats",
+        "copy": "fraction_of_copy: input bytes per second over those of a "
+        "memmove of the same buffers' bytes (round robin, timed before each "
+        "repeat in the same run): the share of this machine's memory "
+        "bandwidth a contender reaches",
         "repeats": repeats, "seconds_per_run": seconds,
         "pairs": headline, "comparisons": comparisons,
     }

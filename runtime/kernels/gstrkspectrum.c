@@ -62,14 +62,19 @@
 
 static const GstRkParamInfo spectrum_params[] = {
   {"bands", "Bands", "Number of frequency bands (the FFT has 2 bands - 2 "
-        "points)", GST_RK_PARAM_INT, 2, MAX_BANDS, 128, -1, 0},
-  {"interval", "Interval", "Time between messages, in ns",
-      GST_RK_PARAM_UINT64, 1, 3600.0 * GST_SECOND, 100 * GST_MSECOND, -1, 0},
+        "points); sizes the device state, so it changes in READY only",
+      GST_RK_PARAM_INT, 2, MAX_BANDS, 128, -1, 0},
+  {"interval", "Interval", "Time between messages, in ns; a change while "
+        "playing applies from the next interval (the one in progress keeps "
+        "its length)", GST_RK_PARAM_UINT64, 1, 3600.0 * GST_SECOND,
+        100 * GST_MSECOND, -1, GST_RK_PARAM_FLAG_MUTABLE_PLAYING},
   {"threshold", "Threshold", "dB floor: bands below it report it",
-      GST_RK_PARAM_INT, -1000, 0, -60, -1, 0},
+        GST_RK_PARAM_INT, -1000, 0, -60, -1,
+      GST_RK_PARAM_FLAG_MUTABLE_PLAYING},
   {"multi-channel", "Multi channel",
         "One spectrum per channel; otherwise the spectrum of the channels' "
-        "mean", GST_RK_PARAM_BOOLEAN, 0, 1, 0, -1, 0},
+        "mean. Sizes the device state, so it changes in READY only",
+      GST_RK_PARAM_BOOLEAN, 0, 1, 0, -1, 0},
 };
 
 /* In-place radix-2 FFT in double precision, for the blob only. */
