@@ -313,6 +313,7 @@ gst_rk_device_memory_drop_cache (GstRkDevice * device)
 
 /**
  * gst_is_rk_device_memory:
+ * @mem: (nullable): a #GstMemory
  *
  * Returns: whether @mem is a ring kernel payload on its device
  */
@@ -324,6 +325,7 @@ gst_is_rk_device_memory (GstMemory * mem)
 
 /**
  * gst_rk_caps_with_device_memory:
+ * @caps: caps in any memory
  *
  * Returns: (transfer full): a copy of @caps with the
  * GST_CAPS_FEATURE_MEMORY_RK_DEVICE feature on every structure

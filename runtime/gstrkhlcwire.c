@@ -43,8 +43,10 @@ get_u64 (const guint8 * p)
 
 /**
  * gst_rk_hlc_wire_encode:
+ * @wire: the stamp and ids to write
  * @full: write the 32-byte form (with the message and correlation ids)
  *   rather than the 16-byte one
+ * @data: (array length=size) (out caller-allocates): where the bytes go
  * @size: room at @data
  *
  * Returns: the bytes written, 0 when @size is too small or the stamp has
@@ -77,6 +79,10 @@ gst_rk_hlc_wire_encode (const GstRkHlcWire * wire, gboolean full,
 
 /**
  * gst_rk_hlc_wire_decode:
+ * @data: (array length=size): the bytes, from the network
+ * @size: bytes at @data
+ * @wire: (out caller-allocates): the stamp and ids read
+ * @error: why they are refused
  *
  * Reads untrusted bytes: exactly 16 or 32 of them, with a physical time
  * other than 0. Anything else is GST_RK_ERROR_MALFORMED.

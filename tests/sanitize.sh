@@ -11,7 +11,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 SYSTEM_PLUGINS="coreelements videotestsrc videoconvertscale app audiotestsrc
-  audioconvert audioresample spectrum level audiofx videofilter"
+  audioconvert audioresample spectrum level audiofx videofilter rtp udp tcp"
 ARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 
 prepare_plugins () {
