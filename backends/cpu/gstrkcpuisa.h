@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  * GST_RK_CPU_HOT clones of generic vector code, picked by the loader. A
  * few inner loops have an AVX2 version written with intrinsics, where
  * GCC's generic vector code is much slower (saturating and widening
- * 16-bit arithmetic, 8-lane square roots); those pick it at run time with
+ * 16-bit arithmetic, pairwise multiply-adds (vpmaddwd, vpmaddubsw),
+ * 8-lane square roots); those pick it at run time with
  * gst_rk_cpu_use_avx2 (). Both versions give the same bytes, and the tests
  * run both.
  */

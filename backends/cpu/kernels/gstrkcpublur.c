@@ -139,8 +139,8 @@ blur_rows (guint begin, guint end, gpointer data)
 #include <immintrin.h>
 
 /* acc + the pairwise products of the 16-bit lanes of a and w, in 32 bits */
-#define MADD_ACC(acc, a, w) _mm256_add_epi32 ((acc), _mm256_madd_epi16 ((a), \
-        (w)))
+#define MADD_ACC(acc, a, w) _mm256_add_epi32 (_mm256_madd_epi16 ((a), (w)), \
+        (acc))
 
 /* The ring of a strip, about the L1 data cache */
 #define BLUR_STRIP_BYTES (32 * 1024)
