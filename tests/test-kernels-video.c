@@ -8,6 +8,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 
+#include "gstrkcpuisa.h"
 #include "gstrkcpuvec.h"
 #include "rktest.h"
 
@@ -166,16 +167,26 @@ check_blurs (void)
   check_blur ("BGRx", 16, 9, 0.8, 8);
 }
 
-/* Both CPU paths (the hand-written AVX2 one where the CPU has it, and the
- * generic code) against the reference. */
+/* Every CPU path of rkblur: 0 the widest the CPU has (AVX-512, AVX2 or
+ * generic), 1 AVX2 at most, 2 the generic code. */
+#define N_BLUR_PATHS 3
+
+static void
+force_blur_path (guint path)
+{
+  gst_rk_cpu_force_avx2 (path == 1);
+  gst_rk_cpu_force_generic (path == 2);
+}
+
+/* Every CPU path against the reference. */
 static void
 test_blur_bit_exact (void)
 {
-  for (guint generic = 0; generic < 2; generic++) {
-    gst_rk_cpu_force_generic (generic);
+  for (guint path = 0; path < N_BLUR_PATHS; path++) {
+    force_blur_path (path);
     check_blurs ();
   }
-  gst_rk_cpu_force_generic (FALSE);
+  force_blur_path (0);
 }
 
 /* One frame of w × h through h_ (caps renegotiated), against the
@@ -222,17 +233,17 @@ check_blur_shapes (const gchar * format, gdouble sigma, guint grid,
   gst_harness_teardown (h_);
 }
 
-/* Both CPU paths (the hand-written AVX2 one where the CPU has it, and the
- * generic code), at grid sizes 1, 2, 3 and 7, for σ 2 (13 taps, the
- * benchmark's), σ 0.6 (5 taps), a copy (σ 0) and σ 9 (55 taps, wider
- * than the small frames). */
+/* Every CPU path (AVX-512 and AVX2 where the CPU has them, the generic
+ * code), at grid sizes 1, 2, 3 and 7, for σ 2 (13 taps, the benchmark's),
+ * σ 0.6 (5 taps), a copy (σ 0) and σ 9 (55 taps, wider than the small
+ * frames). */
 static void
 test_blur_shapes (void)
 {
   static const guint grids[] = { 1, 2, 3, 7 };
 
-  for (guint generic = 0; generic < 2; generic++) {
-    gst_rk_cpu_force_generic (generic);
+  for (guint path = 0; path < N_BLUR_PATHS; path++) {
+    force_blur_path (path);
     for (guint g = 0; g < G_N_ELEMENTS (grids); g++) {
       gboolean all = grids[g] == 1 || grids[g] == 3;
 
@@ -243,7 +254,7 @@ test_blur_shapes (void)
       check_blur_shapes ("RGBA", 9.0, grids[g], FALSE, 500 + g);
     }
   }
-  gst_rk_cpu_force_generic (FALSE);
+  force_blur_path (0);
 }
 
 /* A σ so small that 2σ² underflows still has radius 1 and must not turn
