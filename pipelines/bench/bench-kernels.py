@@ -555,9 +555,11 @@ def main():
                                     width, height)
         return inputs[key]
 
-    def run_group(name, contenders, size=(WIDTH, HEIGHT)):
-        """Warms up and sizes each contender, runs the interleaved repeats;
-        returns the JSON of each contender, and those that ran by label."""
+    def run_group(name, contenders, size=(WIDTH, HEIGHT), run_s=None):
+        """Warms up and sizes each contender (runs of about run_s seconds,
+        default --seconds), runs the interleaved repeats; returns the JSON
+        of each contender, and those that ran by label."""
+        run_s = seconds if run_s is None else run_s
         out, runnable = [], []
         for c in contenders:
             if c.ours and c.desc:
@@ -573,7 +575,7 @@ def main():
                 count = max(3, warm // 2)
             else:
                 rate, _, _ = run_once(c, inp, warm)
-                count = int(min(hi, max(lo, seconds * rate)))
+                count = int(min(hi, max(lo, run_s * rate)))
                 log(f"{name} warm-up {c.label:34s} {rate:10.1f} buffers/s "
                     f"-> {count} buffers a run")
             runnable.append((c, inp, count))
@@ -704,7 +706,8 @@ def main():
                 group += [cv_contender(cv_name, fmt, cv_fn, t) for t in (1, 2)]
                 group += copy_contenders(fmt)
                 name = f"scaling {size} {kernel}"
-                _, by_label = run_group(name, group, (w, h))
+                # 72 groups of six: shorter runs than the pairs'
+                _, by_label = run_group(name, group, (w, h), min(seconds, 1.0))
                 o_row = Ours(kernel, copy_fmt=fmt, out_per_in=out_per_in)
                 for g in (1, 2):
                     d = by_label.get(f"{kernel} grid-size={g}")
