@@ -29,7 +29,8 @@ GaussianBlur 13x13 sigma 2 BORDER_REPLICATE, cvtColor RGBA2GRAY, Sobel.
 A plain copy of each input frame (numpy, one and two threads; the faster
 is the limit) runs beside them: every video kernel's bytes moved per
 second (input + output) is given as a fraction of the copy's (read +
-write of the same input bytes). Without cv2 the OpenCV rows are marked
+write of the same input bytes), and its frames per second as a fraction
+of the copy's (frames_over_copy). Without cv2 the OpenCV rows are marked
 missing and the rest runs.
 
 --scaling adds each video kernel at 480p, 1080p and 4K with grid-size 1
@@ -636,9 +637,12 @@ def main():
             return None, None
         ours_bps = (d["frame_bytes"] * (1 + o.out_per_in) *
                     d["median_buffers_per_s"])
-        return ours_bps / copy_bps, {"copy": best["name"],
-                                     "copy_bytes_per_s": copy_bps,
-                                     "ours_bytes_per_s": ours_bps}
+        # and frames per second over the copy's (of the same input frame)
+        return ours_bps / copy_bps, {
+            "copy": best["name"], "copy_bytes_per_s": copy_bps,
+            "ours_bytes_per_s": ours_bps,
+            "frames_over_copy": d["median_buffers_per_s"] /
+            best["median_buffers_per_s"]}
 
     def ratio_of(o, t):
         per_rep = [a / b for a, b in zip(o["buffers_per_s"],
@@ -691,7 +695,9 @@ def main():
                 if frac is not None:
                     h.update({"limit_fraction": frac, **detail})
                     line += (f"; bytes/s {frac:.2f} of {detail['copy']} "
-                             f"({detail['copy_bytes_per_s'] / 1e9:.1f} GB/s)")
+                             f"({detail['copy_bytes_per_s'] / 1e9:.1f} GB/s), "
+                             f"frames/s {detail['frames_over_copy']:.2f} "
+                             "of its")
             headline.append(h)
             log(line)
         comparisons.append(entry)
@@ -756,7 +762,8 @@ def main():
         "opencv_threads": args.cv_threads,
         "limit": "bytes moved per second (input + output frame bytes, row "
         "padding left out) over a plain copy's (read + write of the input "
-        "frame; numpy, the faster of one and two threads), same run",
+        "frame; numpy, the faster of one and two threads), same run; "
+        "frames_over_copy: frames per second over the copy's",
         "pairs": headline, "comparisons": comparisons, "scaling": scaling,
     }
     text = json.dumps(doc, indent=2)

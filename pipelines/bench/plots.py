@@ -253,7 +253,8 @@ def report(results, base, images):
             ratio = f"{p['ratio']:.2f}×" if "ratio" in p else "—"
             cv = (f"{p['opencv_ratio']:.2f}× ({p['opencv']})"
                   if "opencv_ratio" in p else "—")
-            lim = f"{p['limit_fraction']:.2f}" if "limit_fraction" in p else "—"
+            lim = (f"{p['limit_fraction']:.2f} (frames/s "
+                   f"{p['frames_over_copy']:.2f})" if "limit_fraction" in p else "—")
             lines.append(f"| {p['ours']} | {'+'.join(p.get('ran_on', [backend]))} | "
                          f"{p.get('stock', '—')} | {p.get('workload', '')} | {ratio} | "
                          f"{cv} | {lim} |")
