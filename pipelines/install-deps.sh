@@ -3,6 +3,11 @@
 # demo, the benchmarks and the tests. Idempotent: installs only what is
 # missing, and does nothing (not even apt-get update) when all is there.
 # Runs as root, or through sudo when it is available.
+#
+#   install-deps.sh           build, run, test
+#   install-deps.sh --bench   also OpenCV for Python, which bench-kernels.py
+#                             compares with (benchmarks only: nothing builds,
+#                             runs or tests against it)
 set -eu
 
 PACKAGES="
@@ -15,6 +20,13 @@ PACKAGES="
   python3-matplotlib gobject-introspection libgirepository1.0-dev
   clang libclang-rt-14-dev valgrind
 "
+BENCH_PACKAGES="python3-opencv python3-numpy"
+
+case "${1:-}" in
+  "") ;;
+  --bench) PACKAGES="$PACKAGES $BENCH_PACKAGES" ;;
+  *) echo "usage: install-deps.sh [--bench]" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $PACKAGES; do

@@ -3,6 +3,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 
+#include "gstrkcpuisa.h"
 #include "rktest.h"
 
 /* ---- helpers ---- */
@@ -189,11 +190,19 @@ test_gray_bit_exact (void)
     "I420"
   };
 
-  for (guint f = 0; f < G_N_ELEMENTS (formats); f++) {
-    check_gray (formats[f], 33, 17, f);
-    check_gray (formats[f], 64, 48, f + 100);
-    check_gray (formats[f], 1921, 3, f + 200);  /* vector body and tail */
+  /* both CPU paths: the hand-written AVX2 one where the CPU has it, and
+   * the generic one */
+  for (guint generic = 0; generic < 2; generic++) {
+    gst_rk_cpu_force_generic (generic);
+    for (guint f = 0; f < G_N_ELEMENTS (formats); f++) {
+      check_gray (formats[f], 33, 17, f);
+      check_gray (formats[f], 64, 48, f + 100);
+      check_gray (formats[f], 1921, 3, f + 200);        /* vector body and tail */
+      check_gray (formats[f], 31, 2, f + 300);  /* tail only */
+      check_gray (formats[f], 1024, 64, f + 400);       /* 65536 pixels */
+    }
   }
+  gst_rk_cpu_force_generic (FALSE);
 }
 
 /* ---- negotiation ---- */

@@ -8,6 +8,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 
+#include "gstrkcpuisa.h"
 #include "gstrkcpuvec.h"
 #include "rktest.h"
 
@@ -154,7 +155,7 @@ check_blur (const gchar * format, guint w, guint h, gdouble sigma,
 }
 
 static void
-test_blur_bit_exact (void)
+check_blurs (void)
 {
   check_blur ("GRAY8", 37, 23, 1.2, 1);
   check_blur ("GRAY8", 1, 1, 2.0, 2);
@@ -164,6 +165,96 @@ test_blur_bit_exact (void)
   check_blur ("RGBA", 33, 17, 1.2, 6);
   check_blur ("RGBA", 3, 40, 4.5, 7);
   check_blur ("BGRx", 16, 9, 0.8, 8);
+}
+
+/* Every CPU path of rkblur: 0 the widest the CPU has (AVX-512, AVX2 or
+ * generic), 1 AVX2 at most, 2 the generic code. */
+#define N_BLUR_PATHS 3
+
+static void
+force_blur_path (guint path)
+{
+  gst_rk_cpu_force_avx2 (path == 1);
+  gst_rk_cpu_force_generic (path == 2);
+}
+
+/* Every CPU path against the reference. */
+static void
+test_blur_bit_exact (void)
+{
+  for (guint path = 0; path < N_BLUR_PATHS; path++) {
+    force_blur_path (path);
+    check_blurs ();
+  }
+  force_blur_path (0);
+}
+
+/* One frame of w × h through h_ (caps renegotiated), against the
+ * reference. */
+static void
+check_blur_frame (GstHarness * h_, const gchar * format, guint w, guint h,
+    gdouble sigma, GRand * rand)
+{
+  guint bpp = strcmp (format, "GRAY8") == 0 ? 1 : 4;
+  gchar *caps = video_caps (format, w, h);
+  Frame in = frame_random (w, h, bpp, rand), expect = ref_blur (&in, sigma);
+  GstBuffer *out;
+
+  gst_harness_set_src_caps_str (h_, caps);
+  g_assert_cmpint (gst_harness_push (h_, frame_buffer (&in, 0)), ==,
+      GST_FLOW_OK);
+  out = gst_harness_pull (h_);
+  assert_frame (out, &expect);
+  gst_buffer_unref (out);
+  g_free (in.data);
+  g_free (expect.data);
+  g_free (caps);
+}
+
+/* Every small shape (widths 1..40, heights 1..10: the vector steps and
+ * their tails, row pairs cut by the bottom border) and large odd ones that
+ * span several strips of columns, with the rows split into grid blocks
+ * that start at odd rows. */
+static void
+check_blur_shapes (const gchar * format, gdouble sigma, guint grid,
+    gboolean all_small, guint32 seed)
+{
+  GstHarness *h_ = gst_harness_new ("rkblur");
+  GRand *rand = g_rand_new_with_seed (seed);
+
+  g_object_set (h_->element, "sigma", sigma, "grid-size", grid, NULL);
+  for (guint w = 1; w <= 40; w++)
+    for (guint h = 1; h <= 10; h++)
+      if (all_small || (w + h) % 7 == 0 || w == 1 || h == 1)
+        check_blur_frame (h_, format, w, h, sigma, rand);
+  check_blur_frame (h_, format, 641, 359, sigma, rand);
+  check_blur_frame (h_, format, 3001, 17, sigma, rand);
+  g_rand_free (rand);
+  gst_harness_teardown (h_);
+}
+
+/* Every CPU path (AVX-512 and AVX2 where the CPU has them, the generic
+ * code), at grid sizes 1, 2, 3 and 7, for σ 2 (13 taps, the benchmark's),
+ * σ 0.6 (5 taps), a copy (σ 0) and σ 9 (55 taps, wider than the small
+ * frames). */
+static void
+test_blur_shapes (void)
+{
+  static const guint grids[] = { 1, 2, 3, 7 };
+
+  for (guint path = 0; path < N_BLUR_PATHS; path++) {
+    force_blur_path (path);
+    for (guint g = 0; g < G_N_ELEMENTS (grids); g++) {
+      gboolean all = grids[g] == 1 || grids[g] == 3;
+
+      check_blur_shapes ("GRAY8", 2.0, grids[g], all, 100 + g);
+      check_blur_shapes ("RGBA", 2.0, grids[g], all, 200 + g);
+      check_blur_shapes ("GRAY8", 0.6, grids[g], FALSE, 300 + g);
+      check_blur_shapes ("BGRx", 0.0, grids[g], FALSE, 400 + g);
+      check_blur_shapes ("RGBA", 9.0, grids[g], FALSE, 500 + g);
+    }
+  }
+  force_blur_path (0);
 }
 
 /* A σ so small that 2σ² underflows still has radius 1 and must not turn
@@ -711,6 +802,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/kernels/video/blur-bit-exact", test_blur_bit_exact);
   g_test_add_func ("/kernels/video/blur-flat", test_blur_flat);
+  g_test_add_func ("/kernels/video/blur-shapes", test_blur_shapes);
   g_test_add_func ("/kernels/video/blur-tiny-sigma", test_blur_tiny_sigma);
   g_test_add_func ("/kernels/video/sobel-bit-exact", test_sobel_bit_exact);
   g_test_add_func ("/kernels/video/sobel-root-exact", test_sobel_root_exact);

@@ -22,8 +22,22 @@ spread of the per-repeat ratios beside it. The CPU time per buffer (every
 thread of the process, same interval) says how much of a lead comes from
 using both cores: cpu_ratio = theirs / ours.
 
+OpenCV (python3-opencv, optional: pipelines/install-deps.sh --bench)
+does the same work on the same frames in the same interleaved repeats,
+with its thread count stated (--cv-threads, default 2 = the cores here):
+GaussianBlur 13x13 sigma 2 BORDER_REPLICATE, cvtColor RGBA2GRAY, Sobel.
+A plain copy of each input frame (numpy, one and two threads; the faster
+is the limit) runs beside them: every video kernel's bytes moved per
+second (input + output) is given as a fraction of the copy's (read +
+write of the same input bytes), and its frames per second as a fraction
+of the copy's (frames_over_copy). Without cv2 the OpenCV rows are marked
+missing and the rest runs.
+
+--scaling adds each video kernel at 480p, 1080p and 4K with grid-size 1
+and 2, beside OpenCV with 1 and 2 threads and the copy at the same size.
+
   bench-kernels.py [--build-dir build] [--json FILE] [--quick | --smoke]
-                   [--backend cpu|vulkan|cuda]
+                   [--backend cpu|vulkan|cuda] [--cv-threads N] [--scaling]
 
 --backend puts every ring kernel of a run on that backend (default cpu);
 the stock elements are the same whatever it is. A backend that cannot run
@@ -40,7 +54,6 @@ cannot be set from gst-launch.
 """
 
 import argparse
-import ctypes
 import json
 import os
 import platform
@@ -50,12 +63,23 @@ import statistics
 import sys
 import time
 
+import concurrent.futures
+
 import gi
 
 gi.require_version("Gst", "1.0")
 from gi.repository import Gst  # noqa: E402
 
 WIDTH, HEIGHT, FPS = 1920, 1080, 30
+SCALING_SIZES = [("480p", 854, 480), ("1080p", 1920, 1080),
+                 ("4K", 3840, 2160)]
+BPP = {"GRAY8": 1, "RGBA": 4}
+
+try:
+    import numpy as np
+    import cv2
+except ImportError:     # optional: benchmarks only
+    np = cv2 = None
 RATE, CHANNELS, AUDIO_FRAMES = 48000, 32, 4800   # 100 ms blocks
 
 # (warm-up buffers, fewest, most buffers of a timed run) per kind of input
@@ -77,8 +101,8 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def video_caps(fmt):
-    return (f"video/x-raw,format={fmt},width={WIDTH},height={HEIGHT},"
+def video_caps(fmt, width=WIDTH, height=HEIGHT):
+    return (f"video/x-raw,format={fmt},width={width},height={height},"
             f"framerate={FPS}/1")
 
 
@@ -107,30 +131,36 @@ def make_buffers(src_desc, caps, count):
 class Input:
     """Distinct source buffers, reused as shallow copies for long runs."""
 
-    def __init__(self, desc, caps, distinct, duration_ns, limits):
+    def __init__(self, desc, caps, distinct, duration_ns, limits, fmt=None,
+                 width=WIDTH, height=HEIGHT):
         self.caps = caps
         self.bufs = make_buffers(desc, caps, distinct)
         self.duration = duration_ns
         self.limits = limits
-        self.size = self.bufs[0].get_size()
-        self.copy_rates = []
+        self.fmt, self.width, self.height = fmt, width, height
+        self._arrays = None
 
-    def time_copy(self, seconds):
-        """Bytes per second of a plain copy of these buffers' bytes (the
-        same working set, round robin): what this machine's memory gives,
-        to set each contender's throughput against."""
-        srcs = [ctypes.create_string_buffer(b.extract_dup(0, self.size),
-                                            self.size) for b in self.bufs]
-        dst = ctypes.create_string_buffer(self.size)
-        n, t0 = 0, time.perf_counter()
-        while True:
-            ctypes.memmove(dst, srcs[n % len(srcs)], self.size)
-            n += 1
-            if n % len(srcs) == 0 and time.perf_counter() - t0 >= seconds:
-                break
-        rate = n * self.size / (time.perf_counter() - t0)
-        self.copy_rates.append(rate)
-        return rate
+    def frame_bytes(self):
+        """Bytes of one frame without row padding."""
+        return self.width * self.height * BPP[self.fmt]
+
+    def arrays(self):
+        """The same frames as numpy arrays (h × w or h × w × 4), rows
+        unpadded, for the Python contenders."""
+        if self._arrays is None:
+            bpp = BPP[self.fmt]
+            self._arrays = []
+            for b in self.bufs:
+                ok, m = b.map(Gst.MapFlags.READ)
+                a = np.frombuffer(m.data, dtype=np.uint8).copy()
+                b.unmap(m)
+                stride = a.size // self.height
+                a = a.reshape(self.height, stride)[:, :self.width * bpp]
+                a = np.ascontiguousarray(a)
+                if bpp > 1:
+                    a = a.reshape(self.height, self.width, bpp)
+                self._arrays.append(a)
+        return self._arrays
 
     def feed(self, appsrc, count):
         for i in range(count):
@@ -176,6 +206,8 @@ def run_once(c, inp, count):
     """Runs `count` buffers through contender `c`; returns steady-state
     input buffers per second, CPU seconds per buffer (all threads) and the
     wall time from PLAYING to EOS."""
+    if c.py:
+        return run_python(c, inp, count)
     desc = c.desc
     p = Gst.parse_launch(
         f"appsrc name=src format=time block=false max-bytes=0 "
@@ -205,6 +237,72 @@ def run_once(c, inp, count):
                  "reached the sink")
     return ((count - 1) / (timing.eos - timing.first),
             (timing.cpu_eos - timing.cpu_first) / (count - 1), wall)
+
+
+def run_python(c, inp, count):
+    """A contender in Python (OpenCV, a copy): the same frames in turn,
+    each call timed as a whole, after one untimed call."""
+    step = c.py(inp.arrays())
+    step(0)
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
+    for i in range(count):
+        step(i)
+    wall = time.perf_counter() - t0
+    c.ran_on |= {c.kind}
+    return count / wall, (cpu_seconds() - cpu0) / count, wall
+
+
+def opencv(threads, fn):
+    """An OpenCV contender: fn(src, dst) on each frame in turn into one
+    preallocated output, with `threads` threads."""
+    def make(frames):
+        cv2.setNumThreads(threads)
+        dst = fn(frames[0], None)
+
+        def step(i):
+            fn(frames[i % len(frames)], dst)
+        return step
+    return make
+
+
+def cv_blur(src, dst):
+    return cv2.GaussianBlur(src, (13, 13), 2.0, dst=dst, sigmaY=2.0,
+                            borderType=cv2.BORDER_REPLICATE)
+
+
+def cv_gray(src, dst):
+    return cv2.cvtColor(src, cv2.COLOR_RGBA2GRAY, dst=dst)
+
+
+def cv_sobel(src, dst):
+    gx = cv2.Sobel(src, cv2.CV_16S, 1, 0, ksize=3,
+                   borderType=cv2.BORDER_REPLICATE)
+    gy = cv2.Sobel(src, cv2.CV_16S, 0, 1, ksize=3,
+                   borderType=cv2.BORDER_REPLICATE)
+    return cv2.add(cv2.convertScaleAbs(gx), cv2.convertScaleAbs(gy), dst=dst)
+
+
+def copy_frames(threads):
+    """A plain copy of each frame into one preallocated array, on one
+    thread (numpy: memcpy) or split in row halves over two."""
+    def make(frames):
+        dst = np.empty_like(frames[0])
+        if threads == 1:
+            def step(i):
+                np.copyto(dst, frames[i % len(frames)])
+            return step
+        pool = concurrent.futures.ThreadPoolExecutor(threads)
+        h = dst.shape[0]
+        cuts = [h * k // threads for k in range(threads + 1)]
+
+        def part(src, k):
+            np.copyto(dst[cuts[k]:cuts[k + 1]], src[cuts[k]:cuts[k + 1]])
+
+        def step(i):
+            src = frames[i % len(frames)]
+            list(pool.map(lambda k: part(src, k), range(threads)))
+        return step
+    return make
 
 
 def on_backend(desc, backend):
@@ -264,71 +362,119 @@ class C:
     (audiofirfilter re-blocks its output)."""
 
     def __init__(self, label, desc, fmt, factories, setup=None,
-                 one_to_one=True):
+                 one_to_one=True, py=None, kind=None):
         self.label, self.desc, self.fmt = label, desc, fmt
         self.factories, self.setup = factories, setup
         self.one_to_one = one_to_one
         self.ours = label.startswith("rk")
+        self.py = py
+        self.kind = kind or ("ours" if self.ours else "stock")
         self.ran_on = set()
 
+    def missing(self):
+        if self.py:
+            return None if cv2 is not None else \
+                "python3-opencv not installed (install-deps.sh --bench)"
+        return None if has(*self.factories) else "element not installed"
 
-def pairs():
-    """(name, workload, note, contenders, headline ours labels)."""
+
+def cv_contender(label, fmt, fn, threads):
+    return C(f"{label} ({threads} thread{'s' if threads > 1 else ''})",
+             None, fmt, [], py=opencv(threads, fn), kind="opencv")
+
+
+def copy_contenders(fmt):
+    return [C(f"copy {fmt} ({n} thread{'s' if n > 1 else ''})", None, fmt,
+              [], py=copy_frames(n), kind="copy") for n in (1, 2)]
+
+
+class Ours:
+    """A headline row: our contender, the OpenCV one doing the same work,
+    the copies of its input, and its bytes out per byte in."""
+
+    def __init__(self, label, opencv=None, copy_fmt=None, out_per_in=1.0):
+        self.label, self.opencv = label, opencv
+        self.copy_fmt, self.out_per_in = copy_fmt, out_per_in
+
+
+def pairs(cv_threads=2):
+    """(name, workload, note, contenders, headline rows: Ours)."""
     taps64, fir64 = fir_taps(64)
     taps512, fir512 = fir_taps(512)
+    t = cv_threads
     return [
         ("gray", "RGBA→GRAY8 1080p",
          "videoconvert in its default single thread and with n-threads=2; "
-         "the faster is the reference", [
+         "the faster is the reference. OpenCV cvtColor RGBA2GRAY", [
              C("rkgray", "rkgray", "RGBA", ["rkgray"]),
              C("videoconvert", "videoconvert ! video/x-raw,format=GRAY8",
                "RGBA", ["videoconvert"]),
              C("videoconvert n-threads=2",
                "videoconvert n-threads=2 ! video/x-raw,format=GRAY8", "RGBA",
-               ["videoconvert"])], ["rkgray"]),
-        ("blur", "σ 1.2, one 8-bit plane 1080p",
-         "rkblur on GRAY8, gaussianblur on the luma of AYUV (it blurs luma "
-         "only); rkblur on RGBA does 4 planes", [
-             C("rkblur GRAY8", "rkblur sigma=1.2", "GRAY8", ["rkblur"]),
-             C("rkblur RGBA", "rkblur sigma=1.2", "RGBA", ["rkblur"]),
-             C("gaussianblur AYUV", "gaussianblur sigma=1.2", "AYUV",
-               ["gaussianblur"])], ["rkblur GRAY8", "rkblur RGBA"]),
+               ["videoconvert"]),
+             cv_contender("cvtColor RGBA2GRAY", "RGBA", cv_gray, t),
+             *copy_contenders("RGBA")],
+         [Ours("rkgray", f"cvtColor RGBA2GRAY ({t} thread"
+               f"{'s' if t > 1 else ''})", "RGBA", 0.25)]),
+        ("blur", "σ 2 (13 taps), 1080p",
+         "rkblur on GRAY8 and RGBA (all 4 planes); gaussianblur on the luma "
+         "of AYUV (it blurs luma only); OpenCV GaussianBlur 13x13 σ 2 "
+         "BORDER_REPLICATE on the same GRAY8 and RGBA frames", [
+             C("rkblur GRAY8", "rkblur sigma=2.0", "GRAY8", ["rkblur"]),
+             C("rkblur RGBA", "rkblur sigma=2.0", "RGBA", ["rkblur"]),
+             C("gaussianblur AYUV", "gaussianblur sigma=2.0", "AYUV",
+               ["gaussianblur"]),
+             cv_contender("GaussianBlur GRAY8", "GRAY8", cv_blur, t),
+             cv_contender("GaussianBlur RGBA", "RGBA", cv_blur, t),
+             *copy_contenders("GRAY8"), *copy_contenders("RGBA")],
+         [Ours("rkblur GRAY8", f"GaussianBlur GRAY8 ({t} thread"
+               f"{'s' if t > 1 else ''})", "GRAY8"),
+          Ours("rkblur RGBA", f"GaussianBlur RGBA ({t} thread"
+               f"{'s' if t > 1 else ''})", "RGBA")]),
         ("sobel", "colour in, edges out 1080p",
          "rkgray ! rksobel from RGBA: BT.601 luma, then both 3x3 Sobel "
          "gradients and the exact magnitude min(255, floor(sqrt(gx²+gy²))), "
          "GRAY8 out. cvsobel mask=false from RGB (it takes RGB only): "
          "luma, then with its default x-order=1 y-order=0 ONE 3x3 Sobel "
          "derivative (x) saturated to 0..255 (negative edges become 0), "
-         "RGB out. rksobel alone on GRAY8 is shown for reference", [
+         "RGB out. rksobel alone on GRAY8 is shown for reference, beside "
+         "OpenCV on the same GRAY8 frames: Sobel x and y (CV_16S, "
+         "replicated borders), |gx| + |gy| saturated (an L1 magnitude, "
+         "cheaper than the exact one)", [
              C("rkgray ! rksobel", "rkgray ! rksobel", "RGBA",
                ["rkgray", "rksobel"]),
              C("rksobel GRAY8", "rksobel", "GRAY8", ["rksobel"]),
-             C("cvsobel", "cvsobel mask=false", "RGB", ["cvsobel"])],
-         ["rkgray ! rksobel", "rksobel GRAY8"]),
+             C("cvsobel", "cvsobel mask=false", "RGB", ["cvsobel"]),
+             cv_contender("Sobel x,y |gx|+|gy| GRAY8", "GRAY8", cv_sobel, t),
+             *copy_contenders("GRAY8")],
+         [Ours("rkgray ! rksobel"),
+          Ours("rksobel GRAY8", f"Sobel x,y |gx|+|gy| GRAY8 ({t} thread"
+               f"{'s' if t > 1 else ''})", "GRAY8")]),
         ("bgsub", "background subtraction RGBA 1080p",
          "rkbgsub: running average + GRAY8 mask; segmentation: OpenCV MOG2 "
          "(its default) + RGBA out", [
              C("rkbgsub", "rkbgsub", "RGBA", ["rkbgsub"]),
              C("segmentation", "segmentation", "RGBA", ["segmentation"])],
-         ["rkbgsub"]),
+         [Ours("rkbgsub")]),
         ("fir64", "FIR 64 taps, 32 ch F32",
          "same taps both sides", [
              C("rkfir", f"rkfir taps=\"{taps_string(taps64)}\"", "AUDIO",
                ["rkfir"]),
              C("audiofirfilter", "audiofirfilter name=fir", "AUDIO",
-               ["audiofirfilter"], fir64, one_to_one=False)], ["rkfir"]),
+               ["audiofirfilter"], fir64, one_to_one=False)], [Ours("rkfir")]),
         ("fir512", "FIR 512 taps, 32 ch F32",
          "same taps both sides", [
              C("rkfir", f"rkfir taps=\"{taps_string(taps512)}\"", "AUDIO",
                ["rkfir"]),
              C("audiofirfilter", "audiofirfilter name=fir", "AUDIO",
-               ["audiofirfilter"], fir512, one_to_one=False)], ["rkfir"]),
+               ["audiofirfilter"], fir512, one_to_one=False)],
+         [Ours("rkfir")]),
         ("spectrum", "128 bands × 32 ch, 100 ms",
          "multi-channel, messages posted", [
              C("rkspectrum", "rkspectrum bands=128 multi-channel=true",
                "AUDIO", ["rkspectrum"]),
              C("spectrum", "spectrum bands=128 multi-channel=true", "AUDIO",
-               ["spectrum"])], ["rkspectrum"]),
+               ["spectrum"])], [Ours("rkspectrum")]),
     ] + [
         # Every configuration both spectrum elements offer: the spectrum of
         # the channels' mean (both defaults) and one per channel, bands 64
@@ -342,7 +488,7 @@ def pairs():
                ["rkspectrum"]),
              C("spectrum", f"spectrum bands={bands} "
                f"multi-channel={str(multi).lower()}", "AUDIO",
-               ["spectrum"])], ["rkspectrum"])
+               ["spectrum"])], [Ours("rkspectrum")])
         for multi, mode in ((False, "mean"), (True, "multi"))
         for bands in (64, 128, 256, 512, 1024)
         if (multi, bands) != (True, 128)
@@ -351,8 +497,21 @@ def pairs():
          "rkanomaly (Welford mean/variance, z-score events) vs level "
          "(RMS/peak/decay, 100 ms messages); both pass the audio through", [
              C("rkanomaly", "rkanomaly", "AUDIO", ["rkanomaly"]),
-             C("level", "level", "AUDIO", ["level"])], ["rkanomaly"]),
+             C("level", "level", "AUDIO", ["level"])], [Ours("rkanomaly")]),
     ]
+
+
+# The scaling runs: kernel, element, format, OpenCV doing the same work,
+# its label, output bytes per input byte.
+SCALING = [
+    ("rkgray", "rkgray", "RGBA", cv_gray, "cvtColor RGBA2GRAY", 0.25),
+    ("rkblur GRAY8", "rkblur sigma=2.0", "GRAY8", cv_blur,
+     "GaussianBlur GRAY8", 1.0),
+    ("rkblur RGBA", "rkblur sigma=2.0", "RGBA", cv_blur, "GaussianBlur RGBA",
+     1.0),
+    ("rksobel GRAY8", "rksobel", "GRAY8", cv_sobel,
+     "Sobel x,y |gx|+|gy| GRAY8", 1.0),
+]
 
 
 def main():
@@ -369,6 +528,10 @@ def main():
     ap.add_argument("--only", action="append", help="pair name (repeatable)")
     ap.add_argument("--backend", default="cpu",
                     help="backend of the ring kernels (cpu, vulkan, cuda)")
+    ap.add_argument("--cv-threads", type=int, default=2,
+                    help="OpenCV's threads (cv2.setNumThreads), default 2")
+    ap.add_argument("--scaling", action="store_true",
+                    help="also each video kernel at 480p..4K, grid-size 1, 2")
     args = ap.parse_args()
 
     if args.build_dir:
@@ -396,42 +559,43 @@ def main():
 
     inputs = {}
 
-    def input_for(fmt):
-        if fmt not in inputs:
+    def input_for(fmt, width=WIDTH, height=HEIGHT):
+        key = (fmt, width, height)
+        if key not in inputs:
             if fmt == "AUDIO":
-                inputs[fmt] = Input(
+                inputs[key] = Input(
                     f"audiotestsrc wave=white-noise "
                     f"samplesperbuffer={AUDIO_FRAMES}", AUDIO_CAPS, 10,
                     Gst.SECOND * AUDIO_FRAMES // RATE, AUDIO_LIMITS)
             else:
-                inputs[fmt] = Input("videotestsrc pattern=ball motion=sweep",
-                                    video_caps(fmt), 8, Gst.SECOND // FPS,
-                                    VIDEO_LIMITS)
-        return inputs[fmt]
+                inputs[key] = Input("videotestsrc pattern=ball motion=sweep",
+                                    video_caps(fmt, width, height), 8,
+                                    Gst.SECOND // FPS, VIDEO_LIMITS, fmt,
+                                    width, height)
+        return inputs[key]
 
-    comparisons, headline = [], []
-    for name, workload, note, contenders, ours_labels in pairs():
-        if args.only and name not in args.only:
-            continue
-        entry = {"pair": name, "workload": workload, "note": note,
-                 "contenders": []}
-        runnable = []
+    def run_group(name, contenders, size=(WIDTH, HEIGHT), run_s=None):
+        """Warms up and sizes each contender (runs of about run_s seconds,
+        default --seconds), runs the interleaved repeats; returns the JSON
+        of each contender, and those that ran by label."""
+        run_s = seconds if run_s is None else run_s
+        out, runnable = [], []
         for c in contenders:
-            if c.ours:
+            if c.ours and c.desc:
                 c.desc = on_backend(c.desc, args.backend)
-            if not has(*c.factories):
-                entry["contenders"].append({"name": c.label, "missing":
-                                            "element not installed"})
-                log(f"{name}: {c.label}: not installed")
+            why = c.missing()
+            if why:
+                out.append({"name": c.label, "missing": why})
+                log(f"{name}: {c.label}: {why}")
                 continue
-            inp = input_for(c.fmt)
+            inp = input_for(c.fmt, *size)
             warm, lo, hi = inp.limits
             if mode == "smoke":
                 count = max(3, warm // 2)
             else:
                 rate, _, _ = run_once(c, inp, warm)
-                count = int(min(hi, max(lo, seconds * rate)))
-                log(f"{name} warm-up {c.label:26s} {rate:10.1f} buffers/s "
+                count = int(min(hi, max(lo, run_s * rate)))
+                log(f"{name} warm-up {c.label:34s} {rate:10.1f} buffers/s "
                     f"-> {count} buffers a run")
             runnable.append((c, inp, count))
 
@@ -440,14 +604,12 @@ def main():
         walls = {c.label: [] for c, _, _ in runnable}
         for rep in range(repeats):
             order = runnable if rep % 2 == 0 else list(reversed(runnable))
-            for inp in {id(i): i for _, i, _ in runnable}.values():
-                inp.time_copy(max(0.05, seconds / 4))
             for c, inp, count in order:
                 rate, cpu, wall = run_once(c, inp, count)
                 rates[c.label].append(rate)
                 cpus[c.label].append(cpu)
                 walls[c.label].append(wall)
-                log(f"{name} {rep + 1}/{repeats} {c.label:26s} "
+                log(f"{name} {rep + 1}/{repeats} {c.label:34s} "
                     f"{rate:10.1f} buffers/s {1e3 / rate:9.3f} ms/buffer "
                     f"{cpu * 1e3:8.3f} CPU ms/buffer ({count} buffers, "
                     f"{wall:.2f} s wall)")
@@ -455,57 +617,148 @@ def main():
         by_label = {}
         for c, inp, count in runnable:
             med = statistics.median(rates[c.label])
-            d = {"name": c.label, "ours": c.ours,
-                 "ran_on": sorted(c.ran_on),
-                 "pipeline": f"appsrc caps={inp.caps} ! {c.desc} ! "
-                 "fakesink sync=false", "buffers": count,
+            if c.py:
+                pipeline = f"python: {c.label} on {inp.caps}"
+            else:
+                pipeline = (f"appsrc caps={inp.caps} ! {c.desc} ! "
+                            "fakesink sync=false")
+            d = {"name": c.label, "kind": c.kind, "ours": c.ours,
+                 "ran_on": sorted(c.ran_on), "pipeline": pipeline,
+                 "buffers": count,
                  "buffers_per_s": rates[c.label],
                  "median_buffers_per_s": med,
                  "median_ms_per_buffer": 1e3 / med,
                  "cpu_ms_per_buffer": [v * 1e3 for v in cpus[c.label]],
                  "median_cpu_ms_per_buffer":
                  statistics.median(cpus[c.label]) * 1e3,
-                 "wall_s": walls[c.label],
-                 "input_bytes_per_buffer": inp.size,
-                 "median_input_bytes_per_s": med * inp.size,
-                 "copy_bytes_per_s": statistics.median(inp.copy_rates),
-                 "fraction_of_copy": med * inp.size /
-                 statistics.median(inp.copy_rates)}
-            entry["contenders"].append(d)
+                 "wall_s": walls[c.label]}
+            if inp.fmt in BPP:
+                d["frame_bytes"] = inp.frame_bytes()
+            out.append(d)
             by_label[c.label] = d
-        theirs = [d for d in by_label.values() if not d["ours"]]
-        if theirs:
-            best = max(theirs, key=lambda d: d["median_buffers_per_s"])
-            for label in ours_labels:
-                if label not in by_label:
-                    continue
-                o = by_label[label]
-                per_rep = [a / b for a, b in zip(o["buffers_per_s"],
-                                                  best["buffers_per_s"])]
-                ratio = o["median_buffers_per_s"] / best["median_buffers_per_s"]
+        return out, by_label
+
+    def copy_limit(by_label, fmt):
+        """The faster copy of the frames of fmt: bytes read + written per
+        second."""
+        copies = [d for d in by_label.values() if d["kind"] == "copy" and
+                  d["name"].startswith(f"copy {fmt} ")]
+        if not copies:
+            return None, None
+        best = max(copies, key=lambda d: d["median_buffers_per_s"])
+        return best, 2 * best["frame_bytes"] * best["median_buffers_per_s"]
+
+    def limit_fraction(d, o, by_label):
+        """Bytes moved per second by d (input + output) over the copy's."""
+        best, copy_bps = copy_limit(by_label, o.copy_fmt)
+        if best is None:
+            return None, None
+        ours_bps = (d["frame_bytes"] * (1 + o.out_per_in) *
+                    d["median_buffers_per_s"])
+        # and frames per second over the copy's (of the same input frame)
+        return ours_bps / copy_bps, {
+            "copy": best["name"], "copy_bytes_per_s": copy_bps,
+            "ours_bytes_per_s": ours_bps,
+            "frames_over_copy": d["median_buffers_per_s"] /
+            best["median_buffers_per_s"]}
+
+    def ratio_of(o, t):
+        per_rep = [a / b for a, b in zip(o["buffers_per_s"],
+                                          t["buffers_per_s"])]
+        return (o["median_buffers_per_s"] / t["median_buffers_per_s"],
+                min(per_rep), max(per_rep))
+
+    comparisons, headline = [], []
+    for name, workload, note, contenders, ours_rows in pairs(args.cv_threads):
+        if args.only and name not in args.only:
+            continue
+        entry = {"pair": name, "workload": workload, "note": note}
+        entry["contenders"], by_label = run_group(name, contenders)
+        stock = [d for d in by_label.values() if d["kind"] == "stock"]
+        best = max(stock, key=lambda d: d["median_buffers_per_s"],
+                   default=None)
+        for o_row in ours_rows:
+            if o_row.label not in by_label:
+                continue
+            o = by_label[o_row.label]
+            h = {"pair": name, "ours": o_row.label, "workload": workload,
+                 "ours_buffers_per_s": o["median_buffers_per_s"],
+                 "ours_cpu_ms_per_buffer": o["median_cpu_ms_per_buffer"],
+                 "ran_on": o["ran_on"]}
+            line = f"== {name}: {o_row.label} on {'+'.join(o['ran_on'])}"
+            if best:
+                ratio, lo, hi = ratio_of(o, best)
                 cpu_ratio = (best["median_cpu_ms_per_buffer"] /
                              o["median_cpu_ms_per_buffer"])
-                headline.append({
-                    "pair": name, "ours": label, "stock": best["name"],
-                    "workload": workload, "ratio": ratio,
-                    "ratio_min": min(per_rep), "ratio_max": max(per_rep),
-                    "ours_buffers_per_s": o["median_buffers_per_s"],
-                    "stock_buffers_per_s": best["median_buffers_per_s"],
-                    "ours_cpu_ms_per_buffer": o["median_cpu_ms_per_buffer"],
-                    "stock_cpu_ms_per_buffer":
-                    best["median_cpu_ms_per_buffer"],
-                    "cpu_ratio": cpu_ratio, "ran_on": o["ran_on"],
-                    "copy_bytes_per_s": o["copy_bytes_per_s"],
-                    "ours_fraction_of_copy": o["fraction_of_copy"],
-                    "stock_fraction_of_copy": best["fraction_of_copy"]})
-                log(f"== {name}: {label} on {'+'.join(o['ran_on'])} / "
-                    f"{best['name']} = {ratio:.2f}x "
-                    f"(per repeat {min(per_rep):.2f}..{max(per_rep):.2f}; "
-                    f"CPU time per buffer, theirs / ours: {cpu_ratio:.2f}; "
-                    f"of a copy's {o['copy_bytes_per_s'] / 1e9:.2f} GB/s: "
-                    f"ours {o['fraction_of_copy']:.3f}, theirs "
-                    f"{best['fraction_of_copy']:.3f})")
+                h.update({"stock": best["name"], "ratio": ratio,
+                          "ratio_min": lo, "ratio_max": hi,
+                          "stock_buffers_per_s": best["median_buffers_per_s"],
+                          "stock_cpu_ms_per_buffer":
+                          best["median_cpu_ms_per_buffer"],
+                          "cpu_ratio": cpu_ratio})
+                line += (f" / {best['name']} = {ratio:.2f}x (per repeat "
+                         f"{lo:.2f}..{hi:.2f}; CPU time per buffer, theirs "
+                         f"/ ours: {cpu_ratio:.2f})")
+            cv = by_label.get(o_row.opencv) if o_row.opencv else None
+            if cv:
+                ratio, lo, hi = ratio_of(o, cv)
+                h.update({"opencv": cv["name"], "opencv_ratio": ratio,
+                          "opencv_ratio_min": lo, "opencv_ratio_max": hi,
+                          "opencv_buffers_per_s": cv["median_buffers_per_s"],
+                          "opencv_threads": args.cv_threads})
+                line += (f"; / OpenCV {cv['name']} = {ratio:.2f}x "
+                         f"({lo:.2f}..{hi:.2f})")
+            if o_row.copy_fmt:
+                frac, detail = limit_fraction(o, o_row, by_label)
+                if frac is not None:
+                    h.update({"limit_fraction": frac, **detail})
+                    line += (f"; bytes/s {frac:.2f} of {detail['copy']} "
+                             f"({detail['copy_bytes_per_s'] / 1e9:.1f} GB/s), "
+                             f"frames/s {detail['frames_over_copy']:.2f} "
+                             "of its")
+            headline.append(h)
+            log(line)
         comparisons.append(entry)
+
+    scaling = []
+    if args.scaling:
+        for size, w, h in SCALING_SIZES:
+            for kernel, desc, fmt, cv_fn, cv_name, out_per_in in SCALING:
+                group = [C(f"{kernel} grid-size={g}",
+                           f"{desc} grid-size={g}", fmt, [kernel.split()[0]])
+                         for g in (1, 2)]
+                group += [cv_contender(cv_name, fmt, cv_fn, t) for t in (1, 2)]
+                group += copy_contenders(fmt)
+                name = f"scaling {size} {kernel}"
+                # 72 groups of six: shorter runs than the pairs'
+                _, by_label = run_group(name, group, (w, h), min(seconds, 1.0))
+                o_row = Ours(kernel, copy_fmt=fmt, out_per_in=out_per_in)
+                for g in (1, 2):
+                    d = by_label.get(f"{kernel} grid-size={g}")
+                    if d is None:
+                        continue
+                    cv = by_label.get(f"{cv_name} ({g} thread"
+                                      f"{'s' if g > 1 else ''})")
+                    frac, detail = limit_fraction(d, o_row, by_label)
+                    row = {"kernel": kernel, "size": size, "width": w,
+                           "height": h, "grid_size": g,
+                           "buffers_per_s": d["median_buffers_per_s"],
+                           "ms_per_buffer": d["median_ms_per_buffer"],
+                           "cpu_ms_per_buffer": d["median_cpu_ms_per_buffer"],
+                           "limit_fraction": frac, **(detail or {})}
+                    line = (f"== {name} grid-size={g}: "
+                            f"{d['median_buffers_per_s']:.1f} buffers/s")
+                    if cv:
+                        row.update({"opencv": cv["name"],
+                                    "opencv_buffers_per_s":
+                                    cv["median_buffers_per_s"],
+                                    "opencv_ratio": ratio_of(d, cv)[0]})
+                        line += (f", / {cv['name']} "
+                                 f"{row['opencv_ratio']:.2f}x")
+                    if frac is not None:
+                        line += f", bytes/s {frac:.2f} of the copy"
+                    scaling.append(row)
+                    log(line)
 
     load_after = os.getloadavg()
     log(f"bench-kernels: done in {time.monotonic() - started:.0f} s; load "
@@ -522,12 +775,14 @@ def main():
         f"F32LE, {AUDIO_FRAMES}-frame buffers",
         "timing": "steady state, first buffer to EOS at the sink; median "
         "of interleaved repeats",
-        "copy": "fraction_of_copy: input bytes per second over those of a "
-        "memmove of the same buffers' bytes (round robin, timed before each "
-        "repeat in the same run): the share of this machine's memory "
-        "bandwidth a contender reaches",
         "repeats": repeats, "seconds_per_run": seconds,
-        "pairs": headline, "comparisons": comparisons,
+        "opencv": cv2.__version__ if cv2 is not None else None,
+        "opencv_threads": args.cv_threads,
+        "limit": "bytes moved per second (input + output frame bytes, row "
+        "padding left out) over a plain copy's (read + write of the input "
+        "frame; numpy, the faster of one and two threads), same run; "
+        "frames_over_copy: frames per second over the copy's",
+        "pairs": headline, "comparisons": comparisons, "scaling": scaling,
     }
     text = json.dumps(doc, indent=2)
     if args.json:

@@ -73,7 +73,7 @@ def overhead_bars(results, base):
 
 def stock_ratio_bars(results, base):
     stock = results.get("stock") or {}
-    pairs = stock.get("pairs") or []
+    pairs = [p for p in stock.get("pairs") or [] if "ratio" in p]
     if not pairs:
         return None
     labels = [f"{p['ours']} / {p['stock']}\n{p.get('workload', '')}" for p in pairs]
@@ -90,6 +90,74 @@ def stock_ratio_bars(results, base):
     ax.legend(fontsize=8)
     ax.grid(True, axis="y", alpha=0.3)
     return _save(fig, base + "-stock-ratios.png")
+
+
+def opencv_limit_bars(results, base):
+    """Ours against OpenCV doing the same work, and bytes moved per second
+    against a plain copy of the same frames."""
+    stock = results.get("stock") or {}
+    cv = [p for p in stock.get("pairs") or [] if "opencv_ratio" in p]
+    lim = [p for p in stock.get("pairs") or [] if "limit_fraction" in p]
+    if not cv and not lim:
+        return None
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.5))
+    values = [p["opencv_ratio"] for p in cv]
+    bars = a1.bar(range(len(cv)), values,
+                  color=["#3b7dd8" if v >= 1.5 else "#c44e52" for v in values])
+    a1.bar_label(bars, fmt="%.2f×", fontsize=8)
+    a1.axhline(1.0, color="black", linewidth=0.8)
+    a1.axhline(1.5, color="gray", linestyle=":", linewidth=0.8,
+               label="1.5× target")
+    a1.set_xticks(range(len(cv)), [f"{p['ours']}\n/ {p['opencv']}" for p in cv],
+                  fontsize=7)
+    a1.set_ylabel("throughput, ours / OpenCV")
+    a1.set_title(f"Against OpenCV {stock.get('opencv', '')}, "
+                 f"{stock.get('opencv_threads', '?')} threads")
+    a1.legend(fontsize=8)
+    a1.grid(True, axis="y", alpha=0.3)
+    values = [p["limit_fraction"] for p in lim]
+    bars = a2.bar(range(len(lim)), values, color="#5a9e6f")
+    a2.bar_label(bars, fmt="%.2f", fontsize=8)
+    a2.axhline(0.9, color="gray", linestyle=":", linewidth=0.8, label="0.9")
+    a2.set_xticks(range(len(lim)), [p["ours"] for p in lim], fontsize=7)
+    a2.set_ylabel("bytes/s (in + out) / a copy's (read + write)")
+    a2.set_title("Against the memory limit (a plain copy, same run)")
+    a2.legend(fontsize=8)
+    a2.grid(True, axis="y", alpha=0.3)
+    return _save(fig, base + "-opencv-limit.png")
+
+
+def kernel_scaling(results, base):
+    """Each video kernel's ms per frame against frame size, grid-size 1 and
+    2, beside OpenCV with 1 and 2 threads."""
+    rows = (results.get("stock") or {}).get("scaling") or []
+    if not rows:
+        return None
+    kernels = sorted({r["kernel"] for r in rows})
+    fig, axes = plt.subplots(1, len(kernels), figsize=(3.6 * len(kernels), 4),
+                             squeeze=False)
+    for ax, k in zip(axes[0], kernels):
+        for g, style in ((1, "--"), (2, "-")):
+            pts = sorted((r["width"] * r["height"] / 1e6, r["ms_per_buffer"],
+                          1e3 / r["opencv_buffers_per_s"]
+                          if r.get("opencv_buffers_per_s") else None)
+                         for r in rows if r["kernel"] == k and
+                         r["grid_size"] == g)
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], "o" + style,
+                    color="#3b7dd8", label=f"ours, grid-size {g}")
+            cvp = [p for p in pts if p[2] is not None]
+            if cvp:
+                ax.plot([p[0] for p in cvp], [p[2] for p in cvp], "s" + style,
+                        color="#c44e52", label=f"OpenCV, {g} thread"
+                        f"{'s' if g > 1 else ''}")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("megapixels (480p, 1080p, 4K)")
+        ax.set_ylabel("ms per frame")
+        ax.set_title(k, fontsize=9)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=6)
+    return _save(fig, base + "-kernel-scaling.png")
 
 
 def scaling_curves(results, base):
@@ -123,7 +191,8 @@ def scaling_curves(results, base):
 
 
 def render(results, base):
-    makers = [latency_cdf, throughput_bars, overhead_bars, stock_ratio_bars, scaling_curves]
+    makers = [latency_cdf, throughput_bars, overhead_bars, stock_ratio_bars,
+              opencv_limit_bars, kernel_scaling, scaling_curves]
     return [p for p in (m(results, base) for m in makers) if p]
 
 
@@ -175,11 +244,33 @@ def report(results, base, images):
         if not pairs:
             continue
         lines += [f"## Against the stock elements, ring kernels on {backend}", "",
-                  "| ours | ran on | stock | workload | ratio |", "|---|---|---|---|---|"]
+                  f"OpenCV {doc.get('opencv') or '(not installed)'} with "
+                  f"{doc.get('opencv_threads', '?')} threads; limit: "
+                  f"{doc.get('limit', '')}.", "",
+                  "| ours | ran on | stock | workload | / stock | / OpenCV | "
+                  "of the copy's bytes/s |", "|---|---|---|---|---|---|---|"]
         for p in pairs:
+            ratio = f"{p['ratio']:.2f}×" if "ratio" in p else "—"
+            cv = (f"{p['opencv_ratio']:.2f}× ({p['opencv']})"
+                  if "opencv_ratio" in p else "—")
+            lim = (f"{p['limit_fraction']:.2f} (frames/s "
+                   f"{p['frames_over_copy']:.2f})" if "limit_fraction" in p else "—")
             lines.append(f"| {p['ours']} | {'+'.join(p.get('ran_on', [backend]))} | "
-                         f"{p['stock']} | {p.get('workload', '')} | {p['ratio']:.2f}× |")
+                         f"{p.get('stock', '—')} | {p.get('workload', '')} | {ratio} | "
+                         f"{cv} | {lim} |")
         lines.append("")
+        rows = doc.get("scaling") or []
+        if rows:
+            lines += [f"### Scaling, ring kernels on {backend}", "",
+                      "| kernel | size | grid-size | ms/frame | / OpenCV, same threads | "
+                      "of the copy's bytes/s |", "|---|---|---|---|---|---|"]
+            for r in rows:
+                cv = f"{r['opencv_ratio']:.2f}×" if "opencv_ratio" in r else "—"
+                lim = (f"{r['limit_fraction']:.2f}" if r.get("limit_fraction")
+                       is not None else "—")
+                lines.append(f"| {r['kernel']} | {r['size']} | {r['grid_size']} | "
+                             f"{r['ms_per_buffer']:.3f} | {cv} | {lim} |")
+            lines.append("")
     if results.get("cuda"):
         lines += ["## CUDA driver-level contenders", "",
                   "rkbench-cuda's figures are in the JSON under \"cuda\".", ""]

@@ -6,8 +6,12 @@ Discovers the backends present and runs every benchmark:
                event-driven, per backend (latency CDFs)
   throughput   messages/s with 256 in flight, per backend and mode
   overhead     per-buffer cost of rkecho vs identity and queue
-  stock        our kernels vs the stock GStreamer elements, on the CPU
-               backend, and on each GPU backend in the full run
+  stock        our kernels vs the stock GStreamer elements and OpenCV
+               (when python3-opencv is installed: install-deps.sh --bench),
+               with each kernel's bytes/s as a fraction of a plain copy's,
+               on the CPU backend, and on each GPU backend in the full run;
+               the full run (and --smoke) adds each CPU kernel at 480p..4K
+               with grid-size 1 and 2
   device       GPU backends: the round trip split into host and device
                parts; on CUDA, rkbench-cuda's driver-level contenders
   scaling      cost against frame size (480p..4K) and against the number of
@@ -128,6 +132,9 @@ class Suite:
                 cmd.append("--quick")
             if self.args.smoke:
                 cmd.append("--smoke")
+            if backend == "cpu" and not self.args.quick:
+                # each CPU kernel 480p..4K, grid-size 1 and 2, beside OpenCV
+                cmd.append("--scaling")
             log("$ " + " ".join(cmd))
             p = subprocess.run(cmd, env=self.env, capture_output=True, text=True)
             self.raw_log.append({"command": cmd, "stderr": p.stderr,

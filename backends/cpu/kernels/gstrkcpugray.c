@@ -4,12 +4,13 @@
 
 /*
  * rkgray on the CPU: the integer BT.601 luma of runtime/kernels/
- * gstrkgray.c, 32 pixels a step in 16-bit lanes; rows are split over the
- * cores.
+ * gstrkgray.c, 32 pixels a step in 16-bit lanes (with AVX2: byte
+ * multiply-adds); rows are split over the cores.
  */
 
 #include <string.h>
 
+#include "gstrkcpuisa.h"
 #include "gstrkcpuframe.h"
 #include "gstrkcpukernel.h"
 #include "gstrkcpuvec.h"
@@ -26,11 +27,15 @@ bt601_luma (guint r, guint g, guint b)
   return (guint8) (((66 * r + 129 * g + 25 * b + 128) >> 8) + 16);
 }
 
+typedef void (*GrayRowFunc) (const guint8 * s, guint8 * d, guint w,
+    gboolean bgr);
+
 typedef struct
 {
   const GstRkParams *p;
   const guint8 *src;
   guint8 *dst;
+  GrayRowFunc row;
 } GrayJob;
 
 /* The luma of 8 packed 4-byte pixels, in bits 8-15 of 32-bit lanes. Seen
@@ -90,6 +95,52 @@ gray_row (const guint8 * s, guint8 * d, guint w, gboolean bgr)
   }
 }
 
+#if GST_RK_CPU_HAVE_AVX2
+#include <immintrin.h>
+
+/* 66 R + 129 G + 25 B of 8 pixels in 32-bit lanes, about half the
+ * instructions of the generic code: vpmaddubsw gives 66 R + G and 25 B in
+ * 16-bit halves (≤ 17085, no saturation), vpmaddwd adds them, and
+ * (v >> 1) & 0x7f80 is the other 128 G. */
+static inline GST_RK_CPU_AVX2 __m256i
+luma_sum8 (__m256i v, __m256i c)
+{
+  return _mm256_add_epi32 (_mm256_madd_epi16 (_mm256_maddubs_epi16 (v, c),
+          _mm256_set1_epi16 (1)), _mm256_and_si256 (_mm256_srli_epi32 (v, 1),
+          _mm256_set1_epi32 (0x7f80)));
+}
+
+static GST_RK_CPU_AVX2 void
+gray_row_avx2 (const guint8 * s, guint8 * d, guint w, gboolean bgr)
+{
+  const __m256i c = _mm256_set1_epi32 (bgr ? 0x00420119 : 0x00190142);
+  /* + 128 rounds, + 16 << 8 is the offset: ≤ 60324, fits 16 bits */
+  const __m256i bias = _mm256_set1_epi16 (128 + (16 << 8));
+  const __m256i order = _mm256_setr_epi32 (0, 4, 1, 5, 2, 6, 3, 7);
+  guint x = 0;
+
+  for (; x + 32 <= w; x += 32) {
+    const __m256i *p = (const __m256i *) (s + (gsize) 4 * x);
+    __m256i a = _mm256_packus_epi32 (luma_sum8 (_mm256_loadu_si256 (p), c),
+        luma_sum8 (_mm256_loadu_si256 (p + 1), c));
+    __m256i b = _mm256_packus_epi32 (luma_sum8 (_mm256_loadu_si256 (p + 2),
+            c), luma_sum8 (_mm256_loadu_si256 (p + 3), c));
+
+    a = _mm256_srli_epi16 (_mm256_add_epi16 (a, bias), 8);
+    b = _mm256_srli_epi16 (_mm256_add_epi16 (b, bias), 8);
+    /* the packs work per 128-bit half: put the 4-pixel groups in order */
+    _mm256_storeu_si256 ((__m256i *) (d + x),
+        _mm256_permutevar8x32_epi32 (_mm256_packus_epi16 (a, b), order));
+  }
+  for (; x < w; x++) {
+    const guint8 *q = s + (gsize) 4 * x;
+
+    d[x] = bgr ? bt601_luma (q[2], q[1], q[0]) : bt601_luma (q[0], q[1],
+        q[2]);
+  }
+}
+#endif
+
 static void
 gray_rows (guint begin, guint end, gpointer data)
 {
@@ -106,7 +157,7 @@ gray_rows (guint begin, guint end, gpointer data)
     if (p->in_format == RK_FORMAT_NV12 || p->in_format == RK_FORMAT_I420)
       memcpy (d, s, p->width);
     else
-      gray_row (s, d, p->width, bgr);
+      job->row (s, d, p->width, bgr);
     memset (d + p->width, 0, p->out_stride[0] - p->width);
   }
 }
@@ -127,6 +178,11 @@ gray_process (GstRkCpuContext * ctx, GError ** error)
   job.p = p;
   job.src = frame.src;
   job.dst = frame.dst;
+  job.row = gray_row;
+#if GST_RK_CPU_HAVE_AVX2
+  if (gst_rk_cpu_use_avx2 ())
+    job.row = gray_row_avx2;
+#endif
   gst_rk_cpu_context_parallel_for (ctx, p->height, gray_rows, &job);
   return gst_rk_cpu_context_emit (ctx, RK_MSG_DATA,
       gst_rk_cpu_frame_unmap (&frame), error);
