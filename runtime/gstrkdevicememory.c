@@ -100,7 +100,7 @@ devmem_free (GstAllocator * allocator, GstMemory * mem)
 }
 
 static gpointer
-devmem_map (GstMemory * mem, GstMapInfo * info, gsize maxsize)
+devmem_map_full (GstMemory * mem, GstMapInfo * info, gsize maxsize)
 {
   GstRkDeviceMemory *m = root_of (mem);
   const GstRkDeviceMemoryOps *ops = m->device->backend->device_memory;
@@ -133,7 +133,7 @@ devmem_map (GstMemory * mem, GstMapInfo * info, gsize maxsize)
 }
 
 static void
-devmem_unmap (GstMemory * mem, GstMapInfo * info)
+devmem_unmap_full (GstMemory * mem, GstMapInfo * info)
 {
   GstRkDeviceMemory *m = root_of (mem);
   const GstRkDeviceMemoryOps *ops = m->device->backend->device_memory;
@@ -149,12 +149,6 @@ devmem_unmap (GstMemory * mem, GstMapInfo * info)
     g_clear_error (&err);
   }
   g_mutex_unlock (&m->lock);
-}
-
-static gpointer
-devmem_map_full (GstMemory * mem, GstMapInfo * info, gsize maxsize)
-{
-  return devmem_map (mem, info, maxsize);
 }
 
 static GstMemory *
@@ -188,8 +182,8 @@ gst_rk_device_allocator_init (GstRkDeviceAllocator * self)
   GstAllocator *alloc = GST_ALLOCATOR_CAST (self);
 
   alloc->mem_type = GST_RK_DEVICE_MEMORY_TYPE;
-  alloc->mem_map_full = (GstMemoryMapFullFunction) devmem_map_full;
-  alloc->mem_unmap_full = (GstMemoryUnmapFullFunction) devmem_unmap;
+  alloc->mem_map_full = devmem_map_full;
+  alloc->mem_unmap_full = devmem_unmap_full;
   alloc->mem_share = (GstMemoryShareFunction) devmem_share;
   GST_OBJECT_FLAG_SET (alloc, GST_ALLOCATOR_FLAG_CUSTOM_ALLOC);
 }
