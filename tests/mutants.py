@@ -17,7 +17,9 @@ one that survives means a test is missing. The source tree is never edited.
 The scratch tree is build-mutants/ (MUTANTS_DIR to change it); keep it
 between runs for incremental builds. Exit status: 0 when every mutant run
 was killed, 1 when one survived or failed to build or apply, 2 when the
-unmutated tests fail (then the score means nothing).
+unmutated tests fail (then the score means nothing). A mutant whose
+tests all skip on this machine (a CUDA one where nvcc is missing) is listed
+as not run and left out of the score.
 """
 
 import argparse
@@ -318,14 +320,31 @@ class Build:
         return r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
 
     def test(self, tests, logname):
+        """Runs @tests; returns meson's exit status and, per test, its
+        result (OK, FAIL, SKIP, TIMEOUT...) and output, from the JSON log."""
         multiplier = '5' if 'thread' in ' '.join(self.options) else '1'
         r = run(['meson', 'test', '-C', self.path, '--no-rebuild',
                  '--num-processes', '2', '--timeout-multiplier', multiplier,
                  '--logbase', logname] + tests,
                 capture_output=True, text=True, env=self.env)
-        lines = [l for l in r.stdout.splitlines()
-                 if re.match(r'\s*\d+/\d+ ', l)]
-        return r.returncode, lines
+        results = {}
+        try:
+            with open(os.path.join(self.path, 'meson-logs',
+                                   logname + '.json')) as f:
+                for line in f:
+                    t = json.loads(line)
+                    name = t['name'].split(' / ')[-1]
+                    results[name] = (t['result'], t.get('stdout') or '')
+        except OSError:
+            pass
+        if r.returncode != 0 and not results:
+            results['meson test'] = ('ERROR', r.stdout[-3000:]
+                                     + r.stderr[-3000:])
+        return r.returncode, results
+
+
+def tail(text, n=15):
+    return '\n'.join('    ' + l for l in text.rstrip().splitlines()[-n:])
 
 
 def main():
@@ -358,6 +377,7 @@ def main():
     os.makedirs(src, exist_ok=True)
     sync_tree(src)
     builds = {}
+    skipped = {}  # (build, test): the reason it gave
     for kind in sorted({m.build for m in chosen}):
         builds[kind] = Build(src, os.path.join(top, 'build-' + kind),
                              BUILDS[kind])
@@ -373,16 +393,29 @@ def main():
             log(out)
             log('=== the unmutated tree does not build')
             return 2
-        rc, lines = b.test(tests, 'baseline')
+        rc, results = b.test(tests, 'baseline')
         if rc != 0:
-            log('\n'.join(lines))
+            for name, (result, out) in sorted(results.items()):
+                if result not in ('OK', 'SKIP'):
+                    log('%s: %s\n%s' % (name, result, tail(out)))
             log('=== the unmutated tests fail: no score')
             return 2
+        for name, (result, out) in results.items():
+            if result == 'SKIP':
+                skipped[kind, name] = out.strip().splitlines()[-1:] or ['']
     log('=== baseline passes (%d s)' % (time.time() - start))
 
-    killed, survived, broken = [], [], []
+    killed, survived, broken, untested = [], [], [], []
     for m in chosen:
         b = builds[m.build]
+        # A mutant none of whose tests runs here (the CUDA ones where the
+        # CUDA backend is not built) can be neither killed nor survive:
+        # it is reported, not scored.
+        if all((m.build, t) in skipped for t in m.tests):
+            log('%-26s NOT RUN: its tests skip here (%s)'
+                % (m.name, skipped[m.build, m.tests[0]][0]))
+            untested.append(m.name)
+            continue
         path = os.path.join(src, m.path)
         with open(path) as f:
             original = f.read()
@@ -402,12 +435,12 @@ def main():
                 log('%-26s DOES NOT BUILD' % m.name)
                 broken.append(m.name)
                 continue
-            rc, lines = b.test(m.tests, 'mutant-' + m.name)
+            rc, results = b.test(m.tests, 'mutant-' + m.name)
         finally:
             with open(path, 'w') as f:
                 f.write(original)
-        failed = [l.split(' / ')[-1].split()[0] for l in lines
-                  if not re.search(r'\s(OK|SKIP)\s', l)]
+        failed = sorted(n for n, (result, _) in results.items()
+                        if result not in ('OK', 'SKIP'))
         if rc != 0:
             killed.append(m.name)
             log('%-26s killed by %s (%d s)' % (m.name, ' '.join(failed),
@@ -416,11 +449,12 @@ def main():
             survived.append(m.name)
             log('%-26s SURVIVED %s (%d s)' % (m.name, ' '.join(m.tests),
                                              time.time() - t0))
-    n = len(chosen)
-    log('=== mutation score: %d/%d killed (%.0f%%)%s%s, %d s'
+    n = len(chosen) - len(untested)
+    log('=== mutation score: %d/%d killed (%.0f%%)%s%s%s, %d s'
         % (len(killed), n, 100.0 * len(killed) / max(n, 1),
            '; survived: ' + ' '.join(survived) if survived else '',
            '; broken: ' + ' '.join(broken) if broken else '',
+           '; not run here: ' + ' '.join(untested) if untested else '',
            time.time() - start))
     return 0 if len(killed) == n else 1
 
