@@ -162,7 +162,8 @@ test_result_names (void)
   g_error_free (err);
 }
 
-/* The kernels' modules are embedded fatbins (magic 0xBA55ED50) */
+/* The kernels' modules are embedded fatbins (magic 0xBA55ED50); a build
+ * without nvcc embeds empty images, which the driver probe refuses */
 static void
 test_embedded_fatbins (void)
 {
@@ -175,8 +176,13 @@ test_embedded_fatbins (void)
     const guint32 *header = kernels[i]->image;
 
     g_assert_nonnull (kernels[i]);
-    g_assert_cmphex (header[0], ==, 0xBA55ED50u);
-    g_assert_cmpuint (header[1] & 0xffff, ==, 1);       /* version */
+    if (GST_RK_CUDA_DEVICE_CODE) {
+      g_assert_cmphex (header[0], ==, 0xBA55ED50u);
+      g_assert_cmpuint (header[1] & 0xffff, ==, 1);     /* version */
+    } else {
+      g_assert_cmphex (header[0], ==, 0);
+      g_assert_cmphex (header[1], ==, 0);
+    }
     g_assert_true (gst_rk_registry_get_implementation (kernels[i]->name,
             GST_RK_BACKEND_CUDA) == kernels[i]);
   }

@@ -7,8 +7,7 @@
 #include <glib.h>
 
 /* Types only: the driver is loaded at run time, never linked. */
-#include <cuda.h>
-#include <cudaTypedefs.h>
+#include "gstrkcudaapi.h"
 
 G_BEGIN_DECLS
 

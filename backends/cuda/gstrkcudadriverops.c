@@ -105,6 +105,12 @@ driver_probe (GstRkBackendInfo * info)
     info->reason = g_strdup ("no CUDA device found");
     return;
   }
+  if (!GST_RK_CUDA_DEVICE_CODE) {
+    info->reason = g_strdup ("this build has no CUDA device code: nvcc was "
+        "not found when it was built (install the CUDA toolkit, or point "
+        "PATH at its bin/, and rebuild)");
+    return;
+  }
 
   for (gint i = 0; i < count; i++) {
     CUdevice dev;

@@ -7,7 +7,7 @@
  *
  * libnvrtc is opened with GModule at first use (GST_RK_CUDA_NVRTC names
  * another library; else libnvrtc.so.13, .so.12, libnvrtc.so from the
- * loader's path); its prototypes come from nvrtc.h at build time, nothing
+ * loader's path); gstrkcudaapi.h declares what is used of it, nothing
  * links it. The user's source is compiled between the device protocol
  * headers and rkuser-cuda.h (embedded at build time) and a tail that wraps
  * its entry function into the persistent and event-driven entry points
@@ -20,7 +20,7 @@
 
 #include <string.h>
 #include <gmodule.h>
-#include <nvrtc.h>
+#include "gstrkcudaapi.h"
 
 #include "gstrkcudakernel.h"
 #include "gstrkcudauser.h"
