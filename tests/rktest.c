@@ -366,3 +366,24 @@ rk_test_kernel_stat (GstRkKernel * kernel, const gchar * field)
   gst_structure_free (s);
   return v;
 }
+
+/**
+ * rk_test_kernel_stat_settled:
+ *
+ * The counter @field once it has reached @expect, or after 10 s: a kernel
+ * counts a message processed after it has published its outputs, so a
+ * test that has just received the last output may read the count a moment
+ * early. Counters only grow: a value past @expect is returned at once.
+ */
+guint64
+rk_test_kernel_stat_settled (GstRkKernel * kernel, const gchar * field,
+    guint64 expect)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint64 v;
+
+  while ((v = rk_test_kernel_stat (kernel, field)) < expect &&
+      g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  return v;
+}

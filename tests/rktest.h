@@ -25,6 +25,8 @@ GstBuffer *rk_test_audio_buffer (guint rate, const gfloat * data,
 void rk_test_assert_flushing_unblocks_send (GstRkKernel * kernel,
     gsize size);
 guint64 rk_test_kernel_stat (GstRkKernel * kernel, const gchar * field);
+guint64 rk_test_kernel_stat_settled (GstRkKernel * kernel,
+    const gchar * field, guint64 expect);
 void rk_test_remove_dir (const gchar * dir);
 gboolean rk_test_backend_usable (GstRkBackendKind backend, gchar ** reason);
 

@@ -163,7 +163,7 @@ test_echo_in_order (gconstpointer data)
       gst_rk_kernel_mode_get_name (mode));
   gst_structure_free (s);
   g_assert_cmpuint (rk_test_kernel_stat (k, "received"), ==, n);
-  g_assert_cmpuint (rk_test_kernel_stat (k, "processed"), ==, n);
+  g_assert_cmpuint (rk_test_kernel_stat_settled (k, "processed", n), ==, n);
   g_assert_cmpuint (rk_test_kernel_stat (k, "emitted"), ==, n);
   g_assert_cmpuint (rk_test_kernel_stat (k, "flushed"), ==, 0);
   g_assert_cmpuint (rk_test_kernel_stat (k, "dropped"), ==, 0);
@@ -242,7 +242,7 @@ test_state_and_flush (gconstpointer data)
           NULL));
   send_buf (k, rk_test_make_buffer (17, 64), RK_MSG_DATA);
   receive_count (k, 17, 1);
-  g_assert_cmpuint (rk_test_kernel_stat (k, "processed"), ==, 7);
+  g_assert_cmpuint (rk_test_kernel_stat_settled (k, "processed", 7), ==, 7);
   finish (rt, k);
 }
 
@@ -395,7 +395,8 @@ test_frames_in_flight (void)
     gst_rk_message_clear (&a);
     gst_rk_message_clear (&b);
   }
-  g_assert_cmpuint (rk_test_kernel_stat (cuda, "processed"), ==, 12);
+  g_assert_cmpuint (rk_test_kernel_stat_settled (cuda, "processed", 12), ==,
+      12);
   g_assert_true (gst_rk_kernel_terminate (cpu, NULL));
   gst_object_unref (cpu);
   finish (rt, cuda);
