@@ -65,8 +65,14 @@ static const FakeModule kernels[] = {
   { "spectrum", rk_cuda_spectrum_process, 3, NULL },
 };
 
+/* One context per device index, shared by every open of it, as the
+ * driver ops share the primary context: modules load once per context, and
+ * the last close unloads them. */
 struct _GstRkCudaContext
 {
+  gint index;
+  gint refcount;                /* under fake.lock */
+  guint32 loaded;               /* modules loaded, a bit per kernels[] */
   GMutex lock;
   GRecMutex work_lock;          /* queued work: enqueueing and running it */
   GList *streams;
@@ -126,6 +132,16 @@ static struct
   gint launches;
   guint threads;
   GstRkCudaFunction functions[G_N_ELEMENTS (kernels)][2];
+  gboolean no_pools;            /* cuMemAlloc/cuMemFree, not ...Async */
+  /* Under lock: the contexts, and the process-wide block budget */
+  GMutex lock;
+  GList *contexts;
+  guint resident_blocks;        /* held by running persistent grids */
+  /* Tripwires: calls the driver would make wait for the whole context
+   * while a persistent kernel is resident (never ending: a hang) */
+  gint tripwires;
+  gint expect_tripwires;
+  gchar *last_tripwire;
 } fake = { 4, 2, 0, 0, 0, 0, 5 };
 
 /* ---- Errors, worded as the driver ops word theirs ---- */
@@ -136,6 +152,36 @@ set_cuda_error (GError ** error, const gchar * call, gint code,
 {
   g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
       "%s failed: %s (%d)", call, name, code);
+}
+
+/* ---- Tripwires ---- */
+
+/* A call that waits for the whole context (or loads code into it) hangs
+ * the driver while a persistent kernel is resident, in any context of the
+ * process: it waits for a kernel that never ends. The fake fails it with
+ * the reason and counts it; calls that cannot return an error (frees)
+ * also raise a critical, fatal in the tests unless a test expects
+ * tripwires. Returns whether the tripwire fired. */
+static gboolean
+tripwire (const gchar * call, const gchar * why, GError ** error)
+{
+  gchar *text;
+
+  if (g_atomic_int_get (&fake.running) == 0)
+    return FALSE;
+  text = g_strdup_printf ("%s while a persistent kernel is resident: the "
+      "driver would %s and hang", call, why);
+  g_atomic_int_inc (&fake.tripwires);
+  g_mutex_lock (&fake.lock);
+  g_free (fake.last_tripwire);
+  fake.last_tripwire = g_strdup (text);
+  g_mutex_unlock (&fake.lock);
+  if (error)
+    g_set_error_literal (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE, text);
+  else if (!g_atomic_int_get (&fake.expect_tripwires))
+    g_critical ("fake CUDA device: %s", text);
+  g_free (text);
+  return TRUE;
 }
 
 /* ---- Devices and memory ---- */
@@ -150,15 +196,27 @@ fake_probe (GstRkBackendInfo * info)
 static GstRkCudaContext *
 fake_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
 {
-  GstRkCudaContext *ctx = g_new0 (GstRkCudaContext, 1);
+  GstRkCudaContext *ctx = NULL;
 
-  g_mutex_init (&ctx->lock);
-  g_rec_mutex_init (&ctx->work_lock);
-  ctx->allocations = g_hash_table_new (NULL, NULL);
+  g_mutex_lock (&fake.lock);
+  for (GList * l = fake.contexts; l && ctx == NULL; l = l->next)
+    if (((GstRkCudaContext *) l->data)->index == index)
+      ctx = l->data;
+  if (ctx == NULL) {
+    ctx = g_new0 (GstRkCudaContext, 1);
+    ctx->index = index;
+    g_mutex_init (&ctx->lock);
+    g_rec_mutex_init (&ctx->work_lock);
+    ctx->allocations = g_hash_table_new (NULL, NULL);
+    fake.contexts = g_list_prepend (fake.contexts, ctx);
+  }
+  ctx->refcount++;
+  g_mutex_unlock (&fake.lock);
   props->name = g_strdup (RK_FAKE_CUDA_DEVICE_NAME);
   props->sm_count = fake.sm_count;
   props->max_block_size = 1024;
   props->cooperative = TRUE;
+  props->memory_pools = !fake.no_pools;
   return ctx;
 }
 
@@ -196,6 +254,8 @@ static gboolean
 fake_host_alloc (GstRkCudaContext * ctx, gsize size, gpointer * host,
     guint64 * device, GError ** error)
 {
+  if (tripwire ("cuMemHostAlloc", "synchronise the context", error))
+    return FALSE;
   *host = fake_alloc (ctx, size);
   *device = (guint64) (guintptr) * host;
   return TRUE;
@@ -204,13 +264,20 @@ fake_host_alloc (GstRkCudaContext * ctx, gsize size, gpointer * host,
 static void
 fake_host_free (GstRkCudaContext * ctx, gpointer host)
 {
+  tripwire ("cuMemFreeHost", "synchronise the context", NULL);
   fake_free (ctx, host);
 }
 
+/* With memory pools these are cuMemAllocAsync/cuMemFreeAsync, ordered on a
+ * stream of their own; without, cuMemAlloc/cuMemFree, which may wait for
+ * the whole context. */
 static gboolean
 fake_mem_alloc (GstRkCudaContext * ctx, gsize size, guint64 * device,
     GError ** error)
 {
+  if (fake.no_pools && tripwire ("cuMemAlloc", "synchronise the context",
+          error))
+    return FALSE;
   *device = (guint64) (guintptr) fake_alloc (ctx, size);
   return TRUE;
 }
@@ -218,6 +285,8 @@ fake_mem_alloc (GstRkCudaContext * ctx, gsize size, guint64 * device,
 static void
 fake_mem_free (GstRkCudaContext * ctx, guint64 device)
 {
+  if (fake.no_pools)
+    tripwire ("cuMemFree", "synchronise the context", NULL);
   fake_free (ctx, (gpointer) (guintptr) device);
 }
 
@@ -332,18 +401,30 @@ fake_stream_free (GstRkCudaStream * s)
   g_free (s);
 }
 
-/* A context going away frees what its users left behind, as the driver
- * does; a kernel still running is stopped first (it was told to
- * terminate, and a hang has been cleared by then). */
+/* A context going away (its last close) frees what its users left behind,
+ * as the driver does; a kernel still running is stopped first (it was told
+ * to terminate, and a hang has been cleared by then). Unloading its
+ * modules then must not happen while another context's persistent kernel
+ * is resident. */
 static void
 fake_close (GstRkCudaContext * ctx)
 {
   GHashTableIter it;
   gpointer p;
 
+  g_mutex_lock (&fake.lock);
+  if (--ctx->refcount > 0) {
+    g_mutex_unlock (&fake.lock);
+    return;
+  }
+  fake.contexts = g_list_remove (fake.contexts, ctx);
+  g_mutex_unlock (&fake.lock);
+
   drain_all (ctx);
   while (ctx->streams)
     fake_stream_free (ctx->streams->data);
+  if (ctx->loaded)
+    tripwire ("cuModuleUnload", "synchronise the context", NULL);
   g_hash_table_iter_init (&it, ctx->allocations);
   while (g_hash_table_iter_next (&it, &p, NULL)) {
     g_aligned_free (p);
@@ -443,6 +524,8 @@ fake_query (GstRkCudaStream * s, GError ** error)
 
 /* ---- Kernels ---- */
 
+/* The first look-up of a module's function in a context loads the module
+ * (cuModuleLoadData, cuFuncLoad), which may wait for the context. */
 static GstRkCudaFunction *
 fake_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
     const gchar * entry, GError ** error)
@@ -452,14 +535,28 @@ fake_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
   for (guint i = 0; i < G_N_ELEMENTS (kernels); i++) {
     if (g_str_equal (kernels[i].name, kernel->name)) {
       GstRkCudaFunction *f = &fake.functions[i][persistent];
+      gboolean ok = TRUE;
+
+      g_mutex_lock (&ctx->lock);
+      if (!(ctx->loaded & (1u << i))) {
+        ok = !tripwire ("cuModuleLoadData", "load the module into a busy "
+            "context", error);
+        if (ok)
+          ctx->loaded |= 1u << i;
+      }
+      g_mutex_unlock (&ctx->lock);
+      if (!ok)
+        return NULL;
 
       f->module = &kernels[i];
       f->persistent = persistent;
       return f;
     }
   }
-  set_cuda_error (error, "cuModuleLoadData", 209,
-      "CUDA_ERROR_NO_BINARY_FOR_GPU");
+  if (!tripwire ("cuModuleLoadData", "load the module into a busy context",
+          error))
+    set_cuda_error (error, "cuModuleLoadData", 209,
+        "CUDA_ERROR_NO_BINARY_FOR_GPU");
   return NULL;
 }
 
@@ -504,6 +601,7 @@ typedef struct
 {
   GstRkCudaStream *stream;
   const FakeModule *module;
+  guint grid_size;
 } PersistentLaunch;
 
 /* The persistent kernel, as rk_persistent runs it with one thread. */
@@ -551,6 +649,9 @@ persistent_main (gpointer data)
     }
   }
 out:
+  g_mutex_lock (&fake.lock);
+  fake.resident_blocks -= launch->grid_size;
+  g_mutex_unlock (&fake.lock);
   g_atomic_int_add (&fake.running, -1);
   g_atomic_int_set (&s->running, 0);
   g_free (launch);
@@ -567,11 +668,32 @@ fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
         "cuLaunchKernel", 701, "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES");
     return FALSE;
   }
-  g_atomic_int_inc (&fake.launches);
 
   if (f->persistent) {
-    PersistentLaunch *launch = g_new0 (PersistentLaunch, 1);
+    PersistentLaunch *launch;
+    guint capacity = fake.sm_count * fake.blocks_per_sm, held;
 
+    /* Every block of a cooperative grid must be resident at once, beside
+     * the grids of the persistent kernels already running anywhere in the
+     * process. The driver checks the grid alone; the blocks that do not
+     * fit would wait for SMs that never free, and the grid barrier would
+     * hang: the fake refuses the launch instead. */
+    g_mutex_lock (&fake.lock);
+    held = fake.resident_blocks;
+    if (held + grid_size <= capacity)
+      fake.resident_blocks += grid_size;
+    g_mutex_unlock (&fake.lock);
+    if (held + grid_size > capacity) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+          "cuLaunchCooperativeKernel: a grid of %u blocks does not fit "
+          "beside the %u blocks running persistent kernels hold (%u fit on "
+          "the fake device): on a GPU the blocks would wait for SMs that "
+          "never free, and the grid would hang", grid_size, held, capacity);
+      return FALSE;
+    }
+    g_atomic_int_inc (&fake.launches);
+
+    launch = g_new0 (PersistentLaunch, 1);
     /* It starts after the stream's earlier work, and runs on its own */
     drain (s, G_MAXUINT64);
     g_assert_true (cooperative);
@@ -579,6 +701,7 @@ fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
     memcpy (&s->args, args, sizeof (s->args));
     launch->stream = s;
     launch->module = f->module;
+    launch->grid_size = grid_size;
     g_atomic_int_set (&s->running, 1);
     g_atomic_int_inc (&fake.running);
     s->kernel = g_thread_new ("fake-cuda", persistent_main, launch);
@@ -586,6 +709,7 @@ fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
     const RkCudaEventArgs *a = args;
     FakeWork *w = g_new0 (FakeWork, 1);
 
+    g_atomic_int_inc (&fake.launches);
     /* Several jobs per launch only with one block, as rk_event wants. */
     g_assert_true (a->n_jobs == 1 || grid_size == 1);
     g_assert_true (a->step == RK_CUDA_ALL_STEPS || a->n_jobs == 1);
@@ -662,4 +786,52 @@ guint
 rk_fake_cuda_launches (void)
 {
   return (guint) g_atomic_int_get (&fake.launches);
+}
+
+/* Without memory pools device memory is cuMemAlloc/cuMemFree (applies to
+ * devices opened afterwards). */
+void
+rk_fake_cuda_set_memory_pools (gboolean pools)
+{
+  fake.no_pools = !pools;
+}
+
+/* Tripwires fired so far (see tripwire ()) */
+guint
+rk_fake_cuda_tripwires (void)
+{
+  return (guint) g_atomic_int_get (&fake.tripwires);
+}
+
+/* The last tripwire's message, or NULL; then forgets it and the count */
+gchar *
+rk_fake_cuda_take_tripwire (void)
+{
+  gchar *text;
+
+  g_mutex_lock (&fake.lock);
+  text = g_steal_pointer (&fake.last_tripwire);
+  g_atomic_int_set (&fake.tripwires, 0);
+  g_mutex_unlock (&fake.lock);
+  return text;
+}
+
+/* While set, a tripwire in a call that cannot fail (a free) is only
+ * counted; else it raises a critical (fatal in the tests). */
+void
+rk_fake_cuda_expect_tripwires (gboolean expect)
+{
+  g_atomic_int_set (&fake.expect_tripwires, expect);
+}
+
+/* Blocks the running persistent grids hold, process-wide */
+guint
+rk_fake_cuda_resident_blocks (void)
+{
+  guint n;
+
+  g_mutex_lock (&fake.lock);
+  n = fake.resident_blocks;
+  g_mutex_unlock (&fake.lock);
+  return n;
 }

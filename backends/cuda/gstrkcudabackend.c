@@ -167,11 +167,10 @@ cuda_open (gint device_id, GError ** error)
     g_free (dev);
     return NULL;
   }
-  g_mutex_init (&dev->lock);
   g_mutex_init (&dev->payload_lock);
   gst_rk_device_init (&dev->parent, &gst_rk_backend_cuda, index,
       dev->props.name, FALSE);
-  if (!gst_rk_cuda_device_open_pool (dev, error)) {
+  if (!gst_rk_cuda_device_open_shared (dev, error)) {
     cuda_close (&dev->parent);
     return NULL;
   }
@@ -185,10 +184,9 @@ cuda_close (GstRkDevice * device)
   GstRkCudaDevice *dev = (GstRkCudaDevice *) device;
 
   gst_rk_cuda_payload_close (dev);
-  gst_rk_cuda_device_close_pool (dev);
+  gst_rk_cuda_device_close_shared (dev);
   dev->ops->close (dev->ctx);
   g_free (dev->props.name);
-  g_mutex_clear (&dev->lock);
   gst_rk_device_clear (device);
   g_free (dev);
 }

@@ -722,9 +722,7 @@ gst_rk_cuda_event_terminate (GstRkCudaEvent * e, GError ** error)
         "CUDA kernel %s did not stop within %d ms; its device memory stays "
         "allocated", GST_OBJECT_NAME (e->kernel),
         GST_RK_CUDA_TERMINATE_TIMEOUT_MS);
-    g_mutex_lock (&e->dev->lock);
-    e->dev->abandoned++;
-    g_mutex_unlock (&e->dev->lock);
+    gst_rk_cuda_device_abandon (e->dev);
     return FALSE;
   }
   g_thread_join (e->thread);
