@@ -73,6 +73,8 @@ struct _GstRkCudaContext
   gint index;
   gint refcount;                /* under fake.lock */
   guint32 loaded;               /* modules loaded, a bit per kernels[] */
+  GHashTable *ptx;              /* PTX modules loaded (user kernels), by
+                                 * name: GstRkCudaFunction[2] */
   GMutex lock;
   GRecMutex work_lock;          /* queued work: enqueueing and running it */
   GList *streams;
@@ -118,8 +120,9 @@ typedef struct
 
 struct _GstRkCudaFunction
 {
-  const FakeModule *module;
+  const FakeModule *module;     /* NULL: PTX, which the fake cannot run */
   gboolean persistent;
+  const gchar *name;
 };
 
 static struct
@@ -208,6 +211,8 @@ fake_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
     g_mutex_init (&ctx->lock);
     g_rec_mutex_init (&ctx->work_lock);
     ctx->allocations = g_hash_table_new (NULL, NULL);
+    ctx->ptx = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        g_free);
     fake.contexts = g_list_prepend (fake.contexts, ctx);
   }
   ctx->refcount++;
@@ -423,8 +428,9 @@ fake_close (GstRkCudaContext * ctx)
   drain_all (ctx);
   while (ctx->streams)
     fake_stream_free (ctx->streams->data);
-  if (ctx->loaded)
+  if (ctx->loaded || g_hash_table_size (ctx->ptx))
     tripwire ("cuModuleUnload", "synchronise the context", NULL);
+  g_hash_table_unref (ctx->ptx);
   g_hash_table_iter_init (&it, ctx->allocations);
   while (g_hash_table_iter_next (&it, &p, NULL)) {
     g_aligned_free (p);
@@ -553,6 +559,23 @@ fake_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
       return f;
     }
   }
+  /* Another module with an image: PTX of a user kernel. It loads (so the
+   * host's loading rules are checked) but cannot run. */
+  if (kernel->image) {
+    GstRkCudaFunction *f;
+
+    g_mutex_lock (&ctx->lock);
+    f = g_hash_table_lookup (ctx->ptx, kernel->name);
+    if (f == NULL && !tripwire ("cuModuleLoadData", "load the module into "
+            "a busy context", error)) {
+      f = g_new0 (GstRkCudaFunction, 2);
+      f[0].name = f[1].name = kernel->name;
+      f[1].persistent = TRUE;
+      g_hash_table_insert (ctx->ptx, g_strdup (kernel->name), f);
+    }
+    g_mutex_unlock (&ctx->lock);
+    return f ? &f[persistent] : NULL;
+  }
   if (!tripwire ("cuModuleLoadData", "load the module into a busy context",
           error))
     set_cuda_error (error, "cuModuleLoadData", 209,
@@ -666,6 +689,13 @@ fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
   if (g_atomic_int_get (&fake.fault) == RK_FAKE_CUDA_FAULT_LAUNCH) {
     set_cuda_error (error, cooperative ? "cuLaunchCooperativeKernel" :
         "cuLaunchKernel", 701, "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES");
+    return FALSE;
+  }
+  if (f->module == NULL) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "%s: the fake device cannot run PTX (%s): that needs a GPU",
+        cooperative ? "cuLaunchCooperativeKernel" : "cuLaunchKernel",
+        f->name);
     return FALSE;
   }
 

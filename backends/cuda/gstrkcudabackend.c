@@ -130,13 +130,29 @@ preload_kernels (GstRkCudaDevice * dev)
     for (guint e = 0; impl && e < G_N_ELEMENTS (entries); e++) {
       GError *err = NULL;
 
-      if (!dev->ops->get_function (dev->ctx, impl, entries[e], &err)) {
+      if (!gst_rk_cuda_device_get_function (dev, impl, entries[e], &err)) {
         GST_WARNING ("%s", err->message);
         g_error_free (err);
       }
     }
   }
   g_ptr_array_unref (kernels);
+}
+
+/* A user kernel's module is loaded into the open contexts when the kernel
+ * is loaded, not at its first launch, which may come while a persistent
+ * kernel runs. */
+static gconstpointer
+cuda_load_user_kernel (const gchar * path, const gchar * entry,
+    GstRkKernelInfo * info, GError ** error)
+{
+  gconstpointer impl = gst_rk_cuda_load_user_kernel (path, entry, info,
+      error);
+
+  init_debug ();
+  if (impl)
+    gst_rk_cuda_device_preload (impl);
+  return impl;
 }
 
 static GstRkDevice *
@@ -341,5 +357,5 @@ const GstRkBackend gst_rk_backend_cuda = {
   .device_memory = &gst_rk_cuda_payload_ops,
   .device_payloads = cuda_device_payloads,
   .user_kernel_suffixes = cuda_user_suffixes,
-  .load_user_kernel = gst_rk_cuda_load_user_kernel,
+  .load_user_kernel = cuda_load_user_kernel,
 };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gstrkcudadevice.h"
+#include "gstrkcudaprotocol.h"
 #include "gstrkerror.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rk_cuda_debug);
@@ -45,6 +46,7 @@ struct _GstRkCudaShared
   GPtrArray *host_chunks;       /* the pool */
   guint abandoned;              /* kernels that did not stop: their memory
                                  * goes with the context, not before */
+  GHashTable *loaded;           /* "kernel/entry" looked up (loaded) */
 };
 
 static GMutex shared_lock;
@@ -100,6 +102,8 @@ gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev, GError ** error)
     sh->name = g_strdup (dev->parent.name);
     sh->sm_count = dev->props.sm_count;
     sh->host_chunks = g_ptr_array_new_with_free_func (chunk_free);
+    sh->loaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        NULL);
     if (resident_kernels > 0) {
       g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
           "cannot open %s while persistent CUDA kernels run in this "
@@ -111,6 +115,7 @@ gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev, GError ** error)
     }
     if (!ok) {
       g_ptr_array_unref (sh->host_chunks);
+      g_hash_table_unref (sh->loaded);
       g_free (sh->name);
       g_free (sh);
       sh = NULL;
@@ -149,8 +154,79 @@ gst_rk_cuda_device_close_shared (GstRkCudaDevice * dev)
         ((Chunk *) g_ptr_array_index (sh->host_chunks, i))->host);
   g_mutex_unlock (&shared_lock);
   g_ptr_array_unref (sh->host_chunks);
+  g_hash_table_unref (sh->loaded);
   g_free (sh->name);
   g_free (sh);
+}
+
+/* shared_lock held */
+static GstRkCudaFunction *
+get_function (GstRkCudaShared * sh, const GstRkCudaKernel * impl,
+    const gchar * entry, GError ** error)
+{
+  gchar *key = g_strdup_printf ("%s/%s", impl->name, entry);
+  GstRkCudaFunction *f = NULL;
+
+  /* The first look-up loads the module, which waits for the context */
+  if (!g_hash_table_contains (sh->loaded, key) && resident_kernels > 0) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "the module of CUDA kernel %s is not loaded on %s, and loading it "
+        "while persistent kernels run would stall the device until they "
+        "end: load the kernel before any persistent kernel starts",
+        impl->name, sh->name);
+  } else if ((f = sh->ops->get_function (sh->ctx, impl, entry, error))) {
+    g_hash_table_add (sh->loaded, key);
+    key = NULL;
+  }
+  g_free (key);
+  return f;
+}
+
+/**
+ * gst_rk_cuda_device_get_function:
+ *
+ * The entry point @entry of @impl. Loading a module waits for the whole
+ * context: one that is not loaded yet is refused, with the reason, while a
+ * persistent kernel is resident anywhere in the process.
+ */
+GstRkCudaFunction *
+gst_rk_cuda_device_get_function (GstRkCudaDevice * dev,
+    const GstRkCudaKernel * impl, const gchar * entry, GError ** error)
+{
+  GstRkCudaFunction *f;
+
+  g_mutex_lock (&shared_lock);
+  f = get_function (dev->shared, impl, entry, error);
+  g_mutex_unlock (&shared_lock);
+  return f;
+}
+
+/**
+ * gst_rk_cuda_device_preload:
+ *
+ * Loads both entry points of a kernel registered after contexts opened (a
+ * user kernel) into each of them, now, unless a persistent kernel is
+ * resident: then its launches say why they cannot load it.
+ */
+void
+gst_rk_cuda_device_preload (const GstRkCudaKernel * impl)
+{
+  static const gchar *entries[] = { RK_CUDA_ENTRY_PERSISTENT,
+    RK_CUDA_ENTRY_EVENT
+  };
+
+  g_mutex_lock (&shared_lock);
+  for (GList * l = shared_list; l && resident_kernels == 0; l = l->next) {
+    for (guint e = 0; e < G_N_ELEMENTS (entries); e++) {
+      GError *err = NULL;
+
+      if (!get_function (l->data, impl, entries[e], &err)) {
+        GST_WARNING ("%s", err->message);
+        g_error_free (err);
+      }
+    }
+  }
+  g_mutex_unlock (&shared_lock);
 }
 
 /* A kernel that did not stop: its memory stays until the context goes. */

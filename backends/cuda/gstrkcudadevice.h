@@ -61,6 +61,9 @@ gboolean gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev,
     GError ** error);
 void gst_rk_cuda_device_close_shared (GstRkCudaDevice * dev);
 void gst_rk_cuda_device_abandon (GstRkCudaDevice * dev);
+GstRkCudaFunction *gst_rk_cuda_device_get_function (GstRkCudaDevice * dev,
+    const GstRkCudaKernel * impl, const gchar * entry, GError ** error);
+void gst_rk_cuda_device_preload (const GstRkCudaKernel * impl);
 gboolean gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
     GstRkCudaHostMem * mem, GError ** error);
 void gst_rk_cuda_device_host_free (GstRkCudaDevice * dev,

@@ -837,7 +837,7 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   p->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
   g_queue_init (&p->kept);
 
-  p->function = p->ops->get_function (dev->ctx, p->impl,
+  p->function = gst_rk_cuda_device_get_function (dev, p->impl,
       RK_CUDA_ENTRY_PERSISTENT, error);
   /* Pinned memory first: once the grid is reserved, the kernel counts as
    * resident, and the pool no longer grows */
