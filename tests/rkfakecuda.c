@@ -136,6 +136,7 @@ static struct
   guint threads;
   GstRkCudaFunction functions[G_N_ELEMENTS (kernels)][2];
   gboolean no_pools;            /* cuMemAlloc/cuMemFree, not ...Async */
+  guint devices;
   /* Under lock: the contexts, and the process-wide block budget */
   GMutex lock;
   GList *contexts;
@@ -193,7 +194,8 @@ static void
 fake_probe (GstRkBackendInfo * info)
 {
   info->available = TRUE;
-  gst_rk_backend_info_add_device (info, 0, RK_FAKE_CUDA_DEVICE_NAME, FALSE);
+  for (guint i = 0; i < MAX (fake.devices, 1); i++)
+    gst_rk_backend_info_add_device (info, i, RK_FAKE_CUDA_DEVICE_NAME, FALSE);
 }
 
 static GstRkCudaContext *
@@ -864,4 +866,12 @@ rk_fake_cuda_resident_blocks (void)
   n = fake.resident_blocks;
   g_mutex_unlock (&fake.lock);
   return n;
+}
+
+/* Devices the fake has (1 unless set): call before anything probes the
+ * backend. They share the block budget, as if one GPU. */
+void
+rk_fake_cuda_set_devices (guint n)
+{
+  fake.devices = n;
 }

@@ -55,6 +55,7 @@ guint rk_fake_cuda_tripwires (void);
 gchar *rk_fake_cuda_take_tripwire (void);
 void rk_fake_cuda_expect_tripwires (gboolean expect);
 guint rk_fake_cuda_resident_blocks (void);
+void rk_fake_cuda_set_devices (guint n);
 
 G_END_DECLS
 

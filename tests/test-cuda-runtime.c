@@ -686,7 +686,7 @@ test_device_id (void)
   g_assert_null (gst_rk_runtime_launch (rt, "echo", NULL,
           GST_RK_BACKEND_CUDA, 3, NULL, NULL, &err));
   g_assert_error (err, GST_RK_ERROR, GST_RK_ERROR_BACKEND_UNAVAILABLE);
-  g_assert_cmpstr (err->message, ==, "no usable CUDA device 3 (1 found)");
+  g_assert_cmpstr (err->message, ==, "no usable CUDA device 3 (3 found)");
   g_clear_error (&err);
   finish (rt, NULL);
 }
@@ -821,6 +821,57 @@ test_two_runtimes (void)
   finish (rt2, k2);
 }
 
+/* Another device is another context: its last runtime closing while a
+ * persistent kernel runs on the first device leaves it open (its pinned
+ * memory and modules) until that kernel stops; reopening it meanwhile
+ * takes it back. A context first opened while the kernel runs is refused,
+ * as allocating its pinned memory would stall. */
+static void
+test_other_device (void)
+{
+  GstRkRuntime *rt0 = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, 0);
+  GstRkRuntime *rt1 = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, 1);
+  GstRkRuntime *rt2 = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, 2);
+  GstRkKernel *k0, *k1;
+  GError *err = NULL;
+  guint live;
+
+  k1 = launch_on (rt1, "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 1, 1, &err);
+  g_assert_no_error (err);
+  echo_once (k1, 1, 3000);
+  k0 = launch_on (rt0, "echo", GST_RK_KERNEL_MODE_PERSISTENT, 0, 1, &err);
+  g_assert_no_error (err);
+  echo_once (k0, 2, 3000);
+
+  g_assert_null (launch_on (rt2, "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 2,
+          1, &err));
+  g_assert_cmpstr (err->message, ==, "cannot open CUDA device 2 ("
+      RK_FAKE_CUDA_DEVICE_NAME ") while persistent CUDA kernels run in this "
+      "process: allocating its pinned memory would stall the device until "
+      "they end");
+  g_clear_error (&err);
+
+  /* Device 1's last runtime goes: its context stays */
+  g_assert_true (gst_rk_kernel_terminate (k1, NULL));
+  gst_object_unref (k1);
+  live = rk_fake_cuda_live_allocations ();
+  gst_object_unref (rt1);
+  echo_once (k0, 3, 3000);
+  g_assert_cmpuint (rk_fake_cuda_live_allocations (), ==, live);
+  /* ... and is taken back */
+  rt1 = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, 1);
+  k1 = launch_on (rt1, "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 1, 1, &err);
+  g_assert_no_error (err);
+  echo_once (k1, 4, 5000);
+  g_assert_true (gst_rk_kernel_terminate (k1, NULL));
+  gst_object_unref (k1);
+  gst_object_unref (rt1);
+  g_assert_cmpuint (rk_fake_cuda_tripwires (), ==, 0);
+  gst_object_unref (rt2);
+  /* The kernel stops: device 1's context closes, and everything goes */
+  finish (rt0, k0);
+}
+
 /* Residency is the context's: persistent grids of two runtimes that cannot
  * both be resident are refused with the numbers, not launched to hang. */
 static void
@@ -922,6 +973,7 @@ int
 main (int argc, char **argv)
 {
   rk_fake_cuda_install ();
+  rk_fake_cuda_set_devices (3);
   rk_test_init (&argc, &argv);
   g_test_add_func ("/cuda/runtime/probe", test_probe);
   add_moded ("echo-in-order", test_echo_in_order);
@@ -942,6 +994,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/runtime/resident/two-runtimes", test_two_runtimes);
   g_test_add_func ("/cuda/runtime/resident/shared-residency",
       test_shared_residency);
+  g_test_add_func ("/cuda/runtime/resident/other-device", test_other_device);
   g_test_add_func ("/cuda/runtime/resident/pool-full", test_pool_full);
   g_test_add_func ("/cuda/runtime/resident/no-memory-pools",
       test_no_memory_pools);

@@ -200,8 +200,8 @@ cuda_close (GstRkDevice * device)
   GstRkCudaDevice *dev = (GstRkCudaDevice *) device;
 
   gst_rk_cuda_payload_close (dev);
-  gst_rk_cuda_device_close_shared (dev);
-  dev->ops->close (dev->ctx);
+  if (gst_rk_cuda_device_close_shared (dev))
+    dev->ops->close (dev->ctx);
   g_free (dev->props.name);
   gst_rk_device_clear (device);
   g_free (dev);

@@ -47,11 +47,17 @@ struct _GstRkCudaShared
   guint abandoned;              /* kernels that did not stop: their memory
                                  * goes with the context, not before */
   GHashTable *loaded;           /* "kernel/entry" looked up (loaded) */
+  guint held_refs;              /* context references of runtimes that
+                                 * closed while it was retiring */
 };
 
 static GMutex shared_lock;
 static GList *shared_list;
 static guint resident_kernels;  /* persistent kernels, process-wide */
+/* Contexts whose last runtime closed while persistent kernels ran in
+ * another context: freeing their pool and closing them (unloading
+ * modules) would wait for those kernels, so it waits until none runs. */
+static GList *retiring;
 
 static gboolean
 add_chunk (GstRkCudaShared * sh, gsize size, GError ** error)
@@ -95,6 +101,13 @@ gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev, GError ** error)
   for (GList * l = shared_list; l && sh == NULL; l = l->next)
     if (((GstRkCudaShared *) l->data)->ctx == dev->ctx)
       sh = l->data;
+  for (GList * l = retiring; l && sh == NULL; l = l->next) {
+    if (((GstRkCudaShared *) l->data)->ctx == dev->ctx) {
+      sh = l->data;
+      retiring = g_list_delete_link (retiring, l);
+      shared_list = g_list_prepend (shared_list, sh);
+    }
+  }
   if (sh == NULL) {
     sh = g_new0 (GstRkCudaShared, 1);
     sh->ctx = dev->ctx;
@@ -106,9 +119,9 @@ gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev, GError ** error)
         NULL);
     if (resident_kernels > 0) {
       g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
-          "cannot open %s while persistent CUDA kernels run in this "
-          "process: allocating its pinned memory would stall the device "
-          "until they end", sh->name);
+          "cannot open CUDA device %d (%s) while persistent CUDA kernels "
+          "run in this process: allocating its pinned memory would stall "
+          "the device until they end", dev->parent.index, sh->name);
       ok = FALSE;
     } else {
       ok = add_chunk (sh, GST_RK_CUDA_HOST_CHUNK_SIZE, error);
@@ -131,32 +144,62 @@ gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev, GError ** error)
   return ok;
 }
 
-/* Leaves the shared record; the last runtime frees the pool, unless a
- * kernel that would not stop may still use it: then closing the context
- * frees it (and the kernel goes with the context). */
-void
-gst_rk_cuda_device_close_shared (GstRkCudaDevice * dev)
+/* Frees the pool, unless a kernel that would not stop may still use it:
+ * then closing the context frees it (and the kernel goes with the
+ * context); closes the references the record holds. shared_lock held. */
+static void
+shared_free (GstRkCudaShared * sh)
 {
-  GstRkCudaShared *sh = dev->shared;
-
-  if (sh == NULL)
-    return;
-  dev->shared = NULL;
-  g_mutex_lock (&shared_lock);
-  if (--sh->users > 0) {
-    g_mutex_unlock (&shared_lock);
-    return;
-  }
-  shared_list = g_list_remove (shared_list, sh);
-  resident_kernels -= MIN (sh->kernels, resident_kernels);
   for (guint i = 0; sh->abandoned == 0 && i < sh->host_chunks->len; i++)
     sh->ops->host_free (sh->ctx,
         ((Chunk *) g_ptr_array_index (sh->host_chunks, i))->host);
-  g_mutex_unlock (&shared_lock);
+  for (guint i = 0; i < sh->held_refs; i++)
+    sh->ops->close (sh->ctx);
   g_ptr_array_unref (sh->host_chunks);
   g_hash_table_unref (sh->loaded);
   g_free (sh->name);
   g_free (sh);
+}
+
+/**
+ * gst_rk_cuda_device_close_shared:
+ *
+ * Leaves the shared record; the last runtime frees the pool. While
+ * persistent kernels run in another context of the process, the record
+ * keeps the context open (with the caller's reference) until none does.
+ *
+ * Returns: whether the caller closes its reference to the context now
+ */
+gboolean
+gst_rk_cuda_device_close_shared (GstRkCudaDevice * dev)
+{
+  GstRkCudaShared *sh = dev->shared;
+  gboolean close_now = TRUE;
+
+  if (sh == NULL)
+    return TRUE;
+  dev->shared = NULL;
+  g_mutex_lock (&shared_lock);
+  if (--sh->users > 0) {
+    g_mutex_unlock (&shared_lock);
+    return TRUE;
+  }
+  shared_list = g_list_remove (shared_list, sh);
+  /* Its own abandoned kernels go with it */
+  resident_kernels -= MIN (sh->kernels, resident_kernels);
+  sh->kernels = 0;
+  sh->used = 0;
+  if (resident_kernels > 0) {
+    GST_INFO ("%s: closing it waits until no persistent kernel runs",
+        sh->name);
+    sh->held_refs++;
+    retiring = g_list_prepend (retiring, sh);
+    close_now = FALSE;
+  } else {
+    shared_free (sh);
+  }
+  g_mutex_unlock (&shared_lock);
+  return close_now;
 }
 
 /* shared_lock held */
@@ -505,6 +548,11 @@ gst_rk_cuda_device_release_blocks (GstRkCudaDevice * dev, guint blocks,
   sh->used -= MIN (units, sh->used);
   sh->kernels -= MIN (sh->kernels, 1);
   resident_kernels -= MIN (resident_kernels, 1);
+  /* The last one stopped: contexts that waited for it close now */
+  while (resident_kernels == 0 && retiring) {
+    shared_free (retiring->data);
+    retiring = g_list_delete_link (retiring, retiring);
+  }
   g_mutex_unlock (&shared_lock);
 }
 

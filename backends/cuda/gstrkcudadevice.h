@@ -59,7 +59,7 @@ typedef struct
 
 gboolean gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev,
     GError ** error);
-void gst_rk_cuda_device_close_shared (GstRkCudaDevice * dev);
+gboolean gst_rk_cuda_device_close_shared (GstRkCudaDevice * dev);
 void gst_rk_cuda_device_abandon (GstRkCudaDevice * dev);
 GstRkCudaFunction *gst_rk_cuda_device_get_function (GstRkCudaDevice * dev,
     const GstRkCudaKernel * impl, const gchar * entry, GError ** error);
