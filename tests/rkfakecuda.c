@@ -125,6 +125,11 @@ struct _GstRkCudaFunction
   const gchar *name;
 };
 
+/* An SM holds blocks_per_sm blocks of this many threads (fewer bigger
+ * ones, more smaller ones) */
+#define FAKE_BLOCK_THREADS 256u
+#define FAKE_MAX_SMS 64u
+
 static struct
 {
   guint sm_count;
@@ -141,6 +146,7 @@ static struct
   GMutex lock;
   GList *contexts;
   guint resident_blocks;        /* held by running persistent grids */
+  guint sm_threads[FAKE_MAX_SMS];       /* their threads on each SM */
   /* Tripwires: calls the driver would make wait for the whole context
    * while a persistent kernel is resident (never ending: a hang) */
   gint tripwires;
@@ -589,7 +595,32 @@ static guint
 fake_max_active_blocks (GstRkCudaFunction * function, guint block_size,
     gsize shared_size, GError ** error)
 {
-  return fake.blocks_per_sm;
+  return fake.blocks_per_sm * FAKE_BLOCK_THREADS / MAX (block_size, 1);
+}
+
+/* Places a cooperative grid's blocks on SMs with room for them, first fit,
+ * as the block scheduler would; all or none. fake.lock held. */
+static gboolean
+place_grid (guint *sms, guint grid_size, guint block_size)
+{
+  guint room = fake.blocks_per_sm * FAKE_BLOCK_THREADS;
+  guint n = MIN (fake.sm_count, FAKE_MAX_SMS), b;
+
+  for (b = 0; b < grid_size; b++) {
+    guint i = 0;
+
+    while (i < n && fake.sm_threads[i] + block_size > room)
+      i++;
+    if (i == n)
+      break;
+    fake.sm_threads[i] += block_size;
+    sms[b] = i;
+  }
+  if (b == grid_size)
+    return TRUE;
+  while (b-- > 0)
+    fake.sm_threads[sms[b]] -= block_size;
+  return FALSE;
 }
 
 /* One step over the grid: fake.threads threads, one after the other, the
@@ -627,6 +658,8 @@ typedef struct
   GstRkCudaStream *stream;
   const FakeModule *module;
   guint grid_size;
+  guint block_size;
+  guint *sms;                   /* each block's SM */
 } PersistentLaunch;
 
 /* The persistent kernel, as rk_persistent runs it with one thread. */
@@ -676,7 +709,10 @@ persistent_main (gpointer data)
 out:
   g_mutex_lock (&fake.lock);
   fake.resident_blocks -= launch->grid_size;
+  for (guint b = 0; b < launch->grid_size; b++)
+    fake.sm_threads[launch->sms[b]] -= launch->block_size;
   g_mutex_unlock (&fake.lock);
+  g_free (launch->sms);
   g_atomic_int_add (&fake.running, -1);
   g_atomic_int_set (&s->running, 0);
   g_free (launch);
@@ -703,29 +739,35 @@ fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
 
   if (f->persistent) {
     PersistentLaunch *launch;
-    guint capacity = fake.sm_count * fake.blocks_per_sm, held;
+    guint *sms = g_new (guint, MAX (grid_size, 1)), held;
+    gboolean fits;
 
     /* Every block of a cooperative grid must be resident at once, beside
      * the grids of the persistent kernels already running anywhere in the
-     * process. The driver checks the grid alone; the blocks that do not
-     * fit would wait for SMs that never free, and the grid barrier would
-     * hang: the fake refuses the launch instead. */
+     * process, on SMs with room for it. The driver checks the grid alone;
+     * the blocks that do not fit would wait for SMs that never free, and
+     * the grid barrier would hang: the fake refuses the launch instead. */
     g_mutex_lock (&fake.lock);
     held = fake.resident_blocks;
-    if (held + grid_size <= capacity)
+    fits = place_grid (sms, grid_size, block_size);
+    if (fits)
       fake.resident_blocks += grid_size;
     g_mutex_unlock (&fake.lock);
-    if (held + grid_size > capacity) {
+    if (!fits) {
       g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
-          "cuLaunchCooperativeKernel: a grid of %u blocks does not fit "
-          "beside the %u blocks running persistent kernels hold (%u fit on "
-          "the fake device): on a GPU the blocks would wait for SMs that "
-          "never free, and the grid would hang", grid_size, held, capacity);
+          "cuLaunchCooperativeKernel: a grid of %u blocks of %u threads does "
+          "not fit beside the %u blocks running persistent kernels hold (%u "
+          "SMs of %u threads): on a GPU the blocks would wait for SMs that "
+          "never free, and the grid would hang", grid_size, block_size, held,
+          fake.sm_count, fake.blocks_per_sm * FAKE_BLOCK_THREADS);
+      g_free (sms);
       return FALSE;
     }
     g_atomic_int_inc (&fake.launches);
 
     launch = g_new0 (PersistentLaunch, 1);
+    launch->sms = sms;
+    launch->block_size = block_size;
     /* It starts after the stream's earlier work, and runs on its own */
     drain (s, G_MAXUINT64);
     g_assert_true (cooperative);
@@ -794,10 +836,12 @@ rk_fake_cuda_set_fault (RkFakeCudaFault fault)
   g_atomic_int_set (&fake.fault, fault);
 }
 
-/* Applies to devices opened afterwards (a new runtime). */
+/* Applies to devices opened afterwards (a new runtime), while no
+ * persistent kernel runs. @blocks_per_sm counts blocks of 256 threads. */
 void
 rk_fake_cuda_configure (guint sm_count, guint blocks_per_sm)
 {
+  g_assert_cmpuint (sm_count, <=, FAKE_MAX_SMS);
   fake.sm_count = sm_count;
   fake.blocks_per_sm = blocks_per_sm;
 }

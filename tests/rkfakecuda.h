@@ -13,8 +13,10 @@
  *
  * It is as strict as the driver where a GPU would hang: one context per
  * device index, shared by every open; cooperative grids share a
- * process-wide block budget (a grid that cannot be resident beside the
- * running ones fails to launch); and while any persistent kernel is
+ * process-wide budget of threads per SM, placed block by block (a grid
+ * that cannot be resident beside the running ones fails to launch; an
+ * SM holds blocks_per_sm blocks of 256 threads, fewer bigger ones); and
+ * while any persistent kernel is
  * resident, calls the driver would make wait for the whole context
  * (pinned allocation and free, cuMemAlloc/cuMemFree without memory pools,
  * module load and unload) are tripwires: they fail with the reason, or

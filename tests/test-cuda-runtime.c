@@ -776,9 +776,9 @@ test_tripwires (void)
   g_assert_no_error (err);
   g_assert_false (ops->launch (stream, f, 7, 256, 0, TRUE, &args, &err));
   g_assert_cmpstr (err->message, ==, "cuLaunchCooperativeKernel: a grid of "
-      "7 blocks does not fit beside the 2 blocks running persistent kernels "
-      "hold (8 fit on the fake device): on a GPU the blocks would wait for "
-      "SMs that never free, and the grid would hang");
+      "7 blocks of 256 threads does not fit beside the 2 blocks running "
+      "persistent kernels hold (4 SMs of 512 threads): on a GPU the blocks "
+      "would wait for SMs that never free, and the grid would hang");
   g_clear_error (&err);
   g_assert_cmpuint (rk_fake_cuda_resident_blocks (), ==, 2);
   ops->stream_free (stream);
@@ -908,6 +908,48 @@ test_shared_residency (void)
   finish (rt2, k2);
 }
 
+/* Blocks of different shapes: a kernel of 512-thread blocks holds a whole
+ * SM per block (of 2 × 256 threads), so a grid of 256-thread blocks that
+ * counts them as its own shape would not fit, and is refused. */
+static void
+test_mixed_shapes (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  GstRkLaunchOptions o;
+  GstRkKernel *a, *b;
+  GError *err = NULL;
+
+  rk_fake_cuda_configure (4, 2);
+  gst_rk_launch_options_init (&o);
+  o.mode = GST_RK_KERNEL_MODE_PERSISTENT;
+  o.input_queue_capacity = o.output_queue_capacity = 8;
+  o.auto_activate = TRUE;
+  o.grid_size = 2;
+  o.block_size = 512;
+  a = gst_rk_runtime_launch (rt, "echo", NULL, GST_RK_BACKEND_CUDA, -1, &o,
+      NULL, &err);
+  g_assert_no_error (err);
+  o.grid_size = 5;
+  o.block_size = 256;
+  g_assert_null (gst_rk_runtime_launch (rt, "counter", NULL,
+          GST_RK_BACKEND_CUDA, -1, &o, NULL, &err));
+  g_assert_cmpstr (err->message, ==, "grid-size 5 is too large for a "
+      "persistent kernel on " RK_FAKE_CUDA_DEVICE_NAME ": 8 blocks of 256 "
+      "threads fit at once (4 SMs) and running persistent kernels hold 4 of "
+      "them; every block must stay resident (use a smaller grid-size or "
+      "mode=event-driven)");
+  g_clear_error (&err);
+  o.grid_size = 4;
+  b = gst_rk_runtime_launch (rt, "counter", NULL, GST_RK_BACKEND_CUDA, -1,
+      &o, NULL, &err);
+  g_assert_no_error (err);
+  g_assert_cmpuint (rk_fake_cuda_resident_blocks (), ==, 6);
+  echo_once (a, 1, 3000);
+  g_assert_true (gst_rk_kernel_terminate (b, NULL));
+  gst_object_unref (b);
+  finish (rt, a);
+}
+
 /* The pinned pool never grows while a persistent kernel is resident: a
  * message too big for what is left fails with the reason. */
 static void
@@ -995,6 +1037,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/runtime/resident/shared-residency",
       test_shared_residency);
   g_test_add_func ("/cuda/runtime/resident/other-device", test_other_device);
+  g_test_add_func ("/cuda/runtime/resident/mixed-shapes", test_mixed_shapes);
   g_test_add_func ("/cuda/runtime/resident/pool-full", test_pool_full);
   g_test_add_func ("/cuda/runtime/resident/no-memory-pools",
       test_no_memory_pools);
