@@ -38,7 +38,6 @@ struct _GstRkCudaShared
   GstRkCudaContext *ctx;
   const GstRkCudaOps *ops;
   gchar *name;
-  guint sm_count;
   gint users;
   guint64 used;                 /* SM share held by persistent kernels, in
                                  * SM_UNITS per SM */
@@ -113,7 +112,6 @@ gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev, GError ** error)
     sh->ctx = dev->ctx;
     sh->ops = dev->ops;
     sh->name = g_strdup (dev->parent.name);
-    sh->sm_count = dev->props.sm_count;
     sh->host_chunks = g_ptr_array_new_with_free_func (chunk_free);
     sh->loaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
         NULL);
@@ -461,7 +459,8 @@ gst_rk_cuda_device_upload (GstRkCudaDevice * dev, GstRkCudaStream * stream,
 /* Residency is accounted per context in shares of an SM: a block of a
  * kernel of which @per_sm fit on one SM holds SM_UNITS / @per_sm of it,
  * whatever the shapes of the other kernels' blocks. */
-#define SM_UNITS 720720u        /* divisible by 1 to 16 */
+/* lcm (1..32): a block is a whole number of units at any occupancy */
+#define SM_UNITS G_GUINT64_CONSTANT (144403552893600)
 
 static guint64
 units_of (guint blocks, guint per_sm)
