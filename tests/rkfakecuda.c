@@ -65,8 +65,16 @@ static const FakeModule kernels[] = {
   { "spectrum", rk_cuda_spectrum_process, 3, NULL },
 };
 
+/* One context per device index, shared by every open of it, as the
+ * driver ops share the primary context: modules load once per context, and
+ * the last close unloads them. */
 struct _GstRkCudaContext
 {
+  gint index;
+  gint refcount;                /* under fake.lock */
+  guint32 loaded;               /* modules loaded, a bit per kernels[] */
+  GHashTable *ptx;              /* PTX modules loaded (user kernels), by
+                                 * name: GstRkCudaFunction[2] */
   GMutex lock;
   GRecMutex work_lock;          /* queued work: enqueueing and running it */
   GList *streams;
@@ -112,9 +120,15 @@ typedef struct
 
 struct _GstRkCudaFunction
 {
-  const FakeModule *module;
+  const FakeModule *module;     /* NULL: PTX, which the fake cannot run */
   gboolean persistent;
+  const gchar *name;
 };
+
+/* An SM holds blocks_per_sm blocks of this many threads (fewer bigger
+ * ones, more smaller ones) */
+#define FAKE_BLOCK_THREADS 256u
+#define FAKE_MAX_SMS 64u
 
 static struct
 {
@@ -126,6 +140,18 @@ static struct
   gint launches;
   guint threads;
   GstRkCudaFunction functions[G_N_ELEMENTS (kernels)][2];
+  gboolean no_pools;            /* cuMemAlloc/cuMemFree, not ...Async */
+  guint devices;
+  /* Under lock: the contexts, and the process-wide block budget */
+  GMutex lock;
+  GList *contexts;
+  guint resident_blocks;        /* held by running persistent grids */
+  guint sm_threads[FAKE_MAX_SMS];       /* their threads on each SM */
+  /* Tripwires: calls the driver would make wait for the whole context
+   * while a persistent kernel is resident (never ending: a hang) */
+  gint tripwires;
+  gint expect_tripwires;
+  gchar *last_tripwire;
 } fake = { 4, 2, 0, 0, 0, 0, 5 };
 
 /* ---- Errors, worded as the driver ops word theirs ---- */
@@ -138,27 +164,72 @@ set_cuda_error (GError ** error, const gchar * call, gint code,
       "%s failed: %s (%d)", call, name, code);
 }
 
+/* ---- Tripwires ---- */
+
+/* A call that waits for the whole context (or loads code into it) hangs
+ * the driver while a persistent kernel is resident, in any context of the
+ * process: it waits for a kernel that never ends. The fake fails it with
+ * the reason and counts it; calls that cannot return an error (frees)
+ * also raise a critical, fatal in the tests unless a test expects
+ * tripwires. Returns whether the tripwire fired. */
+static gboolean
+tripwire (const gchar * call, const gchar * why, GError ** error)
+{
+  gchar *text;
+
+  if (g_atomic_int_get (&fake.running) == 0)
+    return FALSE;
+  text = g_strdup_printf ("%s while a persistent kernel is resident: the "
+      "driver would %s and hang", call, why);
+  g_atomic_int_inc (&fake.tripwires);
+  g_mutex_lock (&fake.lock);
+  g_free (fake.last_tripwire);
+  fake.last_tripwire = g_strdup (text);
+  g_mutex_unlock (&fake.lock);
+  if (error)
+    g_set_error_literal (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE, text);
+  else if (!g_atomic_int_get (&fake.expect_tripwires))
+    g_critical ("fake CUDA device: %s", text);
+  g_free (text);
+  return TRUE;
+}
+
 /* ---- Devices and memory ---- */
 
 static void
 fake_probe (GstRkBackendInfo * info)
 {
   info->available = TRUE;
-  gst_rk_backend_info_add_device (info, 0, RK_FAKE_CUDA_DEVICE_NAME, FALSE);
+  for (guint i = 0; i < MAX (fake.devices, 1); i++)
+    gst_rk_backend_info_add_device (info, i, RK_FAKE_CUDA_DEVICE_NAME, FALSE);
 }
 
 static GstRkCudaContext *
 fake_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
 {
-  GstRkCudaContext *ctx = g_new0 (GstRkCudaContext, 1);
+  GstRkCudaContext *ctx = NULL;
 
-  g_mutex_init (&ctx->lock);
-  g_rec_mutex_init (&ctx->work_lock);
-  ctx->allocations = g_hash_table_new (NULL, NULL);
+  g_mutex_lock (&fake.lock);
+  for (GList * l = fake.contexts; l && ctx == NULL; l = l->next)
+    if (((GstRkCudaContext *) l->data)->index == index)
+      ctx = l->data;
+  if (ctx == NULL) {
+    ctx = g_new0 (GstRkCudaContext, 1);
+    ctx->index = index;
+    g_mutex_init (&ctx->lock);
+    g_rec_mutex_init (&ctx->work_lock);
+    ctx->allocations = g_hash_table_new (NULL, NULL);
+    ctx->ptx = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        g_free);
+    fake.contexts = g_list_prepend (fake.contexts, ctx);
+  }
+  ctx->refcount++;
+  g_mutex_unlock (&fake.lock);
   props->name = g_strdup (RK_FAKE_CUDA_DEVICE_NAME);
   props->sm_count = fake.sm_count;
   props->max_block_size = 1024;
   props->cooperative = TRUE;
+  props->memory_pools = !fake.no_pools;
   return ctx;
 }
 
@@ -196,6 +267,8 @@ static gboolean
 fake_host_alloc (GstRkCudaContext * ctx, gsize size, gpointer * host,
     guint64 * device, GError ** error)
 {
+  if (tripwire ("cuMemHostAlloc", "synchronise the context", error))
+    return FALSE;
   *host = fake_alloc (ctx, size);
   *device = (guint64) (guintptr) * host;
   return TRUE;
@@ -204,13 +277,20 @@ fake_host_alloc (GstRkCudaContext * ctx, gsize size, gpointer * host,
 static void
 fake_host_free (GstRkCudaContext * ctx, gpointer host)
 {
+  tripwire ("cuMemFreeHost", "synchronise the context", NULL);
   fake_free (ctx, host);
 }
 
+/* With memory pools these are cuMemAllocAsync/cuMemFreeAsync, ordered on a
+ * stream of their own; without, cuMemAlloc/cuMemFree, which may wait for
+ * the whole context. */
 static gboolean
 fake_mem_alloc (GstRkCudaContext * ctx, gsize size, guint64 * device,
     GError ** error)
 {
+  if (fake.no_pools && tripwire ("cuMemAlloc", "synchronise the context",
+          error))
+    return FALSE;
   *device = (guint64) (guintptr) fake_alloc (ctx, size);
   return TRUE;
 }
@@ -218,6 +298,8 @@ fake_mem_alloc (GstRkCudaContext * ctx, gsize size, guint64 * device,
 static void
 fake_mem_free (GstRkCudaContext * ctx, guint64 device)
 {
+  if (fake.no_pools)
+    tripwire ("cuMemFree", "synchronise the context", NULL);
   fake_free (ctx, (gpointer) (guintptr) device);
 }
 
@@ -332,18 +414,31 @@ fake_stream_free (GstRkCudaStream * s)
   g_free (s);
 }
 
-/* A context going away frees what its users left behind, as the driver
- * does; a kernel still running is stopped first (it was told to
- * terminate, and a hang has been cleared by then). */
+/* A context going away (its last close) frees what its users left behind,
+ * as the driver does; a kernel still running is stopped first (it was told
+ * to terminate, and a hang has been cleared by then). Unloading its
+ * modules then must not happen while another context's persistent kernel
+ * is resident. */
 static void
 fake_close (GstRkCudaContext * ctx)
 {
   GHashTableIter it;
   gpointer p;
 
+  g_mutex_lock (&fake.lock);
+  if (--ctx->refcount > 0) {
+    g_mutex_unlock (&fake.lock);
+    return;
+  }
+  fake.contexts = g_list_remove (fake.contexts, ctx);
+  g_mutex_unlock (&fake.lock);
+
   drain_all (ctx);
   while (ctx->streams)
     fake_stream_free (ctx->streams->data);
+  if (ctx->loaded || g_hash_table_size (ctx->ptx))
+    tripwire ("cuModuleUnload", "synchronise the context", NULL);
+  g_hash_table_unref (ctx->ptx);
   g_hash_table_iter_init (&it, ctx->allocations);
   while (g_hash_table_iter_next (&it, &p, NULL)) {
     g_aligned_free (p);
@@ -443,6 +538,8 @@ fake_query (GstRkCudaStream * s, GError ** error)
 
 /* ---- Kernels ---- */
 
+/* The first look-up of a module's function in a context loads the module
+ * (cuModuleLoadData, cuFuncLoad), which may wait for the context. */
 static GstRkCudaFunction *
 fake_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
     const gchar * entry, GError ** error)
@@ -452,14 +549,45 @@ fake_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
   for (guint i = 0; i < G_N_ELEMENTS (kernels); i++) {
     if (g_str_equal (kernels[i].name, kernel->name)) {
       GstRkCudaFunction *f = &fake.functions[i][persistent];
+      gboolean ok = TRUE;
+
+      g_mutex_lock (&ctx->lock);
+      if (!(ctx->loaded & (1u << i))) {
+        ok = !tripwire ("cuModuleLoadData", "load the module into a busy "
+            "context", error);
+        if (ok)
+          ctx->loaded |= 1u << i;
+      }
+      g_mutex_unlock (&ctx->lock);
+      if (!ok)
+        return NULL;
 
       f->module = &kernels[i];
       f->persistent = persistent;
       return f;
     }
   }
-  set_cuda_error (error, "cuModuleLoadData", 209,
-      "CUDA_ERROR_NO_BINARY_FOR_GPU");
+  /* Another module with an image: PTX of a user kernel. It loads (so the
+   * host's loading rules are checked) but cannot run. */
+  if (kernel->image) {
+    GstRkCudaFunction *f;
+
+    g_mutex_lock (&ctx->lock);
+    f = g_hash_table_lookup (ctx->ptx, kernel->name);
+    if (f == NULL && !tripwire ("cuModuleLoadData", "load the module into "
+            "a busy context", error)) {
+      f = g_new0 (GstRkCudaFunction, 2);
+      f[0].name = f[1].name = kernel->name;
+      f[1].persistent = TRUE;
+      g_hash_table_insert (ctx->ptx, g_strdup (kernel->name), f);
+    }
+    g_mutex_unlock (&ctx->lock);
+    return f ? &f[persistent] : NULL;
+  }
+  if (!tripwire ("cuModuleLoadData", "load the module into a busy context",
+          error))
+    set_cuda_error (error, "cuModuleLoadData", 209,
+        "CUDA_ERROR_NO_BINARY_FOR_GPU");
   return NULL;
 }
 
@@ -467,7 +595,32 @@ static guint
 fake_max_active_blocks (GstRkCudaFunction * function, guint block_size,
     gsize shared_size, GError ** error)
 {
-  return fake.blocks_per_sm;
+  return fake.blocks_per_sm * FAKE_BLOCK_THREADS / MAX (block_size, 1);
+}
+
+/* Places a cooperative grid's blocks on SMs with room for them, first fit,
+ * as the block scheduler would; all or none. fake.lock held. */
+static gboolean
+place_grid (guint *sms, guint grid_size, guint block_size)
+{
+  guint room = fake.blocks_per_sm * FAKE_BLOCK_THREADS;
+  guint n = MIN (fake.sm_count, FAKE_MAX_SMS), b;
+
+  for (b = 0; b < grid_size; b++) {
+    guint i = 0;
+
+    while (i < n && fake.sm_threads[i] + block_size > room)
+      i++;
+    if (i == n)
+      break;
+    fake.sm_threads[i] += block_size;
+    sms[b] = i;
+  }
+  if (b == grid_size)
+    return TRUE;
+  while (b-- > 0)
+    fake.sm_threads[sms[b]] -= block_size;
+  return FALSE;
 }
 
 /* One step over the grid: fake.threads threads, one after the other, the
@@ -504,6 +657,9 @@ typedef struct
 {
   GstRkCudaStream *stream;
   const FakeModule *module;
+  guint grid_size;
+  guint block_size;
+  guint *sms;                   /* each block's SM */
 } PersistentLaunch;
 
 /* The persistent kernel, as rk_persistent runs it with one thread. */
@@ -551,6 +707,12 @@ persistent_main (gpointer data)
     }
   }
 out:
+  g_mutex_lock (&fake.lock);
+  fake.resident_blocks -= launch->grid_size;
+  for (guint b = 0; b < launch->grid_size; b++)
+    fake.sm_threads[launch->sms[b]] -= launch->block_size;
+  g_mutex_unlock (&fake.lock);
+  g_free (launch->sms);
   g_atomic_int_add (&fake.running, -1);
   g_atomic_int_set (&s->running, 0);
   g_free (launch);
@@ -567,11 +729,45 @@ fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
         "cuLaunchKernel", 701, "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES");
     return FALSE;
   }
-  g_atomic_int_inc (&fake.launches);
+  if (f->module == NULL) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "%s: the fake device cannot run PTX (%s): that needs a GPU",
+        cooperative ? "cuLaunchCooperativeKernel" : "cuLaunchKernel",
+        f->name);
+    return FALSE;
+  }
 
   if (f->persistent) {
-    PersistentLaunch *launch = g_new0 (PersistentLaunch, 1);
+    PersistentLaunch *launch;
+    guint *sms = g_new (guint, MAX (grid_size, 1)), held;
+    gboolean fits;
 
+    /* Every block of a cooperative grid must be resident at once, beside
+     * the grids of the persistent kernels already running anywhere in the
+     * process, on SMs with room for it. The driver checks the grid alone;
+     * the blocks that do not fit would wait for SMs that never free, and
+     * the grid barrier would hang: the fake refuses the launch instead. */
+    g_mutex_lock (&fake.lock);
+    held = fake.resident_blocks;
+    fits = place_grid (sms, grid_size, block_size);
+    if (fits)
+      fake.resident_blocks += grid_size;
+    g_mutex_unlock (&fake.lock);
+    if (!fits) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+          "cuLaunchCooperativeKernel: a grid of %u blocks of %u threads does "
+          "not fit beside the %u blocks running persistent kernels hold (%u "
+          "SMs of %u threads): on a GPU the blocks would wait for SMs that "
+          "never free, and the grid would hang", grid_size, block_size, held,
+          fake.sm_count, fake.blocks_per_sm * FAKE_BLOCK_THREADS);
+      g_free (sms);
+      return FALSE;
+    }
+    g_atomic_int_inc (&fake.launches);
+
+    launch = g_new0 (PersistentLaunch, 1);
+    launch->sms = sms;
+    launch->block_size = block_size;
     /* It starts after the stream's earlier work, and runs on its own */
     drain (s, G_MAXUINT64);
     g_assert_true (cooperative);
@@ -579,6 +775,7 @@ fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
     memcpy (&s->args, args, sizeof (s->args));
     launch->stream = s;
     launch->module = f->module;
+    launch->grid_size = grid_size;
     g_atomic_int_set (&s->running, 1);
     g_atomic_int_inc (&fake.running);
     s->kernel = g_thread_new ("fake-cuda", persistent_main, launch);
@@ -586,6 +783,7 @@ fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
     const RkCudaEventArgs *a = args;
     FakeWork *w = g_new0 (FakeWork, 1);
 
+    g_atomic_int_inc (&fake.launches);
     /* Several jobs per launch only with one block, as rk_event wants. */
     g_assert_true (a->n_jobs == 1 || grid_size == 1);
     g_assert_true (a->step == RK_CUDA_ALL_STEPS || a->n_jobs == 1);
@@ -638,10 +836,12 @@ rk_fake_cuda_set_fault (RkFakeCudaFault fault)
   g_atomic_int_set (&fake.fault, fault);
 }
 
-/* Applies to devices opened afterwards (a new runtime). */
+/* Applies to devices opened afterwards (a new runtime), while no
+ * persistent kernel runs. @blocks_per_sm counts blocks of 256 threads. */
 void
 rk_fake_cuda_configure (guint sm_count, guint blocks_per_sm)
 {
+  g_assert_cmpuint (sm_count, <=, FAKE_MAX_SMS);
   fake.sm_count = sm_count;
   fake.blocks_per_sm = blocks_per_sm;
 }
@@ -662,4 +862,60 @@ guint
 rk_fake_cuda_launches (void)
 {
   return (guint) g_atomic_int_get (&fake.launches);
+}
+
+/* Without memory pools device memory is cuMemAlloc/cuMemFree (applies to
+ * devices opened afterwards). */
+void
+rk_fake_cuda_set_memory_pools (gboolean pools)
+{
+  fake.no_pools = !pools;
+}
+
+/* Tripwires fired so far (see tripwire ()) */
+guint
+rk_fake_cuda_tripwires (void)
+{
+  return (guint) g_atomic_int_get (&fake.tripwires);
+}
+
+/* The last tripwire's message, or NULL; then forgets it and the count */
+gchar *
+rk_fake_cuda_take_tripwire (void)
+{
+  gchar *text;
+
+  g_mutex_lock (&fake.lock);
+  text = g_steal_pointer (&fake.last_tripwire);
+  g_atomic_int_set (&fake.tripwires, 0);
+  g_mutex_unlock (&fake.lock);
+  return text;
+}
+
+/* While set, a tripwire in a call that cannot fail (a free) is only
+ * counted; else it raises a critical (fatal in the tests). */
+void
+rk_fake_cuda_expect_tripwires (gboolean expect)
+{
+  g_atomic_int_set (&fake.expect_tripwires, expect);
+}
+
+/* Blocks the running persistent grids hold, process-wide */
+guint
+rk_fake_cuda_resident_blocks (void)
+{
+  guint n;
+
+  g_mutex_lock (&fake.lock);
+  n = fake.resident_blocks;
+  g_mutex_unlock (&fake.lock);
+  return n;
+}
+
+/* Devices the fake has (1 unless set): call before anything probes the
+ * backend. They share the block budget, as if one GPU. */
+void
+rk_fake_cuda_set_devices (guint n)
+{
+  fake.devices = n;
 }

@@ -11,6 +11,17 @@
  * thread. So everything the CUDA backend does on the host, and the device
  * protocol itself, run here as they would with a GPU.
  *
+ * It is as strict as the driver where a GPU would hang: one context per
+ * device index, shared by every open; cooperative grids share a
+ * process-wide budget of threads per SM, placed block by block (a grid
+ * that cannot be resident beside the running ones fails to launch; an
+ * SM holds blocks_per_sm blocks of 256 threads, fewer bigger ones); and
+ * while any persistent kernel is
+ * resident, calls the driver would make wait for the whole context
+ * (pinned allocation and free, cuMemAlloc/cuMemFree without memory pools,
+ * module load and unload) are tripwires: they fail with the reason, or
+ * raise a critical where they cannot fail, and are counted.
+ *
  * Faults can be injected to test the watchdog, error reporting and the
  * bounded terminate. */
 #ifndef __RK_FAKE_CUDA_H__
@@ -41,6 +52,12 @@ void rk_fake_cuda_configure (guint sm_count, guint blocks_per_sm);
 guint rk_fake_cuda_live_allocations (void);
 guint rk_fake_cuda_running_kernels (void);
 guint rk_fake_cuda_launches (void);
+void rk_fake_cuda_set_memory_pools (gboolean pools);
+guint rk_fake_cuda_tripwires (void);
+gchar *rk_fake_cuda_take_tripwire (void);
+void rk_fake_cuda_expect_tripwires (gboolean expect);
+guint rk_fake_cuda_resident_blocks (void);
+void rk_fake_cuda_set_devices (guint n);
 
 G_END_DECLS
 

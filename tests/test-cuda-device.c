@@ -228,7 +228,7 @@ main (int argc, char **argv)
   gchar *reason = NULL;
 
   rk_test_init (&argc, &argv);
-  if (!gst_rk_runtime_is_backend_available (GST_RK_BACKEND_CUDA, &reason)) {
+  if (!rk_test_backend_usable (GST_RK_BACKEND_CUDA, &reason)) {
     printf ("SKIP: %s\n", reason);
     g_free (reason);
     return 77;

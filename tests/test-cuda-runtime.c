@@ -8,6 +8,8 @@
 
 #include "rktest.h"
 #include "rkfakecuda.h"
+#include "gstrkcudaops.h"
+#include "gstrkcudaprotocol.h"
 
 #define SECOND (G_USEC_PER_SEC)
 
@@ -629,6 +631,17 @@ test_grid_checks (void)
       "mode=event-driven)");
   g_clear_error (&err);
 
+  /* A frame kernel takes what is free by default, less an SM of headroom */
+  b = launch_full (rt, "gray", GST_RK_BACKEND_CUDA,
+      GST_RK_KERNEL_MODE_PERSISTENT, 8, 0, &err);
+  g_assert_no_error (err);
+  s = gst_rk_kernel_get_stats (b);
+  g_assert_true (gst_structure_get_uint (s, "grid-size", &grid));
+  g_assert_cmpuint (grid, ==, 6);
+  gst_structure_free (s);
+  g_assert_true (gst_rk_kernel_terminate (b, NULL));
+  gst_object_unref (b);
+
   a = launch_full (rt, "echo", GST_RK_BACKEND_CUDA,
       GST_RK_KERNEL_MODE_PERSISTENT, 8, 6, &err);
   g_assert_no_error (err);
@@ -637,13 +650,13 @@ test_grid_checks (void)
   g_assert_nonnull (strstr (err->message, "hold 6 of them"));
   g_clear_error (&err);
 
-  /* A frame kernel takes what is free by default */
+  /* ... and at least one block */
   b = launch_full (rt, "gray", GST_RK_BACKEND_CUDA,
       GST_RK_KERNEL_MODE_PERSISTENT, 8, 0, &err);
   g_assert_no_error (err);
   s = gst_rk_kernel_get_stats (b);
   g_assert_true (gst_structure_get_uint (s, "grid-size", &grid));
-  g_assert_cmpuint (grid, ==, 2);
+  g_assert_cmpuint (grid, ==, 1);
   gst_structure_free (s);
 
   /* Event-driven launches need not be resident */
@@ -674,9 +687,318 @@ test_device_id (void)
   g_assert_null (gst_rk_runtime_launch (rt, "echo", NULL,
           GST_RK_BACKEND_CUDA, 3, NULL, NULL, &err));
   g_assert_error (err, GST_RK_ERROR, GST_RK_ERROR_BACKEND_UNAVAILABLE);
-  g_assert_cmpstr (err->message, ==, "no usable CUDA device 3 (1 found)");
+  g_assert_cmpstr (err->message, ==, "no usable CUDA device 3 (3 found)");
   g_clear_error (&err);
   finish (rt, NULL);
+}
+
+/* ---- Beside a persistent kernel: nothing may wait for the context ---- */
+
+static GstRkKernel *
+launch_on (GstRkRuntime * rt, const gchar * kernel, GstRkKernelMode mode,
+    gint device_id, guint grid, GError ** error)
+{
+  GstRkLaunchOptions o;
+
+  gst_rk_launch_options_init (&o);
+  o.mode = mode;
+  o.input_queue_capacity = o.output_queue_capacity = 8;
+  o.grid_size = grid;
+  o.auto_activate = TRUE;
+  return gst_rk_runtime_launch (rt, kernel, NULL, GST_RK_BACKEND_CUDA,
+      device_id, &o, NULL, error);
+}
+
+static void
+echo_once (GstRkKernel * k, guint64 seed, gsize size)
+{
+  GstBuffer *want = rk_test_make_buffer (seed, size);
+  GstRkMessage msg;
+  GstMapInfo map;
+
+  send_buf (k, gst_buffer_ref (want), RK_MSG_DATA);
+  msg = receive (k);
+  gst_buffer_map (want, &map, GST_MAP_READ);
+  g_assert_cmpuint (gst_buffer_get_size (msg.payload), ==, size);
+  g_assert_cmpint (gst_buffer_memcmp (msg.payload, 0, map.data, size), ==, 0);
+  gst_buffer_unmap (want, &map);
+  gst_buffer_unref (want);
+  gst_rk_message_clear (&msg);
+}
+
+/* The fake device's tripwires: while a persistent kernel is resident,
+ * pinned allocation and free, module loads and cuMemAlloc/cuMemFree fail
+ * with the reason and are counted; and a cooperative grid that cannot be
+ * resident beside the running ones is refused at launch. */
+static void
+test_tripwires (void)
+{
+  const GstRkCudaOps *ops = gst_rk_cuda_get_ops ();
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  GstRkCudaDeviceProps props = { 0 };
+  GstRkCudaContext *ctx;
+  GstRkCudaStream *stream;
+  GstRkCudaFunction *f;
+  RkCudaPersistentArgs args = { 0 };
+  GstRkKernel *k;
+  GError *err = NULL;
+  gpointer host = NULL, early = NULL;
+  guint64 dev = 0;
+  gchar *text;
+
+  ctx = ops->open (0, &props, &err);
+  g_assert_no_error (err);
+  g_free (props.name);
+  g_assert_true (ops->host_alloc (ctx, 64, &early, &dev, &err));
+  g_assert_no_error (err);
+  k = launch_on (rt, "echo", GST_RK_KERNEL_MODE_PERSISTENT, -1, 2, &err);
+  g_assert_no_error (err);
+  g_assert_cmpuint (rk_fake_cuda_tripwires (), ==, 0);
+
+  g_assert_false (ops->host_alloc (ctx, 64, &host, &dev, &err));
+  g_assert_cmpstr (err->message, ==, "cuMemHostAlloc while a persistent "
+      "kernel is resident: the driver would synchronise the context and "
+      "hang");
+  g_clear_error (&err);
+  rk_fake_cuda_expect_tripwires (TRUE);
+  ops->host_free (ctx, early);
+  rk_fake_cuda_expect_tripwires (FALSE);
+  g_assert_cmpuint (rk_fake_cuda_tripwires (), ==, 2);
+  text = rk_fake_cuda_take_tripwire ();
+  g_assert_cmpstr (text, ==, "cuMemFreeHost while a persistent kernel is "
+      "resident: the driver would synchronise the context and hang");
+  g_free (text);
+
+  /* A grid that does not fit beside the running one (2 of 8 blocks) */
+  stream = ops->stream_new (ctx, &err);
+  g_assert_no_error (err);
+  f = ops->get_function (ctx, gst_rk_registry_get_implementation ("counter",
+          GST_RK_BACKEND_CUDA), RK_CUDA_ENTRY_PERSISTENT, &err);
+  g_assert_no_error (err);
+  g_assert_false (ops->launch (stream, f, 7, 256, 0, TRUE, &args, &err));
+  g_assert_cmpstr (err->message, ==, "cuLaunchCooperativeKernel: a grid of "
+      "7 blocks of 256 threads does not fit beside the 2 blocks running "
+      "persistent kernels hold (4 SMs of 512 threads): on a GPU the blocks "
+      "would wait for SMs that never free, and the grid would hang");
+  g_clear_error (&err);
+  g_assert_cmpuint (rk_fake_cuda_resident_blocks (), ==, 2);
+  ops->stream_free (stream);
+
+  echo_once (k, 1, 3000);
+  g_assert_true (gst_rk_kernel_terminate (k, NULL));
+  gst_object_unref (k);
+  g_assert_cmpuint (rk_fake_cuda_resident_blocks (), ==, 0);
+  /* Nothing resident: allowed again */
+  g_assert_true (ops->host_alloc (ctx, 64, &host, &dev, &err));
+  ops->host_free (ctx, host);
+  ops->close (ctx);
+  g_assert_cmpuint (rk_fake_cuda_tripwires (), ==, 0);
+  finish (rt, NULL);
+}
+
+/* Two runtimes on one device (device-id -1 and 0: the same context): the
+ * second opens while the first's persistent kernel runs, the first closes
+ * while the second's runs. The pinned pool is the context's, so neither
+ * allocates nor frees pinned memory then. */
+static void
+test_two_runtimes (void)
+{
+  GstRkRuntime *rt1 = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  GstRkRuntime *rt2 = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, 0);
+  GstRkKernel *k1, *k2;
+  GError *err = NULL;
+
+  k1 = launch_on (rt1, "echo", GST_RK_KERNEL_MODE_PERSISTENT, -1, 1, &err);
+  g_assert_no_error (err);
+  k2 = launch_on (rt2, "echo", GST_RK_KERNEL_MODE_PERSISTENT, 0, 1, &err);
+  g_assert_no_error (err);
+  echo_once (k1, 1, 3000);
+  echo_once (k2, 2, 3000);
+  g_assert_true (gst_rk_kernel_terminate (k1, NULL));
+  gst_object_unref (k1);
+  gst_object_unref (rt1);
+  echo_once (k2, 3, 5000);
+  g_assert_cmpuint (rk_fake_cuda_tripwires (), ==, 0);
+  finish (rt2, k2);
+}
+
+/* Another device is another context: its last runtime closing while a
+ * persistent kernel runs on the first device leaves it open (its pinned
+ * memory and modules) until that kernel stops; reopening it meanwhile
+ * takes it back. A context first opened while the kernel runs is refused,
+ * as allocating its pinned memory would stall. */
+static void
+test_other_device (void)
+{
+  GstRkRuntime *rt0 = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, 0);
+  GstRkRuntime *rt1 = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, 1);
+  GstRkRuntime *rt2 = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, 2);
+  GstRkKernel *k0, *k1;
+  GError *err = NULL;
+  guint live;
+
+  k1 = launch_on (rt1, "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 1, 1, &err);
+  g_assert_no_error (err);
+  echo_once (k1, 1, 3000);
+  k0 = launch_on (rt0, "echo", GST_RK_KERNEL_MODE_PERSISTENT, 0, 1, &err);
+  g_assert_no_error (err);
+  echo_once (k0, 2, 3000);
+
+  g_assert_null (launch_on (rt2, "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 2,
+          1, &err));
+  g_assert_cmpstr (err->message, ==, "cannot open CUDA device 2 ("
+      RK_FAKE_CUDA_DEVICE_NAME ") while persistent CUDA kernels run in this "
+      "process: allocating its pinned memory would stall the device until "
+      "they end");
+  g_clear_error (&err);
+
+  /* Device 1's last runtime goes: its context stays */
+  g_assert_true (gst_rk_kernel_terminate (k1, NULL));
+  gst_object_unref (k1);
+  live = rk_fake_cuda_live_allocations ();
+  gst_object_unref (rt1);
+  echo_once (k0, 3, 3000);
+  g_assert_cmpuint (rk_fake_cuda_live_allocations (), ==, live);
+  /* ... and is taken back */
+  rt1 = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, 1);
+  k1 = launch_on (rt1, "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, 1, 1, &err);
+  g_assert_no_error (err);
+  echo_once (k1, 4, 5000);
+  g_assert_true (gst_rk_kernel_terminate (k1, NULL));
+  gst_object_unref (k1);
+  gst_object_unref (rt1);
+  g_assert_cmpuint (rk_fake_cuda_tripwires (), ==, 0);
+  gst_object_unref (rt2);
+  /* The kernel stops: device 1's context closes, and everything goes */
+  finish (rt0, k0);
+}
+
+/* Residency is the context's: persistent grids of two runtimes that cannot
+ * both be resident are refused with the numbers, not launched to hang. */
+static void
+test_shared_residency (void)
+{
+  GstRkRuntime *rt1 = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  GstRkRuntime *rt2 = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, 0);
+  GstRkKernel *k1, *k2;
+  GError *err = NULL;
+  GstStructure *s;
+  guint grid = 0;
+
+  rk_fake_cuda_configure (4, 2);        /* 8 blocks fit */
+  k1 = launch_on (rt1, "echo", GST_RK_KERNEL_MODE_PERSISTENT, -1, 6, &err);
+  g_assert_no_error (err);
+  g_assert_null (launch_on (rt2, "counter", GST_RK_KERNEL_MODE_PERSISTENT,
+          0, 3, &err));
+  g_assert_cmpstr (err->message, ==, "grid-size 3 is too large for a "
+      "persistent kernel on " RK_FAKE_CUDA_DEVICE_NAME ": 8 blocks of 256 "
+      "threads fit at once (4 SMs) and running persistent kernels hold 6 of "
+      "them; every block must stay resident (use a smaller grid-size or "
+      "mode=event-driven)");
+  g_clear_error (&err);
+  /* The other runtime's default frame grid leaves the last SM free */
+  k2 = launch_on (rt2, "gray", GST_RK_KERNEL_MODE_PERSISTENT, 0, 0, &err);
+  g_assert_no_error (err);
+  s = gst_rk_kernel_get_stats (k2);
+  g_assert_true (gst_structure_get_uint (s, "grid-size", &grid));
+  g_assert_cmpuint (grid, ==, 1);
+  gst_structure_free (s);
+  g_assert_true (gst_rk_kernel_terminate (k1, NULL));
+  gst_object_unref (k1);
+  gst_object_unref (rt1);
+  finish (rt2, k2);
+}
+
+/* Blocks of different shapes: a kernel of 512-thread blocks holds a whole
+ * SM per block (of 2 × 256 threads), so a grid of 256-thread blocks that
+ * counts them as its own shape would not fit, and is refused. */
+static void
+test_mixed_shapes (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  GstRkLaunchOptions o;
+  GstRkKernel *a, *b;
+  GError *err = NULL;
+
+  rk_fake_cuda_configure (4, 2);
+  gst_rk_launch_options_init (&o);
+  o.mode = GST_RK_KERNEL_MODE_PERSISTENT;
+  o.input_queue_capacity = o.output_queue_capacity = 8;
+  o.auto_activate = TRUE;
+  o.grid_size = 2;
+  o.block_size = 512;
+  a = gst_rk_runtime_launch (rt, "echo", NULL, GST_RK_BACKEND_CUDA, -1, &o,
+      NULL, &err);
+  g_assert_no_error (err);
+  o.grid_size = 5;
+  o.block_size = 256;
+  g_assert_null (gst_rk_runtime_launch (rt, "counter", NULL,
+          GST_RK_BACKEND_CUDA, -1, &o, NULL, &err));
+  g_assert_cmpstr (err->message, ==, "grid-size 5 is too large for a "
+      "persistent kernel on " RK_FAKE_CUDA_DEVICE_NAME ": 8 blocks of 256 "
+      "threads fit at once (4 SMs) and running persistent kernels hold 4 of "
+      "them; every block must stay resident (use a smaller grid-size or "
+      "mode=event-driven)");
+  g_clear_error (&err);
+  o.grid_size = 4;
+  b = gst_rk_runtime_launch (rt, "counter", NULL, GST_RK_BACKEND_CUDA, -1,
+      &o, NULL, &err);
+  g_assert_no_error (err);
+  g_assert_cmpuint (rk_fake_cuda_resident_blocks (), ==, 6);
+  echo_once (a, 1, 3000);
+  g_assert_true (gst_rk_kernel_terminate (b, NULL));
+  gst_object_unref (b);
+  finish (rt, a);
+}
+
+/* The pinned pool never grows while a persistent kernel is resident: a
+ * message too big for what is left fails with the reason. */
+static void
+test_pool_full (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  GstRkKernel *p, *e;
+  GError *err = NULL;
+
+  p = launch_on (rt, "echo", GST_RK_KERNEL_MODE_PERSISTENT, -1, 1, &err);
+  g_assert_no_error (err);
+  e = launch_on (rt, "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, -1, 1, &err);
+  g_assert_no_error (err);
+  echo_once (e, 1, 4000);
+  send_buf (e, rk_test_make_buffer (2, 9 << 20), RK_MSG_DATA);
+  wait_failed (e, "CUDA kernel echo-2: cannot allocate 75497472 bytes of "
+      "mapped host memory on " RK_FAKE_CUDA_DEVICE_NAME " while persistent "
+      "kernels run: its pool of pinned memory is full, and growing it would "
+      "stall the device until they end", 5 * SECOND);
+  g_assert_true (gst_rk_kernel_terminate (e, NULL));
+  gst_object_unref (e);
+  echo_once (p, 3, 3000);
+  g_assert_cmpuint (rk_fake_cuda_tripwires (), ==, 0);
+  finish (rt, p);
+}
+
+/* Without memory pools device memory would be cuMemAlloc/cuMemFree, which
+ * wait for the context: persistent mode is refused there. */
+static void
+test_no_memory_pools (void)
+{
+  GstRkRuntime *rt;
+  GstRkKernel *k;
+  GError *err = NULL;
+
+  rk_fake_cuda_set_memory_pools (FALSE);
+  rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  g_assert_null (launch_on (rt, "echo", GST_RK_KERNEL_MODE_PERSISTENT, -1, 1,
+          &err));
+  g_assert_cmpstr (err->message, ==, RK_FAKE_CUDA_DEVICE_NAME " has no "
+      "memory pools (stream-ordered allocation), which persistent kernels "
+      "need: use mode=event-driven");
+  g_clear_error (&err);
+  k = launch_on (rt, "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, -1, 1, &err);
+  g_assert_no_error (err);
+  echo_once (k, 1, 3000);
+  finish (rt, k);
+  rk_fake_cuda_set_memory_pools (TRUE);
 }
 
 static void
@@ -694,6 +1016,7 @@ int
 main (int argc, char **argv)
 {
   rk_fake_cuda_install ();
+  rk_fake_cuda_set_devices (3);
   rk_test_init (&argc, &argv);
   g_test_add_func ("/cuda/runtime/probe", test_probe);
   add_moded ("echo-in-order", test_echo_in_order);
@@ -710,5 +1033,14 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/runtime/launch-failure", test_launch_failure);
   g_test_add_func ("/cuda/runtime/grid-checks", test_grid_checks);
   g_test_add_func ("/cuda/runtime/device-id", test_device_id);
+  g_test_add_func ("/cuda/runtime/resident/tripwires", test_tripwires);
+  g_test_add_func ("/cuda/runtime/resident/two-runtimes", test_two_runtimes);
+  g_test_add_func ("/cuda/runtime/resident/shared-residency",
+      test_shared_residency);
+  g_test_add_func ("/cuda/runtime/resident/other-device", test_other_device);
+  g_test_add_func ("/cuda/runtime/resident/mixed-shapes", test_mixed_shapes);
+  g_test_add_func ("/cuda/runtime/resident/pool-full", test_pool_full);
+  g_test_add_func ("/cuda/runtime/resident/no-memory-pools",
+      test_no_memory_pools);
   return g_test_run ();
 }

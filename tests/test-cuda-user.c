@@ -9,6 +9,7 @@
 #include <gmodule.h>
 
 #include "gstrkuserkernel.h"
+#include "gstrkruntime.h"
 #include "gstrkerror.h"
 #include "rktest.h"
 #include "rkfakecuda.h"
@@ -192,6 +193,87 @@ test_missing_nvrtc (void)
   g_test_trap_assert_passed ();
 }
 
+/* ---- Beside a persistent kernel: modules load with the kernel ---- */
+
+static GstRkKernel *
+launch_on (GstRkRuntime * rt, const gchar * name, GstRkKernelMode mode,
+    GError ** error)
+{
+  GstRkLaunchOptions o;
+
+  gst_rk_launch_options_init (&o);
+  o.mode = mode;
+  o.grid_size = 1;
+  o.input_queue_capacity = o.output_queue_capacity = 8;
+  return gst_rk_runtime_launch (rt, name, NULL, GST_RK_BACKEND_CUDA, -1, &o,
+      NULL, error);
+}
+
+/* A user kernel loaded while the device is open is loaded into its
+ * context at once, so its launch beside a persistent kernel loads nothing
+ * (it then fails only because the fake device cannot run PTX). */
+static void
+test_loaded_with_kernel (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  const GstRkKernelInfo *info;
+  GstRkKernel *ev, *k;
+  GError *err = NULL;
+
+  ev = launch_on (rt, "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, &err);
+  g_assert_no_error (err);      /* the device is open */
+  info = load (RK_EXAMPLES_DIR "/counter.cu", NULL, &err);
+  g_assert_no_error (err);
+  k = launch_on (rt, "echo", GST_RK_KERNEL_MODE_PERSISTENT, &err);
+  g_assert_no_error (err);
+  g_assert_null (launch_on (rt, info->name, GST_RK_KERNEL_MODE_PERSISTENT,
+          &err));
+  if (strstr (err->message, "the fake device cannot run PTX") == NULL)
+    g_error ("not the fake device's refusal: %s", err->message);
+  g_clear_error (&err);
+  g_assert_cmpuint (rk_fake_cuda_tripwires (), ==, 0);
+  g_assert_true (gst_rk_kernel_terminate (k, NULL));
+  g_assert_true (gst_rk_kernel_terminate (ev, NULL));
+  gst_object_unref (k);
+  gst_object_unref (ev);
+  gst_object_unref (rt);
+}
+
+/* One loaded only once a persistent kernel runs is refused with the
+ * reason, rather than loaded (which would stall the device). */
+static void
+test_loaded_too_late (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  const GstRkKernelInfo *info;
+  GstRkKernel *k;
+  GError *err = NULL;
+  gchar *text = NULL, *path;
+
+  /* A file of its own: one loaded before would be loaded at open */
+  g_assert_true (g_file_get_contents (RK_EXAMPLES_DIR "/counter.cu", &text,
+          NULL, NULL));
+  path = write_kernel ("late.cu", text);
+  g_free (text);
+  k = launch_on (rt, "echo", GST_RK_KERNEL_MODE_PERSISTENT, &err);
+  g_assert_no_error (err);
+  info = load (path, NULL, &err);
+  g_assert_no_error (err);
+  g_free (path);
+  g_assert_null (launch_on (rt, info->name, GST_RK_KERNEL_MODE_EVENT_DRIVEN,
+          &err));
+  if (strstr (err->message, "is not loaded on " RK_FAKE_CUDA_DEVICE_NAME
+          ", and loading it while persistent kernels run would stall the "
+          "device until they end: load the kernel before any persistent "
+          "kernel starts") == NULL)
+    g_error ("not the refusal: %s", err->message);
+  g_clear_error (&err);
+  g_assert_cmpuint (rk_fake_cuda_tripwires (), ==, 0);
+  g_assert_true (gst_rk_kernel_terminate (k, NULL));
+  gst_object_unref (k);
+  gst_object_unref (rt);
+}
+
 static void
 test_launch (void)
 {
@@ -215,6 +297,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/user/no-declaration", test_no_declaration);
   g_test_add_func ("/cuda/user/not-text", test_not_text);
   g_test_add_func ("/cuda/user/missing-nvrtc", test_missing_nvrtc);
+  g_test_add_func ("/cuda/user/loaded-with-kernel", test_loaded_with_kernel);
+  g_test_add_func ("/cuda/user/loaded-too-late", test_loaded_too_late);
   g_test_add_func ("/cuda/user/launch", test_launch);
   ret = g_test_run ();
   rk_test_remove_dir (tmp_dir);

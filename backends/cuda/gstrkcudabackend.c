@@ -130,13 +130,29 @@ preload_kernels (GstRkCudaDevice * dev)
     for (guint e = 0; impl && e < G_N_ELEMENTS (entries); e++) {
       GError *err = NULL;
 
-      if (!dev->ops->get_function (dev->ctx, impl, entries[e], &err)) {
+      if (!gst_rk_cuda_device_get_function (dev, impl, entries[e], &err)) {
         GST_WARNING ("%s", err->message);
         g_error_free (err);
       }
     }
   }
   g_ptr_array_unref (kernels);
+}
+
+/* A user kernel's module is loaded into the open contexts when the kernel
+ * is loaded, not at its first launch, which may come while a persistent
+ * kernel runs. */
+static gconstpointer
+cuda_load_user_kernel (const gchar * path, const gchar * entry,
+    GstRkKernelInfo * info, GError ** error)
+{
+  gconstpointer impl = gst_rk_cuda_load_user_kernel (path, entry, info,
+      error);
+
+  init_debug ();
+  if (impl)
+    gst_rk_cuda_device_preload (impl);
+  return impl;
 }
 
 static GstRkDevice *
@@ -167,11 +183,10 @@ cuda_open (gint device_id, GError ** error)
     g_free (dev);
     return NULL;
   }
-  g_mutex_init (&dev->lock);
   g_mutex_init (&dev->payload_lock);
   gst_rk_device_init (&dev->parent, &gst_rk_backend_cuda, index,
       dev->props.name, FALSE);
-  if (!gst_rk_cuda_device_open_pool (dev, error)) {
+  if (!gst_rk_cuda_device_open_shared (dev, error)) {
     cuda_close (&dev->parent);
     return NULL;
   }
@@ -185,10 +200,9 @@ cuda_close (GstRkDevice * device)
   GstRkCudaDevice *dev = (GstRkCudaDevice *) device;
 
   gst_rk_cuda_payload_close (dev);
-  gst_rk_cuda_device_close_pool (dev);
-  dev->ops->close (dev->ctx);
+  if (gst_rk_cuda_device_close_shared (dev))
+    dev->ops->close (dev->ctx);
   g_free (dev->props.name);
-  g_mutex_clear (&dev->lock);
   gst_rk_device_clear (device);
   g_free (dev);
 }
@@ -343,5 +357,5 @@ const GstRkBackend gst_rk_backend_cuda = {
   .device_memory = &gst_rk_cuda_payload_ops,
   .device_payloads = cuda_device_payloads,
   .user_kernel_suffixes = cuda_user_suffixes,
-  .load_user_kernel = gst_rk_cuda_load_user_kernel,
+  .load_user_kernel = cuda_load_user_kernel,
 };

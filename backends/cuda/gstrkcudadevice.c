@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gstrkcudadevice.h"
+#include "gstrkcudaprotocol.h"
 #include "gstrkerror.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rk_cuda_debug);
@@ -28,22 +29,51 @@ typedef struct
   GArray *free;                 /* Range, sorted by offset, coalesced */
 } Chunk;
 
+/* What every runtime that opened one context shares, found by the context
+ * (the driver ops give every open of a device the same one). One lock for
+ * all of them: growing a pool and reserving blocks exclude each other
+ * process-wide, so no kernel becomes resident while a pool grows. */
+struct _GstRkCudaShared
+{
+  GstRkCudaContext *ctx;
+  const GstRkCudaOps *ops;
+  gchar *name;
+  gint users;
+  guint64 used;                 /* SM share held by persistent kernels, in
+                                 * SM_UNITS per SM */
+  guint kernels;                /* persistent kernels holding it */
+  GPtrArray *host_chunks;       /* the pool */
+  guint abandoned;              /* kernels that did not stop: their memory
+                                 * goes with the context, not before */
+  GHashTable *loaded;           /* "kernel/entry" looked up (loaded) */
+  guint held_refs;              /* context references of runtimes that
+                                 * closed while it was retiring */
+};
+
+static GMutex shared_lock;
+static GList *shared_list;
+static guint resident_kernels;  /* persistent kernels, process-wide */
+/* Contexts whose last runtime closed while persistent kernels ran in
+ * another context: freeing their pool and closing them (unloading
+ * modules) would wait for those kernels, so it waits until none runs. */
+static GList *retiring;
+
 static gboolean
-add_chunk (GstRkCudaDevice * dev, gsize size, GError ** error)
+add_chunk (GstRkCudaShared * sh, gsize size, GError ** error)
 {
   Chunk *c = g_new0 (Chunk, 1);
   Range all = { 0, size };
 
-  if (!dev->ops->host_alloc (dev->ctx, size, &c->host, &c->device, error)) {
+  if (!sh->ops->host_alloc (sh->ctx, size, &c->host, &c->device, error)) {
     g_prefix_error (error, "cannot allocate %" G_GSIZE_FORMAT " bytes of "
-        "mapped host memory on %s: ", size, dev->parent.name);
+        "mapped host memory on %s: ", size, sh->name);
     g_free (c);
     return FALSE;
   }
   c->size = size;
   c->free = g_array_new (FALSE, FALSE, sizeof (Range));
   g_array_append_val (c->free, all);
-  g_ptr_array_add (dev->host_chunks, c);
+  g_ptr_array_add (sh->host_chunks, c);
   return TRUE;
 }
 
@@ -55,28 +85,198 @@ chunk_free (gpointer data)
 }
 
 /**
- * gst_rk_cuda_device_open_pool:
+ * gst_rk_cuda_device_open_shared:
  *
- * Allocates the first chunk of mapped memory, before any kernel runs.
+ * Joins what the runtimes on @dev's context share; the first one allocates
+ * the first chunk of mapped memory, before any kernel runs on it.
  */
 gboolean
-gst_rk_cuda_device_open_pool (GstRkCudaDevice * dev, GError ** error)
+gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev, GError ** error)
 {
-  dev->host_chunks = g_ptr_array_new_with_free_func (chunk_free);
-  return add_chunk (dev, GST_RK_CUDA_HOST_CHUNK_SIZE, error);
+  GstRkCudaShared *sh = NULL;
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&shared_lock);
+  for (GList * l = shared_list; l && sh == NULL; l = l->next)
+    if (((GstRkCudaShared *) l->data)->ctx == dev->ctx)
+      sh = l->data;
+  for (GList * l = retiring; l && sh == NULL; l = l->next) {
+    if (((GstRkCudaShared *) l->data)->ctx == dev->ctx) {
+      sh = l->data;
+      retiring = g_list_delete_link (retiring, l);
+      shared_list = g_list_prepend (shared_list, sh);
+    }
+  }
+  if (sh == NULL) {
+    sh = g_new0 (GstRkCudaShared, 1);
+    sh->ctx = dev->ctx;
+    sh->ops = dev->ops;
+    sh->name = g_strdup (dev->parent.name);
+    sh->host_chunks = g_ptr_array_new_with_free_func (chunk_free);
+    sh->loaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        NULL);
+    if (resident_kernels > 0) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+          "cannot open CUDA device %d (%s) while persistent CUDA kernels "
+          "run in this process: allocating its pinned memory would stall "
+          "the device until they end", dev->parent.index, sh->name);
+      ok = FALSE;
+    } else {
+      ok = add_chunk (sh, GST_RK_CUDA_HOST_CHUNK_SIZE, error);
+    }
+    if (!ok) {
+      g_ptr_array_unref (sh->host_chunks);
+      g_hash_table_unref (sh->loaded);
+      g_free (sh->name);
+      g_free (sh);
+      sh = NULL;
+    } else {
+      shared_list = g_list_prepend (shared_list, sh);
+    }
+  }
+  if (sh) {
+    sh->users++;
+    dev->shared = sh;
+  }
+  g_mutex_unlock (&shared_lock);
+  return ok;
 }
 
-/* Frees the chunks, unless a kernel that would not stop may still use
- * them: then closing the context frees them. */
-void
-gst_rk_cuda_device_close_pool (GstRkCudaDevice * dev)
+/* Frees the pool, unless a kernel that would not stop may still use it:
+ * then closing the context frees it (and the kernel goes with the
+ * context); closes the references the record holds. shared_lock held. */
+static void
+shared_free (GstRkCudaShared * sh)
 {
-  if (dev->host_chunks == NULL)
-    return;
-  for (guint i = 0; dev->abandoned == 0 && i < dev->host_chunks->len; i++)
-    dev->ops->host_free (dev->ctx,
-        ((Chunk *) g_ptr_array_index (dev->host_chunks, i))->host);
-  g_clear_pointer (&dev->host_chunks, g_ptr_array_unref);
+  for (guint i = 0; sh->abandoned == 0 && i < sh->host_chunks->len; i++)
+    sh->ops->host_free (sh->ctx,
+        ((Chunk *) g_ptr_array_index (sh->host_chunks, i))->host);
+  for (guint i = 0; i < sh->held_refs; i++)
+    sh->ops->close (sh->ctx);
+  g_ptr_array_unref (sh->host_chunks);
+  g_hash_table_unref (sh->loaded);
+  g_free (sh->name);
+  g_free (sh);
+}
+
+/**
+ * gst_rk_cuda_device_close_shared:
+ *
+ * Leaves the shared record; the last runtime frees the pool. While
+ * persistent kernels run in another context of the process, the record
+ * keeps the context open (with the caller's reference) until none does.
+ *
+ * Returns: whether the caller closes its reference to the context now
+ */
+gboolean
+gst_rk_cuda_device_close_shared (GstRkCudaDevice * dev)
+{
+  GstRkCudaShared *sh = dev->shared;
+  gboolean close_now = TRUE;
+
+  if (sh == NULL)
+    return TRUE;
+  dev->shared = NULL;
+  g_mutex_lock (&shared_lock);
+  if (--sh->users > 0) {
+    g_mutex_unlock (&shared_lock);
+    return TRUE;
+  }
+  shared_list = g_list_remove (shared_list, sh);
+  /* Its own abandoned kernels go with it */
+  resident_kernels -= MIN (sh->kernels, resident_kernels);
+  sh->kernels = 0;
+  sh->used = 0;
+  if (resident_kernels > 0) {
+    GST_INFO ("%s: closing it waits until no persistent kernel runs",
+        sh->name);
+    sh->held_refs++;
+    retiring = g_list_prepend (retiring, sh);
+    close_now = FALSE;
+  } else {
+    shared_free (sh);
+  }
+  g_mutex_unlock (&shared_lock);
+  return close_now;
+}
+
+/* shared_lock held */
+static GstRkCudaFunction *
+get_function (GstRkCudaShared * sh, const GstRkCudaKernel * impl,
+    const gchar * entry, GError ** error)
+{
+  gchar *key = g_strdup_printf ("%s/%s", impl->name, entry);
+  GstRkCudaFunction *f = NULL;
+
+  /* The first look-up loads the module, which waits for the context */
+  if (!g_hash_table_contains (sh->loaded, key) && resident_kernels > 0) {
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "the module of CUDA kernel %s is not loaded on %s, and loading it "
+        "while persistent kernels run would stall the device until they "
+        "end: load the kernel before any persistent kernel starts",
+        impl->name, sh->name);
+  } else if ((f = sh->ops->get_function (sh->ctx, impl, entry, error))) {
+    g_hash_table_add (sh->loaded, key);
+    key = NULL;
+  }
+  g_free (key);
+  return f;
+}
+
+/**
+ * gst_rk_cuda_device_get_function:
+ *
+ * The entry point @entry of @impl. Loading a module waits for the whole
+ * context: one that is not loaded yet is refused, with the reason, while a
+ * persistent kernel is resident anywhere in the process.
+ */
+GstRkCudaFunction *
+gst_rk_cuda_device_get_function (GstRkCudaDevice * dev,
+    const GstRkCudaKernel * impl, const gchar * entry, GError ** error)
+{
+  GstRkCudaFunction *f;
+
+  g_mutex_lock (&shared_lock);
+  f = get_function (dev->shared, impl, entry, error);
+  g_mutex_unlock (&shared_lock);
+  return f;
+}
+
+/**
+ * gst_rk_cuda_device_preload:
+ *
+ * Loads both entry points of a kernel registered after contexts opened (a
+ * user kernel) into each of them, now, unless a persistent kernel is
+ * resident: then its launches say why they cannot load it.
+ */
+void
+gst_rk_cuda_device_preload (const GstRkCudaKernel * impl)
+{
+  static const gchar *entries[] = { RK_CUDA_ENTRY_PERSISTENT,
+    RK_CUDA_ENTRY_EVENT
+  };
+
+  g_mutex_lock (&shared_lock);
+  for (GList * l = shared_list; l && resident_kernels == 0; l = l->next) {
+    for (guint e = 0; e < G_N_ELEMENTS (entries); e++) {
+      GError *err = NULL;
+
+      if (!get_function (l->data, impl, entries[e], &err)) {
+        GST_WARNING ("%s", err->message);
+        g_error_free (err);
+      }
+    }
+  }
+  g_mutex_unlock (&shared_lock);
+}
+
+/* A kernel that did not stop: its memory stays until the context goes. */
+void
+gst_rk_cuda_device_abandon (GstRkCudaDevice * dev)
+{
+  g_mutex_lock (&shared_lock);
+  dev->shared->abandoned++;
+  g_mutex_unlock (&shared_lock);
 }
 
 static gboolean
@@ -136,26 +336,31 @@ gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
 {
   gsize want = (MAX (size, 1) + SLOT_GRANULE - 1) / SLOT_GRANULE *
       SLOT_GRANULE, offset = 0;
+  GstRkCudaShared *sh = dev->shared;
   Chunk *c = NULL;
   gboolean ok = FALSE;
 
-  g_mutex_lock (&dev->lock);
-  for (guint i = 0; !ok && i < dev->host_chunks->len; i++) {
-    c = g_ptr_array_index (dev->host_chunks, i);
+  g_mutex_lock (&shared_lock);
+  for (guint i = 0; !ok && i < sh->host_chunks->len; i++) {
+    c = g_ptr_array_index (sh->host_chunks, i);
     ok = take_range (c, want, &offset);
   }
-  if (!ok) {
-    if (dev->resident_blocks > 0)
-      GST_WARNING ("allocating more mapped memory on %s while persistent "
-          "kernels run: the driver may stall until they end",
-          dev->parent.name);
-    ok = add_chunk (dev, MAX (want, GST_RK_CUDA_HOST_CHUNK_SIZE), error);
+  if (!ok && resident_kernels > 0) {
+    /* cuMemHostAlloc waits for the context: never while a persistent
+     * kernel, which never ends, is resident */
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "cannot allocate %" G_GSIZE_FORMAT " bytes of mapped host memory on "
+        "%s while persistent kernels run: its pool of pinned memory is full, "
+        "and growing it would stall the device until they end", want,
+        sh->name);
+  } else if (!ok) {
+    ok = add_chunk (sh, MAX (want, GST_RK_CUDA_HOST_CHUNK_SIZE), error);
     if (ok) {
-      c = g_ptr_array_index (dev->host_chunks, dev->host_chunks->len - 1);
+      c = g_ptr_array_index (sh->host_chunks, sh->host_chunks->len - 1);
       ok = take_range (c, want, &offset);
     }
   }
-  g_mutex_unlock (&dev->lock);
+  g_mutex_unlock (&shared_lock);
   if (!ok) {
     mem->host = NULL;
     mem->size = 0;
@@ -178,10 +383,10 @@ gst_rk_cuda_device_host_free (GstRkCudaDevice * dev, GstRkCudaHostMem * mem)
 
   if (mem->host == NULL)
     return;
-  g_mutex_lock (&dev->lock);
+  g_mutex_lock (&shared_lock);
   give_range (c, (gsize) ((guint8 *) mem->host - (guint8 *) c->host),
       mem->size);
-  g_mutex_unlock (&dev->lock);
+  g_mutex_unlock (&shared_lock);
   gst_rk_device_add_memory (&dev->parent, 0, -(gint64) mem->size);
   mem->host = NULL;
   mem->device = 0;
@@ -251,60 +456,103 @@ gst_rk_cuda_device_upload (GstRkCudaDevice * dev, GstRkCudaStream * stream,
           NULL), size, error) && dev->ops->sync (stream, error);
 }
 
+/* Residency is accounted per context in shares of an SM: a block of a
+ * kernel of which @per_sm fit on one SM holds SM_UNITS / @per_sm of it,
+ * whatever the shapes of the other kernels' blocks. */
+/* lcm (1..32): a block is a whole number of units at any occupancy */
+#define SM_UNITS G_GUINT64_CONSTANT (144403552893600)
+
+static guint64
+units_of (guint blocks, guint per_sm)
+{
+  return ((guint64) blocks * SM_UNITS + per_sm - 1) / per_sm;
+}
+
+static guint
+blocks_in (guint64 units, guint per_sm)
+{
+  return (guint) (units * per_sm / SM_UNITS);
+}
+
 /**
- * gst_rk_cuda_device_free_blocks:
- * @capacity: blocks that fit on the device at once (occupancy × SMs)
+ * gst_rk_cuda_device_default_grid:
+ * @per_sm: blocks of the kernel's shape that fit on one SM
  *
- * Returns: how many of them no persistent kernel holds.
+ * Returns: the grid of a frame kernel that names none: the blocks free on
+ * the context, less GST_RK_CUDA_HEADROOM_SMS worth of SMs left to
+ * event-driven kernels, other libraries and the driver (at least one).
  */
 guint
-gst_rk_cuda_device_free_blocks (GstRkCudaDevice * dev, guint capacity)
+gst_rk_cuda_device_default_grid (GstRkCudaDevice * dev, guint per_sm)
 {
-  guint used;
+  guint64 total = (guint64) dev->props.sm_count * SM_UNITS, used;
+  guint headroom = MIN (GST_RK_CUDA_HEADROOM_SMS, dev->props.sm_count / 2);
+  guint free_blocks;
 
-  g_mutex_lock (&dev->lock);
-  used = dev->resident_blocks;
-  g_mutex_unlock (&dev->lock);
-  return capacity > used ? capacity - used : 0;
+  g_mutex_lock (&shared_lock);
+  used = dev->shared->used;
+  g_mutex_unlock (&shared_lock);
+  free_blocks = total > used ? blocks_in (total - used, per_sm) : 0;
+  return MAX (free_blocks > headroom * per_sm ? free_blocks -
+      headroom * per_sm : 0, 1);
 }
 
 /**
  * gst_rk_cuda_device_reserve_blocks:
  * @blocks: the grid of a persistent kernel
- * @capacity: blocks of its size that fit on the device at once
+ * @per_sm: blocks of its shape that fit on one SM (the occupancy API)
  *
  * A persistent kernel keeps every block resident until it terminates, and
  * its grid barrier needs all of them running: a grid that cannot be
- * resident next to the persistent kernels already running would hang, so
- * it is refused here with the numbers.
+ * resident next to the persistent kernels already running on the context,
+ * those of every runtime of the process, would hang, so it is refused
+ * here with the numbers.
  */
 gboolean
 gst_rk_cuda_device_reserve_blocks (GstRkCudaDevice * dev, guint blocks,
-    guint capacity, guint block_size, GError ** error)
+    guint per_sm, guint block_size, GError ** error)
 {
+  GstRkCudaShared *sh = dev->shared;
+  guint64 total = (guint64) dev->props.sm_count * SM_UNITS;
+  guint64 want = units_of (blocks, per_sm);
   gboolean ok;
 
-  g_mutex_lock (&dev->lock);
-  ok = dev->resident_blocks + blocks <= capacity;
-  if (ok)
-    dev->resident_blocks += blocks;
-  else
+  g_mutex_lock (&shared_lock);
+  ok = sh->used + want <= total;
+  if (ok) {
+    sh->used += want;
+    sh->kernels++;
+    resident_kernels++;
+  } else {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
         "grid-size %u is too large for a persistent kernel on %s: %u blocks "
         "of %u threads fit at once (%u SMs) and running persistent kernels "
         "hold %u of them; every block must stay resident (use a smaller "
         "grid-size or mode=event-driven)", blocks, dev->parent.name,
-        capacity, block_size, dev->props.sm_count, dev->resident_blocks);
-  g_mutex_unlock (&dev->lock);
+        per_sm * dev->props.sm_count, block_size, dev->props.sm_count,
+        per_sm * dev->props.sm_count - blocks_in (total - sh->used, per_sm));
+  }
+  g_mutex_unlock (&shared_lock);
   return ok;
 }
 
 void
-gst_rk_cuda_device_release_blocks (GstRkCudaDevice * dev, guint blocks)
+gst_rk_cuda_device_release_blocks (GstRkCudaDevice * dev, guint blocks,
+    guint per_sm)
 {
-  g_mutex_lock (&dev->lock);
-  dev->resident_blocks -= MIN (blocks, dev->resident_blocks);
-  g_mutex_unlock (&dev->lock);
+  GstRkCudaShared *sh = dev->shared;
+  guint64 units = units_of (blocks, per_sm);
+
+  g_mutex_lock (&shared_lock);
+  sh->used -= MIN (units, sh->used);
+  sh->kernels -= MIN (sh->kernels, 1);
+  resident_kernels -= MIN (resident_kernels, 1);
+  /* The last one stopped: contexts that waited for it close now */
+  while (resident_kernels == 0 && retiring) {
+    shared_free (retiring->data);
+    retiring = g_list_delete_link (retiring, retiring);
+  }
+  g_mutex_unlock (&shared_lock);
 }
 
 /* ---- Slots ---- */

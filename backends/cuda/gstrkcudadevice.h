@@ -9,28 +9,29 @@
 G_BEGIN_DECLS
 
 /*
- * An open CUDA device: the ops it runs on, its properties, the memory its
- * kernels hold (reported in the runtime metrics), the blocks its persistent
- * kernels keep resident, and a pool of mapped pinned host memory.
+ * An open CUDA device (one per runtime): the ops it runs on, its
+ * properties and the memory its kernels hold (reported in the runtime
+ * metrics). What the context holds for every runtime of the process that
+ * opened the same device (GstRkCudaShared, gstrkcudadevice.c) is shared:
+ * the blocks persistent kernels keep resident, the kernels abandoned in
+ * it, and a pool of mapped pinned host memory.
  *
- * Allocating or freeing pinned memory may wait for the whole device, which
- * a running persistent kernel never lets happen. So mapped memory comes
- * from chunks allocated when the device opens; a chunk is only added (with
- * a warning while persistent kernels run) when they are full, and chunks
- * are freed when the device closes.
+ * Allocating or freeing pinned memory may wait for the whole context, which
+ * a running persistent kernel, of any runtime, never lets happen. So mapped
+ * memory comes from chunks allocated when the context is first opened; a
+ * chunk is only added when they are full and no persistent kernel is
+ * resident (else the allocation fails, with the reason), and chunks are
+ * freed when the last runtime closes the context.
  */
+typedef struct _GstRkCudaShared GstRkCudaShared;
+
 typedef struct
 {
   GstRkDevice parent;
   const GstRkCudaOps *ops;
   GstRkCudaContext *ctx;
   GstRkCudaDeviceProps props;
-
-  GMutex lock;
-  guint resident_blocks;        /* held by running persistent kernels */
-  GPtrArray *host_chunks;       /* the pool */
-  guint abandoned;              /* kernels that did not stop: their memory
-                                 * goes with the context, not before */
+  GstRkCudaShared *shared;
 
   GMutex payload_lock;          /* frames on the device: host reads and
                                  * writes (gstrkcudapayload.c) */
@@ -56,9 +57,13 @@ typedef struct
   gsize size;
 } GstRkCudaMem;
 
-gboolean gst_rk_cuda_device_open_pool (GstRkCudaDevice * dev,
+gboolean gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev,
     GError ** error);
-void gst_rk_cuda_device_close_pool (GstRkCudaDevice * dev);
+gboolean gst_rk_cuda_device_close_shared (GstRkCudaDevice * dev);
+void gst_rk_cuda_device_abandon (GstRkCudaDevice * dev);
+GstRkCudaFunction *gst_rk_cuda_device_get_function (GstRkCudaDevice * dev,
+    const GstRkCudaKernel * impl, const gchar * entry, GError ** error);
+void gst_rk_cuda_device_preload (const GstRkCudaKernel * impl);
 gboolean gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
     GstRkCudaHostMem * mem, GError ** error);
 void gst_rk_cuda_device_host_free (GstRkCudaDevice * dev,
@@ -73,10 +78,15 @@ gboolean gst_rk_cuda_device_upload (GstRkCudaDevice * dev,
     GstRkCudaStream * stream, GBytes * bytes, GstRkCudaMem * mem,
     GError ** error);
 
+/* SMs a frame kernel's default grid leaves free (at most half the
+ * device's) */
+#define GST_RK_CUDA_HEADROOM_SMS 1u
+
 gboolean gst_rk_cuda_device_reserve_blocks (GstRkCudaDevice * dev,
-    guint blocks, guint capacity, guint block_size, GError ** error);
-void gst_rk_cuda_device_release_blocks (GstRkCudaDevice * dev, guint blocks);
-guint gst_rk_cuda_device_free_blocks (GstRkCudaDevice * dev, guint capacity);
+    guint blocks, guint per_sm, guint block_size, GError ** error);
+void gst_rk_cuda_device_release_blocks (GstRkCudaDevice * dev, guint blocks,
+    guint per_sm);
+guint gst_rk_cuda_device_default_grid (GstRkCudaDevice * dev, guint per_sm);
 
 /**
  * GstRkCudaSlots:

@@ -189,6 +189,7 @@ context_new (const GstRkCudaDriver * cu, gint index, GError ** error)
       ctx->alloc_stream = NULL;
     pop (ctx);
   }
+  ctx->props.memory_pools = ctx->alloc_stream != NULL;
   return ctx;
 }
 

@@ -646,8 +646,8 @@ gst_rk_cuda_event_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   gst_rk_cuda_slots_init (&e->out, dev, e->slots, TRUE, TRUE);
   gst_rk_cuda_slots_init (&e->extra, dev, e->slots, FALSE, TRUE);
 
-  e->function = e->ops->get_function (dev->ctx, e->impl, RK_CUDA_ENTRY_EVENT,
-      error);
+  e->function = gst_rk_cuda_device_get_function (dev, e->impl,
+      RK_CUDA_ENTRY_EVENT, error);
   if (e->function == NULL || !choose_grid (e, opts, error))
     goto fail;
   if ((e->in_stream = e->ops->stream_new (dev->ctx, error)) == NULL ||
@@ -722,9 +722,7 @@ gst_rk_cuda_event_terminate (GstRkCudaEvent * e, GError ** error)
         "CUDA kernel %s did not stop within %d ms; its device memory stays "
         "allocated", GST_OBJECT_NAME (e->kernel),
         GST_RK_CUDA_TERMINATE_TIMEOUT_MS);
-    g_mutex_lock (&e->dev->lock);
-    e->dev->abandoned++;
-    g_mutex_unlock (&e->dev->lock);
+    gst_rk_cuda_device_abandon (e->dev);
     return FALSE;
   }
   g_thread_join (e->thread);

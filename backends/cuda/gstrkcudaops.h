@@ -31,6 +31,8 @@ typedef struct _GstRkCudaFunction GstRkCudaFunction;
  * @sm_count: streaming multiprocessors
  * @max_block_size: most threads per block
  * @cooperative: cooperative launches are supported
+ * @memory_pools: @mem_alloc and @mem_free are stream-ordered (memory
+ *   pools); else they may wait for the whole device
  */
 typedef struct
 {
@@ -38,6 +40,7 @@ typedef struct
   guint sm_count;
   guint max_block_size;
   gboolean cooperative;
+  gboolean memory_pools;
 } GstRkCudaDeviceProps;
 
 /* Answers of GstRkCudaOps.query */

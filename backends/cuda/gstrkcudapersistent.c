@@ -74,6 +74,7 @@ struct _GstRkCudaPersistent
   guint grid_size;
   guint block_size;
   gsize shared_size;
+  guint per_sm;                 /* blocks of this shape on one SM */
   gboolean blocks_reserved;
 
   /* Mapped: control block | input ring | output ring | stage records */
@@ -679,7 +680,7 @@ free_all (GstRkCudaPersistent * p, gboolean device_done)
     gst_rk_cuda_device_mem_free (p->dev, &p->scratch);
     gst_rk_cuda_device_host_free (p->dev, &p->mapped);
     if (p->blocks_reserved)
-      gst_rk_cuda_device_release_blocks (p->dev, p->grid_size);
+      gst_rk_cuda_device_release_blocks (p->dev, p->grid_size, p->per_sm);
   }
   g_array_unref (p->retired);
   g_queue_clear_full (&p->kept, kept_free);
@@ -697,12 +698,20 @@ choose_grid (GstRkCudaPersistent * p, const GstRkLaunchOptions * opts,
 {
   const GstRkKernelInfo *info = gst_rk_kernel_get_info (p->kernel);
   GstRkCudaDevice *dev = p->dev;
-  guint per_sm, capacity;
+  guint per_sm;
 
   if (!dev->props.cooperative) {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
         "%s cannot launch cooperative kernels: use mode=event-driven",
         dev->parent.name);
+    return FALSE;
+  }
+  if (!dev->props.memory_pools) {
+    /* Device memory changes while the kernel runs (state, tables, arena
+     * slots); cuMemAlloc/cuMemFree would wait for it, forever */
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_INVALID_ARGUMENT,
+        "%s has no memory pools (stream-ordered allocation), which "
+        "persistent kernels need: use mode=event-driven", dev->parent.name);
     return FALSE;
   }
   p->block_size = opts->block_size;
@@ -723,15 +732,15 @@ choose_grid (GstRkCudaPersistent * p, const GstRkLaunchOptions * opts,
           dev->parent.name);
     return FALSE;
   }
-  capacity = per_sm * dev->props.sm_count;
+  p->per_sm = per_sm;
 
   /* Default: one block for a message actor; the free part of the device
-   * for a frame kernel. */
+   * less some headroom for a frame kernel. */
   p->grid_size = opts->grid_size;
   if (p->grid_size == 0)
     p->grid_size = info->kind == GST_RK_KERNEL_KIND_FRAME ?
-        MAX (gst_rk_cuda_device_free_blocks (dev, capacity), 1) : 1;
-  if (!gst_rk_cuda_device_reserve_blocks (dev, p->grid_size, capacity,
+        gst_rk_cuda_device_default_grid (dev, per_sm) : 1;
+  if (!gst_rk_cuda_device_reserve_blocks (dev, p->grid_size, per_sm,
           p->block_size, error))
     return FALSE;
   p->blocks_reserved = TRUE;
@@ -828,10 +837,12 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   p->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
   g_queue_init (&p->kept);
 
-  p->function = p->ops->get_function (dev->ctx, p->impl,
+  p->function = gst_rk_cuda_device_get_function (dev, p->impl,
       RK_CUDA_ENTRY_PERSISTENT, error);
-  if (p->function == NULL || !choose_grid (p, opts, error) ||
-      !layout (p, opts, error))
+  /* Pinned memory first: once the grid is reserved, the kernel counts as
+   * resident, and the pool no longer grows */
+  if (p->function == NULL || !layout (p, opts, error) ||
+      !choose_grid (p, opts, error))
     goto fail;
   if ((p->run_stream = p->ops->stream_new (dev->ctx, error)) == NULL ||
       (p->copy_stream = p->ops->stream_new (dev->ctx, error)) == NULL ||
@@ -959,9 +970,7 @@ gst_rk_cuda_persistent_terminate (GstRkCudaPersistent * p, GError ** error)
         "CUDA kernel %s did not stop within %d ms; its device memory stays "
         "allocated", GST_OBJECT_NAME (p->kernel),
         GST_RK_CUDA_TERMINATE_TIMEOUT_MS);
-    g_mutex_lock (&p->dev->lock);
-    p->dev->abandoned++;
-    g_mutex_unlock (&p->dev->lock);
+    gst_rk_cuda_device_abandon (p->dev);
   }
   free_all (p, done);
   return done;
