@@ -220,6 +220,10 @@ test_loaded_with_kernel (void)
   GstRkKernel *ev, *k;
   GError *err = NULL;
 
+  if (skip_without_nvrtc ()) {
+    gst_object_unref (rt);
+    return;
+  }
   ev = launch_on (rt, "echo", GST_RK_KERNEL_MODE_EVENT_DRIVEN, &err);
   g_assert_no_error (err);      /* the device is open */
   info = load (RK_EXAMPLES_DIR "/counter.cu", NULL, &err);
@@ -250,6 +254,10 @@ test_loaded_too_late (void)
   GError *err = NULL;
   gchar *text = NULL, *path;
 
+  if (skip_without_nvrtc ()) {
+    gst_object_unref (rt);
+    return;
+  }
   /* A file of its own: one loaded before would be loaded at open */
   g_assert_true (g_file_get_contents (RK_EXAMPLES_DIR "/counter.cu", &text,
           NULL, NULL));
