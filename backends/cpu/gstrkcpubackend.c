@@ -23,6 +23,7 @@
 #include "gstrkerror.h"
 #include "gstrkregistryprivate.h"
 #include "gstrkcpukernel.h"
+#include "gstrkfault.h"
 #include "gstrksync.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rk_cpu_debug);
@@ -43,6 +44,7 @@ typedef struct
 {
   CpuDevice *device;
   const GstRkCpuKernel *impl;
+  const gchar *name;            /* the kernel's registry name */
   GstRkDispatcher *dispatcher;
   gpointer ring_mem;
   gsize in_size, out_size;
@@ -167,21 +169,30 @@ reset_state (CpuKernel * ck, const GstRkParams * params)
 }
 
 /* State lives across messages; a configuration that needs a different size
- * (new caps) starts afresh. */
-static void
-ensure_state (CpuKernel * ck, GstRkConfig * config)
+ * (new caps) starts afresh. Its size comes from the caps, so an allocation
+ * that fails is an error, not an abort. */
+static gboolean
+ensure_state (CpuKernel * ck, GstRkConfig * config, GError ** error)
 {
   gsize size = config ? config->state_size : 0;
 
   if (size == ck->state_size)
-    return;
+    return TRUE;
   free_state (ck);
   if (size) {
-    ck->state = g_malloc0 (size);
+    ck->state = gst_rk_fault_strikes (GST_RK_FAULT_ALLOC, ck->name) ? NULL :
+        g_try_malloc0 (size);
+    if (ck->state == NULL) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+          "cannot allocate %" G_GSIZE_FORMAT " bytes of state for %s", size,
+          ck->name);
+      return FALSE;
+    }
     ck->state_size = size;
     gst_rk_device_add_memory (&ck->device->parent, 0, (gint64) size);
   }
   reset_state (ck, config ? &config->params : NULL);
+  return TRUE;
 }
 
 static gboolean
@@ -191,7 +202,8 @@ cpu_dispatch (GstRkDispatcher * d, GstRkMessage * msg, GstRkConfig * config,
   CpuKernel *ck = user_data;
   GstRkCpuContext ctx;
 
-  ensure_state (ck, config);
+  if (!ensure_state (ck, config, error))
+    return FALSE;
 
   if (msg->env.type == RK_MSG_CONTROL) {
     guint64 what = 0;
@@ -341,6 +353,7 @@ cpu_launch (GstRkDevice * device, GstRkKernel * kernel, GError ** error)
   ck = g_new0 (CpuKernel, 1);
   ck->device = (CpuDevice *) device;
   ck->impl = gst_rk_kernel_get_implementation (kernel);
+  ck->name = info->name;
   g_mutex_init (&ck->busy_lock);
   g_cond_init (&ck->busy_cond);
   g_mutex_init (&ck->drive_lock);
@@ -358,6 +371,13 @@ cpu_launch (GstRkDevice * device, GstRkKernel * kernel, GError ** error)
       RK_ENVELOPE_SIZE);
   ck->out_size = gst_rk_ring_memory_size (opts->output_queue_capacity,
       RK_ENVELOPE_SIZE);
+  if (gst_rk_fault_strikes (GST_RK_FAULT_ALLOC, ck->name)) {
+    /* (GLib aborts when a real allocation fails; only a fault comes here) */
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "cannot allocate %" G_GSIZE_FORMAT " bytes of queues for %s",
+        ck->in_size + ck->out_size, ck->name);
+    goto fail;
+  }
   ck->ring_mem = g_aligned_alloc0 (1, ck->in_size + ck->out_size,
       RK_RING_SLOT_ALIGN);
   out_mem = (guint8 *) ck->ring_mem + ck->in_size;
@@ -378,8 +398,11 @@ cpu_launch (GstRkDevice * device, GstRkKernel * kernel, GError ** error)
 
   {
     GstRkConfig *config = gst_rk_kernel_get_config (kernel);
-    ensure_state (ck, config);
+    gboolean ok = ensure_state (ck, config, error);
+
     gst_rk_config_unref (config);
+    if (!ok)
+      goto fail;
   }
 
   gst_rk_dispatcher_set_driven (ck->dispatcher, ck->driven);
@@ -389,9 +412,13 @@ cpu_launch (GstRkDevice * device, GstRkKernel * kernel, GError ** error)
   return TRUE;
 
 fail:
-  gst_rk_device_add_memory (device, 0,
-      -(gint64) (ck->in_size + ck->out_size));
-  g_aligned_free (ck->ring_mem);
+  if (ck->dispatcher)
+    gst_rk_dispatcher_free (ck->dispatcher);
+  if (ck->ring_mem) {
+    gst_rk_device_add_memory (device, 0,
+        -(gint64) (ck->in_size + ck->out_size));
+    g_aligned_free (ck->ring_mem);
+  }
   g_mutex_clear (&ck->busy_lock);
   g_cond_clear (&ck->busy_cond);
   g_mutex_clear (&ck->drive_lock);
