@@ -1265,53 +1265,56 @@ test_fallback (gconstpointer data)
 
 /* ---- The same through an element ---- */
 
+/* A frame through rkgray on @backend equals the reference luma (the CPU's
+ * own element is checked the same way, not against itself). */
 static void
 test_element (gconstpointer data)
 {
   GstRkBackendKind backend = GPOINTER_TO_INT (data);
-  const gchar *name = gst_rk_backend_kind_get_name (backend);
-  GBytes *outputs[2] = { NULL, NULL };
   gchar *reason = NULL;
-  GRand *rand = g_rand_new_with_seed (99);
-  GstBuffer *frame = gst_buffer_new_allocate (NULL, 37 * 21 * 4, NULL);
+  GRand *rand;
+  GstBuffer *frame, *out;
+  GstHarness *h;
+  GstCaps *caps;
   GstMapInfo map;
+  gchar *desc;
+  Output o = { 0, };
+  GBytes *input;
 
   if (!gst_rk_runtime_is_backend_available (backend, &reason)) {
     g_test_skip (reason);
     g_free (reason);
-    g_rand_free (rand);
-    gst_buffer_unref (frame);
     return;
   }
+  rand = g_rand_new_with_seed (99);
+  frame = gst_buffer_new_allocate (NULL, 37 * 21 * 4, NULL);
   gst_buffer_map (frame, &map, GST_MAP_WRITE);
   for (gsize i = 0; i < map.size; i++)
     map.data[i] = g_rand_int (rand);
+  input = g_bytes_new (map.data, map.size);
   gst_buffer_unmap (frame, &map);
 
-  for (guint run = 0; run < 2; run++) {
-    GstHarness *h = gst_harness_new_empty ();
-    gchar *desc = g_strdup_printf ("rkgray backend=%s",
-        run == 0 ? "cpu" : name);
-    GstBuffer *out;
+  h = gst_harness_new_empty ();
+  desc = g_strdup_printf ("rkgray backend=%s",
+      gst_rk_backend_kind_get_name (backend));
+  gst_harness_add_parse (h, desc);
+  gst_harness_set_src_caps_str (h, GRAY_CAPS ("BGRx", 37, 21));
+  g_assert_cmpint (gst_harness_push (h, frame), ==, GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  g_assert_nonnull (out);
+  g_assert_nonnull (gst_buffer_get_rk_hlc_meta (out));
+  gst_buffer_map (out, &map, GST_MAP_READ);
+  o.bytes = g_bytes_new (map.data, map.size);
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
 
-    gst_harness_add_parse (h, desc);
-    gst_harness_set_src_caps_str (h, GRAY_CAPS ("BGRx", 37, 21));
-    g_assert_cmpint (gst_harness_push (h, gst_buffer_ref (frame)), ==,
-        GST_FLOW_OK);
-    out = gst_harness_pull (h);
-    g_assert_nonnull (out);
-    g_assert_nonnull (gst_buffer_get_rk_hlc_meta (out));
-    gst_buffer_map (out, &map, GST_MAP_READ);
-    outputs[run] = g_bytes_new (map.data, map.size);
-    gst_buffer_unmap (out, &map);
-    gst_buffer_unref (out);
-    gst_harness_teardown (h);
-    g_free (desc);
-  }
-  g_assert_true (same_bytes (outputs[0], outputs[1]));
-  g_bytes_unref (outputs[0]);
-  g_bytes_unref (outputs[1]);
-  gst_buffer_unref (frame);
+  caps = gst_caps_from_string (GRAY_CAPS ("BGRx", 37, 21));
+  check_gray (&o, input, caps);
+  gst_caps_unref (caps);
+  g_bytes_unref (o.bytes);
+  g_bytes_unref (input);
+  gst_harness_teardown (h);
+  g_free (desc);
   g_rand_free (rand);
 }
 
