@@ -383,3 +383,25 @@ rk_test_kernel_stat (GstRkKernel * kernel, const gchar * field)
   gst_structure_free (s);
   return v;
 }
+
+/**
+ * rk_test_set_grid_size:
+ *
+ * Sets @element's grid-size from RK_TEST_GRID_SIZE when that is set: the
+ * kernel tests run again at other grid sizes (tests/meson.build), with
+ * the same expected bytes.
+ */
+void
+rk_test_set_grid_size (GstElement * element)
+{
+  const gchar *s = g_getenv ("RK_TEST_GRID_SIZE");
+  guint64 grid;
+
+  /* (a reference element of GStreamer's own has none) */
+  if (s == NULL || !g_object_class_find_property (G_OBJECT_GET_CLASS
+          (element), "grid-size"))
+    return;
+  if (!g_ascii_string_to_unsigned (s, 10, 1, 65535, &grid, NULL))
+    g_error ("RK_TEST_GRID_SIZE=%s is not a grid size", s);
+  g_object_set (element, "grid-size", (guint) grid, NULL);
+}

@@ -27,6 +27,7 @@ void rk_test_assert_flushing_unblocks_send (GstRkKernel * kernel,
 guint64 rk_test_kernel_stat (GstRkKernel * kernel, const gchar * field);
 void rk_test_remove_dir (const gchar * dir);
 gboolean rk_test_backend_usable (GstRkBackendKind backend, gchar ** reason);
+void rk_test_set_grid_size (GstElement * element);
 
 G_END_DECLS
 

@@ -14,7 +14,9 @@
  *               task) drains the input queue itself (cpu_drive), so a
  *               buffer crosses one thread boundary, as through a queue.
  * Data-parallel kernels split frames over a fork-join pool with one helper
- * per extra core (grid × block emulation).
+ * per extra core (grid × block emulation); GST_RK_CPU_HELPERS=<n> sets the
+ * number of helpers instead (tests: 0 runs every block on the caller, as a
+ * one-core machine does).
  */
 
 #include <string.h>
@@ -111,6 +113,20 @@ cpu_probe (GstRkBackendInfo * info)
 
 static void event_task (gpointer data, gpointer user_data);
 
+static guint
+n_helpers (void)
+{
+  const gchar *s = g_getenv ("GST_RK_CPU_HELPERS");
+  guint64 n;
+
+  if (s && g_ascii_string_to_unsigned (s, 10, 0, 256, &n, NULL))
+    return (guint) n;
+  if (s)
+    GST_WARNING ("GST_RK_CPU_HELPERS=%s is not a number of helpers (0 to "
+        "256): one per extra core", s);
+  return g_get_num_processors () - 1;
+}
+
 static GstRkDevice *
 cpu_open (gint device_id, GError ** error)
 {
@@ -129,7 +145,7 @@ cpu_open (gint device_id, GError ** error)
   name = cpu_device_name ();
   gst_rk_device_init (&dev->parent, &gst_rk_backend_cpu, 0, name, FALSE);
   g_free (name);
-  dev->pool = gst_rk_cpu_pool_new (g_get_num_processors () - 1);
+  dev->pool = gst_rk_cpu_pool_new (n_helpers ());
   dev->event_pool = g_thread_pool_new (event_task, NULL, -1, FALSE, NULL);
   return &dev->parent;
 }
