@@ -346,6 +346,11 @@ sweep_run (const Sweep * s, const gchar * mode, guint n)
 #define BGSUB_DESC "videotestsrc num-buffers=6 ! " \
   "video/x-raw,format=RGBA,width=32,height=24 ! rkbgsub name=e " \
   "backend=@B@ mode=@M@ ! fakesink sync=false"
+/* an audio kernel with state and a blob (its taps' spectrum, uploaded
+ * through a staging buffer on Vulkan) */
+#define FIR_DESC "audiotestsrc num-buffers=6 samplesperbuffer=512 ! " \
+  "audio/x-raw,format=F32LE,channels=2,rate=48000 ! rkfir name=e " \
+  "backend=@B@ mode=@M@ taps=\"<0.25, 0.5, 0.25>\" ! fakesink sync=false"
 /* frames that stay on the device between the kernels */
 #define CHAIN_DESC "videotestsrc num-buffers=6 ! " \
   "video/x-raw,format=RGBA,width=32,height=24 ! rkgray name=k0 " \
@@ -359,6 +364,9 @@ static const Sweep sweeps[] = {
   {GST_RK_BACKEND_CPU, "alloc", "echo", ECHO_DESC, CPU_ALLOC "echo$", 1},
   {GST_RK_BACKEND_CPU, "alloc", "bgsub", BGSUB_DESC, CPU_ALLOC "bgsub$", 2,
       TRUE},
+  {GST_RK_BACKEND_CPU, "alloc", "fir", FIR_DESC, CPU_ALLOC "fir$", 2, TRUE},
+  {GST_RK_BACKEND_VULKAN, "alloc", "fir", FIR_DESC,
+      VK_ERROR ("VK_ERROR_OUT_OF_DEVICE_MEMORY", "allocating memory"), 4, TRUE},
   {GST_RK_BACKEND_VULKAN, "alloc", "echo", ECHO_DESC,
       VK_ERROR ("VK_ERROR_OUT_OF_DEVICE_MEMORY", "allocating memory"), 2},
   {GST_RK_BACKEND_VULKAN, "alloc", "bgsub", BGSUB_DESC,
