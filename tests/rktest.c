@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "rktest.h"
+#include "gstrkbackend.h"
 #include "gstrkpluginstatic.h"
 #include "gstrkcpukernel.h"
 #ifdef RK_TEST_HAVE_VULKAN
@@ -318,6 +319,7 @@ typedef struct
   GstRkKernel *kernel;
   gsize size;
   GError *err;
+  gint returned;
 } BlockedSend;
 
 static gpointer
@@ -327,24 +329,39 @@ blocked_send_main (gpointer data)
 
   gst_rk_kernel_send (b->kernel, rk_test_make_buffer (0, b->size),
       RK_MSG_DATA, 0, GST_RK_WAIT_FOREVER, NULL, &b->err);
+  g_atomic_int_set (&b->returned, 1);
   return NULL;
 }
 
 /**
  * rk_test_assert_flushing_unblocks_send:
- * @kernel: a kernel whose input queue is full
+ * @kernel: a kernel whose input queue is full, with no host thread waiting
+ *   on it
  *
- * Asserts that a send of @size bytes, blocked with no deadline, returns
- * GST_RK_ERROR_FLUSHING once @kernel is set flushing. @kernel is left
- * flushing.
+ * Asserts that a send of @size bytes blocks with no deadline (it sleeps on
+ * the kernel, not returned), and returns GST_RK_ERROR_FLUSHING once @kernel
+ * is set flushing. @kernel is left flushing.
  */
 void
 rk_test_assert_flushing_unblocks_send (GstRkKernel * kernel, gsize size)
 {
-  BlockedSend b = { kernel, size, NULL };
-  GThread *t = g_thread_new ("sender", blocked_send_main, &b);
+  BlockedSend b = { kernel, size, NULL, 0 };
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  GThread *t;
 
-  g_usleep (20000);
+  g_assert_false (gst_rk_kernel_is_host_waiting (kernel));
+  t = g_thread_new ("sender", blocked_send_main, &b);
+  /* Flushing must release a send that is blocked, not refuse one that has
+   * not started: wait (polling, with a generous deadline) until the sender
+   * sleeps on the kernel. */
+  while (!gst_rk_kernel_is_host_waiting (kernel)) {
+    if (g_atomic_int_get (&b.returned))
+      g_error ("the send on a full queue returned before flushing: %s",
+          b.err ? b.err->message : "sent");
+    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    g_usleep (100);
+  }
+  g_assert_false (g_atomic_int_get (&b.returned));
   gst_rk_kernel_set_flushing (kernel, TRUE);
   g_thread_join (t);
   g_assert_error (b.err, GST_RK_ERROR, GST_RK_ERROR_FLUSHING);
@@ -386,4 +403,26 @@ rk_test_kernel_stat_settled (GstRkKernel * kernel, const gchar * field,
       g_get_monotonic_time () < deadline)
     g_usleep (1000);
   return v;
+}
+
+/**
+ * rk_test_set_grid_size:
+ *
+ * Sets @element's grid-size from RK_TEST_GRID_SIZE when that is set: the
+ * kernel tests run again at other grid sizes (tests/meson.build), with
+ * the same expected bytes.
+ */
+void
+rk_test_set_grid_size (GstElement * element)
+{
+  const gchar *s = g_getenv ("RK_TEST_GRID_SIZE");
+  guint64 grid;
+
+  /* (a reference element of GStreamer's own has none) */
+  if (s == NULL || !g_object_class_find_property (G_OBJECT_GET_CLASS
+          (element), "grid-size"))
+    return;
+  if (!g_ascii_string_to_unsigned (s, 10, 1, 65535, &grid, NULL))
+    g_error ("RK_TEST_GRID_SIZE=%s is not a grid size", s);
+  g_object_set (element, "grid-size", (guint) grid, NULL);
 }

@@ -29,6 +29,7 @@ guint64 rk_test_kernel_stat_settled (GstRkKernel * kernel,
     const gchar * field, guint64 expect);
 void rk_test_remove_dir (const gchar * dir);
 gboolean rk_test_backend_usable (GstRkBackendKind backend, gchar ** reason);
+void rk_test_set_grid_size (GstElement * element);
 
 G_END_DECLS
 

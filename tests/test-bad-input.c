@@ -15,15 +15,25 @@ static void
 test_property_out_of_range (void)
 {
   GstElement *blur = gst_element_factory_make ("rkblur", NULL);
-  gdouble sigma = 0;
+  GParamSpecDouble *pspec = G_PARAM_SPEC_DOUBLE (g_object_class_find_property
+      (G_OBJECT_GET_CLASS (blur), "sigma"));
+  gdouble sigma = -2;
   guint grid = 0;
 
+  /* kept at the default, then at a value set before */
   g_test_expect_message ("GLib-GObject", G_LOG_LEVEL_WARNING,
       "*out of range for property 'sigma'*");
   g_object_set (blur, "sigma", -1.0, NULL);
   g_test_assert_expected_messages ();
   g_object_get (blur, "sigma", &sigma, NULL);
-  g_assert_cmpfloat (sigma, >=, 0.0);
+  g_assert_cmpfloat (sigma, ==, pspec->default_value);
+  g_object_set (blur, "sigma", pspec->default_value + 1.25, NULL);
+  g_test_expect_message ("GLib-GObject", G_LOG_LEVEL_WARNING,
+      "*out of range for property 'sigma'*");
+  g_object_set (blur, "sigma", 1000.0, NULL);
+  g_test_assert_expected_messages ();
+  g_object_get (blur, "sigma", &sigma, NULL);
+  g_assert_cmpfloat (sigma, ==, pspec->default_value + 1.25);
 
   g_test_expect_message ("GLib-GObject", G_LOG_LEVEL_WARNING,
       "*out of range for property 'grid-size'*");

@@ -32,14 +32,20 @@ run_and_check (GstRkCpuPool * pool, guint n, guint blocks)
 static void
 test_coverage (void)
 {
-  GstRkCpuPool *pool = gst_rk_cpu_pool_new (3);
   static const guint ns[] = { 0, 1, 2, 7, 100, 1080, 4321 };
   static const guint blocks[] = { 0, 1, 2, 3, 4, 16, 5000 };
+  /* 0: a one-core machine's pool, every block on the caller */
+  static const guint helpers[] = { 3, 1, 0 };
 
-  for (guint a = 0; a < G_N_ELEMENTS (ns); a++)
-    for (guint b = 0; b < G_N_ELEMENTS (blocks); b++)
-      run_and_check (pool, ns[a], blocks[b]);
-  gst_rk_cpu_pool_free (pool);
+  for (guint t = 0; t < G_N_ELEMENTS (helpers); t++) {
+    GstRkCpuPool *pool = gst_rk_cpu_pool_new (helpers[t]);
+
+    g_assert_cmpuint (gst_rk_cpu_pool_get_n_threads (pool), ==, helpers[t]);
+    for (guint a = 0; a < G_N_ELEMENTS (ns); a++)
+      for (guint b = 0; b < G_N_ELEMENTS (blocks); b++)
+        run_and_check (pool, ns[a], blocks[b]);
+    gst_rk_cpu_pool_free (pool);
+  }
 }
 
 static gpointer

@@ -121,43 +121,27 @@ ref_luma (guint r, guint g, guint b)
   return (guint8) (((66 * r + 129 * g + 25 * b + 128) >> 8) + 16);
 }
 
+/* @out is rkgray's output for @in, a frame of @in_info. */
 static void
-check_gray (const gchar * format, guint width, guint height, guint32 seed)
+assert_gray (const GstVideoInfo * in_info, GstBuffer * in, GstBuffer * out)
 {
-  GstHarness *h = gst_harness_new ("rkgray");
-  GstVideoInfo in_info, out_info;
-  GstBuffer *in, *out;
+  const GstVideoFormatInfo *fi = in_info->finfo;
+  guint width = GST_VIDEO_INFO_WIDTH (in_info);
+  guint height = GST_VIDEO_INFO_HEIGHT (in_info);
+  GstVideoInfo out_info;
   GstMapInfo im, om;
-  GRand *rand = g_rand_new_with_seed (seed);
-  gchar *caps;
 
-  gst_video_info_set_format (&in_info, gst_video_format_from_string (format),
-      width, height);
   gst_video_info_set_format (&out_info, GST_VIDEO_FORMAT_GRAY8, width,
       height);
-  caps = g_strdup_printf ("video/x-raw,format=%s,width=%u,height=%u,"
-      "framerate=30/1", format, width, height);
-  gst_harness_set_src_caps_str (h, caps);
-  g_free (caps);
-
-  in = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&in_info), NULL);
-  gst_buffer_map (in, &im, GST_MAP_WRITE);
-  for (gsize i = 0; i < im.size; i++)
-    im.data[i] = g_rand_int (rand);
-  gst_buffer_unmap (in, &im);
-
-  g_assert_cmpint (gst_harness_push (h, gst_buffer_ref (in)), ==, GST_FLOW_OK);
-  out = gst_harness_pull (h);
   g_assert_cmpuint (gst_buffer_get_size (out), ==,
       GST_VIDEO_INFO_SIZE (&out_info));
 
   gst_buffer_map (in, &im, GST_MAP_READ);
   gst_buffer_map (out, &om, GST_MAP_READ);
   for (guint y = 0; y < height; y++) {
-    const guint8 *s = im.data + GST_VIDEO_INFO_PLANE_OFFSET (&in_info, 0) +
-        y * GST_VIDEO_INFO_PLANE_STRIDE (&in_info, 0);
+    const guint8 *s = im.data + GST_VIDEO_INFO_PLANE_OFFSET (in_info, 0) +
+        y * GST_VIDEO_INFO_PLANE_STRIDE (in_info, 0);
     const guint8 *d = om.data + y * GST_VIDEO_INFO_PLANE_STRIDE (&out_info, 0);
-    const GstVideoFormatInfo *fi = in_info.finfo;
 
     for (guint x = 0; x < width; x++) {
       guint8 expect;
@@ -168,8 +152,9 @@ check_gray (const gchar * format, guint width, guint height, guint32 seed)
         expect = ref_luma (s[4 * x + fi->poffset[0]],
             s[4 * x + fi->poffset[1]], s[4 * x + fi->poffset[2]]);
       if (d[x] != expect)
-        g_error ("%s %ux%u: pixel (%u,%u) is %u, expected %u", format, width,
-            height, x, y, d[x], expect);
+        g_error ("%s %ux%u: pixel (%u,%u) is %u, expected %u",
+            GST_VIDEO_FORMAT_INFO_NAME (fi), width, height, x, y, d[x],
+            expect);
     }
     for (guint x = width; x < (guint) GST_VIDEO_INFO_PLANE_STRIDE (&out_info,
             0); x++)
@@ -177,6 +162,42 @@ check_gray (const gchar * format, guint width, guint height, guint32 seed)
   }
   gst_buffer_unmap (in, &im);
   gst_buffer_unmap (out, &om);
+}
+
+static GstBuffer *
+random_frame (const GstVideoInfo * info, GRand * rand)
+{
+  GstBuffer *in = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (info),
+      NULL);
+  GstMapInfo im;
+
+  gst_buffer_map (in, &im, GST_MAP_WRITE);
+  for (gsize i = 0; i < im.size; i++)
+    im.data[i] = g_rand_int (rand);
+  gst_buffer_unmap (in, &im);
+  return in;
+}
+
+static void
+check_gray (const gchar * format, guint width, guint height, guint32 seed)
+{
+  GstHarness *h = gst_harness_new ("rkgray");
+  GstVideoInfo in_info;
+  GstBuffer *in, *out;
+  GRand *rand = g_rand_new_with_seed (seed);
+  gchar *caps;
+
+  gst_video_info_set_format (&in_info, gst_video_format_from_string (format),
+      width, height);
+  caps = g_strdup_printf ("video/x-raw,format=%s,width=%u,height=%u,"
+      "framerate=30/1", format, width, height);
+  gst_harness_set_src_caps_str (h, caps);
+  g_free (caps);
+
+  in = random_frame (&in_info, rand);
+  g_assert_cmpint (gst_harness_push (h, gst_buffer_ref (in)), ==, GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  assert_gray (&in_info, in, out);
   gst_buffer_unref (in);
   gst_buffer_unref (out);
   g_rand_free (rand);
@@ -203,6 +224,187 @@ test_gray_bit_exact (void)
     }
   }
   gst_rk_cpu_force_generic (FALSE);
+}
+
+/* ---- caps change with frames in flight ---- */
+
+#define IN_FLIGHT 6
+
+typedef struct
+{
+  GstHarness *h;
+  GstBuffer *in[2 * IN_FLIGHT];
+  const gchar *caps[2];
+  GMutex lock;
+  GCond cond;
+  gboolean new_caps_in;         /* the second caps reached the element */
+  guint out_then;               /* outputs that had left by then */
+  guint out;                    /* outputs that left the element */
+} CapsChange;
+
+static GstPadProbeReturn
+hold_outputs (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  return GST_PAD_PROBE_OK;      /* blocks while installed */
+}
+
+static GstPadProbeReturn
+count_outputs (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  CapsChange *c = data;
+
+  g_mutex_lock (&c->lock);
+  c->out++;
+  g_mutex_unlock (&c->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+see_caps (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  CapsChange *c = data;
+  GstEvent *e = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps, *second;
+
+  if (GST_EVENT_TYPE (e) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (e, &caps);
+  second = gst_caps_from_string (c->caps[1]);
+  if (gst_caps_is_equal (caps, second)) {
+    g_mutex_lock (&c->lock);
+    c->new_caps_in = TRUE;
+    c->out_then = c->out;
+    g_cond_broadcast (&c->cond);
+    g_mutex_unlock (&c->lock);
+  }
+  gst_caps_unref (second);
+  return GST_PAD_PROBE_OK;
+}
+
+static gpointer
+feed_main (gpointer data)
+{
+  CapsChange *c = data;
+
+  for (guint i = 0; i < 2 * IN_FLIGHT; i++) {
+    if (i == IN_FLIGHT)
+      gst_harness_set_src_caps_str (c->h, c->caps[1]);
+    g_assert_cmpint (gst_harness_push (c->h, gst_buffer_ref (c->in[i])), ==,
+        GST_FLOW_OK);
+  }
+  return NULL;
+}
+
+/* New caps while the frames sent under the old ones are still inside the
+ * element (its outputs held): each frame comes out in order, made under
+ * the caps it was sent with, and the output caps follow. */
+static void
+test_caps_change_in_flight (gconstpointer data)
+{
+  GstRkBackendKind backend = GPOINTER_TO_INT (data);
+  CapsChange c = { NULL, };
+  GstVideoInfo info[2];
+  GstElement *e;
+  GstPad *src, *sink;
+  GstEvent *ev;
+  GThread *feeder;
+  GRand *rand;
+  gchar *reason = NULL;
+  gulong hold, count, caps_probe;
+  guint gray_caps = 0;
+  gint64 deadline;
+
+  if (!rk_test_backend_usable (backend, &reason)) {
+    g_test_skip (reason);
+    g_free (reason);
+    return;
+  }
+  c.caps[0] = "video/x-raw,format=RGBA,width=32,height=24,framerate=30/1";
+  c.caps[1] = "video/x-raw,format=BGRx,width=45,height=17,framerate=30/1";
+  gst_video_info_set_format (&info[0], GST_VIDEO_FORMAT_RGBA, 32, 24);
+  gst_video_info_set_format (&info[1], GST_VIDEO_FORMAT_BGRx, 45, 17);
+  rand = g_rand_new_with_seed (17);
+  for (guint i = 0; i < 2 * IN_FLIGHT; i++)
+    c.in[i] = random_frame (&info[i / IN_FLIGHT], rand);
+  g_mutex_init (&c.lock);
+  g_cond_init (&c.cond);
+
+  /* With its outputs held and room for one, the kernel stops after a
+   * frame or two: the rest of the first caps' frames wait unprocessed in
+   * its input queue when the new caps come. */
+  e = gst_element_factory_make ("rkgray", NULL);
+  g_object_set (e, "backend", backend, "output-queue-capacity", 1,
+      "input-queue-capacity", 2 * IN_FLIGHT, NULL);
+  c.h = gst_harness_new_with_element (e, "sink", "src");
+  src = gst_element_get_static_pad (e, "src");
+  sink = gst_element_get_static_pad (e, "sink");
+  count = gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, count_outputs,
+      &c, NULL);
+  hold = gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BLOCK |
+      GST_PAD_PROBE_TYPE_BUFFER, hold_outputs, NULL, NULL);
+  caps_probe = gst_pad_add_probe (sink,
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, see_caps, &c, NULL);
+  gst_harness_set_src_caps_str (c.h, c.caps[0]);
+
+  feeder = g_thread_new ("feeder", feed_main, &c);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_mutex_lock (&c.lock);
+  while (!c.new_caps_in)
+    g_assert_true (g_cond_wait_until (&c.cond, &c.lock, deadline));
+  /* every frame of the first caps was still inside */
+  g_assert_cmpuint (c.out_then, ==, 0);
+  g_mutex_unlock (&c.lock);
+  gst_pad_remove_probe (src, hold);
+
+  for (guint i = 0; i < 2 * IN_FLIGHT; i++) {
+    GstBuffer *out = gst_harness_pull (c.h);
+
+    g_assert_nonnull (out);
+    assert_gray (&info[i / IN_FLIGHT], c.in[i], out);
+    gst_buffer_unref (out);
+  }
+  g_thread_join (feeder);
+
+  /* the output caps: the first frames' GRAY8 geometry, then the new */
+  while ((ev = gst_harness_try_pull_event (c.h))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_CAPS) {
+      GstCaps *caps;
+      GstVideoInfo out;
+
+      gst_event_parse_caps (ev, &caps);
+      g_assert_true (gst_video_info_from_caps (&out, caps));
+      g_assert_cmpint (GST_VIDEO_INFO_FORMAT (&out), ==,
+          GST_VIDEO_FORMAT_GRAY8);
+      g_assert_cmpuint (gray_caps, <, 2);
+      g_assert_cmpint (GST_VIDEO_INFO_WIDTH (&out), ==,
+          GST_VIDEO_INFO_WIDTH (&info[gray_caps]));
+      g_assert_cmpint (GST_VIDEO_INFO_HEIGHT (&out), ==,
+          GST_VIDEO_INFO_HEIGHT (&info[gray_caps]));
+      gray_caps++;
+    }
+    gst_event_unref (ev);
+  }
+  g_assert_cmpuint (gray_caps, ==, 2);
+  {
+    GstStructure *stats = NULL;
+
+    g_object_get (e, "stats", &stats, NULL);
+    g_assert_cmpstr (gst_structure_get_string (stats, "backend"), ==,
+        gst_rk_backend_kind_get_name (backend));
+    gst_structure_free (stats);
+  }
+
+  gst_pad_remove_probe (src, count);
+  gst_pad_remove_probe (sink, caps_probe);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_harness_teardown (c.h);
+  gst_object_unref (e);
+  for (guint i = 0; i < 2 * IN_FLIGHT; i++)
+    gst_buffer_unref (c.in[i]);
+  g_mutex_clear (&c.lock);
+  g_cond_clear (&c.cond);
+  g_rand_free (rand);
 }
 
 /* ---- negotiation ---- */
@@ -1027,7 +1229,7 @@ test_info_and_stats_messages (void)
   GError *err = NULL;
   gchar *debug = NULL;
   const GstStructure *s;
-  guint64 received;
+  guint64 received = 0;
 
   gst_element_set_state (p, GST_STATE_PLAYING);
   /* auto says which backend it chose */
@@ -1038,17 +1240,31 @@ test_info_and_stats_messages (void)
   g_free (debug);
   gst_message_unref (m);
 
-  for (;;) {
+  /* The counts only grow, a message is processed after it is received
+   * and answered after it is processed, and the stream gets through: a
+   * later report counts more than an earlier one that counted some. */
+  for (guint n = 0, first = 0; first == 0 || received <= first; n++) {
+    guint64 processed, emitted;
+
+    g_assert_cmpuint (n, <, 1000);
     m = wait_message (bus, GST_MESSAGE_ELEMENT);
     s = gst_message_get_structure (m);
-    if (gst_structure_has_name (s, "ringkernel-stats"))
-      break;
+    if (!gst_structure_has_name (s, "ringkernel-stats")) {
+      gst_message_unref (m);
+      continue;
+    }
+    g_assert_true (gst_structure_get_uint64 (s, "received", &received));
+    g_assert_true (gst_structure_get_uint64 (s, "processed", &processed));
+    g_assert_true (gst_structure_get_uint64 (s, "emitted", &emitted));
+    g_assert_cmpuint (processed, <=, received);
+    g_assert_cmpuint (emitted, <=, processed);
+    g_assert_cmpuint (received, >=, first);
+    if (first == 0)
+      first = received;
+    g_assert_nonnull (gst_structure_get_string (s, "backend"));
+    g_assert_true (gst_structure_has_field (s, "latency-p99"));
     gst_message_unref (m);
   }
-  g_assert_true (gst_structure_get_uint64 (s, "received", &received));
-  g_assert_nonnull (gst_structure_get_string (s, "backend"));
-  g_assert_true (gst_structure_has_field (s, "latency-p99"));
-  gst_message_unref (m);
 
   gst_element_set_state (p, GST_STATE_NULL);
   gst_object_unref (bus);
@@ -1319,6 +1535,10 @@ main (int argc, char **argv)
   g_test_add_func ("/elements/echo-bytes", test_echo_bytes);
   g_test_add_func ("/elements/gray-bit-exact", test_gray_bit_exact);
   g_test_add_func ("/elements/wrong-caps", test_wrong_caps);
+  g_test_add_data_func ("/elements/caps-change-in-flight/cpu",
+      GINT_TO_POINTER (GST_RK_BACKEND_CPU), test_caps_change_in_flight);
+  g_test_add_data_func ("/elements/caps-change-in-flight/vulkan",
+      GINT_TO_POINTER (GST_RK_BACKEND_VULKAN), test_caps_change_in_flight);
   g_test_add_func ("/elements/accept-caps", test_accept_caps);
   g_test_add_func ("/elements/lifecycle-walk", test_lifecycle_walk);
   g_test_add_func ("/elements/shared-runtime", test_shared_runtime);

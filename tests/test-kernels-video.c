@@ -4,6 +4,7 @@
  * across PAUSED → READY → PAUSED, the reset signal, reset-on-flush) and its
  * motion messages. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
@@ -19,6 +20,50 @@ typedef struct
   guint w, h, bpp, stride;
   guint8 *data;
 } Frame;
+
+/* A harness around a new @factory element, at RK_TEST_GRID_SIZE if set
+ * (before the harness starts it: the kernel launches with its grid). */
+static GstHarness *
+harness_new (const gchar * factory)
+{
+  GstElement *e = gst_element_factory_make (factory, NULL);
+  GstHarness *h;
+
+  g_assert_nonnull (e);
+  rk_test_set_grid_size (e);
+  h = gst_harness_new_with_element (e, "sink", "src");
+  gst_object_unref (e);
+  return h;
+}
+
+/* The grid the CPU kernel ran with (0 when no CPU kernel says). */
+static guint
+stats_grid_size (GstElement * e)
+{
+  GstStructure *stats = NULL;
+  guint grid = 0;
+
+  if (!g_object_class_find_property (G_OBJECT_GET_CLASS (e), "stats"))
+    return 0;                   /* a reference element of GStreamer's */
+  g_object_get (e, "stats", &stats, NULL);
+  if (stats)
+    gst_structure_get_uint (stats, "grid-size", &grid);
+  g_clear_pointer (&stats, gst_structure_free);
+  return grid;
+}
+
+/* Tears @h down, after checking that RK_TEST_GRID_SIZE reached a CPU
+ * kernel that ran. */
+static void
+harness_teardown (GstHarness * h)
+{
+  const gchar *grid = g_getenv ("RK_TEST_GRID_SIZE");
+  guint ran = stats_grid_size (h->element);
+
+  if (grid && ran)
+    g_assert_cmpuint (ran, ==, atoi (grid));
+  gst_harness_teardown (h);
+}
 
 static Frame
 frame_new (guint w, guint h, guint bpp)
@@ -129,7 +174,7 @@ static void
 check_blur (const gchar * format, guint w, guint h, gdouble sigma,
     guint32 seed)
 {
-  GstHarness *h_ = gst_harness_new ("rkblur");
+  GstHarness *h_ = harness_new ("rkblur");
   GRand *rand = g_rand_new_with_seed (seed);
   guint bpp = strcmp (format, "GRAY8") == 0 ? 1 : 4;
   gchar *caps = video_caps (format, w, h);
@@ -151,7 +196,7 @@ check_blur (const gchar * format, guint w, guint h, gdouble sigma,
   }
   g_free (caps);
   g_rand_free (rand);
-  gst_harness_teardown (h_);
+  harness_teardown (h_);
 }
 
 static void
@@ -219,16 +264,21 @@ static void
 check_blur_shapes (const gchar * format, gdouble sigma, guint grid,
     gboolean all_small, guint32 seed)
 {
-  GstHarness *h_ = gst_harness_new ("rkblur");
+  GstElement *e = gst_element_factory_make ("rkblur", NULL);
   GRand *rand = g_rand_new_with_seed (seed);
+  GstHarness *h_;
 
-  g_object_set (h_->element, "sigma", sigma, "grid-size", grid, NULL);
+  /* before the harness starts it: the kernel launches with its grid */
+  g_object_set (e, "sigma", sigma, "grid-size", grid, NULL);
+  h_ = gst_harness_new_with_element (e, "sink", "src");
+  gst_object_unref (e);
   for (guint w = 1; w <= 40; w++)
     for (guint h = 1; h <= 10; h++)
       if (all_small || (w + h) % 7 == 0 || w == 1 || h == 1)
         check_blur_frame (h_, format, w, h, sigma, rand);
   check_blur_frame (h_, format, 641, 359, sigma, rand);
   check_blur_frame (h_, format, 3001, 17, sigma, rand);
+  g_assert_cmpuint (stats_grid_size (h_->element), ==, grid);
   g_rand_free (rand);
   gst_harness_teardown (h_);
 }
@@ -262,7 +312,7 @@ test_blur_shapes (void)
 static void
 test_blur_tiny_sigma (void)
 {
-  GstHarness *h = gst_harness_new ("rkblur");
+  GstHarness *h = harness_new ("rkblur");
   GRand *rand = g_rand_new_with_seed (12);
   Frame in = frame_random (23, 9, 1, rand);
   gchar *caps = video_caps ("GRAY8", 23, 9);
@@ -277,14 +327,14 @@ test_blur_tiny_sigma (void)
   g_free (caps);
   g_free (in.data);
   g_rand_free (rand);
-  gst_harness_teardown (h);
+  harness_teardown (h);
 }
 
 /* A flat frame stays flat: the weights sum to exactly 4096. */
 static void
 test_blur_flat (void)
 {
-  GstHarness *h = gst_harness_new ("rkblur");
+  GstHarness *h = harness_new ("rkblur");
   Frame in = frame_new (41, 13, 1), expect = frame_new (41, 13, 1);
   gchar *caps = video_caps ("GRAY8", 41, 13);
   GstBuffer *out;
@@ -302,7 +352,7 @@ test_blur_flat (void)
   g_free (caps);
   g_free (in.data);
   g_free (expect.data);
-  gst_harness_teardown (h);
+  harness_teardown (h);
 }
 
 /* ---- sobel ---- */
@@ -334,7 +384,7 @@ ref_sobel (const Frame * in, gint threshold)
 static void
 check_sobel (guint w, guint h, gint threshold, guint32 seed, gboolean edges)
 {
-  GstHarness *hs = gst_harness_new ("rksobel");
+  GstHarness *hs = harness_new ("rksobel");
   GRand *rand = g_rand_new_with_seed (seed);
   gchar *caps = video_caps ("GRAY8", w, h);
   Frame in = frame_random (w, h, 1, rand), expect;
@@ -356,7 +406,7 @@ check_sobel (guint w, guint h, gint threshold, guint32 seed, gboolean edges)
   g_free (expect.data);
   g_free (caps);
   g_rand_free (rand);
-  gst_harness_teardown (hs);
+  harness_teardown (hs);
 }
 
 static void
@@ -545,10 +595,11 @@ bgsub_run_init (BgsubRun * r, const gchar * format, guint w, guint h)
     GstElement *e = gst_element_factory_make ("rkbgsub", NULL);
 
     gst_util_set_object_arg (G_OBJECT (e), "backend", test_backend);
+    rk_test_set_grid_size (e);
     r->h = gst_harness_new_with_element (e, "sink", "src");
     gst_object_unref (e);
   } else {
-    r->h = gst_harness_new ("rkbgsub");
+    r->h = harness_new ("rkbgsub");
   }
   r->rate = 0.1;
   r->threshold = 25;
@@ -571,7 +622,7 @@ bgsub_run_clear (BgsubRun * r)
       test_backend ? test_backend : "cpu");
   gst_structure_free (stats);
   g_free (r->ref.model);
-  gst_harness_teardown (r->h);
+  harness_teardown (r->h);
 }
 
 static void
@@ -759,7 +810,7 @@ test_reset_only_where_resettable (void)
 static void
 test_sobel_refuses_rgba (void)
 {
-  GstHarness *h = gst_harness_new ("rksobel");
+  GstHarness *h = harness_new ("rksobel");
   GstBus *bus = gst_bus_new ();
   GstMessage *m;
   GError *err = NULL;
@@ -776,7 +827,7 @@ test_sobel_refuses_rgba (void)
   gst_message_unref (m);
   gst_element_set_bus (h->element, NULL);
   gst_object_unref (bus);
-  gst_harness_teardown (h);
+  harness_teardown (h);
 }
 
 /* A bgsub test again on the Vulkan backend (lavapipe here) */

@@ -33,7 +33,11 @@ def smoke_demo(tmp):
              "--frames", "12", "--output", out])
     assert "backend: " in p.stdout, "the demo did not say its backend"
     assert "dropped 0" in p.stdout, "the demo's summary lacks dropped = 0"
-    for f in glob.glob(os.path.join(out, "*.png")):
+    # 12 frames give the contact sheet all its rows
+    pngs = glob.glob(os.path.join(out, "*.png"))
+    assert pngs == [os.path.join(out, "contact-sheet.png")], \
+        f"expected the contact sheet, got {pngs}"
+    for f in pngs:
         check_png(f)
     videos = glob.glob(os.path.join(out, "*.webm"))
     assert videos and all(os.path.getsize(v) > 0 for v in videos), "no video written"

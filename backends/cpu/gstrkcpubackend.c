@@ -14,7 +14,9 @@
  *               task) drains the input queue itself (cpu_drive), so a
  *               buffer crosses one thread boundary, as through a queue.
  * Data-parallel kernels split frames over a fork-join pool with one helper
- * per extra core (grid × block emulation).
+ * per extra core (grid × block emulation); GST_RK_CPU_HELPERS=<n> sets the
+ * number of helpers instead (tests: 0 runs every block on the caller, as a
+ * one-core machine does).
  */
 
 #include <string.h>
@@ -23,6 +25,7 @@
 #include "gstrkerror.h"
 #include "gstrkregistryprivate.h"
 #include "gstrkcpukernel.h"
+#include "gstrkfault.h"
 #include "gstrksync.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rk_cpu_debug);
@@ -43,6 +46,7 @@ typedef struct
 {
   CpuDevice *device;
   const GstRkCpuKernel *impl;
+  const gchar *name;            /* the kernel's registry name */
   GstRkDispatcher *dispatcher;
   gpointer ring_mem;
   gsize in_size, out_size;
@@ -109,6 +113,20 @@ cpu_probe (GstRkBackendInfo * info)
 
 static void event_task (gpointer data, gpointer user_data);
 
+static guint
+n_helpers (void)
+{
+  const gchar *s = g_getenv ("GST_RK_CPU_HELPERS");
+  guint64 n;
+
+  if (s && g_ascii_string_to_unsigned (s, 10, 0, 256, &n, NULL))
+    return (guint) n;
+  if (s)
+    GST_WARNING ("GST_RK_CPU_HELPERS=%s is not a number of helpers (0 to "
+        "256): one per extra core", s);
+  return g_get_num_processors () - 1;
+}
+
 static GstRkDevice *
 cpu_open (gint device_id, GError ** error)
 {
@@ -127,7 +145,7 @@ cpu_open (gint device_id, GError ** error)
   name = cpu_device_name ();
   gst_rk_device_init (&dev->parent, &gst_rk_backend_cpu, 0, name, FALSE);
   g_free (name);
-  dev->pool = gst_rk_cpu_pool_new (g_get_num_processors () - 1);
+  dev->pool = gst_rk_cpu_pool_new (n_helpers ());
   dev->event_pool = g_thread_pool_new (event_task, NULL, -1, FALSE, NULL);
   return &dev->parent;
 }
@@ -167,21 +185,30 @@ reset_state (CpuKernel * ck, const GstRkParams * params)
 }
 
 /* State lives across messages; a configuration that needs a different size
- * (new caps) starts afresh. */
-static void
-ensure_state (CpuKernel * ck, GstRkConfig * config)
+ * (new caps) starts afresh. Its size comes from the caps, so an allocation
+ * that fails is an error, not an abort. */
+static gboolean
+ensure_state (CpuKernel * ck, GstRkConfig * config, GError ** error)
 {
   gsize size = config ? config->state_size : 0;
 
   if (size == ck->state_size)
-    return;
+    return TRUE;
   free_state (ck);
   if (size) {
-    ck->state = g_malloc0 (size);
+    ck->state = gst_rk_fault_strikes (GST_RK_FAULT_ALLOC, ck->name) ? NULL :
+        g_try_malloc0 (size);
+    if (ck->state == NULL) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+          "cannot allocate %" G_GSIZE_FORMAT " bytes of state for %s", size,
+          ck->name);
+      return FALSE;
+    }
     ck->state_size = size;
     gst_rk_device_add_memory (&ck->device->parent, 0, (gint64) size);
   }
   reset_state (ck, config ? &config->params : NULL);
+  return TRUE;
 }
 
 static gboolean
@@ -191,7 +218,8 @@ cpu_dispatch (GstRkDispatcher * d, GstRkMessage * msg, GstRkConfig * config,
   CpuKernel *ck = user_data;
   GstRkCpuContext ctx;
 
-  ensure_state (ck, config);
+  if (!ensure_state (ck, config, error))
+    return FALSE;
 
   if (msg->env.type == RK_MSG_CONTROL) {
     guint64 what = 0;
@@ -341,6 +369,7 @@ cpu_launch (GstRkDevice * device, GstRkKernel * kernel, GError ** error)
   ck = g_new0 (CpuKernel, 1);
   ck->device = (CpuDevice *) device;
   ck->impl = gst_rk_kernel_get_implementation (kernel);
+  ck->name = info->name;
   g_mutex_init (&ck->busy_lock);
   g_cond_init (&ck->busy_cond);
   g_mutex_init (&ck->drive_lock);
@@ -358,6 +387,13 @@ cpu_launch (GstRkDevice * device, GstRkKernel * kernel, GError ** error)
       RK_ENVELOPE_SIZE);
   ck->out_size = gst_rk_ring_memory_size (opts->output_queue_capacity,
       RK_ENVELOPE_SIZE);
+  if (gst_rk_fault_strikes (GST_RK_FAULT_ALLOC, ck->name)) {
+    /* (GLib aborts when a real allocation fails; only a fault comes here) */
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "cannot allocate %" G_GSIZE_FORMAT " bytes of queues for %s",
+        ck->in_size + ck->out_size, ck->name);
+    goto fail;
+  }
   ck->ring_mem = g_aligned_alloc0 (1, ck->in_size + ck->out_size,
       RK_RING_SLOT_ALIGN);
   out_mem = (guint8 *) ck->ring_mem + ck->in_size;
@@ -378,8 +414,11 @@ cpu_launch (GstRkDevice * device, GstRkKernel * kernel, GError ** error)
 
   {
     GstRkConfig *config = gst_rk_kernel_get_config (kernel);
-    ensure_state (ck, config);
+    gboolean ok = ensure_state (ck, config, error);
+
     gst_rk_config_unref (config);
+    if (!ok)
+      goto fail;
   }
 
   gst_rk_dispatcher_set_driven (ck->dispatcher, ck->driven);
@@ -389,9 +428,13 @@ cpu_launch (GstRkDevice * device, GstRkKernel * kernel, GError ** error)
   return TRUE;
 
 fail:
-  gst_rk_device_add_memory (device, 0,
-      -(gint64) (ck->in_size + ck->out_size));
-  g_aligned_free (ck->ring_mem);
+  if (ck->dispatcher)
+    gst_rk_dispatcher_free (ck->dispatcher);
+  if (ck->ring_mem) {
+    gst_rk_device_add_memory (device, 0,
+        -(gint64) (ck->in_size + ck->out_size));
+    g_aligned_free (ck->ring_mem);
+  }
   g_mutex_clear (&ck->busy_lock);
   g_cond_clear (&ck->busy_cond);
   g_mutex_clear (&ck->drive_lock);

@@ -15,7 +15,8 @@
  */
 gboolean
 gst_rk_vulkan_arena_ensure (GstRkVulkanDevice * dev, GstRkVulkanArena * arena,
-    VkDeviceSize size, gboolean * moved, GError ** error)
+    VkDeviceSize size, gboolean * moved, const gchar * kernel,
+    GError ** error)
 {
   VkDeviceSize want;
 
@@ -30,10 +31,10 @@ gst_rk_vulkan_arena_ensure (GstRkVulkanDevice * dev, GstRkVulkanArena * arena,
   gst_rk_vulkan_arena_free (dev, arena);
   *moved = TRUE;
   if (!gst_rk_vulkan_buffer_alloc (dev, &arena->staging, want,
-          GST_RK_VULKAN_MEMORY_SHARED, error))
+          GST_RK_VULKAN_MEMORY_SHARED, kernel, error))
     return FALSE;
   if (dev->staging_copy && !gst_rk_vulkan_buffer_alloc (dev, &arena->device,
-          want, GST_RK_VULKAN_MEMORY_DEVICE, error)) {
+          want, GST_RK_VULKAN_MEMORY_DEVICE, kernel, error)) {
     gst_rk_vulkan_buffer_free (dev, &arena->staging);
     return FALSE;
   }

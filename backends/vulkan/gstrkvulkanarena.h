@@ -28,7 +28,7 @@ typedef struct
 
 gboolean gst_rk_vulkan_arena_ensure (GstRkVulkanDevice * dev,
     GstRkVulkanArena * arena, VkDeviceSize size, gboolean * moved,
-    GError ** error);
+    const gchar * kernel, GError ** error);
 void gst_rk_vulkan_arena_free (GstRkVulkanDevice * dev,
     GstRkVulkanArena * arena);
 VkBuffer gst_rk_vulkan_arena_get_shader_buffer (GstRkVulkanArena * arena);

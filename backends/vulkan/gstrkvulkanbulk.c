@@ -462,7 +462,7 @@ run_chunk (GstRkVulkanContext * ctx, const GstRkMessage * msgs,
   }
   layout_for (ctx->device, n, &max, &l);
   if (!gst_rk_vulkan_arena_ensure (ctx->device, &ctx->arena, l.total, &moved,
-          error))
+          ctx->impl->name, error))
     return FALSE;
   if (moved)
     ctx->bulk_set_stale = TRUE;
@@ -489,7 +489,7 @@ gst_rk_vulkan_bulk_prepare (GstRkVulkanContext * ctx, GError ** error)
 {
   if (ctx->bulk_pipeline == VK_NULL_HANDLE)
     ctx->bulk_pipeline = gst_rk_vulkan_device_get_pipeline (ctx->device,
-        &ctx->impl->bulk, FALSE, error);
+        &ctx->impl->bulk, FALSE, ctx->impl->name, error);
   return ctx->bulk_pipeline != VK_NULL_HANDLE;
 }
 

@@ -6,6 +6,7 @@
 #include "gstrkvulkancontext.h"
 #include "gstrkvulkanabi.h"
 #include "gstrkerror.h"
+#include "gstrkfault.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rk_vulkan_debug);
 #define GST_CAT_DEFAULT gst_rk_vulkan_debug
@@ -71,7 +72,9 @@ gst_rk_vulkan_context_new (GstRkVulkanDevice * dev, GstRkKernel * kernel,
     dsai.descriptorPool = ctx->descriptors;
     dsai.descriptorSetCount = 1;
     dsai.pSetLayouts = &dev->bulk_set_layout;
-    r = dev->vk.vkAllocateDescriptorSets (dev->handle, &dsai, &ctx->bulk_set);
+    r = gst_rk_fault_strikes (GST_RK_FAULT_PIPELINE, ctx->impl->name) ?
+        VK_ERROR_OUT_OF_POOL_MEMORY :
+        dev->vk.vkAllocateDescriptorSets (dev->handle, &dsai, &ctx->bulk_set);
   }
   if (!gst_rk_vulkan_device_check (dev, r, "setting up a kernel", error)) {
     gst_rk_vulkan_context_free (ctx);
@@ -287,7 +290,8 @@ gst_rk_vulkan_context_ensure_state (GstRkVulkanContext * ctx,
   if (changed)
     *changed = TRUE;
   if (!gst_rk_vulkan_buffer_alloc (ctx->device, &ctx->state,
-          MAX ((size + 15) / 16 * 16, 16), GST_RK_VULKAN_MEMORY_DEVICE, error))
+          MAX ((size + 15) / 16 * 16, 16), GST_RK_VULKAN_MEMORY_DEVICE,
+          ctx->impl->name, error))
     return FALSE;
   return fill_state (ctx, error);
 }
@@ -314,7 +318,7 @@ upload_staged (GstRkVulkanContext * ctx, GstRkVulkanBuffer * buf,
   gboolean ok;
 
   if (!gst_rk_vulkan_buffer_alloc (dev, &staging, size,
-          GST_RK_VULKAN_MEMORY_SHARED, error))
+          GST_RK_VULKAN_MEMORY_SHARED, ctx->impl->name, error))
     return FALSE;
   memcpy (staging.map, data, size);
   cb = gst_rk_vulkan_context_begin (ctx, error);
@@ -361,7 +365,7 @@ gst_rk_vulkan_context_ensure_blob (GstRkVulkanContext * ctx,
     ctx->bulk_set_stale = TRUE;
     if (!gst_rk_vulkan_buffer_alloc (ctx->device, &ctx->blob,
             MAX ((size + 15) / 16 * 16, 16), GST_RK_VULKAN_MEMORY_DEVICE,
-            error))
+            ctx->impl->name, error))
       return FALSE;
   }
   g_clear_pointer (&ctx->blob_bytes, g_bytes_unref);

@@ -20,6 +20,7 @@
 #include "gstrkvulkandevice.h"
 #include "gstrkvulkanabi.h"
 #include "gstrkerror.h"
+#include "gstrkfault.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rk_vulkan_debug);
 #define GST_CAT_DEFAULT gst_rk_vulkan_debug
@@ -418,13 +419,16 @@ pick_memory_type (GstRkVulkanDevice * dev, guint32 allowed,
 
 /**
  * gst_rk_vulkan_buffer_alloc:
+ * @kernel: (nullable): the registry name of the kernel it is for; %NULL for
+ *   payload memory, which belongs to the device (for GST_RK_FAULT)
  *
  * Makes a storage buffer of @size bytes with memory of its own, counted in
  * the device's memory metrics (device or host heap).
  */
 gboolean
 gst_rk_vulkan_buffer_alloc (GstRkVulkanDevice * dev, GstRkVulkanBuffer * buf,
-    VkDeviceSize size, GstRkVulkanMemory kind, GError ** error)
+    VkDeviceSize size, GstRkVulkanMemory kind, const gchar * kernel,
+    GError ** error)
 {
   VkBufferCreateInfo bci = { VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO };
   VkMemoryAllocateInfo mai = { VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO };
@@ -466,7 +470,11 @@ gst_rk_vulkan_buffer_alloc (GstRkVulkanDevice * dev, GstRkVulkanBuffer * buf,
   }
   mai.allocationSize = req.size;
   mai.memoryTypeIndex = (guint32) type;
-  r = dev->vk.vkAllocateMemory (dev->handle, &mai, NULL, &buf->memory);
+  if (gst_rk_fault_strikes (kernel ? GST_RK_FAULT_ALLOC : GST_RK_FAULT_MEMORY,
+          kernel))
+    r = VK_ERROR_OUT_OF_DEVICE_MEMORY;
+  else
+    r = dev->vk.vkAllocateMemory (dev->handle, &mai, NULL, &buf->memory);
   if (r == VK_SUCCESS)
     r = dev->vk.vkBindBufferMemory (dev->handle, buf->handle, buf->memory, 0);
   flags = dev->memory.memoryTypes[type].propertyFlags;
@@ -514,7 +522,8 @@ gst_rk_vulkan_buffer_free (GstRkVulkanDevice * dev, GstRkVulkanBuffer * buf)
  */
 VkPipeline
 gst_rk_vulkan_device_get_pipeline (GstRkVulkanDevice * dev,
-    const GstRkVulkanShader * shader, gboolean ring, GError ** error)
+    const GstRkVulkanShader * shader, gboolean ring, const gchar * kernel,
+    GError ** error)
 {
   VkShaderModuleCreateInfo smci = {
     VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO
@@ -554,8 +563,11 @@ gst_rk_vulkan_device_get_pipeline (GstRkVulkanDevice * dev,
       cpci.flags = VK_PIPELINE_CREATE_DISPATCH_BASE_BIT;
       cpci.layout = dev->bulk_layout;
     }
-    r = dev->vk.vkCreateComputePipelines (dev->handle, dev->cache, 1, &cpci,
-        NULL, &pipeline);
+    if (gst_rk_fault_strikes (GST_RK_FAULT_PIPELINE, kernel))
+      r = VK_ERROR_OUT_OF_HOST_MEMORY;
+    else
+      r = dev->vk.vkCreateComputePipelines (dev->handle, dev->cache, 1,
+          &cpci, NULL, &pipeline);
     dev->vk.vkDestroyShaderModule (dev->handle, module, NULL);
   }
   if (r == VK_SUCCESS)

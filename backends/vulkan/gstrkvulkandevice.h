@@ -93,12 +93,13 @@ gboolean gst_rk_vulkan_device_check (GstRkVulkanDevice * dev, VkResult result,
 
 gboolean gst_rk_vulkan_buffer_alloc (GstRkVulkanDevice * dev,
     GstRkVulkanBuffer * buf, VkDeviceSize size, GstRkVulkanMemory kind,
-    GError ** error);
+    const gchar * kernel, GError ** error);
 void gst_rk_vulkan_buffer_free (GstRkVulkanDevice * dev,
     GstRkVulkanBuffer * buf);
 
 VkPipeline gst_rk_vulkan_device_get_pipeline (GstRkVulkanDevice * dev,
-    const GstRkVulkanShader * shader, gboolean ring, GError ** error);
+    const GstRkVulkanShader * shader, gboolean ring, const gchar * kernel,
+    GError ** error);
 
 GstRkVulkanQueue *gst_rk_vulkan_device_next_queue (GstRkVulkanDevice * dev);
 VkResult gst_rk_vulkan_device_submit (GstRkVulkanDevice * dev,

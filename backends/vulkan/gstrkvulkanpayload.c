@@ -22,7 +22,7 @@ payload_alloc (GstRkDevice * device, gsize size, guint8 ** host,
   GstRkVulkanBuffer *buf = g_new0 (GstRkVulkanBuffer, 1);
 
   if (!gst_rk_vulkan_buffer_alloc (dev, buf, MAX (size, 16),
-          GST_RK_VULKAN_MEMORY_PAYLOAD, error)) {
+          GST_RK_VULKAN_MEMORY_PAYLOAD, NULL, error)) {
     g_free (buf);
     return NULL;
   }

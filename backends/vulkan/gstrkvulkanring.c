@@ -41,6 +41,7 @@
 #include "gstrkvulkanbulk.h"
 #include "gstrkvulkanabi.h"
 #include "gstrkerror.h"
+#include "gstrkfault.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rk_vulkan_debug);
 #define GST_CAT_DEFAULT gst_rk_vulkan_debug
@@ -260,7 +261,8 @@ alloc_rings (GstRkVulkanRing * r, GError ** error)
   r->in_offset = (RKV_CTRL_SIZE + align - 1) / align * align;
   r->out_offset = (r->in_offset + r->in_size + align - 1) / align * align;
   if (!gst_rk_vulkan_buffer_alloc (r->device, &r->shared,
-          r->out_offset + r->out_size, GST_RK_VULKAN_MEMORY_SHARED, error))
+          r->out_offset + r->out_size, GST_RK_VULKAN_MEMORY_SHARED,
+          r->ctx->impl->name, error))
     return FALSE;
 
   memset (r->shared.map, 0, r->out_offset + r->out_size);
@@ -341,7 +343,8 @@ gst_rk_vulkan_ring_launch (GstRkVulkanContext * ctx, GError ** error)
   r->command = RK_CMD_PAUSE;
   r->status = RK_STATUS_PAUSED;
 
-  r->pipeline = gst_rk_vulkan_device_get_pipeline (dev, shader, TRUE, error);
+  r->pipeline = gst_rk_vulkan_device_get_pipeline (dev, shader, TRUE,
+      ctx->impl->name, error);
   if (r->pipeline == VK_NULL_HANDLE ||
       !gst_rk_vulkan_context_check_features (ctx, error) ||
       !alloc_rings (r, error))
@@ -358,7 +361,9 @@ gst_rk_vulkan_ring_launch (GstRkVulkanContext * ctx, GError ** error)
     dsai.descriptorPool = ctx->descriptors;
     dsai.descriptorSetCount = 1;
     dsai.pSetLayouts = &dev->ring_set_layout;
-    res = dev->vk.vkAllocateDescriptorSets (dev->handle, &dsai, &r->set);
+    res = gst_rk_fault_strikes (GST_RK_FAULT_PIPELINE, ctx->impl->name) ?
+        VK_ERROR_OUT_OF_POOL_MEMORY :
+        dev->vk.vkAllocateDescriptorSets (dev->handle, &dsai, &r->set);
     if (res == VK_SUCCESS) {
       cbai.commandPool = ctx->pool;
       cbai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
