@@ -52,6 +52,7 @@ typedef enum
 } GstRkVulkanFault;
 
 void gst_rk_vulkan_inject_fault (GstRkVulkanFault fault, guint after_submits);
+gboolean gst_rk_vulkan_fault_pending (void);
 
 void gst_rk_vulkan_set_poll_budget (guint polls);
 

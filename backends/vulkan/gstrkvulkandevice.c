@@ -54,6 +54,18 @@ gst_rk_vulkan_inject_fault (GstRkVulkanFault fault, guint after_submits)
   g_atomic_int_set (&fault_kind, fault);
 }
 
+/**
+ * gst_rk_vulkan_fault_pending:
+ *
+ * Returns: whether an injected fault has not struck yet, so that a test
+ * can wait for the submission that takes it instead of sleeping.
+ */
+gboolean
+gst_rk_vulkan_fault_pending (void)
+{
+  return g_atomic_int_get (&fault_kind) != GST_RK_VULKAN_FAULT_NONE;
+}
+
 static GstRkVulkanFault
 take_fault (void)
 {
