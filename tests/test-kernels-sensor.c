@@ -8,54 +8,11 @@
 #include <gst/check/gstharness.h>
 
 #include "gstrkcpufft.h"
+#include "rkharness.h"
 #include "rktest.h"
 
 #define RATE 8000
 
-
-/* A harness around a new @factory element, at RK_TEST_GRID_SIZE if set
- * (before the harness starts it: the kernel launches with its grid). */
-static GstHarness *
-harness_new (const gchar * factory)
-{
-  GstElement *e = gst_element_factory_make (factory, NULL);
-  GstHarness *h;
-
-  g_assert_nonnull (e);
-  rk_test_set_grid_size (e);
-  h = gst_harness_new_with_element (e, "sink", "src");
-  gst_object_unref (e);
-  return h;
-}
-
-/* The grid the CPU kernel ran with (0 when no CPU kernel says). */
-static guint
-stats_grid_size (GstElement * e)
-{
-  GstStructure *stats = NULL;
-  guint grid = 0;
-
-  if (!g_object_class_find_property (G_OBJECT_GET_CLASS (e), "stats"))
-    return 0;                   /* a reference element of GStreamer's */
-  g_object_get (e, "stats", &stats, NULL);
-  if (stats)
-    gst_structure_get_uint (stats, "grid-size", &grid);
-  g_clear_pointer (&stats, gst_structure_free);
-  return grid;
-}
-
-/* Tears @h down, after checking that RK_TEST_GRID_SIZE reached a CPU
- * kernel that ran. */
-static void
-harness_teardown (GstHarness * h)
-{
-  const gchar *grid = g_getenv ("RK_TEST_GRID_SIZE");
-  guint ran = stats_grid_size (h->element);
-
-  if (grid && ran)
-    g_assert_cmpuint (ran, ==, atoi (grid));
-  gst_harness_teardown (h);
-}
 
 static gchar *
 audio_caps (guint channels)
@@ -108,7 +65,7 @@ run_element (GstHarness * h, const gfloat * data, guint channels,
 static GstHarness *
 fir_harness (const gdouble * taps, guint n_taps, guint channels)
 {
-  GstHarness *h = harness_new ("rkfir");
+  GstHarness *h = rk_test_harness_new ("rkfir");
   GValue arr = G_VALUE_INIT, v = G_VALUE_INIT;
   gchar *caps = audio_caps (channels);
 
@@ -148,14 +105,14 @@ check_fir (guint n_taps, guint channels, guint frames, guint32 seed)
 
   h = fir_harness (taps, n_taps, channels);
   whole = run_element (h, x, channels, frames, whole_cut, 1);
-  harness_teardown (h);
+  rk_test_harness_teardown (h);
   h = fir_harness (taps, n_taps, channels);
   single = run_element (h, x, channels, MIN (frames, 2000), one, 1);
-  harness_teardown (h);
+  rk_test_harness_teardown (h);
   h = fir_harness (taps, n_taps, channels);
   mixed = run_element (h, x, channels, frames, mixed_cuts,
       G_N_ELEMENTS (mixed_cuts));
-  harness_teardown (h);
+  rk_test_harness_teardown (h);
 
   /* However the stream is cut, the same bytes */
   g_assert_cmpmem (single, (gsize) MIN (frames, 2000) * channels * 4, whole,
@@ -218,8 +175,8 @@ test_fir_reset (void)
   g_free (b);
   g_free (x);
   g_rand_free (rand);
-  harness_teardown (h);
-  harness_teardown (fresh);
+  rk_test_harness_teardown (h);
+  rk_test_harness_teardown (fresh);
 }
 
 /* ---- the CPU's 8-lane transforms (FIR tails) ---- */
@@ -308,7 +265,7 @@ static GPtrArray *
 spectrum_messages (const gchar * factory, const gfloat * x, guint channels,
     guint frames, gint bands, gboolean multi)
 {
-  GstHarness *h = harness_new (factory);
+  GstHarness *h = rk_test_harness_new (factory);
   GstBus *bus = gst_bus_new ();
   GPtrArray *msgs = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_structure_free);
@@ -335,7 +292,7 @@ spectrum_messages (const gchar * factory, const gfloat * x, guint channels,
   gst_object_unref (bus);
   g_free (out);
   g_free (caps);
-  harness_teardown (h);
+  rk_test_harness_teardown (h);
   return msgs;
 }
 
@@ -459,7 +416,7 @@ check_anomaly (guint channels, guint frames, gdouble z, guint first_cut,
   const guint half = frames / 2;
   GRand *rand = g_rand_new_with_seed (seed);
   gfloat *x = noise (frames * channels, rand), *out;
-  GstHarness *h = harness_new ("rkanomaly");
+  GstHarness *h = rk_test_harness_new ("rkanomaly");
   GstBus *bus = gst_bus_new ();
   gchar *caps = audio_caps (channels);
   const guint cut[] = { first_cut, 333, 1 };
@@ -543,7 +500,7 @@ check_anomaly (guint channels, guint frames, gdouble z, guint first_cut,
   g_free (x);
   g_free (caps);
   g_rand_free (rand);
-  harness_teardown (h);
+  rk_test_harness_teardown (h);
 }
 
 static void
@@ -563,7 +520,7 @@ test_anomaly_reference (void)
 static void
 test_partial_frame_refused (void)
 {
-  GstHarness *h = harness_new ("rkfir");
+  GstHarness *h = rk_test_harness_new ("rkfir");
   GstBus *bus = gst_bus_new ();
   gchar *caps = audio_caps (3);
   GstMessage *m;
@@ -584,7 +541,7 @@ test_partial_frame_refused (void)
   gst_element_set_bus (h->element, NULL);
   gst_object_unref (bus);
   g_free (caps);
-  harness_teardown (h);
+  rk_test_harness_teardown (h);
 }
 
 int

@@ -11,6 +11,7 @@
 
 #include "gstrkcpuisa.h"
 #include "gstrkcpuvec.h"
+#include "rkharness.h"
 #include "rktest.h"
 
 /* ---- frames ---- */
@@ -20,50 +21,6 @@ typedef struct
   guint w, h, bpp, stride;
   guint8 *data;
 } Frame;
-
-/* A harness around a new @factory element, at RK_TEST_GRID_SIZE if set
- * (before the harness starts it: the kernel launches with its grid). */
-static GstHarness *
-harness_new (const gchar * factory)
-{
-  GstElement *e = gst_element_factory_make (factory, NULL);
-  GstHarness *h;
-
-  g_assert_nonnull (e);
-  rk_test_set_grid_size (e);
-  h = gst_harness_new_with_element (e, "sink", "src");
-  gst_object_unref (e);
-  return h;
-}
-
-/* The grid the CPU kernel ran with (0 when no CPU kernel says). */
-static guint
-stats_grid_size (GstElement * e)
-{
-  GstStructure *stats = NULL;
-  guint grid = 0;
-
-  if (!g_object_class_find_property (G_OBJECT_GET_CLASS (e), "stats"))
-    return 0;                   /* a reference element of GStreamer's */
-  g_object_get (e, "stats", &stats, NULL);
-  if (stats)
-    gst_structure_get_uint (stats, "grid-size", &grid);
-  g_clear_pointer (&stats, gst_structure_free);
-  return grid;
-}
-
-/* Tears @h down, after checking that RK_TEST_GRID_SIZE reached a CPU
- * kernel that ran. */
-static void
-harness_teardown (GstHarness * h)
-{
-  const gchar *grid = g_getenv ("RK_TEST_GRID_SIZE");
-  guint ran = stats_grid_size (h->element);
-
-  if (grid && ran)
-    g_assert_cmpuint (ran, ==, atoi (grid));
-  gst_harness_teardown (h);
-}
 
 static Frame
 frame_new (guint w, guint h, guint bpp)
@@ -174,7 +131,7 @@ static void
 check_blur (const gchar * format, guint w, guint h, gdouble sigma,
     guint32 seed)
 {
-  GstHarness *h_ = harness_new ("rkblur");
+  GstHarness *h_ = rk_test_harness_new ("rkblur");
   GRand *rand = g_rand_new_with_seed (seed);
   guint bpp = strcmp (format, "GRAY8") == 0 ? 1 : 4;
   gchar *caps = video_caps (format, w, h);
@@ -196,7 +153,7 @@ check_blur (const gchar * format, guint w, guint h, gdouble sigma,
   }
   g_free (caps);
   g_rand_free (rand);
-  harness_teardown (h_);
+  rk_test_harness_teardown (h_);
 }
 
 static void
@@ -278,7 +235,7 @@ check_blur_shapes (const gchar * format, gdouble sigma, guint grid,
         check_blur_frame (h_, format, w, h, sigma, rand);
   check_blur_frame (h_, format, 641, 359, sigma, rand);
   check_blur_frame (h_, format, 3001, 17, sigma, rand);
-  g_assert_cmpuint (stats_grid_size (h_->element), ==, grid);
+  g_assert_cmpuint (rk_test_stats_grid_size (h_->element), ==, grid);
   g_rand_free (rand);
   gst_harness_teardown (h_);
 }
@@ -312,7 +269,7 @@ test_blur_shapes (void)
 static void
 test_blur_tiny_sigma (void)
 {
-  GstHarness *h = harness_new ("rkblur");
+  GstHarness *h = rk_test_harness_new ("rkblur");
   GRand *rand = g_rand_new_with_seed (12);
   Frame in = frame_random (23, 9, 1, rand);
   gchar *caps = video_caps ("GRAY8", 23, 9);
@@ -327,14 +284,14 @@ test_blur_tiny_sigma (void)
   g_free (caps);
   g_free (in.data);
   g_rand_free (rand);
-  harness_teardown (h);
+  rk_test_harness_teardown (h);
 }
 
 /* A flat frame stays flat: the weights sum to exactly 4096. */
 static void
 test_blur_flat (void)
 {
-  GstHarness *h = harness_new ("rkblur");
+  GstHarness *h = rk_test_harness_new ("rkblur");
   Frame in = frame_new (41, 13, 1), expect = frame_new (41, 13, 1);
   gchar *caps = video_caps ("GRAY8", 41, 13);
   GstBuffer *out;
@@ -352,7 +309,7 @@ test_blur_flat (void)
   g_free (caps);
   g_free (in.data);
   g_free (expect.data);
-  harness_teardown (h);
+  rk_test_harness_teardown (h);
 }
 
 /* ---- sobel ---- */
@@ -384,7 +341,7 @@ ref_sobel (const Frame * in, gint threshold)
 static void
 check_sobel (guint w, guint h, gint threshold, guint32 seed, gboolean edges)
 {
-  GstHarness *hs = harness_new ("rksobel");
+  GstHarness *hs = rk_test_harness_new ("rksobel");
   GRand *rand = g_rand_new_with_seed (seed);
   gchar *caps = video_caps ("GRAY8", w, h);
   Frame in = frame_random (w, h, 1, rand), expect;
@@ -406,7 +363,7 @@ check_sobel (guint w, guint h, gint threshold, guint32 seed, gboolean edges)
   g_free (expect.data);
   g_free (caps);
   g_rand_free (rand);
-  harness_teardown (hs);
+  rk_test_harness_teardown (hs);
 }
 
 static void
@@ -599,7 +556,7 @@ bgsub_run_init (BgsubRun * r, const gchar * format, guint w, guint h)
     r->h = gst_harness_new_with_element (e, "sink", "src");
     gst_object_unref (e);
   } else {
-    r->h = harness_new ("rkbgsub");
+    r->h = rk_test_harness_new ("rkbgsub");
   }
   r->rate = 0.1;
   r->threshold = 25;
@@ -622,7 +579,7 @@ bgsub_run_clear (BgsubRun * r)
       test_backend ? test_backend : "cpu");
   gst_structure_free (stats);
   g_free (r->ref.model);
-  harness_teardown (r->h);
+  rk_test_harness_teardown (r->h);
 }
 
 static void
@@ -810,7 +767,7 @@ test_reset_only_where_resettable (void)
 static void
 test_sobel_refuses_rgba (void)
 {
-  GstHarness *h = harness_new ("rksobel");
+  GstHarness *h = rk_test_harness_new ("rksobel");
   GstBus *bus = gst_bus_new ();
   GstMessage *m;
   GError *err = NULL;
@@ -827,7 +784,7 @@ test_sobel_refuses_rgba (void)
   gst_message_unref (m);
   gst_element_set_bus (h->element, NULL);
   gst_object_unref (bus);
-  harness_teardown (h);
+  rk_test_harness_teardown (h);
 }
 
 /* A bgsub test again on the Vulkan backend (lavapipe here) */
