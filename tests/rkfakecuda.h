@@ -58,6 +58,8 @@ gchar *rk_fake_cuda_take_tripwire (void);
 void rk_fake_cuda_expect_tripwires (gboolean expect);
 guint rk_fake_cuda_resident_blocks (void);
 void rk_fake_cuda_set_devices (guint n);
+void rk_fake_cuda_hang_streams (gboolean hang);
+void rk_fake_cuda_set_step_time (guint ms);
 
 G_END_DECLS
 

@@ -166,6 +166,8 @@ rk_cuda_persistent_body (const RkCudaPersistentArgs & a)
           rk_cuda_grid_barrier (s);
         rk_cuda_run_step<P> (&s->job, t, rk_cuda_job_step (flags,
                 P::has_init, k));
+        if (leader)
+          rk_cuda_loop_step_done (&loop);
       }
     }
     rk_cuda_grid_barrier (s);

@@ -160,6 +160,15 @@ rk_cuda_loop_beat (RkCudaLoop * l)
   }
 }
 
+/* Between two steps of a job: a job longer than the watchdog's period
+ * (a big frame on a small grid, long rounds, a GPU time-sliced with
+ * another process) is no hang as long as each step is shorter. */
+RK_DEVFN void
+rk_cuda_loop_step_done (RkCudaLoop * l)
+{
+  rk_cuda_loop_beat (l);
+}
+
 /* Nothing to do: poll a while, then sleep, doubling up to the bound. */
 RK_DEVFN void
 rk_cuda_loop_idle (RkCudaLoop * l)
