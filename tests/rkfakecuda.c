@@ -143,6 +143,9 @@ static struct
   gboolean no_pools;            /* cuMemAlloc/cuMemFree, not ...Async */
   gint hang_streams;            /* queued work never finishes */
   gint step_ms;                 /* least time of a persistent job's step */
+  gint absent_blocks;           /* blocks of a persistent grid that never
+                                 * start */
+  gint exit_ms;                 /* a grid's time to leave after EXITED */
   guint devices;
   /* Under lock: the contexts, and the process-wide block budget */
   GMutex lock;
@@ -403,8 +406,22 @@ join_kernel (GstRkCudaStream * s)
   }
 }
 
+static void stream_free (GstRkCudaStream * s);
+
+/* cuStreamDestroy does not wait for a kernel still running on the stream,
+ * and what it uses is freed next: freeing the stream of a persistent
+ * kernel that has not ended is the backend's mistake. */
 static void
 fake_stream_free (GstRkCudaStream * s)
+{
+  if (g_atomic_int_get (&s->running))
+    g_critical ("fake CUDA device: the stream of a persistent kernel freed "
+        "while the kernel still runs: its memory would be freed under it");
+  stream_free (s);
+}
+
+static void
+stream_free (GstRkCudaStream * s)
 {
   /* Work of other streams may wait for this one's */
   drain_all (s->ctx);
@@ -437,7 +454,7 @@ fake_close (GstRkCudaContext * ctx)
 
   drain_all (ctx);
   while (ctx->streams)
-    fake_stream_free (ctx->streams->data);
+    stream_free (ctx->streams->data);
   if (ctx->loaded || g_hash_table_size (ctx->ptx))
     tripwire ("cuModuleUnload", "synchronise the context", NULL);
   g_hash_table_unref (ctx->ptx);
@@ -717,6 +734,10 @@ persistent_main (gpointer data)
   RkCudaLoop loop;
   RkCudaJob job;
 
+  /* The grid's blocks start, but for those told to stay away */
+  for (guint b = MIN ((guint) g_atomic_int_get (&fake.absent_blocks),
+          launch->grid_size); b < launch->grid_size; b++)
+    rk_cuda_block_check_in (&s->args);
   rk_cuda_loop_init (&loop, &s->args);
   for (;;) {
     guint32 act;
@@ -752,6 +773,10 @@ persistent_main (gpointer data)
     }
   }
 out:
+  /* The other blocks leave after the final barrier, some time after block
+   * 0 said EXITED */
+  if (g_atomic_int_get (&fake.exit_ms))
+    g_usleep ((gulong) g_atomic_int_get (&fake.exit_ms) * 1000);
   g_mutex_lock (&fake.lock);
   fake.resident_blocks -= launch->grid_size;
   for (guint b = 0; b < launch->grid_size; b++)
@@ -981,4 +1006,20 @@ void
 rk_fake_cuda_set_step_time (guint ms)
 {
   g_atomic_int_set (&fake.step_ms, ms);
+}
+
+/* The next persistent grids launched have @n blocks that never start, as
+ * if SMs were held by another process (the driver would still launch) */
+void
+rk_fake_cuda_set_absent_blocks (guint n)
+{
+  g_atomic_int_set (&fake.absent_blocks, n);
+}
+
+/* A persistent grid takes @ms to end after block 0 reported EXITED (the
+ * final barrier, the other blocks' way out) */
+void
+rk_fake_cuda_set_exit_time (guint ms)
+{
+  g_atomic_int_set (&fake.exit_ms, ms);
 }

@@ -60,6 +60,8 @@ guint rk_fake_cuda_resident_blocks (void);
 void rk_fake_cuda_set_devices (guint n);
 void rk_fake_cuda_hang_streams (gboolean hang);
 void rk_fake_cuda_set_step_time (guint ms);
+void rk_fake_cuda_set_absent_blocks (guint n);
+void rk_fake_cuda_set_exit_time (guint ms);
 
 G_END_DECLS
 

@@ -708,6 +708,78 @@ test_long_job (void)
   finish (rt, k);
 }
 
+/* A grid with a block that never starts (its SM held elsewhere): block 0
+ * pauses, but the launch fails with the count instead of reporting a
+ * kernel that would hang on its first message; what it held is freed. */
+static void
+test_absent_block (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  GError *err = NULL;
+  GstRkKernel *k;
+  GstRkMessage msg;
+
+  rk_fake_cuda_set_absent_blocks (1);
+  g_assert_null (launch_full (rt, "echo", GST_RK_BACKEND_CUDA,
+          GST_RK_KERNEL_MODE_PERSISTENT, 8, 2, &err));
+  g_assert_error (err, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT);
+  g_assert_cmpstr (err->message, ==, "CUDA kernel echo-1 did not start: "
+      "only 1 of its 2 blocks started within 5000 ms (the others are not "
+      "resident)");
+  g_clear_error (&err);
+  rk_fake_cuda_set_absent_blocks (0);
+  g_assert_cmpuint (rk_fake_cuda_running_kernels (), ==, 0);
+  g_assert_cmpuint (rk_fake_cuda_resident_blocks (), ==, 0);
+
+  k = launch_full (rt, "echo", GST_RK_BACKEND_CUDA,
+      GST_RK_KERNEL_MODE_PERSISTENT, 8, 2, &err);
+  g_assert_no_error (err);
+  send_buf (k, rk_test_make_buffer (1, 8), RK_MSG_DATA);
+  msg = receive (k);
+  gst_rk_message_clear (&msg);
+  finish (rt, k);
+}
+
+/* Block 0 reports EXITED before the grid's final barrier: terminate
+ * frees the kernel's memory only once its stream is idle (the fake device
+ * fails a free of the stream of a kernel still running). A grid that does
+ * not end in time (its other blocks stuck) keeps its memory, even when
+ * stream waits give up sooner. */
+static void
+test_exit_confirmed (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  GstRkKernel *k = launch (rt, "echo", GST_RK_KERNEL_MODE_PERSISTENT, 8);
+  GstRkRuntimeMetrics m;
+  GError *err = NULL;
+  GstRkMessage msg;
+
+  send_buf (k, rk_test_make_buffer (1, 8), RK_MSG_DATA);
+  msg = receive (k);
+  gst_rk_message_clear (&msg);
+  rk_fake_cuda_set_exit_time (300);
+  g_assert_true (gst_rk_kernel_terminate (k, NULL));
+  gst_object_unref (k);
+
+  k = launch (rt, "echo", GST_RK_KERNEL_MODE_PERSISTENT, 8);
+  gst_rk_cuda_set_sync_timeout (500);
+  rk_fake_cuda_set_exit_time (4000);
+  g_assert_false (gst_rk_kernel_terminate (k, &err));
+  g_assert_error (err, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT);
+  g_assert_cmpstr (err->message, ==, "CUDA kernel echo-2 did not stop within "
+      "2000 ms; its device memory stays allocated");
+  g_clear_error (&err);
+  gst_rk_runtime_get_metrics (rt, &m);
+  g_assert_cmpuint (m.gpu_memory_used, >, 0);
+  gst_object_unref (k);
+  gst_rk_cuda_set_sync_timeout (0);
+  rk_fake_cuda_set_exit_time (0);
+
+  gst_object_unref (rt);
+  g_assert_cmpuint (rk_fake_cuda_running_kernels (), ==, 0);
+  g_assert_cmpuint (rk_fake_cuda_live_allocations (), ==, 0);
+}
+
 static void
 test_launch_failure (void)
 {
@@ -1156,6 +1228,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/runtime/launch-failure", test_launch_failure);
   g_test_add_func ("/cuda/runtime/stream-deadline", test_stream_deadline);
   g_test_add_func ("/cuda/runtime/long-job", test_long_job);
+  g_test_add_func ("/cuda/runtime/absent-block", test_absent_block);
+  g_test_add_func ("/cuda/runtime/exit-confirmed", test_exit_confirmed);
   g_test_add_func ("/cuda/runtime/watchdog-during-copy",
       test_watchdog_during_copy);
   g_test_add_func ("/cuda/runtime/grid-checks", test_grid_checks);

@@ -142,6 +142,8 @@ rk_cuda_persistent_body (const RkCudaPersistentArgs & a)
   uint32_t act = RK_CUDA_ACT_PROCESS;
   RkCudaLoop loop;
 
+  if (threadIdx.x == 0)
+    rk_cuda_block_check_in (&a);
   if (leader)
     rk_cuda_loop_init (&loop, &a);
   for (;;) {

@@ -818,6 +818,7 @@ layout (GstRkCudaPersistent * p, const GstRkLaunchOptions * opts,
 
   p->ctrl->command = RK_CMD_PAUSE;
   p->ctrl->status = RK_STATUS_IDLE;
+  p->ctrl->checked_in = 0;
   return gst_rk_ring_format (p->in_header, in_size, p->in_capacity,
       SLOT_SIZE, error) &&
       gst_rk_ring_format (p->out_header, out_size, p->out_capacity,
@@ -847,6 +848,54 @@ wait_status (GstRkCudaPersistent * p, guint32 want, gint timeout_ms,
       return FALSE;
     }
     g_usleep (50);
+  }
+  return TRUE;
+}
+
+/* Started: paused, and every block of the grid checked in. Block 0 pauses
+ * before any grid barrier, so its status alone does not prove that the
+ * other blocks are resident; one that is not would hang the first
+ * message. */
+static gboolean
+wait_started (GstRkCudaPersistent * p, GError ** error)
+{
+  gint64 deadline = g_get_monotonic_time () +
+      (gint64) GST_RK_CUDA_START_TIMEOUT_MS * 1000;
+  guint64 blocks;
+
+  if (!wait_status (p, RK_STATUS_PAUSED, GST_RK_CUDA_START_TIMEOUT_MS, error))
+    return FALSE;
+  while ((blocks = __atomic_load_n (&p->ctrl->checked_in,
+              __ATOMIC_ACQUIRE)) < p->grid_size) {
+    gboolean ok;
+
+    g_mutex_lock (&p->sync_lock);
+    ok = check_health (p, error);
+    g_mutex_unlock (&p->sync_lock);
+    if (!ok)
+      return FALSE;
+    if (g_get_monotonic_time () > deadline) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
+          "only %" G_GUINT64_FORMAT " of its %u blocks started within %d ms "
+          "(the others are not resident)", blocks, p->grid_size,
+          GST_RK_CUDA_START_TIMEOUT_MS);
+      return FALSE;
+    }
+    g_usleep (50);
+  }
+  return TRUE;
+}
+
+/* Whether the launch ended, waiting at most @timeout_ms */
+static gboolean
+wait_idle (GstRkCudaPersistent * p, gint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (p->ops->query (p->run_stream, NULL) == GST_RK_CUDA_STREAM_BUSY) {
+    if (g_get_monotonic_time () > deadline)
+      return FALSE;
+    g_usleep (100);
   }
   return TRUE;
 }
@@ -926,14 +975,13 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
         GST_OBJECT_NAME (kernel));
     goto fail;
   }
-  if (!wait_status (p, RK_STATUS_PAUSED, GST_RK_CUDA_START_TIMEOUT_MS,
-          error)) {
-    /* A launch that cannot start cannot be stopped either: keep what it
-     * might still write to. */
+  if (!wait_started (p, error)) {
+    /* A launch that does not stop either keeps what it might still write
+     * to. */
     g_prefix_error (error, "CUDA kernel %s did not start: ",
         GST_OBJECT_NAME (kernel));
     __atomic_store_n (&p->ctrl->command, RK_CMD_TERMINATE, __ATOMIC_RELEASE);
-    if (p->ops->query (p->run_stream, NULL) == GST_RK_CUDA_STREAM_BUSY) {
+    if (!wait_idle (p, GST_RK_CUDA_TERMINATE_TIMEOUT_MS)) {
       free_all (p, FALSE);
       return NULL;
     }
@@ -971,12 +1019,12 @@ gst_rk_cuda_persistent_command (GstRkCudaPersistent * p, guint32 command,
       RK_STATUS_PAUSED, GST_RK_CUDA_COMMAND_TIMEOUT_MS, error);
 }
 
+/* Block 0 writes EXITED before the grid's final barrier: only an idle
+ * stream says that no block touches the kernel's memory any more. */
 static gboolean
 exited (GstRkCudaPersistent * p)
 {
-  return __atomic_load_n (&p->ctrl->status, __ATOMIC_ACQUIRE) ==
-      RK_STATUS_EXITED || p->ops->query (p->run_stream, NULL) !=
-      GST_RK_CUDA_STREAM_BUSY;
+  return p->ops->query (p->run_stream, NULL) != GST_RK_CUDA_STREAM_BUSY;
 }
 
 /**
@@ -1011,7 +1059,6 @@ gst_rk_cuda_persistent_terminate (GstRkCudaPersistent * p, GError ** error)
     g_mutex_lock (&p->sync_lock);
     count_progress (p);
     g_mutex_unlock (&p->sync_lock);
-    gst_rk_cuda_stream_sync (p->ops, p->run_stream, NULL);
   } else {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
         "CUDA kernel %s did not stop within %d ms; its device memory stays "
