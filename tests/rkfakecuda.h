@@ -23,7 +23,9 @@
  * raise a critical where they cannot fail, and are counted.
  *
  * Faults can be injected to test the watchdog, error reporting and the
- * bounded terminate. */
+ * bounded terminate; and stream work that never finishes, slow job steps,
+ * blocks that never start and grids slow to leave, to test the deadlines
+ * and handshakes (issue 16, hazards 4 to 6). */
 #ifndef __RK_FAKE_CUDA_H__
 #define __RK_FAKE_CUDA_H__
 
