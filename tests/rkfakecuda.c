@@ -141,6 +141,11 @@ static struct
   guint threads;
   GstRkCudaFunction functions[G_N_ELEMENTS (kernels)][2];
   gboolean no_pools;            /* cuMemAlloc/cuMemFree, not ...Async */
+  gint hang_streams;            /* queued work never finishes */
+  gint step_ms;                 /* least time of a persistent job's step */
+  gint absent_blocks;           /* blocks of a persistent grid that never
+                                 * start */
+  gint exit_ms;                 /* a grid's time to leave after EXITED */
   guint devices;
   /* Under lock: the contexts, and the process-wide block budget */
   GMutex lock;
@@ -401,8 +406,22 @@ join_kernel (GstRkCudaStream * s)
   }
 }
 
+static void stream_free (GstRkCudaStream * s);
+
+/* cuStreamDestroy does not wait for a kernel still running on the stream,
+ * and what it uses is freed next: freeing the stream of a persistent
+ * kernel that has not ended is the backend's mistake. */
 static void
 fake_stream_free (GstRkCudaStream * s)
+{
+  if (g_atomic_int_get (&s->running))
+    g_critical ("fake CUDA device: the stream of a persistent kernel freed "
+        "while the kernel still runs: its memory would be freed under it");
+  stream_free (s);
+}
+
+static void
+stream_free (GstRkCudaStream * s)
 {
   /* Work of other streams may wait for this one's */
   drain_all (s->ctx);
@@ -435,7 +454,7 @@ fake_close (GstRkCudaContext * ctx)
 
   drain_all (ctx);
   while (ctx->streams)
-    fake_stream_free (ctx->streams->data);
+    stream_free (ctx->streams->data);
   if (ctx->loaded || g_hash_table_size (ctx->ptx))
     tripwire ("cuModuleUnload", "synchronise the context", NULL);
   g_hash_table_unref (ctx->ptx);
@@ -510,9 +529,33 @@ fake_wait_stream (GstRkCudaStream * waiter, GstRkCudaStream * on,
   return TRUE;
 }
 
+/* Whether @s has work queued that a hang keeps from finishing */
+static gboolean
+hung (GstRkCudaStream * s)
+{
+  gboolean pending;
+
+  if (!g_atomic_int_get (&fake.hang_streams))
+    return FALSE;
+  g_rec_mutex_lock (&s->ctx->work_lock);
+  pending = s->done < s->queued;
+  g_rec_mutex_unlock (&s->ctx->work_lock);
+  return pending;
+}
+
+/* cuStreamSynchronize has no deadline: on a hung stream it waits until the
+ * hang clears, and a wait the test never ends is a hang, reported. */
 static gboolean
 fake_sync (GstRkCudaStream * s, GError ** error)
 {
+  gint64 limit = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (hung (s)) {
+    if (g_get_monotonic_time () > limit)
+      g_error ("fake CUDA device: cuStreamSynchronize of a stream whose "
+          "work never finishes: the driver would hang here");
+    g_usleep (1000);
+  }
   drain (s, G_MAXUINT64);
   join_kernel (s);
   if (s->error) {
@@ -525,7 +568,9 @@ fake_sync (GstRkCudaStream * s, GError ** error)
 static GstRkCudaStreamState
 fake_query (GstRkCudaStream * s, GError ** error)
 {
-  /* A stream polled makes progress, as a GPU's would */
+  /* A stream polled makes progress, as a GPU's would, unless hung */
+  if (hung (s))
+    return GST_RK_CUDA_STREAM_BUSY;
   drain (s, G_MAXUINT64);
   if (g_atomic_int_get (&s->running))
     return GST_RK_CUDA_STREAM_BUSY;
@@ -653,6 +698,23 @@ run_job (const FakeModule * m, RkCudaJob * job)
     run_step (m, job, rk_cuda_job_step (flags, m->init != NULL, k));
 }
 
+/* A persistent kernel's job, step by step as rk_persistent runs it: the
+ * leader beats after each step. */
+static void
+run_persistent_job (const FakeModule * m, RkCudaJob * job, RkCudaLoop * loop)
+{
+  guint32 flags = job->flags;
+  guint32 n = rk_cuda_job_n_steps (flags, m->phases, m->init != NULL);
+  gint step_ms = g_atomic_int_get (&fake.step_ms);
+
+  for (guint32 k = 0; k < n; k++) {
+    run_step (m, job, rk_cuda_job_step (flags, m->init != NULL, k));
+    if (step_ms)
+      g_usleep ((gulong) step_ms * 1000);
+    rk_cuda_loop_step_done (loop);
+  }
+}
+
 typedef struct
 {
   GstRkCudaStream *stream;
@@ -672,6 +734,10 @@ persistent_main (gpointer data)
   RkCudaLoop loop;
   RkCudaJob job;
 
+  /* The grid's blocks start, but for those told to stay away */
+  for (guint b = MIN ((guint) g_atomic_int_get (&fake.absent_blocks),
+          launch->grid_size); b < launch->grid_size; b++)
+    rk_cuda_block_check_in (&s->args);
   rk_cuda_loop_init (&loop, &s->args);
   for (;;) {
     guint32 act;
@@ -701,12 +767,16 @@ persistent_main (gpointer data)
     if (act == RK_CUDA_ACT_EXIT)
       break;
     if (act == RK_CUDA_ACT_PROCESS) {
-      run_job (launch->module, &job);
+      run_persistent_job (launch->module, &job, &loop);
       if (rk_cuda_loop_complete (&loop, &job) == RK_CUDA_ACT_EXIT)
         break;
     }
   }
 out:
+  /* The other blocks leave after the final barrier, some time after block
+   * 0 said EXITED */
+  if (g_atomic_int_get (&fake.exit_ms))
+    g_usleep ((gulong) g_atomic_int_get (&fake.exit_ms) * 1000);
   g_mutex_lock (&fake.lock);
   fake.resident_blocks -= launch->grid_size;
   for (guint b = 0; b < launch->grid_size; b++)
@@ -918,4 +988,38 @@ void
 rk_fake_cuda_set_devices (guint n)
 {
   fake.devices = n;
+}
+
+/* While set, work queued on streams (copies, fills, event-driven
+ * launches) does not finish: queries say busy, and a sync waits, as behind
+ * a kernel that never ends on the same hardware queue. A free still runs
+ * it (the driver would let it finish later). */
+void
+rk_fake_cuda_hang_streams (gboolean hang)
+{
+  g_atomic_int_set (&fake.hang_streams, hang);
+}
+
+/* Each step of a persistent kernel's job takes at least @ms (0: as fast as
+ * it runs): a slow GPU, or one time-sliced with another process. */
+void
+rk_fake_cuda_set_step_time (guint ms)
+{
+  g_atomic_int_set (&fake.step_ms, ms);
+}
+
+/* The next persistent grids launched have @n blocks that never start, as
+ * if SMs were held by another process (the driver would still launch) */
+void
+rk_fake_cuda_set_absent_blocks (guint n)
+{
+  g_atomic_int_set (&fake.absent_blocks, n);
+}
+
+/* A persistent grid takes @ms to end after block 0 reported EXITED (the
+ * final barrier, the other blocks' way out) */
+void
+rk_fake_cuda_set_exit_time (guint ms)
+{
+  g_atomic_int_set (&fake.exit_ms, ms);
 }

@@ -23,7 +23,9 @@
  * raise a critical where they cannot fail, and are counted.
  *
  * Faults can be injected to test the watchdog, error reporting and the
- * bounded terminate. */
+ * bounded terminate; and stream work that never finishes, slow job steps,
+ * blocks that never start and grids slow to leave, to test the deadlines
+ * and handshakes (issue 16, hazards 4 to 6). */
 #ifndef __RK_FAKE_CUDA_H__
 #define __RK_FAKE_CUDA_H__
 
@@ -58,6 +60,10 @@ gchar *rk_fake_cuda_take_tripwire (void);
 void rk_fake_cuda_expect_tripwires (gboolean expect);
 guint rk_fake_cuda_resident_blocks (void);
 void rk_fake_cuda_set_devices (guint n);
+void rk_fake_cuda_hang_streams (gboolean hang);
+void rk_fake_cuda_set_step_time (guint ms);
+void rk_fake_cuda_set_absent_blocks (guint n);
+void rk_fake_cuda_set_exit_time (guint ms);
 
 G_END_DECLS
 

@@ -89,6 +89,38 @@ test_stub_library (void)
   g_test_trap_assert_passed ();
 }
 
+/* CUDA_DEVICE_MAX_CONNECTIONS is raised to 32 before cuInit, so fewer
+ * streams share a hardware queue with a persistent kernel; a value the
+ * user set stays. */
+static void
+test_max_connections (void)
+{
+  if (!g_file_test (RK_CUDA_STUB_LIBRARY, G_FILE_TEST_EXISTS)) {
+    g_test_skip ("no CUDA stub library at " RK_CUDA_STUB_LIBRARY);
+    return;
+  }
+  if (g_test_subprocess ()) {
+    const gchar *mine = g_getenv ("RK_TEST_MAX_CONNECTIONS");
+
+    if (mine)
+      g_setenv ("CUDA_DEVICE_MAX_CONNECTIONS", mine, TRUE);
+    else
+      g_unsetenv ("CUDA_DEVICE_MAX_CONNECTIONS");
+    expect_reason (RK_CUDA_STUB_LIBRARY,
+        "CUDA unavailable: cuInit failed: CUDA_ERROR_STUB_LIBRARY (34)");
+    g_assert_cmpstr (g_getenv ("CUDA_DEVICE_MAX_CONNECTIONS"), ==,
+        mine ? mine : "32");
+    return;
+  }
+  g_unsetenv ("RK_TEST_MAX_CONNECTIONS");
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_setenv ("RK_TEST_MAX_CONNECTIONS", "4", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_unsetenv ("RK_TEST_MAX_CONNECTIONS");
+}
+
 /* Without a driver: auto runs on the CPU and says why; cuda named is an
  * error with the reason, from the C API and from an element. */
 static void
@@ -196,6 +228,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/loader/missing-library", test_missing_library);
   g_test_add_func ("/cuda/loader/not-a-driver", test_not_a_driver);
   g_test_add_func ("/cuda/loader/stub-library", test_stub_library);
+  g_test_add_func ("/cuda/loader/max-connections", test_max_connections);
   g_test_add_func ("/cuda/loader/fallback", test_fallback);
   g_test_add_func ("/cuda/loader/result-names", test_result_names);
   g_test_add_func ("/cuda/loader/embedded-fatbins", test_embedded_fatbins);

@@ -495,7 +495,8 @@ test_terminate_busy (gconstpointer data)
 /* ---- Faults ---- */
 
 static void
-wait_failed (GstRkKernel * k, const gchar * message, gint64 bound_us)
+wait_error (GstRkKernel * k, gint code, const gchar * message,
+    gint64 bound_us)
 {
   gint64 start = g_get_monotonic_time ();
   GError *err = NULL;
@@ -504,9 +505,15 @@ wait_failed (GstRkKernel * k, const gchar * message, gint64 bound_us)
     g_assert_cmpint (g_get_monotonic_time () - start, <, bound_us);
     g_usleep (10000);
   }
-  g_assert_error (err, GST_RK_ERROR, GST_RK_ERROR_DEVICE);
+  g_assert_error (err, GST_RK_ERROR, code);
   g_assert_cmpstr (err->message, ==, message);
   g_clear_error (&err);
+}
+
+static void
+wait_failed (GstRkKernel * k, const gchar * message, gint64 bound_us)
+{
+  wait_error (k, GST_RK_ERROR_DEVICE, message, bound_us);
 }
 
 /* The heartbeat stops: an error within the watchdog's bound; terminate
@@ -580,6 +587,194 @@ test_hang (void)
   gst_object_unref (k);
 
   rk_fake_cuda_set_fault (RK_FAKE_CUDA_FAULT_NONE);
+  gst_object_unref (rt);
+  g_assert_cmpuint (rk_fake_cuda_running_kernels (), ==, 0);
+  g_assert_cmpuint (rk_fake_cuda_live_allocations (), ==, 0);
+}
+
+/* Stream work that never finishes (queued behind a kernel that never
+ * ends): the copy of an input gives up at the deadline with an error
+ * instead of hanging the sender, and the kernel can still terminate. */
+static void
+test_stream_deadline (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  GstRkKernel *k = launch (rt, "gray", GST_RK_KERNEL_MODE_PERSISTENT, 8);
+  gsize size = frame_size ("RGBA", 160, 120);
+  GstRkMessage msg;
+
+  set_caps (k, "RGBA", 160, 120);
+  send_buf (k, random_frame (size, 0), RK_MSG_DATA);
+  msg = receive (k);
+  gst_rk_message_clear (&msg);
+
+  gst_rk_cuda_set_sync_timeout (500);
+  rk_fake_cuda_hang_streams (TRUE);
+  send_buf (k, random_frame (size, 1), RK_MSG_DATA);
+  wait_error (k, GST_RK_ERROR_TIMEOUT, "CUDA kernel gray-1: CUDA stream did "
+      "not finish within 0.5 s", 10 * SECOND);
+  rk_fake_cuda_hang_streams (FALSE);
+  gst_rk_cuda_set_sync_timeout (0);
+  finish (rt, k);
+}
+
+typedef struct
+{
+  GstRkKernel *kernel;
+  gint done;
+} Receiver;
+
+static gpointer
+receiver_main (gpointer data)
+{
+  Receiver *r = data;
+  GstRkMessage msg;
+
+  if (gst_rk_kernel_receive (r->kernel, &msg, g_get_monotonic_time () +
+          60 * SECOND, NULL))
+    gst_rk_message_clear (&msg);
+  g_atomic_int_set (&r->done, 1);
+  return NULL;
+}
+
+/* A copy of an output waits for a stream that does not finish while the
+ * kernel stops beating: the poller's watchdog still reports the kernel
+ * while the copy waits (it holds no lock the poller needs). The output
+ * waited for lies in output slots replaced by bigger ones, which the
+ * poller looks after. The test sees the error without polling the backend
+ * itself: a sender blocked on the full input queue wakes with it. */
+static void
+test_watchdog_during_copy (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  GstRkKernel *k = launch (rt, "gray", GST_RK_KERNEL_MODE_PERSISTENT, 8);
+  Receiver r = { k, 0 };
+  GError *err = NULL;
+  GThread *thread;
+  gint64 deadline;
+
+  set_caps (k, "RGBA", 80, 60);
+  send_buf (k, random_frame (frame_size ("RGBA", 80, 60), 0), RK_MSG_DATA);
+  set_caps (k, "RGBA", 160, 120);
+  send_buf (k, random_frame (frame_size ("RGBA", 160, 120), 1), RK_MSG_DATA);
+  g_assert_cmpuint (rk_test_kernel_stat_settled (k, "processed", 2), ==, 2);
+
+  gst_rk_cuda_set_sync_timeout (60 * 1000);
+  rk_fake_cuda_hang_streams (TRUE);
+  rk_fake_cuda_set_fault (RK_FAKE_CUDA_FAULT_STALL);
+  thread = g_thread_new ("receiver", receiver_main, &r);
+  deadline = g_get_monotonic_time () + 20 * SECOND;
+  while (gst_rk_kernel_send (k, NULL, RK_MSG_CONTROL, 0, deadline, NULL,
+          &err));
+  g_assert_error (err, GST_RK_ERROR, GST_RK_ERROR_DEVICE);
+  g_assert_cmpstr (err->message, ==, "CUDA kernel gray-1 stopped responding: "
+      "no heartbeat for 1000 ms");
+  g_clear_error (&err);
+  g_assert_false (g_atomic_int_get (&r.done));
+
+  rk_fake_cuda_hang_streams (FALSE);
+  g_thread_join (thread);
+  gst_rk_cuda_set_sync_timeout (0);
+  finish (rt, k);
+  rk_fake_cuda_set_fault (RK_FAKE_CUDA_FAULT_NONE);
+}
+
+/* A job longer than the watchdog's period whose steps are shorter is no
+ * hang (the heartbeat beats between steps: blur has two); a step longer
+ * than the period still reads as one. */
+static void
+test_long_job (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  GstRkKernel *k = launch (rt, "blur", GST_RK_KERNEL_MODE_PERSISTENT, 8);
+  gsize size = frame_size ("RGBA", 32, 24);
+  GstRkMessage msg;
+
+  set_caps (k, "RGBA", 32, 24);
+  rk_fake_cuda_set_step_time (600);
+  send_buf (k, random_frame (size, 0), RK_MSG_DATA);
+  msg = receive (k);
+  g_assert_cmpuint (msg.env.message_id, ==, 1);
+  gst_rk_message_clear (&msg);
+  g_assert_true (gst_rk_kernel_check (k, NULL));
+
+  rk_fake_cuda_set_step_time (2500);
+  send_buf (k, random_frame (size, 1), RK_MSG_DATA);
+  wait_failed (k, "CUDA kernel blur-1 stopped responding: no heartbeat for "
+      "1000 ms", 10 * SECOND);
+  rk_fake_cuda_set_step_time (0);
+  /* The slow step ends: the kernel can stop */
+  g_assert_cmpuint (rk_test_kernel_stat_settled (k, "processed", 2), ==, 2);
+  finish (rt, k);
+}
+
+/* A grid with a block that never starts (its SM held elsewhere): block 0
+ * pauses, but the launch fails with the count instead of reporting a
+ * kernel that would hang on its first message; what it held is freed. */
+static void
+test_absent_block (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  GError *err = NULL;
+  GstRkKernel *k;
+  GstRkMessage msg;
+
+  rk_fake_cuda_set_absent_blocks (1);
+  g_assert_null (launch_full (rt, "echo", GST_RK_BACKEND_CUDA,
+          GST_RK_KERNEL_MODE_PERSISTENT, 8, 2, &err));
+  g_assert_error (err, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT);
+  g_assert_cmpstr (err->message, ==, "CUDA kernel echo-1 did not start: "
+      "only 1 of its 2 blocks started within 5000 ms (the others are not "
+      "resident)");
+  g_clear_error (&err);
+  rk_fake_cuda_set_absent_blocks (0);
+  g_assert_cmpuint (rk_fake_cuda_running_kernels (), ==, 0);
+  g_assert_cmpuint (rk_fake_cuda_resident_blocks (), ==, 0);
+
+  k = launch_full (rt, "echo", GST_RK_BACKEND_CUDA,
+      GST_RK_KERNEL_MODE_PERSISTENT, 8, 2, &err);
+  g_assert_no_error (err);
+  send_buf (k, rk_test_make_buffer (1, 8), RK_MSG_DATA);
+  msg = receive (k);
+  gst_rk_message_clear (&msg);
+  finish (rt, k);
+}
+
+/* Block 0 reports EXITED before the grid's final barrier: terminate
+ * frees the kernel's memory only once its stream is idle (the fake device
+ * fails a free of the stream of a kernel still running). A grid that does
+ * not end in time (its other blocks stuck) keeps its memory, even when
+ * stream waits give up sooner. */
+static void
+test_exit_confirmed (void)
+{
+  GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_CUDA, -1);
+  GstRkKernel *k = launch (rt, "echo", GST_RK_KERNEL_MODE_PERSISTENT, 8);
+  GstRkRuntimeMetrics m;
+  GError *err = NULL;
+  GstRkMessage msg;
+
+  send_buf (k, rk_test_make_buffer (1, 8), RK_MSG_DATA);
+  msg = receive (k);
+  gst_rk_message_clear (&msg);
+  rk_fake_cuda_set_exit_time (300);
+  g_assert_true (gst_rk_kernel_terminate (k, NULL));
+  gst_object_unref (k);
+
+  k = launch (rt, "echo", GST_RK_KERNEL_MODE_PERSISTENT, 8);
+  gst_rk_cuda_set_sync_timeout (500);
+  rk_fake_cuda_set_exit_time (4000);
+  g_assert_false (gst_rk_kernel_terminate (k, &err));
+  g_assert_error (err, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT);
+  g_assert_cmpstr (err->message, ==, "CUDA kernel echo-2 did not stop within "
+      "2000 ms; its device memory stays allocated");
+  g_clear_error (&err);
+  gst_rk_runtime_get_metrics (rt, &m);
+  g_assert_cmpuint (m.gpu_memory_used, >, 0);
+  gst_object_unref (k);
+  gst_rk_cuda_set_sync_timeout (0);
+  rk_fake_cuda_set_exit_time (0);
+
   gst_object_unref (rt);
   g_assert_cmpuint (rk_fake_cuda_running_kernels (), ==, 0);
   g_assert_cmpuint (rk_fake_cuda_live_allocations (), ==, 0);
@@ -1031,6 +1226,12 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/runtime/trap", test_trap);
   g_test_add_func ("/cuda/runtime/hang", test_hang);
   g_test_add_func ("/cuda/runtime/launch-failure", test_launch_failure);
+  g_test_add_func ("/cuda/runtime/stream-deadline", test_stream_deadline);
+  g_test_add_func ("/cuda/runtime/long-job", test_long_job);
+  g_test_add_func ("/cuda/runtime/absent-block", test_absent_block);
+  g_test_add_func ("/cuda/runtime/exit-confirmed", test_exit_confirmed);
+  g_test_add_func ("/cuda/runtime/watchdog-during-copy",
+      test_watchdog_during_copy);
   g_test_add_func ("/cuda/runtime/grid-checks", test_grid_checks);
   g_test_add_func ("/cuda/runtime/device-id", test_device_id);
   g_test_add_func ("/cuda/runtime/resident/tripwires", test_tripwires);

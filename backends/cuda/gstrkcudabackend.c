@@ -37,6 +37,7 @@ typedef struct
 } CudaKernel;
 
 static const GstRkCudaOps *ops_override;
+static guint sync_timeout_ms = GST_RK_CUDA_SYNC_TIMEOUT_MS;
 
 static void
 init_debug (void)
@@ -76,6 +77,80 @@ void
 gst_rk_cuda_set_ops (const GstRkCudaOps * ops)
 {
   g_atomic_pointer_set (&ops_override, ops);
+}
+
+/* Longest sleep between two looks at a stream being waited for: short
+ * waits (a copy) stay short, long ones cost no core */
+#define SYNC_MAX_BACKOFF_US 1000
+
+/**
+ * gst_rk_cuda_get_sync_timeout:
+ *
+ * Returns: how long gst_rk_cuda_stream_sync() waits, in ms
+ */
+guint
+gst_rk_cuda_get_sync_timeout (void)
+{
+  return g_atomic_int_get (&sync_timeout_ms);
+}
+
+/**
+ * gst_rk_cuda_set_sync_timeout:
+ * @timeout_ms: 0 for GST_RK_CUDA_SYNC_TIMEOUT_MS
+ *
+ * For tests: a shorter deadline for stream waits.
+ */
+void
+gst_rk_cuda_set_sync_timeout (guint timeout_ms)
+{
+  g_atomic_int_set (&sync_timeout_ms, timeout_ms ? timeout_ms :
+      GST_RK_CUDA_SYNC_TIMEOUT_MS);
+}
+
+void
+gst_rk_cuda_set_sync_timeout_error (GError ** error, guint timeout_ms)
+{
+  g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
+      "CUDA stream did not finish within %g s", timeout_ms / 1000.0);
+}
+
+/**
+ * gst_rk_cuda_stream_sync:
+ *
+ * Waits for @stream's work, but at most gst_rk_cuda_get_sync_timeout():
+ * work queued behind a kernel that never ends (a shared hardware queue, a
+ * grid that cannot be resident) would make cuStreamSynchronize wait
+ * forever. It looks at the stream with a bounded backoff, so a long wait
+ * does not spin a core either.
+ *
+ * Returns: %FALSE with @error when the stream failed or did not finish in
+ *   time (its work may then still run: what it reads or writes must be
+ *   kept)
+ */
+gboolean
+gst_rk_cuda_stream_sync (const GstRkCudaOps * ops, GstRkCudaStream * stream,
+    GError ** error)
+{
+  guint timeout_ms = gst_rk_cuda_get_sync_timeout ();
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gulong sleep_us = 1;
+
+  for (;;) {
+    switch (ops->query (stream, error)) {
+      case GST_RK_CUDA_STREAM_IDLE:
+        return TRUE;
+      case GST_RK_CUDA_STREAM_FAILED:
+        return FALSE;
+      case GST_RK_CUDA_STREAM_BUSY:
+        break;
+    }
+    if (g_get_monotonic_time () >= deadline) {
+      gst_rk_cuda_set_sync_timeout_error (error, timeout_ms);
+      return FALSE;
+    }
+    g_usleep (sleep_us);
+    sleep_us = MIN (sleep_us * 2, SYNC_MAX_BACKOFF_US);
+  }
 }
 
 static const gchar *const cuda_user_suffixes[] = { ".cu", NULL };

@@ -453,7 +453,8 @@ gst_rk_cuda_device_upload (GstRkCudaDevice * dev, GstRkCudaStream * stream,
     return TRUE;
   return gst_rk_cuda_device_mem_ensure (dev, size, mem, error) &&
       dev->ops->copy_to_device (stream, mem->ptr, g_bytes_get_data (bytes,
-          NULL), size, error) && dev->ops->sync (stream, error);
+          NULL), size, error) &&
+      gst_rk_cuda_stream_sync (dev->ops, stream, error);
 }
 
 /* Residency is accounted per context in shares of an SM: a block of a

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <gmodule.h>
+#include <gst/gst.h>
 
 #include "gstrkcudadriver.h"
 #include "gstrkerror.h"
@@ -97,6 +98,29 @@ load_symbols (GModule * module, const gchar * library)
   return TRUE;
 }
 
+GST_DEBUG_CATEGORY_EXTERN (gst_rk_cuda_debug);
+
+/* A context's streams share CUDA_DEVICE_MAX_CONNECTIONS hardware work
+ * queues (8 unless set), assigned in turn: a stream sharing one with a
+ * persistent kernel, which never ends, waits forever (every element has
+ * three streams). The driver's most, 32, makes that rarer; a value the
+ * user set is kept. cuInit reads it, so it is set before, once per
+ * process, when the driver is first probed. */
+#define MAX_CONNECTIONS_ENV "CUDA_DEVICE_MAX_CONNECTIONS"
+#define MAX_CONNECTIONS     "32"
+
+static void
+raise_connections (void)
+{
+  if (g_getenv (MAX_CONNECTIONS_ENV) != NULL)
+    return;
+  g_setenv (MAX_CONNECTIONS_ENV, MAX_CONNECTIONS, FALSE);
+  if (gst_rk_cuda_debug)
+    GST_CAT_INFO (gst_rk_cuda_debug, "set %s=%s before cuInit: fewer "
+        "streams share a hardware queue with a persistent kernel",
+        MAX_CONNECTIONS_ENV, MAX_CONNECTIONS);
+}
+
 static gboolean
 load (void)
 {
@@ -123,6 +147,7 @@ load (void)
 
   /* The toolkit's stub library answers CUDA_ERROR_STUB_LIBRARY here. The
    * module stays open: a driver is never unloaded. */
+  raise_connections ();
   res = driver.Init (0);
   if (res != CUDA_SUCCESS) {
     gchar *what = gst_rk_cuda_result_describe (res);

@@ -220,6 +220,9 @@ driver_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
   return ctx;
 }
 
+static gboolean stream_wait (GstRkCudaContext * ctx, CUstream stream,
+    GError ** error);
+
 static void
 driver_close (GstRkCudaContext * ctx)
 {
@@ -239,7 +242,8 @@ driver_close (GstRkCudaContext * ctx)
     while (g_hash_table_iter_next (&it, NULL, &module))
       ctx->cu->ModuleUnload (module);
     if (ctx->alloc_stream) {
-      ctx->cu->StreamSynchronize (ctx->alloc_stream);
+      /* Destroying a busy stream is fine: its work still runs */
+      stream_wait (ctx, ctx->alloc_stream, NULL);
       ctx->cu->StreamDestroy (ctx->alloc_stream);
     }
     pop (ctx);
@@ -290,6 +294,27 @@ driver_host_free (GstRkCudaContext * ctx, gpointer host)
   }
 }
 
+/* cuStreamSynchronize with a deadline (gst_rk_cuda_stream_sync() for a
+ * stream of the context's own): the context is current. */
+static gboolean
+stream_wait (GstRkCudaContext * ctx, CUstream stream, GError ** error)
+{
+  guint timeout_ms = gst_rk_cuda_get_sync_timeout ();
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gulong sleep_us = 1;
+  CUresult res;
+
+  while ((res = ctx->cu->StreamQuery (stream)) == CUDA_ERROR_NOT_READY) {
+    if (g_get_monotonic_time () >= deadline) {
+      gst_rk_cuda_set_sync_timeout_error (error, timeout_ms);
+      return FALSE;
+    }
+    g_usleep (sleep_us);
+    sleep_us = MIN (sleep_us * 2, 1000);
+  }
+  return gst_rk_cuda_check (res, "cuStreamQuery", error);
+}
+
 static gboolean
 driver_mem_alloc (GstRkCudaContext * ctx, gsize size, guint64 * device,
     GError ** error)
@@ -304,8 +329,7 @@ driver_mem_alloc (GstRkCudaContext * ctx, gsize size, guint64 * device,
   if (ctx->alloc_stream)
     ok = gst_rk_cuda_check (ctx->cu->MemAllocAsync (&d, size,
             ctx->alloc_stream), "cuMemAllocAsync", error) &&
-        gst_rk_cuda_check (ctx->cu->StreamSynchronize (ctx->alloc_stream),
-        "cuStreamSynchronize", error);
+        stream_wait (ctx, ctx->alloc_stream, error);
   else
     ok = gst_rk_cuda_check (ctx->cu->MemAlloc (&d, size), "cuMemAlloc",
         error);
@@ -358,7 +382,7 @@ static void
 driver_stream_free (GstRkCudaStream * s)
 {
   if (push (s->ctx, NULL)) {
-    s->ctx->cu->StreamSynchronize (s->stream);
+    stream_wait (s->ctx, s->stream, NULL);
     s->ctx->cu->EventDestroy (s->event);
     s->ctx->cu->StreamDestroy (s->stream);
     pop (s->ctx);

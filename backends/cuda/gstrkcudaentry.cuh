@@ -142,6 +142,8 @@ rk_cuda_persistent_body (const RkCudaPersistentArgs & a)
   uint32_t act = RK_CUDA_ACT_PROCESS;
   RkCudaLoop loop;
 
+  if (threadIdx.x == 0)
+    rk_cuda_block_check_in (&a);
   if (leader)
     rk_cuda_loop_init (&loop, &a);
   for (;;) {
@@ -166,6 +168,8 @@ rk_cuda_persistent_body (const RkCudaPersistentArgs & a)
           rk_cuda_grid_barrier (s);
         rk_cuda_run_step<P> (&s->job, t, rk_cuda_job_step (flags,
                 P::has_init, k));
+        if (leader)
+          rk_cuda_loop_step_done (&loop);
       }
     }
     rk_cuda_grid_barrier (s);

@@ -95,7 +95,8 @@ ensure_state (GstRkCudaEvent * e, gsize size, GError ** error)
   e->have_state = FALSE;
   if (size > 0 && (!gst_rk_cuda_device_mem_alloc (e->dev, size, &e->state,
               error) || !e->ops->fill (e->compute_stream, e->state.ptr, 0,
-              size, error) || !e->ops->sync (e->compute_stream, error)))
+              size, error) ||
+          !gst_rk_cuda_stream_sync (e->ops, e->compute_stream, error)))
     return FALSE;
   e->have_state = TRUE;
   e->fresh_state = size > 0 && e->has_init;
@@ -367,13 +368,14 @@ run_rounds (GstRkCudaEvent * e, GstRkMessage * msg, guint k, GError ** error)
   RkCudaJob *job = job_of (e, k);
 
   for (;;) {
-    if (!launch_steps (e, k, error) || !e->ops->sync (e->compute_stream,
-            error))
+    if (!launch_steps (e, k, error) ||
+        !gst_rk_cuda_stream_sync (e->ops, e->compute_stream, error))
       return FALSE;
     if (!job->more && job->out_type != 0 &&
         !(job->out_flags & RK_CUDA_OUT_INPUT) && (!e->ops->wait_stream
             (e->out_stream, e->compute_stream, error) || !copy_out (e, k,
-                error) || !e->ops->sync (e->out_stream, error)))
+                error) ||
+            !gst_rk_cuda_stream_sync (e->ops, e->out_stream, error)))
       return FALSE;
     if (!emit (e, msg, k, error))
       return FALSE;
@@ -442,7 +444,7 @@ run_staged (GstRkCudaEvent * e, GstRkMessage * msgs, guint n,
           !copy_out (e, k, error))
         return FALSE;
   }
-  if (!e->ops->sync (e->out_stream, error))
+  if (!gst_rk_cuda_stream_sync (e->ops, e->out_stream, error))
     return FALSE;
 
   for (k = 0; k < n; k++) {
@@ -532,7 +534,7 @@ event_process (GstRkDispatcher * d, GstRkMessage * msg, GstRkConfig * config,
   /* Zeros, then the kernel's init if it has one (the state of a config
    * not seen yet is made fresh by the next batch anyway). */
   if (!e->ops->fill (e->compute_stream, e->state.ptr, 0, e->state.size,
-          error) || !e->ops->sync (e->compute_stream, error))
+          error) || !gst_rk_cuda_stream_sync (e->ops, e->compute_stream, error))
     goto fail;
   if (e->has_init) {
     RkCudaJob *job = job_of (e, 0);
@@ -545,8 +547,8 @@ event_process (GstRkDispatcher * d, GstRkMessage * msg, GstRkConfig * config,
     job->state_size = e->state.size;
     if (config)
       memcpy (&job->params, &config->params, sizeof (job->params));
-    if (!launch_steps (e, 0, error) || !e->ops->sync (e->compute_stream,
-            error))
+    if (!launch_steps (e, 0, error) ||
+        !gst_rk_cuda_stream_sync (e->ops, e->compute_stream, error))
       goto fail;
   }
   e->fresh_state = FALSE;

@@ -160,6 +160,25 @@ rk_cuda_loop_beat (RkCudaLoop * l)
   }
 }
 
+/* Each block's first thread, once, when the block starts: the host
+ * reports the kernel started only once every block is resident (a block
+ * that never starts would hang the first grid barrier). */
+RK_DEVFN void
+rk_cuda_block_check_in (const RkCudaPersistentArgs * a)
+{
+  rk_atomic_add_system_u64 (&((RkCudaControl *) (uintptr_t) a->ctrl)->
+      checked_in, 1);
+}
+
+/* Between two steps of a job: a job longer than the watchdog's period
+ * (a big frame on a small grid, long rounds, a GPU time-sliced with
+ * another process) is no hang as long as each step is shorter. */
+RK_DEVFN void
+rk_cuda_loop_step_done (RkCudaLoop * l)
+{
+  rk_cuda_loop_beat (l);
+}
+
 /* Nothing to do: poll a while, then sleep, doubling up to the bound. */
 RK_DEVFN void
 rk_cuda_loop_idle (RkCudaLoop * l)

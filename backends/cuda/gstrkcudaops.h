@@ -67,7 +67,8 @@ typedef enum
  * @copy_to_host: enqueues a copy into host memory
  * @fill: enqueues a byte fill of device memory
  * @wait_stream: makes @waiter wait for the work enqueued on @on so far
- * @sync: waits for the stream's work
+ * @sync: waits for the stream's work, without a deadline: the backend
+ *   waits with gst_rk_cuda_stream_sync() instead
  * @query: whether the stream's work is done; FAILED with @error when the
  *   device reported an error
  * @get_function: the entry point @entry of @kernel's module (loaded once
@@ -120,6 +121,15 @@ extern const GstRkCudaOps gst_rk_cuda_driver_ops;
 
 const GstRkCudaOps *gst_rk_cuda_get_ops (void);
 void gst_rk_cuda_set_ops (const GstRkCudaOps * ops);
+
+/* The longest a stream's work may take before a wait for it gives up */
+#define GST_RK_CUDA_SYNC_TIMEOUT_MS 10000
+
+gboolean gst_rk_cuda_stream_sync (const GstRkCudaOps * ops,
+    GstRkCudaStream * stream, GError ** error);
+guint gst_rk_cuda_get_sync_timeout (void);
+void gst_rk_cuda_set_sync_timeout (guint timeout_ms);
+void gst_rk_cuda_set_sync_timeout_error (GError ** error, guint timeout_ms);
 
 G_END_DECLS
 

@@ -48,7 +48,8 @@ copy (GstRkCudaDevice * dev, gpointer host, guint64 ptr, gsize size,
   ok = dev->payload_stream != NULL && (to_host ?
       dev->ops->copy_to_host (dev->payload_stream, host, ptr, size, error) :
       dev->ops->copy_to_device (dev->payload_stream, ptr, host, size,
-          error)) && dev->ops->sync (dev->payload_stream, error);
+          error)) &&
+      gst_rk_cuda_stream_sync (dev->ops, dev->payload_stream, error);
   g_mutex_unlock (&dev->payload_lock);
   return ok;
 }

@@ -113,6 +113,8 @@ struct _GstRkCudaPersistent
   gsize out_slot_size;
   GArray *retired;              /* of Retired */
   GQueue kept;                  /* of Kept: inputs their outputs pass on */
+  GPtrArray *held;              /* of Held: host memory of copies that
+                                 * did not finish in time */
 
   /* Progress and health, under sync_lock */
   GMutex sync_lock;
@@ -146,6 +148,12 @@ typedef struct
   guint64 message_id;
   GstBuffer *buffer;
 } Kept;
+
+typedef struct
+{
+  GstBuffer *buffer;
+  GstMapInfo map;
+} Held;
 
 /* ---- Memory layout ---- */
 
@@ -345,7 +353,7 @@ ensure_state (GstRkCudaPersistent * p, gsize size, GError ** error)
      * function runs it before the next message. */
     if (!gst_rk_cuda_device_mem_alloc (p->dev, size, &p->state, error) ||
         !p->ops->fill (p->copy_stream, p->state.ptr, 0, size, error) ||
-        !p->ops->sync (p->copy_stream, error))
+        !gst_rk_cuda_stream_sync (p->ops, p->copy_stream, error))
       return FALSE;
     p->fresh_state = (p->impl->flags & GST_RK_CUDA_KERNEL_HAS_INIT) != 0;
   }
@@ -375,13 +383,15 @@ grow_out_arena (GstRkCudaPersistent * p, gsize size, GError ** error)
   return TRUE;
 }
 
-/* Frees retired output slots the host is done with. */
+/* Frees retired output slots the host is done with. The poller calls
+ * it: it does not wait for the lock (the health check comes next). */
 static void
 reclaim_retired (GstRkCudaPersistent * p)
 {
   guint64 tail = __atomic_load_n (&p->out_header->tail, __ATOMIC_ACQUIRE);
 
-  g_mutex_lock (&p->arena_lock);
+  if (!g_mutex_trylock (&p->arena_lock))
+    return;
   for (guint i = p->retired->len; i > 0; i--) {
     Retired *r = &g_array_index (p->retired, Retired, i - 1);
 
@@ -402,6 +412,30 @@ ensure_arenas (GstRkCudaPersistent * p, gsize in_size, gsize out_size,
   if (out_size > p->out_slot_size)
     return grow_out_arena (p, out_size, error);
   return TRUE;
+}
+
+/* A copy that did not finish in time may still run: its host memory stays
+ * mapped until the streams are gone. */
+static void
+hold (GstRkCudaPersistent * p, GstBuffer * buffer, GstMapInfo * map)
+{
+  Held *h = g_new (Held, 1);
+
+  h->buffer = buffer;
+  h->map = *map;
+  g_mutex_lock (&p->arena_lock);
+  g_ptr_array_add (p->held, h);
+  g_mutex_unlock (&p->arena_lock);
+}
+
+static void
+held_free (gpointer data)
+{
+  Held *h = data;
+
+  gst_buffer_unmap (h->buffer, &h->map);
+  gst_buffer_unref (h->buffer);
+  g_free (h);
 }
 
 /* Copies an arena payload into its slot, straight from the buffer, and
@@ -425,9 +459,16 @@ copy_in (GstRkCudaPersistent * p, GstBuffer * payload, gsize size,
         "cannot read the buffer of message %" G_GUINT64_FORMAT, pos + 1);
     return FALSE;
   }
-  ok = p->ops->copy_to_device (p->copy_stream, st->in_ptr, map.data, size,
-      error) && p->ops->sync (p->copy_stream, error);
-  gst_buffer_unmap (payload, &map);
+  if (!p->ops->copy_to_device (p->copy_stream, st->in_ptr, map.data, size,
+          error)) {
+    gst_buffer_unmap (payload, &map);
+    return FALSE;
+  }
+  ok = gst_rk_cuda_stream_sync (p->ops, p->copy_stream, error);
+  if (ok)
+    gst_buffer_unmap (payload, &map);
+  else
+    hold (p, gst_buffer_ref (payload), &map);
   if (ok) {
     gst_rk_kernel_count_upload (p->kernel, size);
     publish_seq (p, st, pos);
@@ -616,8 +657,9 @@ poller_main (gpointer data)
     g_atomic_int_set (&p->kicked, 0);
     if (p->retired->len)
       reclaim_retired (p);
-    if (g_atomic_int_get (&p->pending)) {
-      g_mutex_lock (&p->stage_lock);
+    /* A stager holding the lock pumps itself; it may be waiting for a
+     * copy, and the health check must not wait behind it */
+    if (g_atomic_int_get (&p->pending) && g_mutex_trylock (&p->stage_lock)) {
       pump (p);
       g_mutex_unlock (&p->stage_lock);
     }
@@ -669,6 +711,7 @@ free_all (GstRkCudaPersistent * p, gboolean device_done)
     g_clear_pointer (&p->copy_stream, p->ops->stream_free);
     g_clear_pointer (&p->fetch_stream, p->ops->stream_free);
     g_clear_pointer (&p->run_stream, p->ops->stream_free);
+    g_ptr_array_set_size (p->held, 0);
     gst_rk_cuda_slots_clear (&p->in_arena);
     gst_rk_cuda_device_mem_free (p->dev, &p->out_arena);
     for (guint i = 0; i < p->retired->len; i++)
@@ -683,6 +726,9 @@ free_all (GstRkCudaPersistent * p, gboolean device_done)
       gst_rk_cuda_device_release_blocks (p->dev, p->grid_size, p->per_sm);
   }
   g_array_unref (p->retired);
+  /* Left mapped when the device may still copy (it did not stop) */
+  g_ptr_array_set_free_func (p->held, NULL);
+  g_ptr_array_unref (p->held);
   g_queue_clear_full (&p->kept, kept_free);
   gst_rk_cuda_blob_clear (&p->blob);
   g_mutex_clear (&p->stage_lock);
@@ -772,6 +818,7 @@ layout (GstRkCudaPersistent * p, const GstRkLaunchOptions * opts,
 
   p->ctrl->command = RK_CMD_PAUSE;
   p->ctrl->status = RK_STATUS_IDLE;
+  p->ctrl->checked_in = 0;
   return gst_rk_ring_format (p->in_header, in_size, p->in_capacity,
       SLOT_SIZE, error) &&
       gst_rk_ring_format (p->out_header, out_size, p->out_capacity,
@@ -801,6 +848,54 @@ wait_status (GstRkCudaPersistent * p, guint32 want, gint timeout_ms,
       return FALSE;
     }
     g_usleep (50);
+  }
+  return TRUE;
+}
+
+/* Started: paused, and every block of the grid checked in. Block 0 pauses
+ * before any grid barrier, so its status alone does not prove that the
+ * other blocks are resident; one that is not would hang the first
+ * message. */
+static gboolean
+wait_started (GstRkCudaPersistent * p, GError ** error)
+{
+  gint64 deadline = g_get_monotonic_time () +
+      (gint64) GST_RK_CUDA_START_TIMEOUT_MS * 1000;
+  guint64 blocks;
+
+  if (!wait_status (p, RK_STATUS_PAUSED, GST_RK_CUDA_START_TIMEOUT_MS, error))
+    return FALSE;
+  while ((blocks = __atomic_load_n (&p->ctrl->checked_in,
+              __ATOMIC_ACQUIRE)) < p->grid_size) {
+    gboolean ok;
+
+    g_mutex_lock (&p->sync_lock);
+    ok = check_health (p, error);
+    g_mutex_unlock (&p->sync_lock);
+    if (!ok)
+      return FALSE;
+    if (g_get_monotonic_time () > deadline) {
+      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
+          "only %" G_GUINT64_FORMAT " of its %u blocks started within %d ms "
+          "(the others are not resident)", blocks, p->grid_size,
+          GST_RK_CUDA_START_TIMEOUT_MS);
+      return FALSE;
+    }
+    g_usleep (50);
+  }
+  return TRUE;
+}
+
+/* Whether the launch ended, waiting at most @timeout_ms */
+static gboolean
+wait_idle (GstRkCudaPersistent * p, gint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (p->ops->query (p->run_stream, NULL) == GST_RK_CUDA_STREAM_BUSY) {
+    if (g_get_monotonic_time () > deadline)
+      return FALSE;
+    g_usleep (100);
   }
   return TRUE;
 }
@@ -835,6 +930,7 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
       GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT);
   gst_rk_cuda_slots_init (&p->in_arena, dev, p->frames, TRUE, FALSE);
   p->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
+  p->held = g_ptr_array_new_with_free_func (held_free);
   g_queue_init (&p->kept);
 
   p->function = gst_rk_cuda_device_get_function (dev, p->impl,
@@ -856,7 +952,7 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   config = gst_rk_kernel_get_config (kernel);
   ok = ensure_state (p, config->state_size, error);
   gst_rk_config_unref (config);
-  if (!ok || !p->ops->sync (p->copy_stream, error))
+  if (!ok || !gst_rk_cuda_stream_sync (p->ops, p->copy_stream, error))
     goto fail;
 
   p->args.ctrl = dev_addr (p, p->ctrl);
@@ -879,14 +975,13 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
         GST_OBJECT_NAME (kernel));
     goto fail;
   }
-  if (!wait_status (p, RK_STATUS_PAUSED, GST_RK_CUDA_START_TIMEOUT_MS,
-          error)) {
-    /* A launch that cannot start cannot be stopped either: keep what it
-     * might still write to. */
+  if (!wait_started (p, error)) {
+    /* A launch that does not stop either keeps what it might still write
+     * to. */
     g_prefix_error (error, "CUDA kernel %s did not start: ",
         GST_OBJECT_NAME (kernel));
     __atomic_store_n (&p->ctrl->command, RK_CMD_TERMINATE, __ATOMIC_RELEASE);
-    if (p->ops->query (p->run_stream, NULL) == GST_RK_CUDA_STREAM_BUSY) {
+    if (!wait_idle (p, GST_RK_CUDA_TERMINATE_TIMEOUT_MS)) {
       free_all (p, FALSE);
       return NULL;
     }
@@ -924,12 +1019,12 @@ gst_rk_cuda_persistent_command (GstRkCudaPersistent * p, guint32 command,
       RK_STATUS_PAUSED, GST_RK_CUDA_COMMAND_TIMEOUT_MS, error);
 }
 
+/* Block 0 writes EXITED before the grid's final barrier: only an idle
+ * stream says that no block touches the kernel's memory any more. */
 static gboolean
 exited (GstRkCudaPersistent * p)
 {
-  return __atomic_load_n (&p->ctrl->status, __ATOMIC_ACQUIRE) ==
-      RK_STATUS_EXITED || p->ops->query (p->run_stream, NULL) !=
-      GST_RK_CUDA_STREAM_BUSY;
+  return p->ops->query (p->run_stream, NULL) != GST_RK_CUDA_STREAM_BUSY;
 }
 
 /**
@@ -964,7 +1059,6 @@ gst_rk_cuda_persistent_terminate (GstRkCudaPersistent * p, GError ** error)
     g_mutex_lock (&p->sync_lock);
     count_progress (p);
     g_mutex_unlock (&p->sync_lock);
-    p->ops->sync (p->run_stream, NULL);
   } else {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
         "CUDA kernel %s did not stop within %d ms; its device memory stays "
@@ -1102,10 +1196,20 @@ gst_rk_cuda_persistent_fetch (GstRkCudaPersistent * p,
     g_set_error (&err, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
         "CUDA kernel %s published an output outside its arena",
         GST_OBJECT_NAME (p->kernel));
-  else
-    ok = p->ops->copy_to_host (p->fetch_stream, map.data, env->payload_ref,
-        size, &err) && p->ops->sync (p->fetch_stream, &err);
   g_mutex_unlock (&p->arena_lock);
+  /* The slot stays allocated until the runtime releases this output, so
+   * the copy needs no lock: the poller's, with the health check after it,
+   * must not wait for a copy */
+  if (known && p->ops->copy_to_host (p->fetch_stream, map.data,
+          env->payload_ref, size, &err)) {
+    if (!gst_rk_cuda_stream_sync (p->ops, p->fetch_stream, &err)) {
+      g_prefix_error (&err, "CUDA kernel %s: ", GST_OBJECT_NAME (p->kernel));
+      hold (p, buf, &map);
+      fail (p, err);
+      return NULL;
+    }
+    ok = TRUE;
+  }
   if (ok)
     gst_rk_kernel_count_download (p->kernel, size);
   gst_buffer_unmap (buf, &map);

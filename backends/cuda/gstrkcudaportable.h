@@ -187,6 +187,13 @@ rk_atomic_add_u64 (uint64_t * p, uint64_t v)
   return atomicAdd ((unsigned long long *) p, (unsigned long long) v);
 }
 
+/* On a word the host reads (mapped memory) */
+RK_DEVFN uint64_t
+rk_atomic_add_system_u64 (uint64_t * p, uint64_t v)
+{
+  return atomicAdd_system ((unsigned long long *) p, (unsigned long long) v);
+}
+
 RK_DEVFN uint32_t
 rk_atomic_or_u32 (uint32_t * p, uint32_t v)
 {
@@ -206,6 +213,12 @@ RK_DEVFN uint64_t
 rk_atomic_add_u64 (uint64_t * p, uint64_t v)
 {
   return __atomic_fetch_add (p, v, __ATOMIC_RELAXED);
+}
+
+RK_DEVFN uint64_t
+rk_atomic_add_system_u64 (uint64_t * p, uint64_t v)
+{
+  return __atomic_fetch_add (p, v, __ATOMIC_RELEASE);
 }
 
 RK_DEVFN uint32_t

@@ -184,6 +184,7 @@ RK_CHECK_OFFSET (RkCudaRingHeader, slot_size, RK_RING_OFF_SLOT_SIZE);
 
 #define RK_CUDA_CTRL_OFF_DISCARDED  88u    /* u64: inputs discarded (flush) */
 #define RK_CUDA_CTRL_OFF_ERROR_ARG  96u    /* u64: what the error concerns (a message id) */
+#define RK_CUDA_CTRL_OFF_CHECKED_IN 104u   /* u64: blocks of the grid that started */
 
 typedef struct
 {
@@ -197,7 +198,8 @@ typedef struct
   uint64_t processed;           /* device-owned: inputs processed */
   uint64_t discarded;           /* device-owned */
   uint64_t error_arg;           /* device-owned */
-  uint8_t pad2[24];
+  uint64_t checked_in;          /* device-owned: blocks that started */
+  uint8_t pad2[16];
 } RkCudaControl;
 
 RK_CHECK_SIZE (RkCudaControl, RK_CTRL_SIZE);
@@ -209,6 +211,7 @@ RK_CHECK_OFFSET (RkCudaControl, heartbeat, RK_CTRL_OFF_HEARTBEAT);
 RK_CHECK_OFFSET (RkCudaControl, processed, RK_CTRL_OFF_PROCESSED);
 RK_CHECK_OFFSET (RkCudaControl, discarded, RK_CUDA_CTRL_OFF_DISCARDED);
 RK_CHECK_OFFSET (RkCudaControl, error_arg, RK_CUDA_CTRL_OFF_ERROR_ARG);
+RK_CHECK_OFFSET (RkCudaControl, checked_in, RK_CUDA_CTRL_OFF_CHECKED_IN);
 
 /* Device-side faults reported in RkCudaControl.error; the kernel exits. */
 #define RK_CUDA_ERROR_NONE              0u
