@@ -12,6 +12,9 @@ one that survives means a test is missing. The source tree is never edited.
   tests/mutants.py              every mutant (about 15 minutes on 2 cores)
   tests/mutants.py --ci         the CI subset (a few minutes)
   tests/mutants.py --list       names, CI membership and descriptions
+  tests/mutants.py --check      that every mutant still applies (no build;
+                                CI runs it, so an edit of the product that
+                                moves a mutated text is found at once)
   tests/mutants.py NAME...      the named mutants only
 
 The scratch tree is build-mutants/ (MUTANTS_DIR to change it); keep it
@@ -59,8 +62,9 @@ MUTANTS = [
            'backends/cuda/gstrkcudaevent.c',
            [edit(re.compile(r'!?e->ops->wait_stream\s*\([^;|]*?error\)'),
                  'TRUE', 6),
-            edit('  if (!e->ops->sync (e->out_stream, error))\n'
-                 '    return FALSE;\n\n  for (k = 0;', '  for (k = 0;')],
+            edit('  if (!gst_rk_cuda_stream_sync (e->ops, e->out_stream, '
+                 'error))\n    return FALSE;\n\n  for (k = 0;',
+                 '  for (k = 0;')],
            ['cuda-runtime', 'conformance-cuda'], ci=True),
     Mutant('cuda-no-input-wait',
            'the CUDA event backend computes without waiting for the copy-in',
@@ -353,7 +357,22 @@ def main():
     ap.add_argument('names', nargs='*', help='mutants to run (default: all)')
     ap.add_argument('--ci', action='store_true', help='the CI subset')
     ap.add_argument('--list', action='store_true', help='list the mutants')
+    ap.add_argument('--check', action='store_true',
+                    help='check that every mutant applies, without building')
     args = ap.parse_args()
+
+    if args.check:
+        broken = 0
+        for m in MUTANTS:
+            with open(os.path.join(ROOT, m.path)) as f:
+                try:
+                    apply(m, f.read())
+                except ValueError as e:
+                    log('DOES NOT APPLY: %s' % e)
+                    broken += 1
+        log('=== %d of %d mutants apply' % (len(MUTANTS) - broken,
+                                            len(MUTANTS)))
+        return 1 if broken else 0
 
     if args.list:
         for m in MUTANTS:
