@@ -16,12 +16,27 @@ cd "$(dirname "$0")/../.."
 BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
 
 if [ "${1:-}" = "--selftest" ]; then
+  # Each mode must fail the run with the runner's own finding message and
+  # the fuzzer's report of that kind: a run that fails for another reason
+  # (a build error, a missing directory) proves nothing.
   status=0
+  mkdir -p "$BUILD"
   for mode in crash hang leak critical; do
+    case $mode in
+      crash) report="deadly signal" ;;
+      hang) report="ERROR: libFuzzer: timeout" ;;
+      leak) report="ERROR: LeakSanitizer: detected memory leaks" ;;
+      critical) report="CRITICAL" ;;
+    esac
+    log="$BUILD/fuzz-selftest-$mode.log"
     if RK_FUZZ_SELFTEST=$mode FUZZ_TARGETS=${FUZZ_TARGETS:-envelope} \
-        "$0" 30 >"$BUILD/fuzz-selftest-$mode.log" 2>&1; then
-      echo "fuzz selftest: a $mode did NOT fail the run" \
-        "(see $BUILD/fuzz-selftest-$mode.log)" >&2
+        "$0" 30 >"$log" 2>&1; then
+      echo "fuzz selftest: a $mode did NOT fail the run (see $log)" >&2
+      status=1
+    elif ! grep -q "found a problem" "$log" ||
+        ! grep -qF "$report" "$log"; then
+      echo "fuzz selftest: a $mode failed the run, but not with a finding" \
+        "reported as \"$report\" (see $log)" >&2
       status=1
     else
       echo "fuzz selftest: a $mode fails the run, as it must"
