@@ -827,29 +827,52 @@ layout (GstRkCudaPersistent * p, const GstRkLaunchOptions * opts,
       p->out_header, out_size, error);
 }
 
+/* Polls @done until it holds, checking the kernel's health meanwhile.
+ * FALSE with @error when the kernel failed; FALSE without @error once
+ * @deadline passed (the caller says what did not happen). */
+static gboolean
+poll_until (GstRkCudaPersistent * p,
+    gboolean (*done) (GstRkCudaPersistent * p, guint64 want), guint64 want,
+    gint64 deadline, GError ** error)
+{
+  while (!done (p, want)) {
+    gboolean ok;
+
+    g_mutex_lock (&p->sync_lock);
+    ok = check_health (p, error);
+    g_mutex_unlock (&p->sync_lock);
+    if (!ok || g_get_monotonic_time () > deadline)
+      return FALSE;
+    g_usleep (50);
+  }
+  return TRUE;
+}
+
+static gboolean
+status_is (GstRkCudaPersistent * p, guint64 want)
+{
+  return __atomic_load_n (&p->ctrl->status, __ATOMIC_ACQUIRE) == want;
+}
+
+static gboolean
+blocks_checked_in (GstRkCudaPersistent * p, guint64 want)
+{
+  return __atomic_load_n (&p->ctrl->checked_in, __ATOMIC_ACQUIRE) >= want;
+}
+
 static gboolean
 wait_status (GstRkCudaPersistent * p, guint32 want, gint timeout_ms,
     GError ** error)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
 
-  while (__atomic_load_n (&p->ctrl->status, __ATOMIC_ACQUIRE) != want) {
-    gboolean ok;
-
-    g_mutex_lock (&p->sync_lock);
-    ok = check_health (p, error);
-    g_mutex_unlock (&p->sync_lock);
-    if (!ok)
-      return FALSE;
-    if (g_get_monotonic_time () > deadline) {
-      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
-          "CUDA kernel %s did not acknowledge the command within %d ms",
-          GST_OBJECT_NAME (p->kernel), timeout_ms);
-      return FALSE;
-    }
-    g_usleep (50);
-  }
-  return TRUE;
+  if (poll_until (p, status_is, want, deadline, error))
+    return TRUE;
+  if (error && *error == NULL)
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
+        "CUDA kernel %s did not acknowledge the command within %d ms",
+        GST_OBJECT_NAME (p->kernel), timeout_ms);
+  return FALSE;
 }
 
 /* Started: paused, and every block of the grid checked in. Block 0 pauses
@@ -861,29 +884,18 @@ wait_started (GstRkCudaPersistent * p, GError ** error)
 {
   gint64 deadline = g_get_monotonic_time () +
       (gint64) GST_RK_CUDA_START_TIMEOUT_MS * 1000;
-  guint64 blocks;
 
   if (!wait_status (p, RK_STATUS_PAUSED, GST_RK_CUDA_START_TIMEOUT_MS, error))
     return FALSE;
-  while ((blocks = __atomic_load_n (&p->ctrl->checked_in,
-              __ATOMIC_ACQUIRE)) < p->grid_size) {
-    gboolean ok;
-
-    g_mutex_lock (&p->sync_lock);
-    ok = check_health (p, error);
-    g_mutex_unlock (&p->sync_lock);
-    if (!ok)
-      return FALSE;
-    if (g_get_monotonic_time () > deadline) {
-      g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
-          "only %" G_GUINT64_FORMAT " of its %u blocks started within %d ms "
-          "(the others are not resident)", blocks, p->grid_size,
-          GST_RK_CUDA_START_TIMEOUT_MS);
-      return FALSE;
-    }
-    g_usleep (50);
-  }
-  return TRUE;
+  if (poll_until (p, blocks_checked_in, p->grid_size, deadline, error))
+    return TRUE;
+  if (error && *error == NULL)
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
+        "only %" G_GUINT64_FORMAT " of its %u blocks started within %d ms "
+        "(the others are not resident)",
+        __atomic_load_n (&p->ctrl->checked_in, __ATOMIC_ACQUIRE),
+        p->grid_size, GST_RK_CUDA_START_TIMEOUT_MS);
+  return FALSE;
 }
 
 /* Whether the launch ended, waiting at most @timeout_ms */
