@@ -452,6 +452,8 @@ gst_rk_kernel_attach_rings (GstRkKernel * kernel, gpointer in_mem,
 
   kernel->in_side = g_new0 (GstRkSidecar, kernel->in.capacity);
   kernel->out_side = g_new0 (GstRkSidecar, kernel->out.capacity);
+  kernel->in_mask = kernel->in.mask;
+  kernel->out_mask = kernel->out.mask;
   /* An origin lives until the outputs of its message are received: at most
    * one ring of inputs plus one of outputs in flight. */
   n_times = gst_rk_round_up_pow2 (kernel->in.capacity + kernel->out.capacity);
@@ -464,7 +466,7 @@ gst_rk_kernel_attach_rings (GstRkKernel * kernel, gpointer in_mem,
 GstRkSidecar *
 gst_rk_kernel_get_input_sidecar (GstRkKernel * kernel, guint64 position)
 {
-  return &kernel->in_side[position & kernel->in.mask];
+  return &kernel->in_side[position & kernel->in_mask];
 }
 
 /**
@@ -487,7 +489,7 @@ gst_rk_kernel_get_input_pts (GstRkKernel * kernel, guint64 position)
 GstRkSidecar *
 gst_rk_kernel_get_output_sidecar (GstRkKernel * kernel, guint64 position)
 {
-  return &kernel->out_side[position & kernel->out.mask];
+  return &kernel->out_side[position & kernel->out_mask];
 }
 
 /* ---- Notifications and errors ---- */
@@ -1196,7 +1198,9 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
   }
 
   gst_rk_ring_producer_publish (&kernel->in, 1);
-  __atomic_add_fetch (&kernel->received, 1, __ATOMIC_RELEASE);
+  /* One writer: a plain store, not a locked add that would wait here for
+   * the slot's stores to reach the device side */
+  __atomic_store_n (&kernel->received, kernel->received + 1, __ATOMIC_RELEASE);
   gst_rk_mutex_unlock (&kernel->send_lock);
 
   if (message_id)
@@ -1272,15 +1276,19 @@ pop_output (GstRkKernel * kernel, GstRkMessage * msg)
   GstRkSidecar *side =
       &kernel->out_side[gst_rk_ring_position (&kernel->out) & kernel->out.mask];
   GstRkHlcTimestamp ts;
-
   const GstRkOrigin *origin;
 
+  /* Both lines come from the device side's cache: fetch them together */
+  __builtin_prefetch (side);
   msg->env = *(const GstRkEnvelope *) slot;
   msg->payload = NULL;
   origin = origin_of (kernel, &msg->env);
   if (msg->env.flags & RK_FLAG_HOST) {
     msg->payload = side->payload;
     side->payload = NULL;
+    if (msg->payload)
+      msg->env.payload_size = (guint32) MIN (gst_buffer_get_size
+          (msg->payload), GST_RK_ENVELOPE_MAX_PAYLOAD);
   } else if (msg->env.flags & RK_FLAG_INLINE) {
     gsize n = MIN (msg->env.payload_size,
         kernel->out.slot_size - RK_ENVELOPE_SIZE);

@@ -54,6 +54,12 @@ struct _GstRkKernel
   gpointer backend_data;
   gchar *selection_note;
   gint64 launch_time;
+  /* Per-slot host references beside the rings, set when the rings are
+   * attached. The device side finds them here, not beside the ring views,
+   * which their owners write on every message. */
+  GstRkSidecar *in_side;
+  GstRkSidecar *out_side;
+  guint32 in_mask, out_mask;
 
   /* Lifecycle, serialised by lock. Stats readers may look at device
    * memory: terminate waits until none is left before the backend frees it. */
@@ -72,10 +78,9 @@ struct _GstRkKernel
   GMutex send_lock;
   gboolean rings_attached;
   GstRkRingProducer in;
-  GstRkSidecar *in_side;
   GstRkConfig *config;
   GstStructure *params;
-  guint64 received;             /* atomic */
+  guint64 received;             /* one writer (send_lock), atomic reads */
   guint64 clock_rejects;        /* atomic */
   guint64 next_call;            /* atomic */
 
@@ -84,7 +89,6 @@ struct _GstRkKernel
   /* Consumer side of the output ring, serialised by recv_lock */
   GMutex recv_lock;
   GstRkRingConsumer out;
-  GstRkSidecar *out_side;
   GstRkOrigin *origins;
   guint32 origins_mask;
   GstRkLatencyHistogram latency;
@@ -106,17 +110,22 @@ struct _GstRkKernel
   gboolean error_delivered;
   gboolean receiver_busy;       /* the receiver spins before it sleeps */
   gint device_outputs;          /* outputs stay on the device (atomic) */
-  /* Counted by the receiver, or by the device side (atomics) */
-  guint64 processed;
+  /* Counted by the receiver (atomics) */
   guint64 emitted;
   guint64 notifications;
-  guint64 flushed;
   guint64 dropped;
   guint64 orphan_replies;
   /* Payloads a backend copied host → device and back (atomics) */
   guint64 uploads, upload_bytes, downloads, download_bytes;
 
   guint8 gap2[128];
+
+  /* Counted by the device side on every message (atomics), on lines of
+   * their own: the host's wake-up below is read on every send */
+  guint64 processed;
+  guint64 flushed;
+
+  guint8 gap3[128];
 
   /* Waiting and control (atomics) */
   GstRkWakeup host_wakeup;      /* host threads: outputs or input space */

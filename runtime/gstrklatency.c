@@ -45,8 +45,15 @@ value_of (guint bucket)
 void
 gst_rk_latency_histogram_record (GstRkLatencyHistogram * h, guint64 ns)
 {
-  __atomic_add_fetch (&h->counts[bucket_of (ns)], 1, __ATOMIC_RELAXED);
-  __atomic_add_fetch (&h->total, 1, __ATOMIC_RELAXED);
+  guint b = bucket_of (ns);
+
+  /* One writer at a time (the caller serialises records), readers at any
+   * time: plain stores, not locked adds, which would wait for the
+   * recorder's other stores on every message */
+  __atomic_store_n (&h->counts[b], __atomic_load_n (&h->counts[b],
+          __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+  __atomic_store_n (&h->total, __atomic_load_n (&h->total,
+          __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
 }
 
 /**

@@ -12,7 +12,8 @@
  *       queue, rkecho (persistent), rkecho mode=event-driven
  *   rkbench roundtrip  [--messages N] [--backend B]
  *       host → kernel → host of one 64-byte message through echo,
- *       persistent vs event-driven, p50/p99, on every backend present
+ *       persistent vs event-driven, p50/p99, on every backend present,
+ *       beside the floor: the same exchange through two bare rings
  *   rkbench throughput [--messages N] [--backend B] [--in-flight K]
  *       messages/s through echo with K messages in flight
  *   rkbench pipelines  --name NAME --pipeline "..." [...] [--buffers-at ...]
@@ -232,37 +233,22 @@ backends_to_run (const Options * o)
   return list;
 }
 
+/* One contender's round trips, sorted, into the JSON and onto stderr */
 static void
-roundtrip_one (const Options * o, RkJson * j, GstRkRuntime * rt,
-    GstRkBackendKind backend, GstRkKernelMode mode)
+report_roundtrip (const Options * o, RkJson * j, const gchar * backend,
+    const gchar * device, const gchar * mode, const gchar * payload,
+    guint64 * samples)
 {
-  GstRkKernel *k = launch_echo (rt, backend, mode, 64);
-  guint64 *samples, warmup = MIN (o->messages / 10, 2000);
-  GstBuffer *payload;
+  gchar *label = g_strdup_printf ("%s%s%s", mode, payload ? "/" : "",
+      payload ? payload : "");
 
-  if (k == NULL)
-    return;
-  samples = g_new (guint64, o->messages);
-  payload = gst_buffer_new_allocate (NULL, 64, NULL);
-  gst_buffer_memset (payload, 0, 0x5A, 64);
-
-  for (guint64 i = 0; i < warmup + o->messages; i++) {
-    GstRkMessage msg;
-    guint64 t0 = rk_bench_now_ns ();
-
-    if (!gst_rk_kernel_send (k, gst_buffer_ref (payload), RK_MSG_DATA, 0,
-            GST_RK_WAIT_FOREVER, NULL, NULL) || !receive_spin (k, &msg))
-      exit (1);
-    if (i >= warmup)
-      samples[i - warmup] = rk_bench_now_ns () - t0;
-    gst_rk_message_clear (&msg);
-  }
   rk_bench_sort_u64 (samples, o->messages);
-
   rk_json_begin_object (j);
-  rk_json_string (j, "backend", gst_rk_backend_kind_get_name (backend));
-  rk_json_string (j, "device", gst_rk_kernel_get_device_name (k));
-  rk_json_string (j, "mode", gst_rk_kernel_mode_get_name (mode));
+  rk_json_string (j, "backend", backend);
+  rk_json_string (j, "device", device);
+  rk_json_string (j, "mode", mode);
+  if (payload)
+    rk_json_string (j, "payload", payload);
   rk_json_int (j, "messages", (gint64) o->messages);
   rk_json_double (j, "p50_ns", rk_bench_percentile (samples, o->messages, 0.50));
   rk_json_double (j, "p99_ns", rk_bench_percentile (samples, o->messages, 0.99));
@@ -277,15 +263,91 @@ roundtrip_one (const Options * o, RkJson * j, GstRkRuntime * rt,
   }
   rk_json_end_object (j);
 
-  g_printerr ("roundtrip %-7s %-13s p50 %9.0f ns  p99 %9.0f ns\n",
-      gst_rk_backend_kind_get_name (backend),
-      gst_rk_kernel_mode_get_name (mode), (gdouble) rk_bench_percentile (samples, o->messages, 0.50),
+  g_printerr ("roundtrip %-7s %-18s p50 %9.0f ns  p99 %9.0f ns\n", backend,
+      label, (gdouble) rk_bench_percentile (samples, o->messages, 0.50),
       (gdouble) rk_bench_percentile (samples, o->messages, 0.99));
+  g_free (label);
+}
 
-  gst_buffer_unref (payload);
+static GstBufferPool *
+payload_pool_new (void)
+{
+  GstBufferPool *pool = gst_buffer_pool_new ();
+  GstStructure *config = gst_buffer_pool_get_config (pool);
+
+  gst_buffer_pool_config_set_params (config, NULL, 64, 4, 0);
+  if (!gst_buffer_pool_set_config (pool, config) ||
+      !gst_buffer_pool_set_active (pool, TRUE)) {
+    g_printerr ("rkbench: cannot start a buffer pool\n");
+    exit (1);
+  }
+  return pool;
+}
+
+/* How the sender hands over its payload:
+ *   pooled  a new buffer from a pool for each message, as a source's: the
+ *           output is the same buffer, writable, and the stamp goes on it
+ *   kept    one buffer the sender keeps a reference to: each output is a
+ *           copy, because the stamp may not be written on a shared buffer */
+static void
+roundtrip_one (const Options * o, RkJson * j, GstRkRuntime * rt,
+    GstRkBackendKind backend, GstRkKernelMode mode, gboolean kept)
+{
+  GstRkKernel *k = launch_echo (rt, backend, mode, 64);
+  guint64 *samples, warmup = MIN (o->messages / 10, 2000);
+  GstBufferPool *pool = NULL;
+  GstBuffer *payload = NULL;
+
+  if (k == NULL)
+    return;
+  samples = g_new (guint64, o->messages);
+  if (kept) {
+    payload = gst_buffer_new_allocate (NULL, 64, NULL);
+    gst_buffer_memset (payload, 0, 0x5A, 64);
+  } else {
+    pool = payload_pool_new ();
+  }
+
+  for (guint64 i = 0; i < warmup + o->messages; i++) {
+    GstRkMessage msg;
+    GstBuffer *buf = NULL;
+    guint64 t0 = rk_bench_now_ns ();
+
+    if (kept)
+      buf = gst_buffer_ref (payload);
+    else if (gst_buffer_pool_acquire_buffer (pool, &buf, NULL) != GST_FLOW_OK)
+      exit (1);
+    if (!gst_rk_kernel_send (k, buf, RK_MSG_DATA, 0, GST_RK_WAIT_FOREVER,
+            NULL, NULL) || !receive_spin (k, &msg))
+      exit (1);
+    if (i >= warmup)
+      samples[i - warmup] = rk_bench_now_ns () - t0;
+    gst_rk_message_clear (&msg);
+  }
+  report_roundtrip (o, j, gst_rk_backend_kind_get_name (backend),
+      gst_rk_kernel_get_device_name (k), gst_rk_kernel_mode_get_name (mode),
+      kept ? "kept" : "pooled", samples);
+
+  if (pool) {
+    gst_buffer_pool_set_active (pool, FALSE);
+    gst_object_unref (pool);
+  }
+  gst_clear_buffer (&payload);
   g_free (samples);
   gst_rk_kernel_terminate (k, NULL);
   gst_object_unref (k);
+}
+
+/* The floor: the same exchange through two bare rings, no runtime */
+static void
+roundtrip_ring (const Options * o, RkJson * j)
+{
+  guint64 *samples = g_new (guint64, o->messages);
+
+  rk_bench_ring_roundtrip (o->messages, samples);
+  report_roundtrip (o, j, "ring", "two bare SPSC rings and an echo thread",
+      "bare", NULL, samples);
+  g_free (samples);
 }
 
 static void
@@ -294,15 +356,22 @@ bench_roundtrip (const Options * o, RkJson * j)
   GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
   GList *backends = backends_to_run (o), *l;
 
+  rk_json_loadavg (j, "roundtrip_loadavg_before");
   rk_json_key (j, "roundtrip");
   rk_json_begin_array (j);
+  if (o->backend == NULL || g_str_equal (o->backend, "all") ||
+      g_str_equal (o->backend, "cpu"))
+    roundtrip_ring (o, j);
   for (l = backends; l; l = l->next) {
-    roundtrip_one (o, j, rt, GPOINTER_TO_INT (l->data),
-        GST_RK_KERNEL_MODE_PERSISTENT);
-    roundtrip_one (o, j, rt, GPOINTER_TO_INT (l->data),
-        GST_RK_KERNEL_MODE_EVENT_DRIVEN);
+    GstRkBackendKind b = GPOINTER_TO_INT (l->data);
+
+    roundtrip_one (o, j, rt, b, GST_RK_KERNEL_MODE_PERSISTENT, FALSE);
+    roundtrip_one (o, j, rt, b, GST_RK_KERNEL_MODE_EVENT_DRIVEN, FALSE);
+    if (b == GST_RK_BACKEND_CPU)
+      roundtrip_one (o, j, rt, b, GST_RK_KERNEL_MODE_PERSISTENT, TRUE);
   }
   rk_json_end_array (j);
+  rk_json_loadavg (j, "roundtrip_loadavg_after");
   g_list_free (backends);
   gst_object_unref (rt);
 }

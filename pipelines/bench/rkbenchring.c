@@ -13,6 +13,9 @@
  *
  * The elements pay for buffers, events and pads as well as the hop; the
  * ratio to the ring is what all of that costs.
+ *
+ * rk_bench_ring_roundtrip() is the same ring used the other way: one
+ * message out, its echo back, the floor under `rkbench roundtrip`.
  */
 
 #include <sched.h>
@@ -143,6 +146,80 @@ ring_run (guint64 messages)
   rate = messages * 1e9 / (r->end_ns - start);
   g_aligned_free (r);
   return rate;
+}
+
+/* ---- Round trip: a request ring, an echo thread, a reply ring ---- */
+
+typedef struct
+{
+  Ring *request, *reply;
+} Echo;
+
+static gpointer
+ring_echo (gpointer data)
+{
+  Echo *e = data;
+  guint8 msg[MSG_SIZE];
+  guint64 head = 0;
+
+  ring_wait_go (e->request);
+  for (guint64 i = 0; i < e->request->messages; i++) {
+    guint spins = 0;
+
+    while (i == head) {
+      head = __atomic_load_n (&e->request->head, __ATOMIC_ACQUIRE);
+      if (i == head)
+        ring_wait (&spins);
+    }
+    memcpy (msg, e->request->slots[i & (RING_SLOTS - 1)], MSG_SIZE);
+    __atomic_store_n (&e->request->tail, i + 1, __ATOMIC_RELEASE);
+    /* One in flight at a time: the reply ring is never full */
+    memcpy (e->reply->slots[i & (RING_SLOTS - 1)], msg, MSG_SIZE);
+    __atomic_store_n (&e->reply->head, i + 1, __ATOMIC_RELEASE);
+  }
+  return NULL;
+}
+
+/**
+ * rk_bench_ring_roundtrip:
+ * @samples: (out caller-allocates): @messages round-trip times, in ns
+ *
+ * One 64-byte message to an echo thread through a bare ring and back
+ * through another, @messages times, each timed from before the copy in to
+ * after the copy out (the caller polls, as `rkbench roundtrip` does).
+ */
+void
+rk_bench_ring_roundtrip (guint64 messages, guint64 * samples)
+{
+  Echo e;
+  GThread *echo;
+  guint8 msg[MSG_SIZE];
+
+  e.request = g_aligned_alloc0 (1, sizeof (Ring), 64);
+  e.reply = g_aligned_alloc0 (1, sizeof (Ring), 64);
+  e.request->messages = messages;
+  memset (msg, 0x5A, sizeof (msg));
+  echo = g_thread_new ("ring-echo", ring_echo, &e);
+  g_atomic_int_set (&e.request->go, 1);
+  for (guint64 i = 0; i < messages; i++) {
+    guint64 t0 = rk_bench_now_ns (), seq;
+
+    memcpy (msg, &i, sizeof (i));
+    memcpy (e.request->slots[i & (RING_SLOTS - 1)], msg, MSG_SIZE);
+    __atomic_store_n (&e.request->head, i + 1, __ATOMIC_RELEASE);
+    while (__atomic_load_n (&e.reply->head, __ATOMIC_ACQUIRE) == i);
+    memcpy (msg, e.reply->slots[i & (RING_SLOTS - 1)], MSG_SIZE);
+    samples[i] = rk_bench_now_ns () - t0;
+    memcpy (&seq, msg, sizeof (seq));
+    if (seq != i) {
+      g_printerr ("rkbench: the bare ring echoed message %" G_GUINT64_FORMAT
+          " for %" G_GUINT64_FORMAT "\n", seq, i);
+      exit (1);
+    }
+  }
+  g_thread_join (echo);
+  g_aligned_free (e.request);
+  g_aligned_free (e.reply);
 }
 
 enum

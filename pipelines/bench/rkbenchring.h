@@ -9,6 +9,7 @@
 G_BEGIN_DECLS
 
 void rk_bench_ring_vs_element (RkJson * j, guint64 messages, guint repeats);
+void rk_bench_ring_roundtrip (guint64 messages, guint64 * samples);
 
 G_END_DECLS
 
