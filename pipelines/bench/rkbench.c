@@ -233,8 +233,9 @@ backends_to_run (const Options * o)
   return list;
 }
 
-/* One contender's round trips, sorted, into the JSON and onto stderr */
-static void
+/* One contender's round trips, sorted, into the JSON and onto stderr;
+ * returns the median */
+static gdouble
 report_roundtrip (const Options * o, RkJson * j, const gchar * backend,
     const gchar * device, const gchar * mode, const gchar * payload,
     guint64 * samples)
@@ -267,6 +268,7 @@ report_roundtrip (const Options * o, RkJson * j, const gchar * backend,
       label, (gdouble) rk_bench_percentile (samples, o->messages, 0.50),
       (gdouble) rk_bench_percentile (samples, o->messages, 0.99));
   g_free (label);
+  return rk_bench_percentile (samples, o->messages, 0.50);
 }
 
 static GstBufferPool *
@@ -289,7 +291,7 @@ payload_pool_new (void)
  *           output is the same buffer, writable, and the stamp goes on it
  *   kept    one buffer the sender keeps a reference to: each output is a
  *           copy, because the stamp may not be written on a shared buffer */
-static void
+static gdouble
 roundtrip_one (const Options * o, RkJson * j, GstRkRuntime * rt,
     GstRkBackendKind backend, GstRkKernelMode mode, gboolean kept)
 {
@@ -297,9 +299,10 @@ roundtrip_one (const Options * o, RkJson * j, GstRkRuntime * rt,
   guint64 *samples, warmup = MIN (o->messages / 10, 2000);
   GstBufferPool *pool = NULL;
   GstBuffer *payload = NULL;
+  gdouble p50;
 
   if (k == NULL)
-    return;
+    return 0;
   samples = g_new (guint64, o->messages);
   if (kept) {
     payload = gst_buffer_new_allocate (NULL, 64, NULL);
@@ -324,7 +327,7 @@ roundtrip_one (const Options * o, RkJson * j, GstRkRuntime * rt,
       samples[i - warmup] = rk_bench_now_ns () - t0;
     gst_rk_message_clear (&msg);
   }
-  report_roundtrip (o, j, gst_rk_backend_kind_get_name (backend),
+  p50 = report_roundtrip (o, j, gst_rk_backend_kind_get_name (backend),
       gst_rk_kernel_get_device_name (k), gst_rk_kernel_mode_get_name (mode),
       kept ? "kept" : "pooled", samples);
 
@@ -336,18 +339,21 @@ roundtrip_one (const Options * o, RkJson * j, GstRkRuntime * rt,
   g_free (samples);
   gst_rk_kernel_terminate (k, NULL);
   gst_object_unref (k);
+  return p50;
 }
 
 /* The floor: the same exchange through two bare rings, no runtime */
-static void
+static gdouble
 roundtrip_ring (const Options * o, RkJson * j)
 {
   guint64 *samples = g_new (guint64, o->messages);
+  gdouble p50;
 
   rk_bench_ring_roundtrip (o->messages, samples);
-  report_roundtrip (o, j, "ring", "two bare SPSC rings and an echo thread",
-      "bare", NULL, samples);
+  p50 = report_roundtrip (o, j, "ring",
+      "two bare SPSC rings and an echo thread", "bare", NULL, samples);
   g_free (samples);
+  return p50;
 }
 
 static void
@@ -355,22 +361,52 @@ bench_roundtrip (const Options * o, RkJson * j)
 {
   GstRkRuntime *rt = gst_rk_runtime_new (GST_RK_BACKEND_AUTO, -1);
   GList *backends = backends_to_run (o), *l;
+  gdouble ring = 0, persistent[GST_RK_BACKEND_N_KINDS] = { 0 },
+      event[GST_RK_BACKEND_N_KINDS] = { 0 };
 
   rk_json_loadavg (j, "roundtrip_loadavg_before");
   rk_json_key (j, "roundtrip");
   rk_json_begin_array (j);
   if (o->backend == NULL || g_str_equal (o->backend, "all") ||
       g_str_equal (o->backend, "cpu"))
-    roundtrip_ring (o, j);
+    ring = roundtrip_ring (o, j);
   for (l = backends; l; l = l->next) {
     GstRkBackendKind b = GPOINTER_TO_INT (l->data);
 
-    roundtrip_one (o, j, rt, b, GST_RK_KERNEL_MODE_PERSISTENT, FALSE);
-    roundtrip_one (o, j, rt, b, GST_RK_KERNEL_MODE_EVENT_DRIVEN, FALSE);
+    persistent[b] = roundtrip_one (o, j, rt, b,
+        GST_RK_KERNEL_MODE_PERSISTENT, FALSE);
+    event[b] = roundtrip_one (o, j, rt, b, GST_RK_KERNEL_MODE_EVENT_DRIVEN,
+        FALSE);
     if (b == GST_RK_BACKEND_CPU)
       roundtrip_one (o, j, rt, b, GST_RK_KERNEL_MODE_PERSISTENT, TRUE);
   }
   rk_json_end_array (j);
+
+  /* Of the medians: the floor's share shows how much is the machine's (two
+   * cores passing cache lines) and how much ours */
+  rk_json_key (j, "roundtrip_ratios");
+  rk_json_begin_object (j);
+  for (l = backends; l; l = l->next) {
+    GstRkBackendKind b = GPOINTER_TO_INT (l->data);
+    const gchar *name = gst_rk_backend_kind_get_name (b);
+    gchar *key;
+
+    if (ring > 0 && persistent[b] > 0) {
+      key = g_strdup_printf ("%s_persistent_over_ring", name);
+      rk_json_double (j, key, persistent[b] / ring);
+      g_printerr ("%s persistent / bare ring: %.2f\n", name,
+          persistent[b] / ring);
+      g_free (key);
+    }
+    if (persistent[b] > 0 && event[b] > 0) {
+      key = g_strdup_printf ("%s_event_driven_over_persistent", name);
+      rk_json_double (j, key, event[b] / persistent[b]);
+      g_printerr ("%s event-driven / persistent: %.1f\n", name,
+          event[b] / persistent[b]);
+      g_free (key);
+    }
+  }
+  rk_json_end_object (j);
   rk_json_loadavg (j, "roundtrip_loadavg_after");
   g_list_free (backends);
   gst_object_unref (rt);
