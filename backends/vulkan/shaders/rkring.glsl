@@ -126,6 +126,10 @@ main ()
   uint in_room = rk_in.slot_size - RK_ENVELOPE_SIZE;
   uint out_room = rk_out.slot_size - RK_ENVELOPE_SIZE;
   uint64_t processed = rk_ctrl.processed, flushed = rk_ctrl.flushed;
+  /* The host's output tail as last read: read again only when the queue
+   * looks full, since the host writes that line on every output it takes */
+  uint64_t otail;
+  RK_LOAD_ACQUIRE (otail, rk_out.tail);
   uint done = 0u, stop = 0u, error = 0u;
   bool blocked = false;
 
@@ -135,7 +139,7 @@ main ()
 
   while (cost + RKV_PASS_COST <= budget) {
     uint command;
-    uint64_t limit, target, otail;
+    uint64_t limit, target;
     bool brk;
 
     cost += RKV_PASS_COST;
@@ -204,7 +208,8 @@ main ()
       break;
     }
 
-    RK_LOAD_ACQUIRE (otail, rk_out.tail);
+    if (opos - otail >= uint64_t (rk_out.capacity))
+      RK_LOAD_ACQUIRE (otail, rk_out.tail);
     if (opos - otail >= uint64_t (rk_out.capacity)) {
       blocked = true;           /* spin: the host is draining outputs */
       continue;
