@@ -82,6 +82,9 @@ test_echo_in_order (gconstpointer data)
     g_assert_cmpuint (msg.env.message_id, ==, got + 1);
     g_assert_cmpuint (msg.env.source, ==, gst_rk_kernel_get_id (k));
     g_assert_cmpuint (rk_test_read_u64 (msg.payload), ==, got);
+    /* measured by the receiver: the device side leaves host payloads alone */
+    g_assert_cmpuint (msg.env.payload_size, ==,
+        gst_buffer_get_size (msg.payload));
     g_assert_nonnull (gst_buffer_get_rk_hlc_meta (msg.payload));
     gst_rk_message_clear (&msg);
     got++;
