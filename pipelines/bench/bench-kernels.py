@@ -724,6 +724,12 @@ def main():
     ap.add_argument("--scaling", action="store_true",
                     help="also each video kernel at 480p..4K, grid-size 1, 2")
     args = ap.parse_args()
+    names = [p[0] for p in pairs(args.cv_threads)]
+    unknown = [n for n in args.only or [] if n not in names]
+    if unknown:
+        print(f"bench-kernels: no pair named {', '.join(unknown)}; the "
+              f"pairs: {' '.join(names)}", file=sys.stderr)
+        sys.exit(2)
 
     if args.build_dir:
         build = os.path.abspath(args.build_dir)
@@ -988,6 +994,10 @@ def main():
                 f"threads), {h['widest_peak_fraction']:.3f} of the "
                 f"{h['widest_isa']} peak "
                 f"({h['widest_peak_ops_per_s'] / 1e9:.1f} G/s)")
+            if h["peak_fraction"] > 1:
+                log(f"bench-kernels: {h['pair']} above the peak: the peak "
+                    "was measured low (a busy machine: see the load "
+                    "averages) or the count is wrong")
 
     load_after = os.getloadavg()
     log(f"bench-kernels: done in {time.monotonic() - started:.0f} s; load "

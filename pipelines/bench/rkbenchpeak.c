@@ -344,10 +344,13 @@ rk_bench_simd_peak (RkJson * j, gdouble seconds, guint repeats)
   rk_json_int (j, "repeats", repeats);
   rk_json_string (j, "kernels_isa", kernels->isa);
   rk_json_string (j, "widest_isa", widest->isa);
+  /* A busy machine measures a lower peak: the reader can tell */
+  rk_json_loadavg (j, "loadavg_before");
   rk_json_key (j, "measurements");
   rk_json_begin_array (j);
   peak_measure (j, "kernels", kernels, seconds, repeats);
   peak_measure (j, "widest", widest, seconds, repeats);
   rk_json_end_array (j);
+  rk_json_loadavg (j, "loadavg_after");
   rk_json_end_object (j);
 }
