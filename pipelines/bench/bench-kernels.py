@@ -631,10 +631,13 @@ def pairs(cv_threads=2):
                f"{'s' if t > 1 else ''})", "GRAY8")]),
         ("bgsub", "background subtraction RGBA 1080p",
          "rkbgsub: running average + GRAY8 mask; segmentation: OpenCV MOG2 "
-         "(its default) + RGBA out", [
+         "(its default) + RGBA out. rkbgsub's bytes moved: the RGBA frame "
+         "in, the GRAY8 mask out and its 16-bit background read and "
+         "written (2.25 × the input)", [
              C("rkbgsub", "rkbgsub", "RGBA", ["rkbgsub"]),
-             C("segmentation", "segmentation", "RGBA", ["segmentation"])],
-         [Ours("rkbgsub")]),
+             C("segmentation", "segmentation", "RGBA", ["segmentation"]),
+             *copy_contenders("RGBA")],
+         [Ours("rkbgsub", copy_fmt="RGBA", out_per_in=1.25)]),
         ("fir64", "FIR 64 taps, 32 ch F32",
          "same taps both sides", [
              C("rkfir", f"rkfir taps=\"{taps_string(taps64)}\"", "AUDIO",
@@ -1018,8 +1021,9 @@ def main():
         "opencv": cv2.__version__ if cv2 is not None else None,
         "opencv_threads": args.cv_threads,
         "limit": "bytes moved per second (input + output frame bytes, row "
-        "padding left out; audio: buffer bytes, input + output where the "
-        "kernel writes a new buffer) over a plain copy's (read + write of "
+        "padding left out; rkbgsub: + its background read and written; "
+        "audio: buffer bytes, input + output where the kernel writes a new "
+        "buffer) over a plain copy's (read + write of "
         "the input; numpy, the faster of one and two threads), same run; "
         "frames_over_copy: frames per second over the copy's",
         "compute_limit": "operations per second (ops_per_buffer, counted "
