@@ -31,7 +31,18 @@ is the limit) runs beside them: every video kernel's bytes moved per
 second (input + output) is given as a fraction of the copy's (read +
 write of the same input bytes), and its frames per second as a fraction
 of the copy's (frames_over_copy). Without cv2 the OpenCV rows are marked
-missing and the rest runs.
+missing and the rest runs. The audio kernels get the same fraction
+against a copy of their input buffers (input + output bytes: rkfir writes
+a new buffer, rkspectrum and rkanomaly pass theirs on).
+
+The compute-bound ones (rkfir, rkspectrum, rkanomaly) are also set
+against this CPU's single-precision vector peak, measured by `rkbench
+simd-peak` before and after the kernels (the larger counts): operations
+per second (the count each pair's JSON gives, "ops_formula", over the
+buffers per second) as a fraction of the peak of the code the kernels are
+built as (AVX2 multiply and add, never fused) and of the widest the CPU
+has (AVX-512 or AVX2 FMA, an FMA counting 2), on 2 threads (the kernels
+use both cores; the 1-thread fractions are in the JSON too).
 
 --scaling adds each video kernel at 480p, 1080p and 4K with grid-size 1
 and 2, beside OpenCV with 1 and 2 threads and the copy at the same size.
@@ -55,12 +66,15 @@ cannot be set from gst-launch.
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 import concurrent.futures
@@ -94,6 +108,15 @@ MODES = {
 }
 
 LOG = []
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+
+# rkbench simd-peak per mode: seconds per measurement, repeats
+PEAK_RUN = {"smoke": (0.02, 1), "quick": (0.2, 2), "full": (0.4, 3)}
+# The peak the fractions use: both cores, as the kernels run (grid-size
+# defaults to one block per core)
+PEAK_THREADS = "2"
 
 
 def log(msg):
@@ -133,6 +156,7 @@ class Input:
 
     def __init__(self, desc, caps, distinct, duration_ns, limits, fmt=None,
                  width=WIDTH, height=HEIGHT):
+        # fmt: a video format of BPP, or "AUDIO" (a buffer is a frame)
         self.caps = caps
         self.bufs = make_buffers(desc, caps, distinct)
         self.duration = duration_ns
@@ -141,12 +165,21 @@ class Input:
         self._arrays = None
 
     def frame_bytes(self):
-        """Bytes of one frame without row padding."""
+        """Bytes of one frame without row padding (audio: of a buffer)."""
+        if self.fmt == "AUDIO":
+            return self.bufs[0].get_size()
         return self.width * self.height * BPP[self.fmt]
 
     def arrays(self):
         """The same frames as numpy arrays (h × w or h × w × 4), rows
-        unpadded, for the Python contenders."""
+        unpadded, for the Python contenders; audio buffers as bytes."""
+        if self._arrays is None and self.fmt == "AUDIO":
+            self._arrays = []
+            for b in self.bufs:
+                ok, m = b.map(Gst.MapFlags.READ)
+                self._arrays.append(np.frombuffer(m.data,
+                                                  dtype=np.uint8).copy())
+                b.unmap(m)
         if self._arrays is None:
             bpp = BPP[self.fmt]
             self._arrays = []
@@ -305,6 +338,68 @@ def copy_frames(threads):
     return make
 
 
+def simd_peak(rkbench, mode):
+    """One `rkbench simd-peak` run: its "simd_peak" object, or None."""
+    seconds, repeats = PEAK_RUN[mode]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "peak.json")
+        r = subprocess.run([rkbench, "simd-peak", "--seconds", str(seconds),
+                            "--repeats", str(repeats), "--json", out],
+                           stderr=subprocess.PIPE, text=True)
+        for line in r.stderr.splitlines():
+            log(line)
+        if r.returncode != 0:
+            log(f"bench-kernels: rkbench simd-peak failed ({r.returncode})")
+            return None
+        with open(out) as f:
+            return json.load(f)["simd_peak"]
+
+
+def merge_peaks(runs):
+    """The larger of each measurement over the runs, by role and thread
+    count: operations per second."""
+    runs = [r for r in runs if r]
+    if not runs:
+        return None
+    best = {}
+    for r in runs:
+        for m in r["measurements"]:
+            key = f"{m['role']}_ops_per_s"
+            t = str(m["threads"])
+            best.setdefault(key, {})[t] = max(
+                best.get(key, {}).get(t, 0.0), m["best_ops_per_s"])
+    return {"kernels_isa": runs[0]["kernels_isa"],
+            "widest_isa": runs[0]["widest_isa"],
+            "threads": int(PEAK_THREADS), **best,
+            "counting": runs[0]["counting"], "runs": runs}
+
+
+def peak_fraction(d, ops, peak):
+    """Operations per second of contender d (ops: Ops per buffer) and
+    their fraction of the peaks."""
+    rate = d["median_buffers_per_s"]
+    ops_s = ops.count * rate
+    r = {"ops_per_buffer": ops.count, "ops_formula": ops.formula,
+         "ops_precision": "fp64" if ops.fp64 else "fp32",
+         "ops_per_s": ops_s}
+    if ops.direct:
+        r.update({"direct_form_ops_per_buffer": ops.direct,
+                  "direct_form_ops_per_s": ops.direct * rate})
+    if peak:
+        # double precision: half the lanes of the same vectors
+        div = 2.0 if ops.fp64 else 1.0
+        k = peak["kernels_ops_per_s"]
+        w = peak["widest_ops_per_s"]
+        r.update({"peak_isa": peak["kernels_isa"],
+                  "peak_ops_per_s": k[PEAK_THREADS] / div,
+                  "peak_fraction": ops_s / (k[PEAK_THREADS] / div),
+                  "peak_fraction_1_thread": ops_s / (k["1"] / div),
+                  "widest_isa": peak["widest_isa"],
+                  "widest_peak_ops_per_s": w[PEAK_THREADS] / div,
+                  "widest_peak_fraction": ops_s / (w[PEAK_THREADS] / div)})
+    return r
+
+
 def on_backend(desc, backend):
     """`desc` with backend=`backend` on every ring-kernel element in it."""
     return re.sub(r"(^|! )(rk\w+)", rf"\1\2 backend={backend}", desc)
@@ -390,11 +485,95 @@ def copy_contenders(fmt):
 
 class Ours:
     """A headline row: our contender, the OpenCV one doing the same work,
-    the copies of its input, and its bytes out per byte in."""
+    the copies of its input, its bytes out per byte in, and for a
+    compute-bound kernel its operations per buffer (Ops)."""
 
-    def __init__(self, label, opencv=None, copy_fmt=None, out_per_in=1.0):
+    def __init__(self, label, opencv=None, copy_fmt=None, out_per_in=1.0,
+                 ops=None):
         self.label, self.opencv = label, opencv
         self.copy_fmt, self.out_per_in = copy_fmt, out_per_in
+        self.ops = ops
+
+
+class Ops:
+    """Floating-point operations per buffer as the kernel runs them: the
+    count, its formula, the precision (double-precision operations are set
+    against half the single-precision peak: the same vectors hold half as
+    many lanes), and what a direct evaluation would take where the kernel
+    does less (rkfir's FFT partitions)."""
+
+    def __init__(self, count, formula, fp64=False, direct=None):
+        self.count, self.formula = count, formula
+        self.fp64, self.direct = fp64, direct
+
+
+FFT_FLOPS = "an N-point complex FFT 5·N·log2 N (radix 2: N/2·log2 N " \
+    "butterflies of 10)"
+
+
+def fft_ops(n):
+    return 5 * n * math.log2(n)
+
+
+def fir_ops(n_taps, channels=CHANNELS, frames=AUDIO_FRAMES):
+    """rkfir (backends/cpu/kernels/gstrkcpufir.c): head sums direct over
+    the first P = 64 taps, the other taps by a partitioned convolution per
+    block of P frames: one 2P-point FFT forward and one back per pair of
+    channels (two real channels share one complex transform), Q
+    multiply-adds of complex spectra per bin."""
+    P, K = 64, n_taps
+    Q = -(-(K - P) // P) if K > P else 0
+    pairs = -(-channels // 16) * 8      # groups of 16 channels, 8 lanes
+    head = channels * frames * (2 * min(K, P) + 1)
+    tail = (frames / P * pairs * (2 * fft_ops(2 * P) + 8 * 2 * P * Q +
+                                  2 * P)) if Q else 0
+    return Ops(head + tail,
+               "C·S·(2·min(K, P) + 1) head sums, + S/P · ⌈C/16⌉·8 channel "
+               "pairs · (2 FFTs of 2P + 8·2P·Q complex multiply-adds + 2P "
+               "scalings) when K > P; P = 64, Q = ⌈(K − P)/P⌉, C channels, "
+               f"S frames a buffer, K taps; {FFT_FLOPS}",
+               direct=channels * frames * K * 2)
+
+
+def spectrum_ops(bands, multi, channels=CHANNELS, frames=AUDIO_FRAMES):
+    """rkspectrum (gstrkcpuspectrum.c, gstrkcpufft.c), one buffer = one
+    100 ms interval: ⌊S/nfft⌋ windows (at least 1) per spectrum, each
+    windowed, transformed (radix 2 when nfft is a power of two, otherwise
+    Bluestein: chirp, FFT of m, product, FFT back, chirp), its bands'
+    magnitudes summed; without multi-channel the frames' mean first."""
+    nfft = 2 * bands - 2
+    m = 0
+    if nfft & (nfft - 1):
+        m = 1
+        while m < 2 * nfft - 1:
+            m *= 2
+    windows = max(1, frames // nfft)
+    if m:
+        per = (nfft + 2 * nfft + 2 * fft_ops(m) + 6 * m + 8 * bands +
+               5 * bands)
+    else:
+        per = nfft + fft_ops(nfft) + 5 * bands
+    cols = channels if multi else 1
+    mix = 0 if multi else frames * channels
+    return Ops(windows * cols * per + mix,
+               "windows · spectra · (nfft window + 2·nfft chirp + 2 FFTs of "
+               "m + 6·m product + 8·bands chirp and scale + 5·bands "
+               "magnitude sums), nfft = 2·bands − 2, m the power of two ≥ "
+               "2·nfft − 1 (Bluestein; nfft + FFT of nfft + 5·bands where "
+               "nfft is a power of two), windows = max(1, ⌊S/nfft⌋) a 100 ms "
+               "buffer of S frames, spectra = C channels or 1 (+ C·S to mix "
+               f"the channels down); {FFT_FLOPS}; log10 and the threshold "
+               "not counted")
+
+
+def anomaly_ops(channels=CHANNELS, frames=AUDIO_FRAMES):
+    """rkanomaly (gstrkcpuanomaly.c): per sample, in double, d = x − mean,
+    d², the screen (its share of a 4-vector sum, a product, a compare:
+    about 1), mean += d·r, x − mean, m2 += d·(x − mean)."""
+    return Ops(channels * frames * 8,
+               "8 double-precision operations per sample (d = x − mean, d², "
+               "screen ≈ 1, mean += d·r: 2, x − mean, m2 += d·(x − mean): 2),"
+               " C·S a buffer", fp64=True)
 
 
 def pairs(cv_threads=2):
@@ -452,33 +631,43 @@ def pairs(cv_threads=2):
                f"{'s' if t > 1 else ''})", "GRAY8")]),
         ("bgsub", "background subtraction RGBA 1080p",
          "rkbgsub: running average + GRAY8 mask; segmentation: OpenCV MOG2 "
-         "(its default) + RGBA out", [
+         "(its default) + RGBA out. rkbgsub's bytes moved: the RGBA frame "
+         "in, the GRAY8 mask out and its 16-bit background read and "
+         "written (2.25 × the input)", [
              C("rkbgsub", "rkbgsub", "RGBA", ["rkbgsub"]),
-             C("segmentation", "segmentation", "RGBA", ["segmentation"])],
-         [Ours("rkbgsub")]),
+             C("segmentation", "segmentation", "RGBA", ["segmentation"]),
+             *copy_contenders("RGBA")],
+         [Ours("rkbgsub", copy_fmt="RGBA", out_per_in=1.25)]),
         ("fir64", "FIR 64 taps, 32 ch F32",
          "same taps both sides", [
              C("rkfir", f"rkfir taps=\"{taps_string(taps64)}\"", "AUDIO",
                ["rkfir"]),
              C("audiofirfilter", "audiofirfilter name=fir", "AUDIO",
-               ["audiofirfilter"], fir64, one_to_one=False)], [Ours("rkfir")]),
+               ["audiofirfilter"], fir64, one_to_one=False),
+             *copy_contenders("AUDIO")],
+         [Ours("rkfir", copy_fmt="AUDIO", ops=fir_ops(64))]),
         ("fir512", "FIR 512 taps, 32 ch F32",
          "same taps both sides", [
              C("rkfir", f"rkfir taps=\"{taps_string(taps512)}\"", "AUDIO",
                ["rkfir"]),
              C("audiofirfilter", "audiofirfilter name=fir", "AUDIO",
-               ["audiofirfilter"], fir512, one_to_one=False)],
-         [Ours("rkfir")]),
+               ["audiofirfilter"], fir512, one_to_one=False),
+             *copy_contenders("AUDIO")],
+         [Ours("rkfir", copy_fmt="AUDIO", ops=fir_ops(512))]),
         ("spectrum", "128 bands × 32 ch, 100 ms",
          "multi-channel, messages posted", [
              C("rkspectrum", "rkspectrum bands=128 multi-channel=true",
                "AUDIO", ["rkspectrum"]),
              C("spectrum", "spectrum bands=128 multi-channel=true", "AUDIO",
-               ["spectrum"])], [Ours("rkspectrum")]),
+               ["spectrum"]),
+             *copy_contenders("AUDIO")],
+         [Ours("rkspectrum", copy_fmt="AUDIO", out_per_in=0.0,
+               ops=spectrum_ops(128, True))]),
     ] + [
         # Every configuration both spectrum elements offer: the spectrum of
         # the channels' mean (both defaults) and one per channel, bands 64
-        # to 1024 (the pair above is multi-channel 128).
+        # to 1024 (the pair above is multi-channel 128). Their copy
+        # fraction uses the last copy of the audio measured in the run.
         (f"spectrum-{mode}-{bands}",
          f"{bands} bands × 32 ch, 100 ms, "
          f"{'per channel' if multi else 'channels mixed down'}",
@@ -488,7 +677,9 @@ def pairs(cv_threads=2):
                ["rkspectrum"]),
              C("spectrum", f"spectrum bands={bands} "
                f"multi-channel={str(multi).lower()}", "AUDIO",
-               ["spectrum"])], [Ours("rkspectrum")])
+               ["spectrum"])],
+         [Ours("rkspectrum", copy_fmt="AUDIO", out_per_in=0.0,
+               ops=spectrum_ops(bands, multi))])
         for multi, mode in ((False, "mean"), (True, "multi"))
         for bands in (64, 128, 256, 512, 1024)
         if (multi, bands) != (True, 128)
@@ -497,7 +688,10 @@ def pairs(cv_threads=2):
          "rkanomaly (Welford mean/variance, z-score events) vs level "
          "(RMS/peak/decay, 100 ms messages); both pass the audio through", [
              C("rkanomaly", "rkanomaly", "AUDIO", ["rkanomaly"]),
-             C("level", "level", "AUDIO", ["level"])], [Ours("rkanomaly")]),
+             C("level", "level", "AUDIO", ["level"]),
+             *copy_contenders("AUDIO")],
+         [Ours("rkanomaly", copy_fmt="AUDIO", out_per_in=0.0,
+               ops=anomaly_ops())]),
     ]
 
 
@@ -533,6 +727,12 @@ def main():
     ap.add_argument("--scaling", action="store_true",
                     help="also each video kernel at 480p..4K, grid-size 1, 2")
     args = ap.parse_args()
+    names = [p[0] for p in pairs(args.cv_threads)]
+    unknown = [n for n in args.only or [] if n not in names]
+    if unknown:
+        print(f"bench-kernels: no pair named {', '.join(unknown)}; the "
+              f"pairs: {' '.join(names)}", file=sys.stderr)
+        sys.exit(2)
 
     if args.build_dir:
         build = os.path.abspath(args.build_dir)
@@ -566,7 +766,7 @@ def main():
                 inputs[key] = Input(
                     f"audiotestsrc wave=white-noise "
                     f"samplesperbuffer={AUDIO_FRAMES}", AUDIO_CAPS, 10,
-                    Gst.SECOND * AUDIO_FRAMES // RATE, AUDIO_LIMITS)
+                    Gst.SECOND * AUDIO_FRAMES // RATE, AUDIO_LIMITS, "AUDIO")
             else:
                 inputs[key] = Input("videotestsrc pattern=ball motion=sweep",
                                     video_caps(fmt, width, height), 8,
@@ -632,17 +832,23 @@ def main():
                  "median_cpu_ms_per_buffer":
                  statistics.median(cpus[c.label]) * 1e3,
                  "wall_s": walls[c.label]}
-            if inp.fmt in BPP:
+            if inp.fmt in BPP or inp.fmt == "AUDIO":
                 d["frame_bytes"] = inp.frame_bytes()
             out.append(d)
             by_label[c.label] = d
         return out, by_label
 
+    copies_seen = {}    # the latest copy of each label, from any pair
+
     def copy_limit(by_label, fmt):
         """The faster copy of the frames of fmt: bytes read + written per
-        second."""
+        second. A pair without copies of its own takes the latest measured
+        in the run."""
         copies = [d for d in by_label.values() if d["kind"] == "copy" and
                   d["name"].startswith(f"copy {fmt} ")]
+        if not copies:
+            copies = [d for name, d in copies_seen.items()
+                      if name.startswith(f"copy {fmt} ")]
         if not copies:
             return None, None
         best = max(copies, key=lambda d: d["median_buffers_per_s"])
@@ -668,12 +874,24 @@ def main():
         return (o["median_buffers_per_s"] / t["median_buffers_per_s"],
                 min(per_rep), max(per_rep))
 
-    comparisons, headline = [], []
+    rkbench = os.path.join(os.path.abspath(args.build_dir or
+                                           os.path.join(ROOT, "build")),
+                           "pipelines", "bench", "rkbench")
+    peak_runs = []
+    if args.backend == "cpu":   # the peak is the CPU's
+        if os.access(rkbench, os.X_OK):
+            peak_runs.append(simd_peak(rkbench, mode))
+        else:
+            log(f"bench-kernels: no {rkbench}: no SIMD peak (build it)")
+
+    comparisons, headline, with_ops = [], [], []
     for name, workload, note, contenders, ours_rows in pairs(args.cv_threads):
         if args.only and name not in args.only:
             continue
         entry = {"pair": name, "workload": workload, "note": note}
         entry["contenders"], by_label = run_group(name, contenders)
+        copies_seen.update({k: d for k, d in by_label.items()
+                            if d["kind"] == "copy"})
         stock = [d for d in by_label.values() if d["kind"] == "stock"]
         best = max(stock, key=lambda d: d["median_buffers_per_s"],
                    default=None)
@@ -712,10 +930,16 @@ def main():
                 frac, detail = limit_fraction(o, o_row, by_label)
                 if frac is not None:
                     h.update({"limit_fraction": frac, **detail})
-                    line += (f"; bytes/s {frac:.2f} of {detail['copy']} "
+                    line += (f"; bytes/s {frac:.3g} of {detail['copy']} "
                              f"({detail['copy_bytes_per_s'] / 1e9:.1f} GB/s), "
                              f"frames/s {detail['frames_over_copy']:.2f} "
                              "of its")
+            if o_row.ops:
+                # the peak's fractions once it has run again, at the end
+                with_ops.append((h, o, o_row.ops))
+                gops = o_row.ops.count * o["median_buffers_per_s"] / 1e9
+                line += (f"; {gops:.1f} G"
+                         f"{'fp64 ' if o_row.ops.fp64 else ''}op/s")
             headline.append(h)
             log(line)
         comparisons.append(entry)
@@ -760,6 +984,24 @@ def main():
                     scaling.append(row)
                     log(line)
 
+    if peak_runs:
+        peak_runs.append(simd_peak(rkbench, mode))
+    peak = merge_peaks(peak_runs)
+    for h, o, ops in with_ops:
+        h.update(peak_fraction(o, ops, peak))
+        if peak:
+            log(f"== {h['pair']}: {h['ours']}: "
+                f"{h['ops_per_s'] / 1e9:.1f} G{'fp64 ' if ops.fp64 else ''}"
+                f"op/s, {h['peak_fraction']:.3f} of the {h['peak_isa']} peak "
+                f"({h['peak_ops_per_s'] / 1e9:.1f} G/s, {PEAK_THREADS} "
+                f"threads), {h['widest_peak_fraction']:.3f} of the "
+                f"{h['widest_isa']} peak "
+                f"({h['widest_peak_ops_per_s'] / 1e9:.1f} G/s)")
+            if h["peak_fraction"] > 1:
+                log(f"bench-kernels: {h['pair']} above the peak: the peak "
+                    "was measured low (a busy machine: see the load "
+                    "averages) or the count is wrong")
+
     load_after = os.getloadavg()
     log(f"bench-kernels: done in {time.monotonic() - started:.0f} s; load "
         f"average {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
@@ -779,9 +1021,19 @@ def main():
         "opencv": cv2.__version__ if cv2 is not None else None,
         "opencv_threads": args.cv_threads,
         "limit": "bytes moved per second (input + output frame bytes, row "
-        "padding left out) over a plain copy's (read + write of the input "
-        "frame; numpy, the faster of one and two threads), same run; "
+        "padding left out; rkbgsub: + its background read and written; "
+        "audio: buffer bytes, input + output where the kernel writes a new "
+        "buffer) over a plain copy's (read + write of "
+        "the input; numpy, the faster of one and two threads), same run; "
         "frames_over_copy: frames per second over the copy's",
+        "compute_limit": "operations per second (ops_per_buffer, counted "
+        "as ops_formula says, times buffers per second) over the SIMD peak "
+        "(rkbench simd-peak before and after the kernels, the larger; "
+        f"{PEAK_THREADS} threads): peak_fraction of the code the kernels "
+        "are built as (multiply and add, never fused), widest_peak_fraction "
+        "of the widest the CPU has (FMA = 2 operations); double-precision "
+        "operations against half the peak",
+        "simd_peak": peak,
         "pairs": headline, "comparisons": comparisons, "scaling": scaling,
     }
     text = json.dumps(doc, indent=2)

@@ -92,15 +92,31 @@ def stock_ratio_bars(results, base):
     return _save(fig, base + "-stock-ratios.png")
 
 
+def _frac(v):
+    """A fraction of a limit: two decimals, three below 0.1 (the audio
+    kernels' share of a copy is a few thousandths)."""
+    return f"{v:.2f}" if v >= 0.1 else f"{v:.3f}"
+
+
+def _pair_label(p):
+    """A kernel and, for the audio pairs (those with an operation count),
+    the pair's name: rkfir's taps, rkspectrum's bands."""
+    if "ops_per_buffer" in p:
+        return f"{p['ours']}\n{p.get('pair', '')}"
+    return p["ours"]
+
+
 def opencv_limit_bars(results, base):
-    """Ours against OpenCV doing the same work, and bytes moved per second
-    against a plain copy of the same frames."""
+    """Ours against OpenCV doing the same work, bytes moved per second
+    against a plain copy of the same frames, and operations per second
+    against the CPU's SIMD peak."""
     stock = results.get("stock") or {}
     cv = [p for p in stock.get("pairs") or [] if "opencv_ratio" in p]
     lim = [p for p in stock.get("pairs") or [] if "limit_fraction" in p]
-    if not cv and not lim:
+    peak = [p for p in stock.get("pairs") or [] if "peak_fraction" in p]
+    if not cv and not lim and not peak:
         return None
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.5))
+    fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(17, 4.8))
     values = [p["opencv_ratio"] for p in cv]
     bars = a1.bar(range(len(cv)), values,
                   color=["#3b7dd8" if v >= 1.5 else "#c44e52" for v in values])
@@ -117,13 +133,31 @@ def opencv_limit_bars(results, base):
     a1.grid(True, axis="y", alpha=0.3)
     values = [p["limit_fraction"] for p in lim]
     bars = a2.bar(range(len(lim)), values, color="#5a9e6f")
-    a2.bar_label(bars, fmt="%.2f", fontsize=8)
+    a2.bar_label(bars, labels=[_frac(v) for v in values], fontsize=8)
     a2.axhline(0.9, color="gray", linestyle=":", linewidth=0.8, label="0.9")
-    a2.set_xticks(range(len(lim)), [p["ours"] for p in lim], fontsize=7)
+    a2.set_xticks(range(len(lim)), [_pair_label(p) for p in lim], fontsize=6)
     a2.set_ylabel("bytes/s (in + out) / a copy's (read + write)")
     a2.set_title("Against the memory limit (a plain copy, same run)")
     a2.legend(fontsize=8)
     a2.grid(True, axis="y", alpha=0.3)
+    x = list(range(len(peak)))
+    sp = stock.get("simd_peak") or {}
+    b1 = a3.bar([i - 0.2 for i in x], [p["peak_fraction"] for p in peak],
+                0.4, color="#8172b2",
+                label="of " + sp.get("kernels_isa", "the kernels' ISA"))
+    b2 = a3.bar([i + 0.2 for i in x],
+                [p["widest_peak_fraction"] for p in peak], 0.4,
+                color="#ccb974", label="of " + sp.get("widest_isa", "widest"))
+    a3.bar_label(b1, labels=[_frac(p["peak_fraction"]) for p in peak],
+                 fontsize=7)
+    a3.bar_label(b2, labels=[_frac(p["widest_peak_fraction"]) for p in peak],
+                 fontsize=7)
+    a3.set_xticks(x, [_pair_label(p) for p in peak], fontsize=6)
+    a3.set_ylabel("operations/s / SIMD peak "
+                  f"({sp.get('threads', 2)} threads)")
+    a3.set_title("Against the compute limit (rkbench simd-peak, same run)")
+    a3.legend(fontsize=8)
+    a3.grid(True, axis="y", alpha=0.3)
     return _save(fig, base + "-opencv-limit.png")
 
 
@@ -246,18 +280,23 @@ def report(results, base, images):
         lines += [f"## Against the stock elements, ring kernels on {backend}", "",
                   f"OpenCV {doc.get('opencv') or '(not installed)'} with "
                   f"{doc.get('opencv_threads', '?')} threads; limit: "
-                  f"{doc.get('limit', '')}.", "",
+                  f"{doc.get('limit', '')}; compute limit: "
+                  f"{doc.get('compute_limit', '')}.", "",
                   "| ours | ran on | stock | workload | / stock | / OpenCV | "
-                  "of the copy's bytes/s |", "|---|---|---|---|---|---|---|"]
+                  "of the copy's bytes/s | of the SIMD peak (kernels' ISA; "
+                  "widest) |", "|---|---|---|---|---|---|---|---|"]
         for p in pairs:
             ratio = f"{p['ratio']:.2f}×" if "ratio" in p else "—"
             cv = (f"{p['opencv_ratio']:.2f}× ({p['opencv']})"
                   if "opencv_ratio" in p else "—")
-            lim = (f"{p['limit_fraction']:.2f} (frames/s "
-                   f"{p['frames_over_copy']:.2f})" if "limit_fraction" in p else "—")
+            lim = (f"{_frac(p['limit_fraction'])} (frames/s "
+                   f"{_frac(p['frames_over_copy'])})" if "limit_fraction" in p else "—")
+            pk = (f"{_frac(p['peak_fraction'])} ({p['peak_isa']}); "
+                  f"{_frac(p['widest_peak_fraction'])} ({p['widest_isa']})"
+                  if "peak_fraction" in p else "—")
             lines.append(f"| {p['ours']} | {'+'.join(p.get('ran_on', [backend]))} | "
                          f"{p.get('stock', '—')} | {p.get('workload', '')} | {ratio} | "
-                         f"{cv} | {lim} |")
+                         f"{cv} | {lim} | {pk} |")
         lines.append("")
         rows = doc.get("scaling") or []
         if rows:

@@ -48,6 +48,10 @@
  *   rkbench hdrext-cost [--buffers N] [--repeats R]
  *       rtpgstpay per packet with vs without the HLC header extension,
  *       and the ratio (rkbenchremote.c)
+ *   rkbench simd-peak [--seconds S] [--repeats R]
+ *       single-precision vector operations/s of the CPU kernels' code
+ *       (mul + add) and of the widest the CPU has (FMA), on 1 and 2
+ *       threads: the compute limit (rkbenchpeak.c)
  *
  * Output: JSON on stdout (or --json FILE); progress on stderr.
  */
@@ -65,6 +69,7 @@
 #include "rkbenchframes.h"
 #include "rkbenchidle.h"
 #include "rkbenchjson.h"
+#include "rkbenchpeak.h"
 #include "rkbenchpipeline.h"
 #include "rkbenchremote.h"
 #include "rkbenchring.h"
@@ -577,12 +582,13 @@ main (int argc, char **argv)
     {"length", 0, 0, G_OPTION_ARG_INT, &o.length,
         "Elements in a chain (default 32)", "L"},
     {"seconds", 0, 0, G_OPTION_ARG_DOUBLE, &o.seconds,
-        "Idle seconds per idle-cost measurement (default 2)", "S"},
+        "Idle seconds per idle-cost measurement (default 2), seconds per "
+        "simd-peak measurement (default 0.4)", "S"},
     {NULL}
   };
   GOptionContext *ctx = g_option_context_new ("overhead|roundtrip|throughput"
       "|pipelines|roundtrip-split|frames|appsrc-roundtrip|ring-vs-element"
-      "|idle-cost|chain|device-chain|remote-call|hdrext-cost|all");
+      "|idle-cost|chain|device-chain|remote-call|hdrext-cost|simd-peak|all");
   GError *err = NULL;
   RkJson *j;
   const gchar *what;
@@ -660,6 +666,8 @@ main (int argc, char **argv)
             100000, 20000), o.repeats);
   if (!strcmp (what, "device-chain"))
     rk_bench_device_chain (j, o.frames, o.width, o.height, o.repeats);
+  if (!strcmp (what, "simd-peak"))
+    rk_bench_simd_peak (j, o.seconds > 0 ? o.seconds : 0.4, o.repeats);
   rk_json_end_object (j);
 
   if (!rk_json_write (j, o.json_path))
