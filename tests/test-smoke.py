@@ -58,6 +58,14 @@ def smoke_bench(tmp):
     assert pairs, "no comparisons with the stock elements"
     for p in pairs:
         assert {"ours", "stock", "workload"} <= p.keys() and p["ratio"] > 0, p
+    # every kernel against its limit: a copy's bytes/s, and for the
+    # compute-bound ones the SIMD peak measured in the same run
+    assert results["stock"].get("simd_peak"), "no SIMD peak measured"
+    for p in pairs:
+        if p["ours"] in ("rkfir", "rkspectrum", "rkanomaly"):
+            assert p.get("peak_fraction", 0) > 0, p
+            assert p.get("limit_fraction", 0) > 0, p
+            assert p.get("ops_formula"), p
     base = reports[0][:-len(".json")]
     assert os.path.exists(base + ".md") and os.path.exists(base + ".log")
     pngs = glob.glob(base + "-*.png")
