@@ -474,6 +474,46 @@ test_device_lost (gconstpointer data)
   gst_object_unref (p);
 }
 
+/* Rings (persistent kernels, whose dispatches spin) keep off queue 0 and
+ * spread over the others; other work keeps off queues that hold a ring. */
+static void
+test_queue_pick (void)
+{
+  guint rings[4] = { 0, 0, 0, 0 }, next = 0, q, i;
+
+  /* one queue: everything shares it */
+  g_assert_cmpuint (gst_rk_vulkan_queue_pick (rings, 1, TRUE, &next), ==, 0);
+  g_assert_cmpuint (gst_rk_vulkan_queue_pick (rings, 1, FALSE, &next), ==, 0);
+
+  /* four: rings take 1, 2, 3, then share the least used */
+  for (i = 1; i <= 3; i++) {
+    q = gst_rk_vulkan_queue_pick (rings, 4, TRUE, &next);
+    g_assert_cmpuint (q, ==, i);
+    rings[q]++;
+  }
+  q = gst_rk_vulkan_queue_pick (rings, 4, TRUE, &next);
+  g_assert_cmpuint (q, ==, 1);
+  rings[q]++;
+  rings[2]--;                   /* a ring on queue 2 terminated */
+  g_assert_cmpuint (gst_rk_vulkan_queue_pick (rings, 4, TRUE, &next), ==, 2);
+
+  /* other work: round robin over the queues without a ring, here 0 and 2 */
+  next = 0;
+  g_assert_cmpuint (gst_rk_vulkan_queue_pick (rings, 4, FALSE, &next), ==, 0);
+  g_assert_cmpuint (gst_rk_vulkan_queue_pick (rings, 4, FALSE, &next), ==, 2);
+  g_assert_cmpuint (gst_rk_vulkan_queue_pick (rings, 4, FALSE, &next), ==, 0);
+  /* no ring anywhere: all four in turn */
+  memset (rings, 0, sizeof (rings));
+  next = 0;
+  for (i = 0; i < 8; i++)
+    g_assert_cmpuint (gst_rk_vulkan_queue_pick (rings, 4, FALSE, &next), ==,
+        i % 4);
+  /* two queues, both taken by rings? queue 0 never is: it stays free */
+  rings[1] = 5;
+  g_assert_cmpuint (gst_rk_vulkan_queue_pick (rings, 2, TRUE, &next), ==, 1);
+  g_assert_cmpuint (gst_rk_vulkan_queue_pick (rings, 2, FALSE, &next), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -488,6 +528,7 @@ main (int argc, char **argv)
   }
 
   g_test_add_func ("/vulkan/probe", test_probe);
+  g_test_add_func ("/vulkan/queue-pick", test_queue_pick);
   g_test_add_func ("/vulkan/choose-device", test_choose_device);
   g_test_add_func ("/vulkan/device-id", test_device_id);
   g_test_add_func ("/vulkan/frame-kernel-not-persistent",

@@ -33,6 +33,8 @@ typedef enum
 gint gst_rk_vulkan_choose_device (const GstRkVulkanDeviceClass * classes,
     guint n_devices, gint requested);
 guint gst_rk_vulkan_device_count (void);
+guint gst_rk_vulkan_queue_pick (const guint * rings, guint n_queues,
+    gboolean ring, guint * next);
 
 /**
  * GstRkVulkanFault:

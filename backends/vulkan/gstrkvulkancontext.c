@@ -44,7 +44,10 @@ gst_rk_vulkan_context_new (GstRkVulkanDevice * dev, GstRkKernel * kernel,
   ctx->device = dev;
   ctx->kernel = kernel;
   ctx->impl = gst_rk_kernel_get_implementation (kernel);
-  ctx->queue = gst_rk_vulkan_device_next_queue (dev);
+  /* A persistent kernel's dispatches spin: a queue of their own where
+   * there are several */
+  ctx->ring = gst_rk_kernel_get_mode (kernel) == GST_RK_KERNEL_MODE_PERSISTENT;
+  ctx->queue = gst_rk_vulkan_device_take_queue (dev, ctx->ring);
 
   cpci.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
   cpci.queueFamilyIndex = dev->family;
@@ -100,6 +103,7 @@ gst_rk_vulkan_context_free (GstRkVulkanContext * ctx)
     dev->vk.vkDestroyFence (dev->handle, ctx->fence, NULL);
   if (ctx->pool)
     dev->vk.vkDestroyCommandPool (dev->handle, ctx->pool, NULL);
+  gst_rk_vulkan_device_release_queue (dev, ctx->queue, ctx->ring);
   g_free (ctx);
 }
 

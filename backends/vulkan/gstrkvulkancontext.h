@@ -31,6 +31,7 @@ typedef struct
   const GstRkVulkanKernel *impl;
 
   GstRkVulkanQueue *queue;
+  gboolean ring;                /* for a persistent kernel (its queue's rings) */
   VkCommandPool pool;
   VkCommandBuffer cb;
   VkFence fence;

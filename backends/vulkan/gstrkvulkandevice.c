@@ -594,15 +594,84 @@ gst_rk_vulkan_device_get_pipeline (GstRkVulkanDevice * dev,
 
 /* ---- Queues ---- */
 
-GstRkVulkanQueue *
-gst_rk_vulkan_device_next_queue (GstRkVulkanDevice * dev)
+/**
+ * gst_rk_vulkan_queue_pick:
+ * @rings: how many persistent kernels use each queue
+ * @ring: for a persistent kernel's dispatches
+ * @next: (inout): where the round robin of other work goes on
+ *
+ * A persistent kernel's dispatch spins for as long as its budget lasts,
+ * and work submitted behind it on the same queue waits that long (on a
+ * discrete GPU, each time, for milliseconds). So where the device has
+ * several queues, queue 0 never takes a ring: rings spread over the others,
+ * the least used first, and other work (event-driven kernels, bulk
+ * dispatches) goes round robin over the queues that hold no ring, queue 0
+ * at least. A single queue is shared by all.
+ *
+ * Returns: the index of the queue to use
+ */
+guint
+gst_rk_vulkan_queue_pick (const guint * rings, guint n_queues, gboolean ring,
+    guint * next)
 {
-  GstRkVulkanQueue *q;
+  guint best = 1, i;
+
+  if (n_queues <= 1)
+    return 0;
+  if (ring) {
+    for (i = 2; i < n_queues; i++)
+      if (rings[i] < rings[best])
+        best = i;
+    return best;
+  }
+  for (i = 0; i < n_queues; i++) {
+    guint q = (*next + i) % n_queues;
+
+    if (rings[q] == 0) {
+      *next = q + 1;
+      return q;
+    }
+  }
+  return 0;
+}
+
+/**
+ * gst_rk_vulkan_device_take_queue:
+ * @ring: for a persistent kernel's dispatches
+ *
+ * The queue a new kernel submits to (gst_rk_vulkan_queue_pick()); give it
+ * back with gst_rk_vulkan_device_release_queue().
+ */
+GstRkVulkanQueue *
+gst_rk_vulkan_device_take_queue (GstRkVulkanDevice * dev, gboolean ring)
+{
+  guint rings[MAX_QUEUES], q;
 
   g_mutex_lock (&dev->lock);
-  q = &dev->queues[dev->next_queue++ % dev->n_queues];
+  for (guint i = 0; i < dev->n_queues; i++)
+    rings[i] = dev->queues[i].rings;
+  q = gst_rk_vulkan_queue_pick (rings, dev->n_queues, ring, &dev->next_queue);
+  if (ring) {
+    if (dev->queues[q].rings > 0 || dev->n_queues == 1)
+      GST_INFO ("%s: a persistent kernel shares queue %u of %u with %s",
+          dev->parent.name, q, dev->n_queues, dev->n_queues == 1 ?
+          "all other work (the device has one)" : "another one");
+    dev->queues[q].rings++;
+  }
   g_mutex_unlock (&dev->lock);
-  return q;
+  return &dev->queues[q];
+}
+
+void
+gst_rk_vulkan_device_release_queue (GstRkVulkanDevice * dev,
+    GstRkVulkanQueue * queue, gboolean ring)
+{
+  if (!ring)
+    return;
+  g_mutex_lock (&dev->lock);
+  g_assert (queue->rings > 0);
+  queue->rings--;
+  g_mutex_unlock (&dev->lock);
 }
 
 /**

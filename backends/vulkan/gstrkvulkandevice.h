@@ -10,11 +10,13 @@
 
 G_BEGIN_DECLS
 
-/* One queue; vkQueueSubmit needs it to be used by one thread at a time. */
+/* One queue; vkQueueSubmit needs it to be used by one thread at a time.
+ * rings: persistent kernels submitting to it (the device's lock). */
 typedef struct
 {
   VkQueue handle;
   GMutex lock;
+  guint rings;
 } GstRkVulkanQueue;
 
 /**
@@ -101,7 +103,10 @@ VkPipeline gst_rk_vulkan_device_get_pipeline (GstRkVulkanDevice * dev,
     const GstRkVulkanShader * shader, gboolean ring, const gchar * kernel,
     GError ** error);
 
-GstRkVulkanQueue *gst_rk_vulkan_device_next_queue (GstRkVulkanDevice * dev);
+GstRkVulkanQueue *gst_rk_vulkan_device_take_queue (GstRkVulkanDevice * dev,
+    gboolean ring);
+void gst_rk_vulkan_device_release_queue (GstRkVulkanDevice * dev,
+    GstRkVulkanQueue * queue, gboolean ring);
 VkResult gst_rk_vulkan_device_submit (GstRkVulkanDevice * dev,
     GstRkVulkanQueue * queue, VkCommandBuffer cb, VkFence fence,
     gboolean * hang);
