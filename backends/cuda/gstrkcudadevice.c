@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "gstrkcudadevice.h"
+#include "gstrkcudadriver.h"
 #include "gstrkcudaprotocol.h"
 #include "gstrkerror.h"
+#include "gstrkfault.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rk_cuda_debug);
 #define GST_CAT_DEFAULT gst_rk_cuda_debug
@@ -58,15 +60,18 @@ static guint resident_kernels;  /* persistent kernels, process-wide */
  * modules) would wait for those kernels, so it waits until none runs. */
 static GList *retiring;
 
+/* @kernel: whose allocation grows the pool (NULL: the device's opening) */
 static gboolean
-add_chunk (GstRkCudaShared * sh, gsize size, GError ** error)
+add_chunk (GstRkCudaShared * sh, gsize size, const gchar * kernel,
+    GError ** error)
 {
   Chunk *c = g_new0 (Chunk, 1);
   Range all = { 0, size };
 
   if (!sh->ops->host_alloc (sh->ctx, size, &c->host, &c->device, error)) {
     g_prefix_error (error, "cannot allocate %" G_GSIZE_FORMAT " bytes of "
-        "mapped host memory on %s: ", size, sh->name);
+        "mapped host memory%s%s on %s: ", size, kernel ? " for " : "",
+        kernel ? kernel : "", sh->name);
     g_free (c);
     return FALSE;
   }
@@ -122,7 +127,7 @@ gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev, GError ** error)
           "the device until they end", dev->parent.index, sh->name);
       ok = FALSE;
     } else {
-      ok = add_chunk (sh, GST_RK_CUDA_HOST_CHUNK_SIZE, error);
+      ok = add_chunk (sh, GST_RK_CUDA_HOST_CHUNK_SIZE, NULL, error);
     }
     if (!ok) {
       g_ptr_array_unref (sh->host_chunks);
@@ -224,15 +229,16 @@ get_function (GstRkCudaShared * sh, const GstRkCudaKernel * impl,
 }
 
 /**
- * gst_rk_cuda_device_get_function:
+ * gst_rk_cuda_device_load:
  *
- * The entry point @entry of @impl. Loading a module waits for the whole
- * context: one that is not loaded yet is refused, with the reason, while a
- * persistent kernel is resident anywhere in the process.
+ * The entry point @entry of @impl, its module loaded if need be. Loading a
+ * module waits for the whole context: one that is not loaded yet is
+ * refused, with the reason, while a persistent kernel is resident anywhere
+ * in the process.
  */
 GstRkCudaFunction *
-gst_rk_cuda_device_get_function (GstRkCudaDevice * dev,
-    const GstRkCudaKernel * impl, const gchar * entry, GError ** error)
+gst_rk_cuda_device_load (GstRkCudaDevice * dev, const GstRkCudaKernel * impl,
+    const gchar * entry, GError ** error)
 {
   GstRkCudaFunction *f;
 
@@ -240,6 +246,28 @@ gst_rk_cuda_device_get_function (GstRkCudaDevice * dev,
   f = get_function (dev->shared, impl, entry, error);
   g_mutex_unlock (&shared_lock);
   return f;
+}
+
+/**
+ * gst_rk_cuda_device_get_function:
+ * @kernel: the launching kernel's registry name
+ *
+ * gst_rk_cuda_device_load() for a launch. The device's opening loads every
+ * module it knows; GST_RK_FAULT_PIPELINE strikes here, where the launch
+ * needs the function, as if its module did not load then nor now (a fault
+ * at the opening's load would only be retried here).
+ */
+GstRkCudaFunction *
+gst_rk_cuda_device_get_function (GstRkCudaDevice * dev,
+    const GstRkCudaKernel * impl, const gchar * entry, const gchar * kernel,
+    GError ** error)
+{
+  if (gst_rk_fault_strikes (GST_RK_FAULT_PIPELINE, kernel)) {
+    gst_rk_cuda_check (CUDA_ERROR_OUT_OF_MEMORY, "cuModuleLoadData", error);
+    g_prefix_error (error, "loading the CUDA module of kernel %s: ", kernel);
+    return NULL;
+  }
+  return gst_rk_cuda_device_load (dev, impl, entry, error);
 }
 
 /**
@@ -332,13 +360,26 @@ give_range (Chunk * c, gsize offset, gsize size)
  */
 gboolean
 gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
-    GstRkCudaHostMem * mem, GError ** error)
+    const gchar * kernel, GstRkCudaHostMem * mem, GError ** error)
 {
   gsize want = (MAX (size, 1) + SLOT_GRANULE - 1) / SLOT_GRANULE *
       SLOT_GRANULE, offset = 0;
   GstRkCudaShared *sh = dev->shared;
   Chunk *c = NULL;
   gboolean ok = FALSE;
+
+  /* As if the pool were full and could not grow: the kernel's own failure
+   * path runs, whatever the pool holds */
+  if (gst_rk_fault_strikes (kernel ? GST_RK_FAULT_ALLOC : GST_RK_FAULT_MEMORY,
+          kernel)) {
+    gst_rk_cuda_check (CUDA_ERROR_OUT_OF_MEMORY, "cuMemHostAlloc", error);
+    g_prefix_error (error, "cannot allocate %" G_GSIZE_FORMAT " bytes of "
+        "mapped host memory%s%s on %s: ", want, kernel ? " for " : "",
+        kernel ? kernel : "", sh->name);
+    mem->host = NULL;
+    mem->size = 0;
+    return FALSE;
+  }
 
   g_mutex_lock (&shared_lock);
   for (guint i = 0; !ok && i < sh->host_chunks->len; i++) {
@@ -349,12 +390,13 @@ gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
     /* cuMemHostAlloc waits for the context: never while a persistent
      * kernel, which never ends, is resident */
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
-        "cannot allocate %" G_GSIZE_FORMAT " bytes of mapped host memory on "
-        "%s while persistent kernels run: its pool of pinned memory is full, "
-        "and growing it would stall the device until they end", want,
-        sh->name);
+        "cannot allocate %" G_GSIZE_FORMAT " bytes of mapped host memory%s%s "
+        "on %s while persistent kernels run: its pool of pinned memory is "
+        "full, and growing it would stall the device until they end", want,
+        kernel ? " for " : "", kernel ? kernel : "", sh->name);
   } else if (!ok) {
-    ok = add_chunk (sh, MAX (want, GST_RK_CUDA_HOST_CHUNK_SIZE), error);
+    ok = add_chunk (sh, MAX (want, GST_RK_CUDA_HOST_CHUNK_SIZE), kernel,
+        error);
     if (ok) {
       c = g_ptr_array_index (sh->host_chunks, sh->host_chunks->len - 1);
       ok = take_range (c, want, &offset);
@@ -395,11 +437,20 @@ gst_rk_cuda_device_host_free (GstRkCudaDevice * dev, GstRkCudaHostMem * mem)
 
 gboolean
 gst_rk_cuda_device_mem_alloc (GstRkCudaDevice * dev, gsize size,
-    GstRkCudaMem * mem, GError ** error)
+    const gchar * kernel, GstRkCudaMem * mem, GError ** error)
 {
-  if (!dev->ops->mem_alloc (dev->ctx, size, &mem->ptr, error)) {
+  gboolean ok;
+
+  if (gst_rk_fault_strikes (kernel ? GST_RK_FAULT_ALLOC : GST_RK_FAULT_MEMORY,
+          kernel))
+    ok = gst_rk_cuda_check (CUDA_ERROR_OUT_OF_MEMORY,
+        dev->props.memory_pools ? "cuMemAllocAsync" : "cuMemAlloc", error);
+  else
+    ok = dev->ops->mem_alloc (dev->ctx, size, &mem->ptr, error);
+  if (!ok) {
     g_prefix_error (error, "cannot allocate %" G_GSIZE_FORMAT " bytes of "
-        "device memory on %s: ", size, dev->parent.name);
+        "device memory%s%s on %s: ", size, kernel ? " for " : "",
+        kernel ? kernel : "", dev->parent.name);
     mem->ptr = 0;
     mem->size = 0;
     return FALSE;
@@ -428,13 +479,13 @@ gst_rk_cuda_device_mem_free (GstRkCudaDevice * dev, GstRkCudaMem * mem)
  */
 gboolean
 gst_rk_cuda_device_mem_ensure (GstRkCudaDevice * dev, gsize size,
-    GstRkCudaMem * mem, GError ** error)
+    const gchar * kernel, GstRkCudaMem * mem, GError ** error)
 {
   if (size <= mem->size && (size == 0 || mem->ptr))
     return TRUE;
   gst_rk_cuda_device_mem_free (dev, mem);
   return gst_rk_cuda_device_mem_alloc (dev, (size + SLOT_GRANULE - 1) /
-      SLOT_GRANULE * SLOT_GRANULE, mem, error);
+      SLOT_GRANULE * SLOT_GRANULE, kernel, mem, error);
 }
 
 /**
@@ -445,13 +496,14 @@ gst_rk_cuda_device_mem_ensure (GstRkCudaDevice * dev, gsize size,
  */
 gboolean
 gst_rk_cuda_device_upload (GstRkCudaDevice * dev, GstRkCudaStream * stream,
-    GBytes * bytes, GstRkCudaMem * mem, GError ** error)
+    GBytes * bytes, const gchar * kernel, GstRkCudaMem * mem,
+    GError ** error)
 {
   gsize size = bytes ? g_bytes_get_size (bytes) : 0;
 
   if (size == 0)
     return TRUE;
-  return gst_rk_cuda_device_mem_ensure (dev, size, mem, error) &&
+  return gst_rk_cuda_device_mem_ensure (dev, size, kernel, mem, error) &&
       dev->ops->copy_to_device (stream, mem->ptr, g_bytes_get_data (bytes,
           NULL), size, error) &&
       gst_rk_cuda_stream_sync (dev->ops, stream, error);
@@ -560,9 +612,11 @@ gst_rk_cuda_device_release_blocks (GstRkCudaDevice * dev, guint blocks,
 
 void
 gst_rk_cuda_slots_init (GstRkCudaSlots * slots, GstRkCudaDevice * dev,
-    guint n, gboolean with_device, gboolean with_staging)
+    const gchar * kernel, guint n, gboolean with_device,
+    gboolean with_staging)
 {
   slots->dev = dev;
+  slots->kernel = kernel;
   slots->n = n;
   slots->size = 0;
   slots->with_device = with_device;
@@ -599,9 +653,9 @@ gst_rk_cuda_slots_ensure (GstRkCudaSlots * slots, gsize size,
   want = (size + SLOT_GRANULE - 1) / SLOT_GRANULE * SLOT_GRANULE;
   gst_rk_cuda_slots_clear (slots);
   if ((slots->with_device && !gst_rk_cuda_device_mem_alloc (slots->dev,
-              want * slots->n, &slots->device, error)) ||
+              want * slots->n, slots->kernel, &slots->device, error)) ||
       (slots->with_staging && !gst_rk_cuda_device_host_alloc (slots->dev,
-              want * slots->n, &slots->staging, error))) {
+              want * slots->n, slots->kernel, &slots->staging, error))) {
     gst_rk_cuda_slots_clear (slots);
     return FALSE;
   }

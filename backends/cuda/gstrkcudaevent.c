@@ -37,6 +37,7 @@
 #include "gstrkcudaprotocol.h"
 #include "gstrkdispatcher.h"
 #include "gstrkerror.h"
+#include "gstrkfault.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rk_cuda_debug);
 #define GST_CAT_DEFAULT gst_rk_cuda_debug
@@ -51,6 +52,7 @@ struct _GstRkCudaEvent
   GstRkCudaDevice *dev;
   const GstRkCudaOps *ops;
   const GstRkCudaKernel *impl;
+  const gchar *name;            /* registry name: errors, injected faults */
   GstRkCudaFunction *function;
   GstRkCudaStream *in_stream;
   GstRkCudaStream *compute_stream;
@@ -93,8 +95,8 @@ ensure_state (GstRkCudaEvent * e, gsize size, GError ** error)
     return TRUE;
   gst_rk_cuda_device_mem_free (e->dev, &e->state);
   e->have_state = FALSE;
-  if (size > 0 && (!gst_rk_cuda_device_mem_alloc (e->dev, size, &e->state,
-              error) || !e->ops->fill (e->compute_stream, e->state.ptr, 0,
+  if (size > 0 && (!gst_rk_cuda_device_mem_alloc (e->dev, size, e->name,
+              &e->state, error) || !e->ops->fill (e->compute_stream, e->state.ptr, 0,
               size, error) ||
           !gst_rk_cuda_stream_sync (e->ops, e->compute_stream, error)))
     return FALSE;
@@ -119,7 +121,7 @@ ensure_config (GstRkCudaEvent * e, GstRkConfig * config, GError ** error)
 
   if (gst_rk_cuda_blob_check (&e->blob, e->impl, config, &blob)) {
     if (!gst_rk_cuda_device_upload (e->dev, e->compute_stream, blob,
-            &e->blob_mem, error)) {
+            e->name, &e->blob_mem, error)) {
       if (blob)
         g_bytes_unref (blob);
       return FALSE;
@@ -128,7 +130,8 @@ ensure_config (GstRkCudaEvent * e, GstRkConfig * config, GError ** error)
   }
   return ensure_state (e, gst_rk_cuda_kernel_state_size (e->impl, config),
       error) && gst_rk_cuda_device_mem_ensure (e->dev,
-      gst_rk_cuda_kernel_scratch_size (e->impl, config), &e->work, error);
+      gst_rk_cuda_kernel_scratch_size (e->impl, config), e->name, &e->work,
+      error);
 }
 
 /* Copies job @k in, launches each of its steps over the whole grid (or
@@ -639,17 +642,18 @@ gst_rk_cuda_event_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   e->dev = dev;
   e->ops = dev->ops;
   e->impl = gst_rk_kernel_get_implementation (kernel);
+  e->name = info->name;
   e->slots = MIN (opts->input_queue_capacity,
       info->kind == GST_RK_KERNEL_KIND_FRAME ?
       GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT : GST_RK_CUDA_MAX_BATCH);
   e->phases = gst_rk_cuda_kernel_phases (e->impl);
   e->has_init = (e->impl->flags & GST_RK_CUDA_KERNEL_HAS_INIT) != 0;
-  gst_rk_cuda_slots_init (&e->in, dev, e->slots, TRUE, TRUE);
-  gst_rk_cuda_slots_init (&e->out, dev, e->slots, TRUE, TRUE);
-  gst_rk_cuda_slots_init (&e->extra, dev, e->slots, FALSE, TRUE);
+  gst_rk_cuda_slots_init (&e->in, dev, e->name, e->slots, TRUE, TRUE);
+  gst_rk_cuda_slots_init (&e->out, dev, e->name, e->slots, TRUE, TRUE);
+  gst_rk_cuda_slots_init (&e->extra, dev, e->name, e->slots, FALSE, TRUE);
 
   e->function = gst_rk_cuda_device_get_function (dev, e->impl,
-      RK_CUDA_ENTRY_EVENT, error);
+      RK_CUDA_ENTRY_EVENT, e->name, error);
   if (e->function == NULL || !choose_grid (e, opts, error))
     goto fail;
   if ((e->in_stream = e->ops->stream_new (dev->ctx, error)) == NULL ||
@@ -657,8 +661,9 @@ gst_rk_cuda_event_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
       (e->out_stream = e->ops->stream_new (dev->ctx, error)) == NULL)
     goto fail;
   if (!gst_rk_cuda_device_host_alloc (dev, e->slots * sizeof (RkCudaJob),
-          &e->jobs_host, error) || !gst_rk_cuda_device_mem_alloc (dev,
-          e->slots * sizeof (RkCudaJob), &e->jobs_dev, error))
+          e->name, &e->jobs_host, error) ||
+      !gst_rk_cuda_device_mem_alloc (dev, e->slots * sizeof (RkCudaJob),
+          e->name, &e->jobs_dev, error))
     goto fail;
   config = gst_rk_kernel_get_config (kernel);
   ok = ensure_state (e, gst_rk_cuda_kernel_state_size (e->impl, config),
@@ -673,6 +678,13 @@ gst_rk_cuda_event_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
       RK_ENVELOPE_SIZE);
   out_size = gst_rk_ring_memory_size (opts->output_queue_capacity,
       RK_ENVELOPE_SIZE);
+  if (gst_rk_fault_strikes (GST_RK_FAULT_ALLOC, e->name)) {
+    /* (GLib aborts when a real allocation fails; only a fault comes here) */
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "cannot allocate %" G_GSIZE_FORMAT " bytes of queues for %s",
+        in_size + out_size, e->name);
+    goto fail;
+  }
   e->ring_size = in_size + out_size;
   e->ring_mem = g_aligned_alloc0 (1, e->ring_size, RK_RING_SLOT_ALIGN);
   gst_rk_device_add_memory (&dev->parent, 0, (gint64) e->ring_size);

@@ -19,8 +19,9 @@ payload_alloc (GstRkDevice * device, gsize size, guint8 ** host,
 {
   GstRkCudaMem *mem = g_new0 (GstRkCudaMem, 1);
 
+  /* a frame of no kernel's own: GST_RK_FAULT_MEMORY */
   if (!gst_rk_cuda_device_mem_alloc ((GstRkCudaDevice *) device,
-          MAX (size, 1), mem, error)) {
+          MAX (size, 1), NULL, mem, error)) {
     g_free (mem);
     return NULL;
   }

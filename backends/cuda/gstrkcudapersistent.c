@@ -67,6 +67,7 @@ struct _GstRkCudaPersistent
   GstRkCudaDevice *dev;
   const GstRkCudaOps *ops;
   const GstRkCudaKernel *impl;
+  const gchar *name;            /* registry name: errors, injected faults */
   GstRkCudaFunction *function;
   GstRkCudaStream *run_stream;  /* the persistent kernel */
   GstRkCudaStream *copy_stream; /* copy-in, fills */
@@ -351,7 +352,8 @@ ensure_state (GstRkCudaPersistent * p, gsize size, GError ** error)
   if (size > 0) {
     /* Fresh state is zeros, as on the CPU backend; a kernel with an init
      * function runs it before the next message. */
-    if (!gst_rk_cuda_device_mem_alloc (p->dev, size, &p->state, error) ||
+    if (!gst_rk_cuda_device_mem_alloc (p->dev, size, p->name, &p->state,
+            error) ||
         !p->ops->fill (p->copy_stream, p->state.ptr, 0, size, error) ||
         !gst_rk_cuda_stream_sync (p->ops, p->copy_stream, error))
       return FALSE;
@@ -370,7 +372,8 @@ grow_out_arena (GstRkCudaPersistent * p, gsize size, GError ** error)
   GstRkCudaMem mem;
 
   size = (size + 4095) / 4096 * 4096;
-  if (!gst_rk_cuda_device_mem_alloc (p->dev, size * p->frames, &mem, error))
+  if (!gst_rk_cuda_device_mem_alloc (p->dev, size * p->frames, p->name, &mem,
+          error))
     return FALSE;
   g_mutex_lock (&p->arena_lock);
   if (p->out_arena.ptr) {
@@ -546,15 +549,15 @@ stage_one (GstRkCudaPersistent * p, guint64 pos)
     }
     if (new_blob) {
       if (!gst_rk_cuda_device_upload (p->dev, p->copy_stream, blob,
-              &p->blob_mem, &err)) {
+              p->name, &p->blob_mem, &err)) {
         g_bytes_unref (blob);
         goto device_error;
       }
       gst_rk_cuda_blob_set (&p->blob, config, blob);
     }
     if (!ensure_state (p, state_size, &err) ||
-        !gst_rk_cuda_device_mem_ensure (p->dev, scratch_size, &p->work,
-            &err) || !ensure_arenas (p, host ? in_size : 0,
+        !gst_rk_cuda_device_mem_ensure (p->dev, scratch_size, p->name,
+            &p->work, &err) || !ensure_arenas (p, host ? in_size : 0,
             slot_bytes (out_size, extra_size), &err))
       goto device_error;
   }
@@ -806,7 +809,8 @@ layout (GstRkCudaPersistent * p, const GstRkLaunchOptions * opts,
   out_size = ring_size (p->out_capacity);
   total = RK_CTRL_SIZE + in_size + out_size +
       (gsize) p->in_capacity * RK_CUDA_STAGE_SIZE;
-  if (!gst_rk_cuda_device_host_alloc (p->dev, total, &p->mapped, error))
+  if (!gst_rk_cuda_device_host_alloc (p->dev, total, p->name, &p->mapped,
+          error))
     return FALSE;
 
   base = p->mapped.host;
@@ -934,19 +938,21 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   p->dev = dev;
   p->ops = dev->ops;
   p->impl = gst_rk_kernel_get_implementation (kernel);
+  p->name = gst_rk_kernel_get_info (kernel)->name;
   g_mutex_init (&p->stage_lock);
   g_mutex_init (&p->arena_lock);
   g_mutex_init (&p->sync_lock);
   gst_rk_wakeup_init (&p->poller_wakeup);
   p->frames = MIN (opts->input_queue_capacity,
       GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT);
-  gst_rk_cuda_slots_init (&p->in_arena, dev, p->frames, TRUE, FALSE);
+  gst_rk_cuda_slots_init (&p->in_arena, dev, p->name, p->frames, TRUE,
+      FALSE);
   p->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
   p->held = g_ptr_array_new_with_free_func (held_free);
   g_queue_init (&p->kept);
 
   p->function = gst_rk_cuda_device_get_function (dev, p->impl,
-      RK_CUDA_ENTRY_PERSISTENT, error);
+      RK_CUDA_ENTRY_PERSISTENT, p->name, error);
   /* Pinned memory first: once the grid is reserved, the kernel counts as
    * resident, and the pool no longer grows */
   if (p->function == NULL || !layout (p, opts, error) ||
@@ -956,8 +962,8 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
       (p->copy_stream = p->ops->stream_new (dev->ctx, error)) == NULL ||
       (p->fetch_stream = p->ops->stream_new (dev->ctx, error)) == NULL)
     goto fail;
-  if (!gst_rk_cuda_device_mem_alloc (dev, sizeof (RkCudaScratch), &p->scratch,
-          error) || !p->ops->fill (p->copy_stream, p->scratch.ptr, 0,
+  if (!gst_rk_cuda_device_mem_alloc (dev, sizeof (RkCudaScratch), p->name,
+          &p->scratch, error) || !p->ops->fill (p->copy_stream, p->scratch.ptr, 0,
           sizeof (RkCudaScratch), error))
     goto fail;
 
