@@ -8,6 +8,7 @@
 #include "gstrkcudaprotocol.h"
 #include "gstrkerror.h"
 #include "gstrkfault.h"
+#include "gstrksync.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rk_cuda_debug);
 #define GST_CAT_DEFAULT gst_rk_cuda_debug
@@ -101,7 +102,7 @@ gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev, GError ** error)
   GstRkCudaShared *sh = NULL;
   gboolean ok = TRUE;
 
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   for (GList * l = shared_list; l && sh == NULL; l = l->next)
     if (((GstRkCudaShared *) l->data)->ctx == dev->ctx)
       sh = l->data;
@@ -143,7 +144,7 @@ gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev, GError ** error)
     sh->users++;
     dev->shared = sh;
   }
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   return ok;
 }
 
@@ -182,9 +183,9 @@ gst_rk_cuda_device_close_shared (GstRkCudaDevice * dev)
   if (sh == NULL)
     return TRUE;
   dev->shared = NULL;
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   if (--sh->users > 0) {
-    g_mutex_unlock (&shared_lock);
+    gst_rk_mutex_unlock (&shared_lock);
     return TRUE;
   }
   shared_list = g_list_remove (shared_list, sh);
@@ -201,7 +202,7 @@ gst_rk_cuda_device_close_shared (GstRkCudaDevice * dev)
   } else {
     shared_free (sh);
   }
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   return close_now;
 }
 
@@ -242,9 +243,9 @@ gst_rk_cuda_device_load (GstRkCudaDevice * dev, const GstRkCudaKernel * impl,
 {
   GstRkCudaFunction *f;
 
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   f = get_function (dev->shared, impl, entry, error);
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   return f;
 }
 
@@ -284,7 +285,7 @@ gst_rk_cuda_device_preload (const GstRkCudaKernel * impl)
     RK_CUDA_ENTRY_EVENT
   };
 
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   for (GList * l = shared_list; l && resident_kernels == 0; l = l->next) {
     for (guint e = 0; e < G_N_ELEMENTS (entries); e++) {
       GError *err = NULL;
@@ -295,16 +296,16 @@ gst_rk_cuda_device_preload (const GstRkCudaKernel * impl)
       }
     }
   }
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
 }
 
 /* A kernel that did not stop: its memory stays until the context goes. */
 void
 gst_rk_cuda_device_abandon (GstRkCudaDevice * dev)
 {
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   dev->shared->abandoned++;
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
 }
 
 static gboolean
@@ -381,7 +382,7 @@ gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
     return FALSE;
   }
 
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   for (guint i = 0; !ok && i < sh->host_chunks->len; i++) {
     c = g_ptr_array_index (sh->host_chunks, i);
     ok = take_range (c, want, &offset);
@@ -402,7 +403,7 @@ gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
       ok = take_range (c, want, &offset);
     }
   }
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   if (!ok) {
     mem->host = NULL;
     mem->size = 0;
@@ -425,10 +426,10 @@ gst_rk_cuda_device_host_free (GstRkCudaDevice * dev, GstRkCudaHostMem * mem)
 
   if (mem->host == NULL)
     return;
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   give_range (c, (gsize) ((guint8 *) mem->host - (guint8 *) c->host),
       mem->size);
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   gst_rk_device_add_memory (&dev->parent, 0, -(gint64) mem->size);
   mem->host = NULL;
   mem->device = 0;
@@ -542,9 +543,9 @@ gst_rk_cuda_device_default_grid (GstRkCudaDevice * dev, guint per_sm)
   guint headroom = MIN (GST_RK_CUDA_HEADROOM_SMS, dev->props.sm_count / 2);
   guint free_blocks;
 
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   used = dev->shared->used;
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   free_blocks = total > used ? blocks_in (total - used, per_sm) : 0;
   return MAX (free_blocks > headroom * per_sm ? free_blocks -
       headroom * per_sm : 0, 1);
@@ -570,7 +571,7 @@ gst_rk_cuda_device_reserve_blocks (GstRkCudaDevice * dev, guint blocks,
   guint64 want = units_of (blocks, per_sm);
   gboolean ok;
 
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   ok = sh->used + want <= total;
   if (ok) {
     sh->used += want;
@@ -585,7 +586,7 @@ gst_rk_cuda_device_reserve_blocks (GstRkCudaDevice * dev, guint blocks,
         per_sm * dev->props.sm_count, block_size, dev->props.sm_count,
         per_sm * dev->props.sm_count - blocks_in (total - sh->used, per_sm));
   }
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   return ok;
 }
 
@@ -596,7 +597,7 @@ gst_rk_cuda_device_release_blocks (GstRkCudaDevice * dev, guint blocks,
   GstRkCudaShared *sh = dev->shared;
   guint64 units = units_of (blocks, per_sm);
 
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   sh->used -= MIN (units, sh->used);
   sh->kernels -= MIN (sh->kernels, 1);
   resident_kernels -= MIN (resident_kernels, 1);
@@ -605,7 +606,7 @@ gst_rk_cuda_device_release_blocks (GstRkCudaDevice * dev, guint blocks,
     shared_free (retiring->data);
     retiring = g_list_delete_link (retiring, retiring);
   }
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
 }
 
 /* ---- Slots ---- */

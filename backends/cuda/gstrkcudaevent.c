@@ -82,11 +82,25 @@ struct _GstRkCudaEvent
   GstRkCudaMem blob_mem;
   GstRkCudaBlob blob;
   GstRkCudaMem work;            /* the kernel's scratch memory */
+  guint64 stats_state_size;     /* publish_sizes() */
+  guint64 stats_blob_size;
   gsize in_sizes[GST_RK_CUDA_MAX_BATCH];
   gsize out_sizes[GST_RK_CUDA_MAX_BATCH];
   gsize extra_sizes[GST_RK_CUDA_MAX_BATCH];
   GstMemory *out_memory[GST_RK_CUDA_MAX_BATCH];  /* outputs on the device */
 };
+
+/* get-stats reads the sizes of the state and tables from any thread while
+ * the dispatcher replaces them: it reads these copies, never the memory's
+ * own fields (nor the tables' GBytes, which it may free). */
+static void
+publish_sizes (GstRkCudaEvent * e)
+{
+  __atomic_store_n (&e->stats_state_size, (guint64) e->state.size,
+      __ATOMIC_RELAXED);
+  __atomic_store_n (&e->stats_blob_size,
+      (guint64) gst_rk_cuda_blob_size (&e->blob), __ATOMIC_RELAXED);
+}
 
 static gboolean
 ensure_state (GstRkCudaEvent * e, gsize size, GError ** error)
@@ -102,6 +116,7 @@ ensure_state (GstRkCudaEvent * e, gsize size, GError ** error)
     return FALSE;
   e->have_state = TRUE;
   e->fresh_state = size > 0 && e->has_init;
+  publish_sizes (e);
   return TRUE;
 }
 
@@ -127,6 +142,7 @@ ensure_config (GstRkCudaEvent * e, GstRkConfig * config, GError ** error)
       return FALSE;
     }
     gst_rk_cuda_blob_set (&e->blob, config, blob);
+    publish_sizes (e);
   }
   return ensure_state (e, gst_rk_cuda_kernel_state_size (e->impl, config),
       error) && gst_rk_cuda_device_mem_ensure (e->dev,
@@ -757,7 +773,8 @@ gst_rk_cuda_event_fill_stats (GstRkCudaEvent * e, GstStructure * stats)
       "grid-size", G_TYPE_UINT, e->grid_size,
       "block-size", G_TYPE_UINT, e->block_size,
       "frames-in-flight", G_TYPE_UINT, e->slots,
-      "state-size", G_TYPE_UINT64, (guint64) e->state.size,
-      "blob-size", G_TYPE_UINT64, (guint64) gst_rk_cuda_blob_size (&e->blob),
-      NULL);
+      "state-size", G_TYPE_UINT64,
+      __atomic_load_n (&e->stats_state_size, __ATOMIC_RELAXED),
+      "blob-size", G_TYPE_UINT64,
+      __atomic_load_n (&e->stats_blob_size, __ATOMIC_RELAXED), NULL);
 }

@@ -12,6 +12,7 @@
  */
 
 #include "gstrkcudapayload.h"
+#include "gstrksync.h"
 
 static gpointer
 payload_alloc (GstRkDevice * device, gsize size, guint8 ** host,
@@ -43,7 +44,7 @@ copy (GstRkCudaDevice * dev, gpointer host, guint64 ptr, gsize size,
 {
   gboolean ok;
 
-  g_mutex_lock (&dev->payload_lock);
+  gst_rk_mutex_lock (&dev->payload_lock);
   if (dev->payload_stream == NULL)
     dev->payload_stream = dev->ops->stream_new (dev->ctx, error);
   ok = dev->payload_stream != NULL && (to_host ?
@@ -51,7 +52,7 @@ copy (GstRkCudaDevice * dev, gpointer host, guint64 ptr, gsize size,
       dev->ops->copy_to_device (dev->payload_stream, ptr, host, size,
           error)) &&
       gst_rk_cuda_stream_sync (dev->ops, dev->payload_stream, error);
-  g_mutex_unlock (&dev->payload_lock);
+  gst_rk_mutex_unlock (&dev->payload_lock);
   return ok;
 }
 
