@@ -310,7 +310,9 @@ compare_gray (GstRkKernel * cuda, GstRkKernel * cpu, const gchar * format,
     GstRkMessage a, b;
     GstMapInfo ma, mb;
 
-    send_buf (cpu, gst_buffer_copy (frame), RK_MSG_DATA);
+    /* a deep copy: two kernels on two threads sharing one GstMemory would
+     * free it after a GStreamer refcount that TSan cannot see */
+    send_buf (cpu, gst_buffer_copy_deep (frame), RK_MSG_DATA);
     send_buf (cuda, frame, RK_MSG_DATA);
     a = receive (cuda);
     b = receive (cpu);
