@@ -110,8 +110,8 @@ ensure_state (GstRkCudaEvent * e, gsize size, GError ** error)
   gst_rk_cuda_device_mem_free (e->dev, &e->state);
   e->have_state = FALSE;
   if (size > 0 && (!gst_rk_cuda_device_mem_alloc (e->dev, size, e->name,
-              &e->state, error) || !e->ops->fill (e->compute_stream, e->state.ptr, 0,
-              size, error) ||
+              &e->state, error) || !e->ops->fill (e->compute_stream,
+              e->state.ptr, 0, size, error) ||
           !gst_rk_cuda_stream_sync (e->ops, e->compute_stream, error)))
     return FALSE;
   e->have_state = TRUE;

@@ -679,7 +679,8 @@ poller_main (gpointer data)
       reclaim_retired (p);
     /* A stager holding the lock pumps itself; it may be waiting for a
      * copy, and the health check must not wait behind it */
-    if (g_atomic_int_get (&p->pending) && gst_rk_mutex_trylock (&p->stage_lock)) {
+    if (g_atomic_int_get (&p->pending) &&
+        gst_rk_mutex_trylock (&p->stage_lock)) {
       pump (p);
       gst_rk_mutex_unlock (&p->stage_lock);
     }
@@ -980,8 +981,8 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
       (p->fetch_stream = p->ops->stream_new (dev->ctx, error)) == NULL)
     goto fail;
   if (!gst_rk_cuda_device_mem_alloc (dev, sizeof (RkCudaScratch), p->name,
-          &p->scratch, error) || !p->ops->fill (p->copy_stream, p->scratch.ptr, 0,
-          sizeof (RkCudaScratch), error))
+          &p->scratch, error) || !p->ops->fill (p->copy_stream,
+          p->scratch.ptr, 0, sizeof (RkCudaScratch), error))
     goto fail;
 
   config = gst_rk_kernel_get_config (kernel);
