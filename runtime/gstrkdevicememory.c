@@ -21,6 +21,7 @@
 
 #include "gstrkdevicememoryprivate.h"
 #include "gstrkerror.h"
+#include "gstrksync.h"
 
 GST_DEBUG_CATEGORY_STATIC (rk_devmem_debug);
 #define GST_CAT_DEFAULT rk_devmem_debug
@@ -78,7 +79,7 @@ devmem_free (GstAllocator * allocator, GstMemory * mem)
   if (mem->parent == NULL) {
     Cached *c = NULL;
 
-    g_mutex_lock (&device->payload_lock);
+    gst_rk_mutex_lock (&device->payload_lock);
     if (device->payload_cache.length < CACHE_MAX) {
       c = g_new (Cached, 1);
       c->handle = m->handle;
@@ -86,7 +87,7 @@ devmem_free (GstAllocator * allocator, GstMemory * mem)
       c->host = m->direct ? m->host : NULL;
       g_queue_push_head (&device->payload_cache, c);
     }
-    g_mutex_unlock (&device->payload_lock);
+    gst_rk_mutex_unlock (&device->payload_lock);
     if (c == NULL) {
       device->backend->device_memory->free (device, m->handle);
       g_atomic_int_add (&device->payloads, -1);
@@ -107,7 +108,7 @@ devmem_map_full (GstMemory * mem, GstMapInfo * info, gsize maxsize)
   GError *err = NULL;
   gpointer data = NULL;
 
-  g_mutex_lock (&m->lock);
+  gst_rk_mutex_lock (&m->lock);
   if (m->direct) {
     data = m->host;
   } else if (ops->read == NULL) {
@@ -128,7 +129,7 @@ devmem_map_full (GstMemory * mem, GstMapInfo * info, gsize maxsize)
       data = m->host;
     }
   }
-  g_mutex_unlock (&m->lock);
+  gst_rk_mutex_unlock (&m->lock);
   return data;
 }
 
@@ -141,14 +142,14 @@ devmem_unmap_full (GstMemory * mem, GstMapInfo * info)
 
   if (m->direct || !(info->flags & GST_MAP_WRITE) || m->host == NULL)
     return;
-  g_mutex_lock (&m->lock);
+  gst_rk_mutex_lock (&m->lock);
   if (ops->write == NULL || !ops->write (m->device, m->handle, m->host, m->mem.maxsize, &err)) {
     GST_ERROR ("cannot write %" G_GSIZE_FORMAT " bytes to %s: %s",
         m->mem.maxsize, m->device->name, err ? err->message :
         "no way to write its memory from the host");
     g_clear_error (&err);
   }
-  g_mutex_unlock (&m->lock);
+  gst_rk_mutex_unlock (&m->lock);
 }
 
 static GstMemory *
@@ -225,7 +226,7 @@ gst_rk_device_memory_new (GstRkDevice * device, gsize size, GError ** error)
 
   g_return_val_if_fail (ops != NULL, NULL);
 
-  g_mutex_lock (&device->payload_lock);
+  gst_rk_mutex_lock (&device->payload_lock);
   for (l = device->payload_cache.head; l; l = l->next) {
     Cached *c = l->data;
 
@@ -237,7 +238,7 @@ gst_rk_device_memory_new (GstRkDevice * device, gsize size, GError ** error)
       break;
     }
   }
-  g_mutex_unlock (&device->payload_lock);
+  gst_rk_mutex_unlock (&device->payload_lock);
   if (handle == NULL) {
     if ((handle = ops->alloc (device, size, &host, error)) == NULL)
       return NULL;

@@ -47,6 +47,20 @@ gst_rk_mutex_unlock (GMutex * m)
 }
 
 static inline void
+gst_rk_rec_mutex_lock (GRecMutex * m)
+{
+  g_rec_mutex_lock (m);
+  GST_RK_TSAN_ACQUIRE (m);
+}
+
+static inline void
+gst_rk_rec_mutex_unlock (GRecMutex * m)
+{
+  GST_RK_TSAN_RELEASE (m);
+  g_rec_mutex_unlock (m);
+}
+
+static inline void
 gst_rk_cond_wait (GCond * c, GMutex * m)
 {
   GST_RK_TSAN_RELEASE (m);

@@ -5,6 +5,7 @@
 #include "gstrkcudaops.h"
 #include "gstrkcudaloop.h"
 #include "gstrkerror.h"
+#include "gstrksync.h"
 #include "gstrkcudaecho.h"
 #include "gstrkcudagray.h"
 #include "gstrkcudablur.h"
@@ -187,10 +188,10 @@ tripwire (const gchar * call, const gchar * why, GError ** error)
   text = g_strdup_printf ("%s while a persistent kernel is resident: the "
       "driver would %s and hang", call, why);
   g_atomic_int_inc (&fake.tripwires);
-  g_mutex_lock (&fake.lock);
+  gst_rk_mutex_lock (&fake.lock);
   g_free (fake.last_tripwire);
   fake.last_tripwire = g_strdup (text);
-  g_mutex_unlock (&fake.lock);
+  gst_rk_mutex_unlock (&fake.lock);
   if (error)
     g_set_error_literal (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE, text);
   else if (!g_atomic_int_get (&fake.expect_tripwires))
@@ -214,7 +215,7 @@ fake_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
 {
   GstRkCudaContext *ctx = NULL;
 
-  g_mutex_lock (&fake.lock);
+  gst_rk_mutex_lock (&fake.lock);
   for (GList * l = fake.contexts; l && ctx == NULL; l = l->next)
     if (((GstRkCudaContext *) l->data)->index == index)
       ctx = l->data;
@@ -229,7 +230,7 @@ fake_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
     fake.contexts = g_list_prepend (fake.contexts, ctx);
   }
   ctx->refcount++;
-  g_mutex_unlock (&fake.lock);
+  gst_rk_mutex_unlock (&fake.lock);
   props->name = g_strdup (RK_FAKE_CUDA_DEVICE_NAME);
   props->sm_count = fake.sm_count;
   props->max_block_size = 1024;
@@ -243,9 +244,9 @@ fake_alloc (GstRkCudaContext * ctx, gsize size)
 {
   gpointer p = g_aligned_alloc0 (1, MAX (size, 1), 64);
 
-  g_mutex_lock (&ctx->lock);
+  gst_rk_mutex_lock (&ctx->lock);
   g_hash_table_add (ctx->allocations, p);
-  g_mutex_unlock (&ctx->lock);
+  gst_rk_mutex_unlock (&ctx->lock);
   g_atomic_int_inc (&fake.live);
   return p;
 }
@@ -260,9 +261,9 @@ fake_free (GstRkCudaContext * ctx, gpointer p)
 
   drain_all (ctx);
 
-  g_mutex_lock (&ctx->lock);
+  gst_rk_mutex_lock (&ctx->lock);
   known = g_hash_table_remove (ctx->allocations, p);
-  g_mutex_unlock (&ctx->lock);
+  gst_rk_mutex_unlock (&ctx->lock);
   g_assert_true (known);
   g_aligned_free (p);
   g_atomic_int_add (&fake.live, -1);
@@ -351,38 +352,38 @@ drain (GstRkCudaStream * s, guint64 until)
 {
   FakeWork *w;
 
-  g_rec_mutex_lock (&s->ctx->work_lock);
+  gst_rk_rec_mutex_lock (&s->ctx->work_lock);
   while (s->done < until && (w = g_queue_pop_head (&s->work)) != NULL) {
     run_work (w);
     s->done++;
     g_free (w);
   }
-  g_rec_mutex_unlock (&s->ctx->work_lock);
+  gst_rk_rec_mutex_unlock (&s->ctx->work_lock);
 }
 
 static void
 drain_all (GstRkCudaContext * ctx)
 {
-  g_rec_mutex_lock (&ctx->work_lock);
-  g_mutex_lock (&ctx->lock);
+  gst_rk_rec_mutex_lock (&ctx->work_lock);
+  gst_rk_mutex_lock (&ctx->lock);
   for (GList * l = ctx->streams; l; l = l->next) {
     GstRkCudaStream *s = l->data;
 
-    g_mutex_unlock (&ctx->lock);
+    gst_rk_mutex_unlock (&ctx->lock);
     drain (s, G_MAXUINT64);
-    g_mutex_lock (&ctx->lock);
+    gst_rk_mutex_lock (&ctx->lock);
   }
-  g_mutex_unlock (&ctx->lock);
-  g_rec_mutex_unlock (&ctx->work_lock);
+  gst_rk_mutex_unlock (&ctx->lock);
+  gst_rk_rec_mutex_unlock (&ctx->work_lock);
 }
 
 static void
 enqueue (GstRkCudaStream * s, FakeWork * w)
 {
-  g_rec_mutex_lock (&s->ctx->work_lock);
+  gst_rk_rec_mutex_lock (&s->ctx->work_lock);
   g_queue_push_tail (&s->work, w);
   s->queued++;
-  g_rec_mutex_unlock (&s->ctx->work_lock);
+  gst_rk_rec_mutex_unlock (&s->ctx->work_lock);
 }
 
 static GstRkCudaStream *
@@ -391,9 +392,9 @@ fake_stream_new (GstRkCudaContext * ctx, GError ** error)
   GstRkCudaStream *s = g_new0 (GstRkCudaStream, 1);
 
   s->ctx = ctx;
-  g_mutex_lock (&ctx->lock);
+  gst_rk_mutex_lock (&ctx->lock);
   ctx->streams = g_list_prepend (ctx->streams, s);
-  g_mutex_unlock (&ctx->lock);
+  gst_rk_mutex_unlock (&ctx->lock);
   return s;
 }
 
@@ -426,9 +427,9 @@ stream_free (GstRkCudaStream * s)
   /* Work of other streams may wait for this one's */
   drain_all (s->ctx);
   join_kernel (s);
-  g_mutex_lock (&s->ctx->lock);
+  gst_rk_mutex_lock (&s->ctx->lock);
   s->ctx->streams = g_list_remove (s->ctx->streams, s);
-  g_mutex_unlock (&s->ctx->lock);
+  gst_rk_mutex_unlock (&s->ctx->lock);
   g_clear_error (&s->error);
   g_free (s);
 }
@@ -444,13 +445,13 @@ fake_close (GstRkCudaContext * ctx)
   GHashTableIter it;
   gpointer p;
 
-  g_mutex_lock (&fake.lock);
+  gst_rk_mutex_lock (&fake.lock);
   if (--ctx->refcount > 0) {
-    g_mutex_unlock (&fake.lock);
+    gst_rk_mutex_unlock (&fake.lock);
     return;
   }
   fake.contexts = g_list_remove (fake.contexts, ctx);
-  g_mutex_unlock (&fake.lock);
+  gst_rk_mutex_unlock (&fake.lock);
 
   drain_all (ctx);
   while (ctx->streams)
@@ -522,10 +523,10 @@ fake_wait_stream (GstRkCudaStream * waiter, GstRkCudaStream * on,
 
   w->type = FAKE_WORK_WAIT;
   w->on = on;
-  g_rec_mutex_lock (&on->ctx->work_lock);
+  gst_rk_rec_mutex_lock (&on->ctx->work_lock);
   w->until = on->queued;
   enqueue (waiter, w);
-  g_rec_mutex_unlock (&on->ctx->work_lock);
+  gst_rk_rec_mutex_unlock (&on->ctx->work_lock);
   return TRUE;
 }
 
@@ -537,9 +538,9 @@ hung (GstRkCudaStream * s)
 
   if (!g_atomic_int_get (&fake.hang_streams))
     return FALSE;
-  g_rec_mutex_lock (&s->ctx->work_lock);
+  gst_rk_rec_mutex_lock (&s->ctx->work_lock);
   pending = s->done < s->queued;
-  g_rec_mutex_unlock (&s->ctx->work_lock);
+  gst_rk_rec_mutex_unlock (&s->ctx->work_lock);
   return pending;
 }
 
@@ -596,14 +597,14 @@ fake_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
       GstRkCudaFunction *f = &fake.functions[i][persistent];
       gboolean ok = TRUE;
 
-      g_mutex_lock (&ctx->lock);
+      gst_rk_mutex_lock (&ctx->lock);
       if (!(ctx->loaded & (1u << i))) {
         ok = !tripwire ("cuModuleLoadData", "load the module into a busy "
             "context", error);
         if (ok)
           ctx->loaded |= 1u << i;
       }
-      g_mutex_unlock (&ctx->lock);
+      gst_rk_mutex_unlock (&ctx->lock);
       if (!ok)
         return NULL;
 
@@ -617,7 +618,7 @@ fake_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
   if (kernel->image) {
     GstRkCudaFunction *f;
 
-    g_mutex_lock (&ctx->lock);
+    gst_rk_mutex_lock (&ctx->lock);
     f = g_hash_table_lookup (ctx->ptx, kernel->name);
     if (f == NULL && !tripwire ("cuModuleLoadData", "load the module into "
             "a busy context", error)) {
@@ -626,7 +627,7 @@ fake_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
       f[1].persistent = TRUE;
       g_hash_table_insert (ctx->ptx, g_strdup (kernel->name), f);
     }
-    g_mutex_unlock (&ctx->lock);
+    gst_rk_mutex_unlock (&ctx->lock);
     return f ? &f[persistent] : NULL;
   }
   if (!tripwire ("cuModuleLoadData", "load the module into a busy context",
@@ -777,11 +778,11 @@ out:
    * 0 said EXITED */
   if (g_atomic_int_get (&fake.exit_ms))
     g_usleep ((gulong) g_atomic_int_get (&fake.exit_ms) * 1000);
-  g_mutex_lock (&fake.lock);
+  gst_rk_mutex_lock (&fake.lock);
   fake.resident_blocks -= launch->grid_size;
   for (guint b = 0; b < launch->grid_size; b++)
     fake.sm_threads[launch->sms[b]] -= launch->block_size;
-  g_mutex_unlock (&fake.lock);
+  gst_rk_mutex_unlock (&fake.lock);
   g_free (launch->sms);
   g_atomic_int_add (&fake.running, -1);
   g_atomic_int_set (&s->running, 0);
@@ -817,12 +818,12 @@ fake_launch (GstRkCudaStream * s, GstRkCudaFunction * f, guint grid_size,
      * process, on SMs with room for it. The driver checks the grid alone;
      * the blocks that do not fit would wait for SMs that never free, and
      * the grid barrier would hang: the fake refuses the launch instead. */
-    g_mutex_lock (&fake.lock);
+    gst_rk_mutex_lock (&fake.lock);
     held = fake.resident_blocks;
     fits = place_grid (sms, grid_size, block_size);
     if (fits)
       fake.resident_blocks += grid_size;
-    g_mutex_unlock (&fake.lock);
+    gst_rk_mutex_unlock (&fake.lock);
     if (!fits) {
       g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
           "cuLaunchCooperativeKernel: a grid of %u blocks of %u threads does "
@@ -955,10 +956,10 @@ rk_fake_cuda_take_tripwire (void)
 {
   gchar *text;
 
-  g_mutex_lock (&fake.lock);
+  gst_rk_mutex_lock (&fake.lock);
   text = g_steal_pointer (&fake.last_tripwire);
   g_atomic_int_set (&fake.tripwires, 0);
-  g_mutex_unlock (&fake.lock);
+  gst_rk_mutex_unlock (&fake.lock);
   return text;
 }
 
@@ -976,9 +977,9 @@ rk_fake_cuda_resident_blocks (void)
 {
   guint n;
 
-  g_mutex_lock (&fake.lock);
+  gst_rk_mutex_lock (&fake.lock);
   n = fake.resident_blocks;
-  g_mutex_unlock (&fake.lock);
+  gst_rk_mutex_unlock (&fake.lock);
   return n;
 }
 

@@ -310,7 +310,9 @@ compare_gray (GstRkKernel * cuda, GstRkKernel * cpu, const gchar * format,
     GstRkMessage a, b;
     GstMapInfo ma, mb;
 
-    send_buf (cpu, gst_buffer_copy (frame), RK_MSG_DATA);
+    /* a deep copy: two kernels on two threads sharing one GstMemory would
+     * free it after a GStreamer refcount that TSan cannot see */
+    send_buf (cpu, gst_buffer_copy_deep (frame), RK_MSG_DATA);
     send_buf (cuda, frame, RK_MSG_DATA);
     a = receive (cuda);
     b = receive (cpu);
@@ -1162,9 +1164,9 @@ test_pool_full (void)
   echo_once (e, 1, 4000);
   send_buf (e, rk_test_make_buffer (2, 9 << 20), RK_MSG_DATA);
   wait_failed (e, "CUDA kernel echo-2: cannot allocate 75497472 bytes of "
-      "mapped host memory on " RK_FAKE_CUDA_DEVICE_NAME " while persistent "
-      "kernels run: its pool of pinned memory is full, and growing it would "
-      "stall the device until they end", 5 * SECOND);
+      "mapped host memory for echo on " RK_FAKE_CUDA_DEVICE_NAME " while "
+      "persistent kernels run: its pool of pinned memory is full, and growing "
+      "it would stall the device until they end", 5 * SECOND);
   g_assert_true (gst_rk_kernel_terminate (e, NULL));
   gst_object_unref (e);
   echo_once (p, 3, 3000);

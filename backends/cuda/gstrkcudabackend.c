@@ -205,7 +205,7 @@ preload_kernels (GstRkCudaDevice * dev)
     for (guint e = 0; impl && e < G_N_ELEMENTS (entries); e++) {
       GError *err = NULL;
 
-      if (!gst_rk_cuda_device_get_function (dev, impl, entries[e], &err)) {
+      if (!gst_rk_cuda_device_load (dev, impl, entries[e], &err)) {
         GST_WARNING ("%s", err->message);
         g_error_free (err);
       }

@@ -4,8 +4,11 @@
 #include <string.h>
 
 #include "gstrkcudadevice.h"
+#include "gstrkcudadriver.h"
 #include "gstrkcudaprotocol.h"
 #include "gstrkerror.h"
+#include "gstrkfault.h"
+#include "gstrksync.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rk_cuda_debug);
 #define GST_CAT_DEFAULT gst_rk_cuda_debug
@@ -58,15 +61,18 @@ static guint resident_kernels;  /* persistent kernels, process-wide */
  * modules) would wait for those kernels, so it waits until none runs. */
 static GList *retiring;
 
+/* @kernel: whose allocation grows the pool (NULL: the device's opening) */
 static gboolean
-add_chunk (GstRkCudaShared * sh, gsize size, GError ** error)
+add_chunk (GstRkCudaShared * sh, gsize size, const gchar * kernel,
+    GError ** error)
 {
   Chunk *c = g_new0 (Chunk, 1);
   Range all = { 0, size };
 
   if (!sh->ops->host_alloc (sh->ctx, size, &c->host, &c->device, error)) {
     g_prefix_error (error, "cannot allocate %" G_GSIZE_FORMAT " bytes of "
-        "mapped host memory on %s: ", size, sh->name);
+        "mapped host memory%s%s on %s: ", size, kernel ? " for " : "",
+        kernel ? kernel : "", sh->name);
     g_free (c);
     return FALSE;
   }
@@ -96,7 +102,7 @@ gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev, GError ** error)
   GstRkCudaShared *sh = NULL;
   gboolean ok = TRUE;
 
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   for (GList * l = shared_list; l && sh == NULL; l = l->next)
     if (((GstRkCudaShared *) l->data)->ctx == dev->ctx)
       sh = l->data;
@@ -122,7 +128,7 @@ gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev, GError ** error)
           "the device until they end", dev->parent.index, sh->name);
       ok = FALSE;
     } else {
-      ok = add_chunk (sh, GST_RK_CUDA_HOST_CHUNK_SIZE, error);
+      ok = add_chunk (sh, GST_RK_CUDA_HOST_CHUNK_SIZE, NULL, error);
     }
     if (!ok) {
       g_ptr_array_unref (sh->host_chunks);
@@ -138,7 +144,7 @@ gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev, GError ** error)
     sh->users++;
     dev->shared = sh;
   }
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   return ok;
 }
 
@@ -177,9 +183,9 @@ gst_rk_cuda_device_close_shared (GstRkCudaDevice * dev)
   if (sh == NULL)
     return TRUE;
   dev->shared = NULL;
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   if (--sh->users > 0) {
-    g_mutex_unlock (&shared_lock);
+    gst_rk_mutex_unlock (&shared_lock);
     return TRUE;
   }
   shared_list = g_list_remove (shared_list, sh);
@@ -196,7 +202,7 @@ gst_rk_cuda_device_close_shared (GstRkCudaDevice * dev)
   } else {
     shared_free (sh);
   }
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   return close_now;
 }
 
@@ -224,22 +230,45 @@ get_function (GstRkCudaShared * sh, const GstRkCudaKernel * impl,
 }
 
 /**
- * gst_rk_cuda_device_get_function:
+ * gst_rk_cuda_device_load:
  *
- * The entry point @entry of @impl. Loading a module waits for the whole
- * context: one that is not loaded yet is refused, with the reason, while a
- * persistent kernel is resident anywhere in the process.
+ * The entry point @entry of @impl, its module loaded if need be. Loading a
+ * module waits for the whole context: one that is not loaded yet is
+ * refused, with the reason, while a persistent kernel is resident anywhere
+ * in the process.
  */
 GstRkCudaFunction *
-gst_rk_cuda_device_get_function (GstRkCudaDevice * dev,
-    const GstRkCudaKernel * impl, const gchar * entry, GError ** error)
+gst_rk_cuda_device_load (GstRkCudaDevice * dev, const GstRkCudaKernel * impl,
+    const gchar * entry, GError ** error)
 {
   GstRkCudaFunction *f;
 
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   f = get_function (dev->shared, impl, entry, error);
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   return f;
+}
+
+/**
+ * gst_rk_cuda_device_get_function:
+ * @kernel: the launching kernel's registry name
+ *
+ * gst_rk_cuda_device_load() for a launch. The device's opening loads every
+ * module it knows; GST_RK_FAULT_PIPELINE strikes here, where the launch
+ * needs the function, as if its module did not load then nor now (a fault
+ * at the opening's load would only be retried here).
+ */
+GstRkCudaFunction *
+gst_rk_cuda_device_get_function (GstRkCudaDevice * dev,
+    const GstRkCudaKernel * impl, const gchar * entry, const gchar * kernel,
+    GError ** error)
+{
+  if (gst_rk_fault_strikes (GST_RK_FAULT_PIPELINE, kernel)) {
+    gst_rk_cuda_check (CUDA_ERROR_OUT_OF_MEMORY, "cuModuleLoadData", error);
+    g_prefix_error (error, "loading the CUDA module of kernel %s: ", kernel);
+    return NULL;
+  }
+  return gst_rk_cuda_device_load (dev, impl, entry, error);
 }
 
 /**
@@ -256,7 +285,7 @@ gst_rk_cuda_device_preload (const GstRkCudaKernel * impl)
     RK_CUDA_ENTRY_EVENT
   };
 
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   for (GList * l = shared_list; l && resident_kernels == 0; l = l->next) {
     for (guint e = 0; e < G_N_ELEMENTS (entries); e++) {
       GError *err = NULL;
@@ -267,16 +296,16 @@ gst_rk_cuda_device_preload (const GstRkCudaKernel * impl)
       }
     }
   }
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
 }
 
 /* A kernel that did not stop: its memory stays until the context goes. */
 void
 gst_rk_cuda_device_abandon (GstRkCudaDevice * dev)
 {
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   dev->shared->abandoned++;
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
 }
 
 static gboolean
@@ -332,7 +361,7 @@ give_range (Chunk * c, gsize offset, gsize size)
  */
 gboolean
 gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
-    GstRkCudaHostMem * mem, GError ** error)
+    const gchar * kernel, GstRkCudaHostMem * mem, GError ** error)
 {
   gsize want = (MAX (size, 1) + SLOT_GRANULE - 1) / SLOT_GRANULE *
       SLOT_GRANULE, offset = 0;
@@ -340,7 +369,20 @@ gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
   Chunk *c = NULL;
   gboolean ok = FALSE;
 
-  g_mutex_lock (&shared_lock);
+  /* As if the pool were full and could not grow: the kernel's own failure
+   * path runs, whatever the pool holds */
+  if (gst_rk_fault_strikes (kernel ? GST_RK_FAULT_ALLOC : GST_RK_FAULT_MEMORY,
+          kernel)) {
+    gst_rk_cuda_check (CUDA_ERROR_OUT_OF_MEMORY, "cuMemHostAlloc", error);
+    g_prefix_error (error, "cannot allocate %" G_GSIZE_FORMAT " bytes of "
+        "mapped host memory%s%s on %s: ", want, kernel ? " for " : "",
+        kernel ? kernel : "", sh->name);
+    mem->host = NULL;
+    mem->size = 0;
+    return FALSE;
+  }
+
+  gst_rk_mutex_lock (&shared_lock);
   for (guint i = 0; !ok && i < sh->host_chunks->len; i++) {
     c = g_ptr_array_index (sh->host_chunks, i);
     ok = take_range (c, want, &offset);
@@ -349,18 +391,19 @@ gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
     /* cuMemHostAlloc waits for the context: never while a persistent
      * kernel, which never ends, is resident */
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
-        "cannot allocate %" G_GSIZE_FORMAT " bytes of mapped host memory on "
-        "%s while persistent kernels run: its pool of pinned memory is full, "
-        "and growing it would stall the device until they end", want,
-        sh->name);
+        "cannot allocate %" G_GSIZE_FORMAT " bytes of mapped host memory%s%s "
+        "on %s while persistent kernels run: its pool of pinned memory is "
+        "full, and growing it would stall the device until they end", want,
+        kernel ? " for " : "", kernel ? kernel : "", sh->name);
   } else if (!ok) {
-    ok = add_chunk (sh, MAX (want, GST_RK_CUDA_HOST_CHUNK_SIZE), error);
+    ok = add_chunk (sh, MAX (want, GST_RK_CUDA_HOST_CHUNK_SIZE), kernel,
+        error);
     if (ok) {
       c = g_ptr_array_index (sh->host_chunks, sh->host_chunks->len - 1);
       ok = take_range (c, want, &offset);
     }
   }
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   if (!ok) {
     mem->host = NULL;
     mem->size = 0;
@@ -383,10 +426,10 @@ gst_rk_cuda_device_host_free (GstRkCudaDevice * dev, GstRkCudaHostMem * mem)
 
   if (mem->host == NULL)
     return;
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   give_range (c, (gsize) ((guint8 *) mem->host - (guint8 *) c->host),
       mem->size);
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   gst_rk_device_add_memory (&dev->parent, 0, -(gint64) mem->size);
   mem->host = NULL;
   mem->device = 0;
@@ -395,11 +438,20 @@ gst_rk_cuda_device_host_free (GstRkCudaDevice * dev, GstRkCudaHostMem * mem)
 
 gboolean
 gst_rk_cuda_device_mem_alloc (GstRkCudaDevice * dev, gsize size,
-    GstRkCudaMem * mem, GError ** error)
+    const gchar * kernel, GstRkCudaMem * mem, GError ** error)
 {
-  if (!dev->ops->mem_alloc (dev->ctx, size, &mem->ptr, error)) {
+  gboolean ok;
+
+  if (gst_rk_fault_strikes (kernel ? GST_RK_FAULT_ALLOC : GST_RK_FAULT_MEMORY,
+          kernel))
+    ok = gst_rk_cuda_check (CUDA_ERROR_OUT_OF_MEMORY,
+        dev->props.memory_pools ? "cuMemAllocAsync" : "cuMemAlloc", error);
+  else
+    ok = dev->ops->mem_alloc (dev->ctx, size, &mem->ptr, error);
+  if (!ok) {
     g_prefix_error (error, "cannot allocate %" G_GSIZE_FORMAT " bytes of "
-        "device memory on %s: ", size, dev->parent.name);
+        "device memory%s%s on %s: ", size, kernel ? " for " : "",
+        kernel ? kernel : "", dev->parent.name);
     mem->ptr = 0;
     mem->size = 0;
     return FALSE;
@@ -428,13 +480,13 @@ gst_rk_cuda_device_mem_free (GstRkCudaDevice * dev, GstRkCudaMem * mem)
  */
 gboolean
 gst_rk_cuda_device_mem_ensure (GstRkCudaDevice * dev, gsize size,
-    GstRkCudaMem * mem, GError ** error)
+    const gchar * kernel, GstRkCudaMem * mem, GError ** error)
 {
   if (size <= mem->size && (size == 0 || mem->ptr))
     return TRUE;
   gst_rk_cuda_device_mem_free (dev, mem);
   return gst_rk_cuda_device_mem_alloc (dev, (size + SLOT_GRANULE - 1) /
-      SLOT_GRANULE * SLOT_GRANULE, mem, error);
+      SLOT_GRANULE * SLOT_GRANULE, kernel, mem, error);
 }
 
 /**
@@ -445,13 +497,14 @@ gst_rk_cuda_device_mem_ensure (GstRkCudaDevice * dev, gsize size,
  */
 gboolean
 gst_rk_cuda_device_upload (GstRkCudaDevice * dev, GstRkCudaStream * stream,
-    GBytes * bytes, GstRkCudaMem * mem, GError ** error)
+    GBytes * bytes, const gchar * kernel, GstRkCudaMem * mem,
+    GError ** error)
 {
   gsize size = bytes ? g_bytes_get_size (bytes) : 0;
 
   if (size == 0)
     return TRUE;
-  return gst_rk_cuda_device_mem_ensure (dev, size, mem, error) &&
+  return gst_rk_cuda_device_mem_ensure (dev, size, kernel, mem, error) &&
       dev->ops->copy_to_device (stream, mem->ptr, g_bytes_get_data (bytes,
           NULL), size, error) &&
       gst_rk_cuda_stream_sync (dev->ops, stream, error);
@@ -490,9 +543,9 @@ gst_rk_cuda_device_default_grid (GstRkCudaDevice * dev, guint per_sm)
   guint headroom = MIN (GST_RK_CUDA_HEADROOM_SMS, dev->props.sm_count / 2);
   guint free_blocks;
 
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   used = dev->shared->used;
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   free_blocks = total > used ? blocks_in (total - used, per_sm) : 0;
   return MAX (free_blocks > headroom * per_sm ? free_blocks -
       headroom * per_sm : 0, 1);
@@ -518,7 +571,7 @@ gst_rk_cuda_device_reserve_blocks (GstRkCudaDevice * dev, guint blocks,
   guint64 want = units_of (blocks, per_sm);
   gboolean ok;
 
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   ok = sh->used + want <= total;
   if (ok) {
     sh->used += want;
@@ -533,7 +586,7 @@ gst_rk_cuda_device_reserve_blocks (GstRkCudaDevice * dev, guint blocks,
         per_sm * dev->props.sm_count, block_size, dev->props.sm_count,
         per_sm * dev->props.sm_count - blocks_in (total - sh->used, per_sm));
   }
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
   return ok;
 }
 
@@ -544,7 +597,7 @@ gst_rk_cuda_device_release_blocks (GstRkCudaDevice * dev, guint blocks,
   GstRkCudaShared *sh = dev->shared;
   guint64 units = units_of (blocks, per_sm);
 
-  g_mutex_lock (&shared_lock);
+  gst_rk_mutex_lock (&shared_lock);
   sh->used -= MIN (units, sh->used);
   sh->kernels -= MIN (sh->kernels, 1);
   resident_kernels -= MIN (resident_kernels, 1);
@@ -553,16 +606,18 @@ gst_rk_cuda_device_release_blocks (GstRkCudaDevice * dev, guint blocks,
     shared_free (retiring->data);
     retiring = g_list_delete_link (retiring, retiring);
   }
-  g_mutex_unlock (&shared_lock);
+  gst_rk_mutex_unlock (&shared_lock);
 }
 
 /* ---- Slots ---- */
 
 void
 gst_rk_cuda_slots_init (GstRkCudaSlots * slots, GstRkCudaDevice * dev,
-    guint n, gboolean with_device, gboolean with_staging)
+    const gchar * kernel, guint n, gboolean with_device,
+    gboolean with_staging)
 {
   slots->dev = dev;
+  slots->kernel = kernel;
   slots->n = n;
   slots->size = 0;
   slots->with_device = with_device;
@@ -599,9 +654,9 @@ gst_rk_cuda_slots_ensure (GstRkCudaSlots * slots, gsize size,
   want = (size + SLOT_GRANULE - 1) / SLOT_GRANULE * SLOT_GRANULE;
   gst_rk_cuda_slots_clear (slots);
   if ((slots->with_device && !gst_rk_cuda_device_mem_alloc (slots->dev,
-              want * slots->n, &slots->device, error)) ||
+              want * slots->n, slots->kernel, &slots->device, error)) ||
       (slots->with_staging && !gst_rk_cuda_device_host_alloc (slots->dev,
-              want * slots->n, &slots->staging, error))) {
+              want * slots->n, slots->kernel, &slots->staging, error))) {
     gst_rk_cuda_slots_clear (slots);
     return FALSE;
   }

@@ -61,22 +61,29 @@ gboolean gst_rk_cuda_device_open_shared (GstRkCudaDevice * dev,
     GError ** error);
 gboolean gst_rk_cuda_device_close_shared (GstRkCudaDevice * dev);
 void gst_rk_cuda_device_abandon (GstRkCudaDevice * dev);
-GstRkCudaFunction *gst_rk_cuda_device_get_function (GstRkCudaDevice * dev,
+GstRkCudaFunction *gst_rk_cuda_device_load (GstRkCudaDevice * dev,
     const GstRkCudaKernel * impl, const gchar * entry, GError ** error);
+GstRkCudaFunction *gst_rk_cuda_device_get_function (GstRkCudaDevice * dev,
+    const GstRkCudaKernel * impl, const gchar * entry, const gchar * kernel,
+    GError ** error);
 void gst_rk_cuda_device_preload (const GstRkCudaKernel * impl);
+
+/* @kernel: the registry name of the kernel whose memory it is (for the
+ * error, and GST_RK_FAULT_ALLOC); %NULL for payload memory
+ * (GST_RK_FAULT_MEMORY) */
 gboolean gst_rk_cuda_device_host_alloc (GstRkCudaDevice * dev, gsize size,
-    GstRkCudaHostMem * mem, GError ** error);
+    const gchar * kernel, GstRkCudaHostMem * mem, GError ** error);
 void gst_rk_cuda_device_host_free (GstRkCudaDevice * dev,
     GstRkCudaHostMem * mem);
 gboolean gst_rk_cuda_device_mem_alloc (GstRkCudaDevice * dev, gsize size,
-    GstRkCudaMem * mem, GError ** error);
+    const gchar * kernel, GstRkCudaMem * mem, GError ** error);
 void gst_rk_cuda_device_mem_free (GstRkCudaDevice * dev, GstRkCudaMem * mem);
 
 gboolean gst_rk_cuda_device_mem_ensure (GstRkCudaDevice * dev, gsize size,
-    GstRkCudaMem * mem, GError ** error);
+    const gchar * kernel, GstRkCudaMem * mem, GError ** error);
 gboolean gst_rk_cuda_device_upload (GstRkCudaDevice * dev,
-    GstRkCudaStream * stream, GBytes * bytes, GstRkCudaMem * mem,
-    GError ** error);
+    GstRkCudaStream * stream, GBytes * bytes, const gchar * kernel,
+    GstRkCudaMem * mem, GError ** error);
 
 /* SMs a frame kernel's default grid leaves free (at most half the
  * device's) */
@@ -98,6 +105,7 @@ guint gst_rk_cuda_device_default_grid (GstRkCudaDevice * dev, guint per_sm);
 typedef struct
 {
   GstRkCudaDevice *dev;
+  const gchar *kernel;          /* whose slots (registry name) */
   guint n;
   gsize size;
   gboolean with_device;
@@ -107,7 +115,8 @@ typedef struct
 } GstRkCudaSlots;
 
 void gst_rk_cuda_slots_init (GstRkCudaSlots * slots, GstRkCudaDevice * dev,
-    guint n, gboolean with_device, gboolean with_staging);
+    const gchar * kernel, guint n, gboolean with_device,
+    gboolean with_staging);
 gboolean gst_rk_cuda_slots_ensure (GstRkCudaSlots * slots, gsize size,
     GError ** error);
 void gst_rk_cuda_slots_clear (GstRkCudaSlots * slots);

@@ -23,6 +23,7 @@
 #include "gstrkcudaops.h"
 #include "gstrkcudaprotocol.h"
 #include "gstrkerror.h"
+#include "gstrksync.h"
 
 #ifndef GST_RK_CUDA_MIN_CC
 #define GST_RK_CUDA_MIN_CC 90
@@ -205,7 +206,7 @@ driver_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
         "CUDA unavailable: %s", reason);
     return NULL;
   }
-  g_mutex_lock (&contexts_lock);
+  gst_rk_mutex_lock (&contexts_lock);
   for (GList * l = contexts; l && ctx == NULL; l = l->next)
     if (((GstRkCudaContext *) l->data)->index == index)
       ctx = l->data;
@@ -216,7 +217,7 @@ driver_open (gint index, GstRkCudaDeviceProps * props, GError ** error)
     *props = ctx->props;
     props->name = g_strdup (ctx->props.name);
   }
-  g_mutex_unlock (&contexts_lock);
+  gst_rk_mutex_unlock (&contexts_lock);
   return ctx;
 }
 
@@ -229,13 +230,13 @@ driver_close (GstRkCudaContext * ctx)
   GHashTableIter it;
   gpointer module;
 
-  g_mutex_lock (&contexts_lock);
+  gst_rk_mutex_lock (&contexts_lock);
   if (--ctx->refcount > 0) {
-    g_mutex_unlock (&contexts_lock);
+    gst_rk_mutex_unlock (&contexts_lock);
     return;
   }
   contexts = g_list_remove (contexts, ctx);
-  g_mutex_unlock (&contexts_lock);
+  gst_rk_mutex_unlock (&contexts_lock);
 
   if (push (ctx, NULL)) {
     g_hash_table_iter_init (&it, ctx->modules);
@@ -505,7 +506,7 @@ driver_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
   GstRkCudaFunction *f;
   CUmodule module;
 
-  g_mutex_lock (&ctx->lock);
+  gst_rk_mutex_lock (&ctx->lock);
   f = g_hash_table_lookup (ctx->functions, key);
   if (f)
     goto out;
@@ -535,7 +536,7 @@ driver_get_function (GstRkCudaContext * ctx, const GstRkCudaKernel * kernel,
   }
   pop (ctx);
 out:
-  g_mutex_unlock (&ctx->lock);
+  gst_rk_mutex_unlock (&ctx->lock);
   g_free (key);
   return f;
 }

@@ -37,6 +37,7 @@
 #include "gstrkcudaprotocol.h"
 #include "gstrkdispatcher.h"
 #include "gstrkerror.h"
+#include "gstrkfault.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rk_cuda_debug);
 #define GST_CAT_DEFAULT gst_rk_cuda_debug
@@ -51,6 +52,7 @@ struct _GstRkCudaEvent
   GstRkCudaDevice *dev;
   const GstRkCudaOps *ops;
   const GstRkCudaKernel *impl;
+  const gchar *name;            /* registry name: errors, injected faults */
   GstRkCudaFunction *function;
   GstRkCudaStream *in_stream;
   GstRkCudaStream *compute_stream;
@@ -80,11 +82,25 @@ struct _GstRkCudaEvent
   GstRkCudaMem blob_mem;
   GstRkCudaBlob blob;
   GstRkCudaMem work;            /* the kernel's scratch memory */
+  guint64 stats_state_size;     /* publish_sizes() */
+  guint64 stats_blob_size;
   gsize in_sizes[GST_RK_CUDA_MAX_BATCH];
   gsize out_sizes[GST_RK_CUDA_MAX_BATCH];
   gsize extra_sizes[GST_RK_CUDA_MAX_BATCH];
   GstMemory *out_memory[GST_RK_CUDA_MAX_BATCH];  /* outputs on the device */
 };
+
+/* get-stats reads the sizes of the state and tables from any thread while
+ * the dispatcher replaces them: it reads these copies, never the memory's
+ * own fields (nor the tables' GBytes, which it may free). */
+static void
+publish_sizes (GstRkCudaEvent * e)
+{
+  __atomic_store_n (&e->stats_state_size, (guint64) e->state.size,
+      __ATOMIC_RELAXED);
+  __atomic_store_n (&e->stats_blob_size,
+      (guint64) gst_rk_cuda_blob_size (&e->blob), __ATOMIC_RELAXED);
+}
 
 static gboolean
 ensure_state (GstRkCudaEvent * e, gsize size, GError ** error)
@@ -93,13 +109,14 @@ ensure_state (GstRkCudaEvent * e, gsize size, GError ** error)
     return TRUE;
   gst_rk_cuda_device_mem_free (e->dev, &e->state);
   e->have_state = FALSE;
-  if (size > 0 && (!gst_rk_cuda_device_mem_alloc (e->dev, size, &e->state,
-              error) || !e->ops->fill (e->compute_stream, e->state.ptr, 0,
-              size, error) ||
+  if (size > 0 && (!gst_rk_cuda_device_mem_alloc (e->dev, size, e->name,
+              &e->state, error) || !e->ops->fill (e->compute_stream,
+              e->state.ptr, 0, size, error) ||
           !gst_rk_cuda_stream_sync (e->ops, e->compute_stream, error)))
     return FALSE;
   e->have_state = TRUE;
   e->fresh_state = size > 0 && e->has_init;
+  publish_sizes (e);
   return TRUE;
 }
 
@@ -119,16 +136,18 @@ ensure_config (GstRkCudaEvent * e, GstRkConfig * config, GError ** error)
 
   if (gst_rk_cuda_blob_check (&e->blob, e->impl, config, &blob)) {
     if (!gst_rk_cuda_device_upload (e->dev, e->compute_stream, blob,
-            &e->blob_mem, error)) {
+            e->name, &e->blob_mem, error)) {
       if (blob)
         g_bytes_unref (blob);
       return FALSE;
     }
     gst_rk_cuda_blob_set (&e->blob, config, blob);
+    publish_sizes (e);
   }
   return ensure_state (e, gst_rk_cuda_kernel_state_size (e->impl, config),
       error) && gst_rk_cuda_device_mem_ensure (e->dev,
-      gst_rk_cuda_kernel_scratch_size (e->impl, config), &e->work, error);
+      gst_rk_cuda_kernel_scratch_size (e->impl, config), e->name, &e->work,
+      error);
 }
 
 /* Copies job @k in, launches each of its steps over the whole grid (or
@@ -639,17 +658,18 @@ gst_rk_cuda_event_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   e->dev = dev;
   e->ops = dev->ops;
   e->impl = gst_rk_kernel_get_implementation (kernel);
+  e->name = info->name;
   e->slots = MIN (opts->input_queue_capacity,
       info->kind == GST_RK_KERNEL_KIND_FRAME ?
       GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT : GST_RK_CUDA_MAX_BATCH);
   e->phases = gst_rk_cuda_kernel_phases (e->impl);
   e->has_init = (e->impl->flags & GST_RK_CUDA_KERNEL_HAS_INIT) != 0;
-  gst_rk_cuda_slots_init (&e->in, dev, e->slots, TRUE, TRUE);
-  gst_rk_cuda_slots_init (&e->out, dev, e->slots, TRUE, TRUE);
-  gst_rk_cuda_slots_init (&e->extra, dev, e->slots, FALSE, TRUE);
+  gst_rk_cuda_slots_init (&e->in, dev, e->name, e->slots, TRUE, TRUE);
+  gst_rk_cuda_slots_init (&e->out, dev, e->name, e->slots, TRUE, TRUE);
+  gst_rk_cuda_slots_init (&e->extra, dev, e->name, e->slots, FALSE, TRUE);
 
   e->function = gst_rk_cuda_device_get_function (dev, e->impl,
-      RK_CUDA_ENTRY_EVENT, error);
+      RK_CUDA_ENTRY_EVENT, e->name, error);
   if (e->function == NULL || !choose_grid (e, opts, error))
     goto fail;
   if ((e->in_stream = e->ops->stream_new (dev->ctx, error)) == NULL ||
@@ -657,8 +677,9 @@ gst_rk_cuda_event_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
       (e->out_stream = e->ops->stream_new (dev->ctx, error)) == NULL)
     goto fail;
   if (!gst_rk_cuda_device_host_alloc (dev, e->slots * sizeof (RkCudaJob),
-          &e->jobs_host, error) || !gst_rk_cuda_device_mem_alloc (dev,
-          e->slots * sizeof (RkCudaJob), &e->jobs_dev, error))
+          e->name, &e->jobs_host, error) ||
+      !gst_rk_cuda_device_mem_alloc (dev, e->slots * sizeof (RkCudaJob),
+          e->name, &e->jobs_dev, error))
     goto fail;
   config = gst_rk_kernel_get_config (kernel);
   ok = ensure_state (e, gst_rk_cuda_kernel_state_size (e->impl, config),
@@ -673,6 +694,13 @@ gst_rk_cuda_event_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
       RK_ENVELOPE_SIZE);
   out_size = gst_rk_ring_memory_size (opts->output_queue_capacity,
       RK_ENVELOPE_SIZE);
+  if (gst_rk_fault_strikes (GST_RK_FAULT_ALLOC, e->name)) {
+    /* (GLib aborts when a real allocation fails; only a fault comes here) */
+    g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
+        "cannot allocate %" G_GSIZE_FORMAT " bytes of queues for %s",
+        in_size + out_size, e->name);
+    goto fail;
+  }
   e->ring_size = in_size + out_size;
   e->ring_mem = g_aligned_alloc0 (1, e->ring_size, RK_RING_SLOT_ALIGN);
   gst_rk_device_add_memory (&dev->parent, 0, (gint64) e->ring_size);
@@ -745,7 +773,8 @@ gst_rk_cuda_event_fill_stats (GstRkCudaEvent * e, GstStructure * stats)
       "grid-size", G_TYPE_UINT, e->grid_size,
       "block-size", G_TYPE_UINT, e->block_size,
       "frames-in-flight", G_TYPE_UINT, e->slots,
-      "state-size", G_TYPE_UINT64, (guint64) e->state.size,
-      "blob-size", G_TYPE_UINT64, (guint64) gst_rk_cuda_blob_size (&e->blob),
-      NULL);
+      "state-size", G_TYPE_UINT64,
+      __atomic_load_n (&e->stats_state_size, __ATOMIC_RELAXED),
+      "blob-size", G_TYPE_UINT64,
+      __atomic_load_n (&e->stats_blob_size, __ATOMIC_RELAXED), NULL);
 }

@@ -12,6 +12,7 @@
  */
 
 #include "gstrkcudapayload.h"
+#include "gstrksync.h"
 
 static gpointer
 payload_alloc (GstRkDevice * device, gsize size, guint8 ** host,
@@ -19,8 +20,9 @@ payload_alloc (GstRkDevice * device, gsize size, guint8 ** host,
 {
   GstRkCudaMem *mem = g_new0 (GstRkCudaMem, 1);
 
+  /* a frame of no kernel's own: GST_RK_FAULT_MEMORY */
   if (!gst_rk_cuda_device_mem_alloc ((GstRkCudaDevice *) device,
-          MAX (size, 1), mem, error)) {
+          MAX (size, 1), NULL, mem, error)) {
     g_free (mem);
     return NULL;
   }
@@ -42,7 +44,7 @@ copy (GstRkCudaDevice * dev, gpointer host, guint64 ptr, gsize size,
 {
   gboolean ok;
 
-  g_mutex_lock (&dev->payload_lock);
+  gst_rk_mutex_lock (&dev->payload_lock);
   if (dev->payload_stream == NULL)
     dev->payload_stream = dev->ops->stream_new (dev->ctx, error);
   ok = dev->payload_stream != NULL && (to_host ?
@@ -50,7 +52,7 @@ copy (GstRkCudaDevice * dev, gpointer host, guint64 ptr, gsize size,
       dev->ops->copy_to_device (dev->payload_stream, ptr, host, size,
           error)) &&
       gst_rk_cuda_stream_sync (dev->ops, dev->payload_stream, error);
-  g_mutex_unlock (&dev->payload_lock);
+  gst_rk_mutex_unlock (&dev->payload_lock);
   return ok;
 }
 

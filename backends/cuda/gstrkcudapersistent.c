@@ -36,6 +36,7 @@
 #include "gstrkcudapersistent.h"
 #include "gstrkcudaprotocol.h"
 #include "gstrkerror.h"
+#include "gstrksync.h"
 #include "gstrkwakeup.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rk_cuda_debug);
@@ -67,6 +68,7 @@ struct _GstRkCudaPersistent
   GstRkCudaDevice *dev;
   const GstRkCudaOps *ops;
   const GstRkCudaKernel *impl;
+  const gchar *name;            /* registry name: errors, injected faults */
   GstRkCudaFunction *function;
   GstRkCudaStream *run_stream;  /* the persistent kernel */
   GstRkCudaStream *copy_stream; /* copy-in, fills */
@@ -104,6 +106,8 @@ struct _GstRkCudaPersistent
   GstRkCudaMem blob_mem;        /* the configuration's tables */
   GstRkCudaBlob blob;
   GstRkCudaMem work;            /* the kernel's scratch memory */
+  guint64 stats_state_size;     /* publish_sizes() */
+  guint64 stats_blob_size;
 
   /* Output arena slots (device memory), under arena_lock: the stager
    * replaces them, fetch reads from them. Replaced ones wait in retired
@@ -341,6 +345,18 @@ quiescent (GstRkCudaPersistent * p, guint64 pos)
   return in_tail (p) == pos;
 }
 
+/* get-stats reads the sizes of the state and tables from any thread while
+ * the stager replaces them: it reads these copies, never the memory's own
+ * fields (nor the tables' GBytes, which the stager may free). */
+static void
+publish_sizes (GstRkCudaPersistent * p)
+{
+  __atomic_store_n (&p->stats_state_size, (guint64) p->state.size,
+      __ATOMIC_RELAXED);
+  __atomic_store_n (&p->stats_blob_size,
+      (guint64) gst_rk_cuda_blob_size (&p->blob), __ATOMIC_RELAXED);
+}
+
 static gboolean
 ensure_state (GstRkCudaPersistent * p, gsize size, GError ** error)
 {
@@ -351,13 +367,15 @@ ensure_state (GstRkCudaPersistent * p, gsize size, GError ** error)
   if (size > 0) {
     /* Fresh state is zeros, as on the CPU backend; a kernel with an init
      * function runs it before the next message. */
-    if (!gst_rk_cuda_device_mem_alloc (p->dev, size, &p->state, error) ||
+    if (!gst_rk_cuda_device_mem_alloc (p->dev, size, p->name, &p->state,
+            error) ||
         !p->ops->fill (p->copy_stream, p->state.ptr, 0, size, error) ||
         !gst_rk_cuda_stream_sync (p->ops, p->copy_stream, error))
       return FALSE;
     p->fresh_state = (p->impl->flags & GST_RK_CUDA_KERNEL_HAS_INIT) != 0;
   }
   p->have_state = TRUE;
+  publish_sizes (p);
   return TRUE;
 }
 
@@ -370,16 +388,17 @@ grow_out_arena (GstRkCudaPersistent * p, gsize size, GError ** error)
   GstRkCudaMem mem;
 
   size = (size + 4095) / 4096 * 4096;
-  if (!gst_rk_cuda_device_mem_alloc (p->dev, size * p->frames, &mem, error))
+  if (!gst_rk_cuda_device_mem_alloc (p->dev, size * p->frames, p->name, &mem,
+          error))
     return FALSE;
-  g_mutex_lock (&p->arena_lock);
+  gst_rk_mutex_lock (&p->arena_lock);
   if (p->out_arena.ptr) {
     Retired r = { p->out_arena, out_head (p) };
     g_array_append_val (p->retired, r);
   }
   p->out_arena = mem;
   p->out_slot_size = size;
-  g_mutex_unlock (&p->arena_lock);
+  gst_rk_mutex_unlock (&p->arena_lock);
   return TRUE;
 }
 
@@ -390,7 +409,7 @@ reclaim_retired (GstRkCudaPersistent * p)
 {
   guint64 tail = __atomic_load_n (&p->out_header->tail, __ATOMIC_ACQUIRE);
 
-  if (!g_mutex_trylock (&p->arena_lock))
+  if (!gst_rk_mutex_trylock (&p->arena_lock))
     return;
   for (guint i = p->retired->len; i > 0; i--) {
     Retired *r = &g_array_index (p->retired, Retired, i - 1);
@@ -400,7 +419,7 @@ reclaim_retired (GstRkCudaPersistent * p)
       g_array_remove_index (p->retired, i - 1);
     }
   }
-  g_mutex_unlock (&p->arena_lock);
+  gst_rk_mutex_unlock (&p->arena_lock);
 }
 
 static gboolean
@@ -423,9 +442,9 @@ hold (GstRkCudaPersistent * p, GstBuffer * buffer, GstMapInfo * map)
 
   h->buffer = buffer;
   h->map = *map;
-  g_mutex_lock (&p->arena_lock);
+  gst_rk_mutex_lock (&p->arena_lock);
   g_ptr_array_add (p->held, h);
-  g_mutex_unlock (&p->arena_lock);
+  gst_rk_mutex_unlock (&p->arena_lock);
 }
 
 static void
@@ -494,9 +513,9 @@ keep_input (GstRkCudaPersistent * p, guint64 pos, GstBuffer * payload)
 
   k->message_id = pos + 1;
   k->buffer = gst_buffer_ref (payload);
-  g_mutex_lock (&p->arena_lock);
+  gst_rk_mutex_lock (&p->arena_lock);
   g_queue_push_tail (&p->kept, k);
-  g_mutex_unlock (&p->arena_lock);
+  gst_rk_mutex_unlock (&p->arena_lock);
 }
 
 static StageResult
@@ -546,15 +565,16 @@ stage_one (GstRkCudaPersistent * p, guint64 pos)
     }
     if (new_blob) {
       if (!gst_rk_cuda_device_upload (p->dev, p->copy_stream, blob,
-              &p->blob_mem, &err)) {
+              p->name, &p->blob_mem, &err)) {
         g_bytes_unref (blob);
         goto device_error;
       }
       gst_rk_cuda_blob_set (&p->blob, config, blob);
+      publish_sizes (p);
     }
     if (!ensure_state (p, state_size, &err) ||
-        !gst_rk_cuda_device_mem_ensure (p->dev, scratch_size, &p->work,
-            &err) || !ensure_arenas (p, host ? in_size : 0,
+        !gst_rk_cuda_device_mem_ensure (p->dev, scratch_size, p->name,
+            &p->work, &err) || !ensure_arenas (p, host ? in_size : 0,
             slot_bytes (out_size, extra_size), &err))
       goto device_error;
   }
@@ -659,12 +679,13 @@ poller_main (gpointer data)
       reclaim_retired (p);
     /* A stager holding the lock pumps itself; it may be waiting for a
      * copy, and the health check must not wait behind it */
-    if (g_atomic_int_get (&p->pending) && g_mutex_trylock (&p->stage_lock)) {
+    if (g_atomic_int_get (&p->pending) &&
+        gst_rk_mutex_trylock (&p->stage_lock)) {
       pump (p);
-      g_mutex_unlock (&p->stage_lock);
+      gst_rk_mutex_unlock (&p->stage_lock);
     }
 
-    g_mutex_lock (&p->sync_lock);
+    gst_rk_mutex_lock (&p->sync_lock);
     moved = notify_progress (p);
     now = g_get_monotonic_time ();
     if (now >= next_health && !g_atomic_int_get (&p->failed)) {
@@ -677,7 +698,7 @@ poller_main (gpointer data)
     busy = p->seen_in_tail != __atomic_load_n (&p->in_header->head,
         __ATOMIC_ACQUIRE) || p->seen_out_head !=
         __atomic_load_n (&p->out_header->tail, __ATOMIC_ACQUIRE);
-    g_mutex_unlock (&p->sync_lock);
+    gst_rk_mutex_unlock (&p->sync_lock);
 
     if (moved)
       sleep_us = POLL_MIN_US;
@@ -806,7 +827,8 @@ layout (GstRkCudaPersistent * p, const GstRkLaunchOptions * opts,
   out_size = ring_size (p->out_capacity);
   total = RK_CTRL_SIZE + in_size + out_size +
       (gsize) p->in_capacity * RK_CUDA_STAGE_SIZE;
-  if (!gst_rk_cuda_device_host_alloc (p->dev, total, &p->mapped, error))
+  if (!gst_rk_cuda_device_host_alloc (p->dev, total, p->name, &p->mapped,
+          error))
     return FALSE;
 
   base = p->mapped.host;
@@ -838,9 +860,9 @@ poll_until (GstRkCudaPersistent * p,
   while (!done (p, want)) {
     gboolean ok;
 
-    g_mutex_lock (&p->sync_lock);
+    gst_rk_mutex_lock (&p->sync_lock);
     ok = check_health (p, error);
-    g_mutex_unlock (&p->sync_lock);
+    gst_rk_mutex_unlock (&p->sync_lock);
     if (!ok || g_get_monotonic_time () > deadline)
       return FALSE;
     g_usleep (50);
@@ -934,19 +956,21 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
   p->dev = dev;
   p->ops = dev->ops;
   p->impl = gst_rk_kernel_get_implementation (kernel);
+  p->name = gst_rk_kernel_get_info (kernel)->name;
   g_mutex_init (&p->stage_lock);
   g_mutex_init (&p->arena_lock);
   g_mutex_init (&p->sync_lock);
   gst_rk_wakeup_init (&p->poller_wakeup);
   p->frames = MIN (opts->input_queue_capacity,
       GST_RK_CUDA_MAX_FRAMES_IN_FLIGHT);
-  gst_rk_cuda_slots_init (&p->in_arena, dev, p->frames, TRUE, FALSE);
+  gst_rk_cuda_slots_init (&p->in_arena, dev, p->name, p->frames, TRUE,
+      FALSE);
   p->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
   p->held = g_ptr_array_new_with_free_func (held_free);
   g_queue_init (&p->kept);
 
   p->function = gst_rk_cuda_device_get_function (dev, p->impl,
-      RK_CUDA_ENTRY_PERSISTENT, error);
+      RK_CUDA_ENTRY_PERSISTENT, p->name, error);
   /* Pinned memory first: once the grid is reserved, the kernel counts as
    * resident, and the pool no longer grows */
   if (p->function == NULL || !layout (p, opts, error) ||
@@ -956,9 +980,9 @@ gst_rk_cuda_persistent_launch (GstRkCudaDevice * dev, GstRkKernel * kernel,
       (p->copy_stream = p->ops->stream_new (dev->ctx, error)) == NULL ||
       (p->fetch_stream = p->ops->stream_new (dev->ctx, error)) == NULL)
     goto fail;
-  if (!gst_rk_cuda_device_mem_alloc (dev, sizeof (RkCudaScratch), &p->scratch,
-          error) || !p->ops->fill (p->copy_stream, p->scratch.ptr, 0,
-          sizeof (RkCudaScratch), error))
+  if (!gst_rk_cuda_device_mem_alloc (dev, sizeof (RkCudaScratch), p->name,
+          &p->scratch, error) || !p->ops->fill (p->copy_stream,
+          p->scratch.ptr, 0, sizeof (RkCudaScratch), error))
     goto fail;
 
   config = gst_rk_kernel_get_config (kernel);
@@ -1064,13 +1088,13 @@ gst_rk_cuda_persistent_terminate (GstRkCudaPersistent * p, GError ** error)
   gst_rk_wakeup_notify (&p->poller_wakeup);
   g_thread_join (p->poller);
   /* No stager runs past this: senders are gone and aborting is set. */
-  g_mutex_lock (&p->stage_lock);
-  g_mutex_unlock (&p->stage_lock);
+  gst_rk_mutex_lock (&p->stage_lock);
+  gst_rk_mutex_unlock (&p->stage_lock);
 
   if (done) {
-    g_mutex_lock (&p->sync_lock);
+    gst_rk_mutex_lock (&p->sync_lock);
     count_progress (p);
-    g_mutex_unlock (&p->sync_lock);
+    gst_rk_mutex_unlock (&p->sync_lock);
   } else {
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_TIMEOUT,
         "CUDA kernel %s did not stop within %d ms; its device memory stays "
@@ -1090,9 +1114,9 @@ gst_rk_cuda_persistent_terminate (GstRkCudaPersistent * p, GError ** error)
 void
 gst_rk_cuda_persistent_send (GstRkCudaPersistent * p)
 {
-  g_mutex_lock (&p->stage_lock);
+  gst_rk_mutex_lock (&p->stage_lock);
   pump (p);
-  g_mutex_unlock (&p->stage_lock);
+  gst_rk_mutex_unlock (&p->stage_lock);
   kick_poller (p);
 }
 
@@ -1121,10 +1145,10 @@ gst_rk_cuda_persistent_poll (GstRkCudaPersistent * p, GError ** error)
 {
   gboolean ok;
 
-  g_mutex_lock (&p->sync_lock);
+  gst_rk_mutex_lock (&p->sync_lock);
   notify_progress (p);
   ok = check_health (p, error);
-  g_mutex_unlock (&p->sync_lock);
+  gst_rk_mutex_unlock (&p->sync_lock);
   if (!ok)
     g_atomic_int_set (&p->failed, 1);
   return ok;
@@ -1177,9 +1201,9 @@ gst_rk_cuda_persistent_fetch (GstRkCudaPersistent * p,
   GstBuffer *buf;
 
   if (env->payload_ref == RK_CUDA_REF_INPUT) {
-    g_mutex_lock (&p->arena_lock);
+    gst_rk_mutex_lock (&p->arena_lock);
     buf = take_kept (p, env->message_id);
-    g_mutex_unlock (&p->arena_lock);
+    gst_rk_mutex_unlock (&p->arena_lock);
     if (buf == NULL || gst_buffer_get_size (buf) != size) {
       g_set_error (&err, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
           "CUDA kernel %s passed on an input it was not given (message %"
@@ -1199,7 +1223,7 @@ gst_rk_cuda_persistent_fetch (GstRkCudaPersistent * p,
     return NULL;
   }
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  g_mutex_lock (&p->arena_lock);
+  gst_rk_mutex_lock (&p->arena_lock);
   known = in_mem (&p->out_arena, env->payload_ref, size);
   for (guint i = 0; !known && i < p->retired->len; i++)
     known = in_mem (&g_array_index (p->retired, Retired, i).mem,
@@ -1208,7 +1232,7 @@ gst_rk_cuda_persistent_fetch (GstRkCudaPersistent * p,
     g_set_error (&err, GST_RK_ERROR, GST_RK_ERROR_DEVICE,
         "CUDA kernel %s published an output outside its arena",
         GST_OBJECT_NAME (p->kernel));
-  g_mutex_unlock (&p->arena_lock);
+  gst_rk_mutex_unlock (&p->arena_lock);
   /* The slot stays allocated until the runtime releases this output, so
    * the copy needs no lock: the poller's, with the health check after it,
    * must not wait for a copy */
@@ -1245,7 +1269,7 @@ gst_rk_cuda_persistent_fill_stats (GstRkCudaPersistent * p,
 {
   guint64 new_discards, flushed = 0;
 
-  g_mutex_lock (&p->sync_lock);
+  gst_rk_mutex_lock (&p->sync_lock);
   new_discards = count_progress (p);
   gst_structure_get_uint64 (stats, "flushed", &flushed);
   gst_structure_set (stats,
@@ -1253,12 +1277,13 @@ gst_rk_cuda_persistent_fill_stats (GstRkCudaPersistent * p,
       "flushed", G_TYPE_UINT64, flushed + new_discards,
       "heartbeat", G_TYPE_UINT64,
       __atomic_load_n (&p->ctrl->heartbeat, __ATOMIC_ACQUIRE), NULL);
-  g_mutex_unlock (&p->sync_lock);
+  gst_rk_mutex_unlock (&p->sync_lock);
   gst_structure_set (stats,
       "grid-size", G_TYPE_UINT, p->grid_size,
       "block-size", G_TYPE_UINT, p->block_size,
       "frames-in-flight", G_TYPE_UINT, p->frames,
-      "state-size", G_TYPE_UINT64, (guint64) p->state.size,
-      "blob-size", G_TYPE_UINT64, (guint64) gst_rk_cuda_blob_size (&p->blob),
-      NULL);
+      "state-size", G_TYPE_UINT64,
+      __atomic_load_n (&p->stats_state_size, __ATOMIC_RELAXED),
+      "blob-size", G_TYPE_UINT64,
+      __atomic_load_n (&p->stats_blob_size, __ATOMIC_RELAXED), NULL);
 }

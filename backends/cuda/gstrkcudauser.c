@@ -32,6 +32,7 @@
 #include "rkhdr-entry.h"
 #include "rkhdr-user.h"
 #include "gstrkerror.h"
+#include "gstrksync.h"
 #include "rkuser.h"
 
 typedef struct
@@ -63,9 +64,9 @@ nvrtc_get (GError ** error)
   GString *tried;
   const Nvrtc *ret = NULL;
 
-  g_mutex_lock (&nvrtc_lock);
+  gst_rk_mutex_lock (&nvrtc_lock);
   if (nv.module) {
-    g_mutex_unlock (&nvrtc_lock);
+    gst_rk_mutex_unlock (&nvrtc_lock);
     return &nv;
   }
   tried = g_string_new (NULL);
@@ -90,7 +91,7 @@ nvrtc_get (GError ** error)
     g_string_append (tried, " (not NVRTC)");
     g_module_close (m);
   }
-  g_mutex_unlock (&nvrtc_lock);
+  gst_rk_mutex_unlock (&nvrtc_lock);
   if (ret == NULL)
     g_set_error (error, GST_RK_ERROR, GST_RK_ERROR_BACKEND_UNAVAILABLE,
         "NVRTC unavailable: no usable libnvrtc (tried %s; "
