@@ -1150,7 +1150,7 @@ gst_rk_kernel_send (GstRkKernel * kernel, GstBuffer * payload, guint32 type,
   env->dest = kernel->id;
   stamp_input (kernel, payload, env);
 
-  side = &kernel->in_side[pos & kernel->in.mask];
+  side = gst_rk_kernel_get_input_sidecar (kernel, pos);
   /* The device side leaves the configuration in the sidecar (and a device
    * that consumes the ring itself cannot drop host references at all):
    * what the slot's last message left goes now. The same configuration
@@ -1273,8 +1273,8 @@ static void
 pop_output (GstRkKernel * kernel, GstRkMessage * msg)
 {
   const guint8 *slot = gst_rk_ring_slot (&kernel->out, 0);
-  GstRkSidecar *side =
-      &kernel->out_side[gst_rk_ring_position (&kernel->out) & kernel->out.mask];
+  GstRkSidecar *side = gst_rk_kernel_get_output_sidecar (kernel,
+      gst_rk_ring_position (&kernel->out));
   GstRkHlcTimestamp ts;
   const GstRkOrigin *origin;
 
