@@ -24,6 +24,7 @@
 #include "gstrkerror.h"
 #include "gstrkfault.h"
 #include "gstrkhlcmeta.h"
+#include "gstrkoutputpool.h"
 #include "gstrksync.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rk_kernel_debug);
@@ -1997,7 +1998,7 @@ gst_rk_kernel_alloc_output (GstRkKernel * kernel, gsize size, GError ** error)
       gst_buffer_pool_set_active (kernel->pool, FALSE);
       gst_object_unref (kernel->pool);
     }
-    kernel->pool = gst_buffer_pool_new ();
+    kernel->pool = gst_rk_output_pool_new ();
     kernel->pool_size = size;
     cfg = gst_buffer_pool_get_config (kernel->pool);
     gst_buffer_pool_config_set_params (cfg, NULL, (guint) size, 0, 0);
