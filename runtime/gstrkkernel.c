@@ -1980,13 +1980,16 @@ gst_rk_kernel_flush (GstRkKernel * kernel, GError ** error)
 /**
  * gst_rk_kernel_alloc_output:
  *
- * Returns: (transfer full): a buffer of @size bytes from the kernel's pool.
- * Pooled memory keeps large frames from being mapped and faulted in anew
- * for every buffer.
+ * Returns: (transfer full): a buffer of @size bytes from the kernel's pool,
+ * its memory aligned to 64 bytes. Pooled memory keeps large frames from
+ * being mapped and faulted in anew for every buffer.
  */
 GstBuffer *
 gst_rk_kernel_alloc_output (GstRkKernel * kernel, gsize size, GError ** error)
 {
+  /* Cache-line aligned, so that a kernel's vector stores and a device copy
+   * never split a line at the start of a row. */
+  static const GstAllocationParams output_params = { .align = 63 };
   GstBuffer *buf = NULL;
   GstFlowReturn ret;
 
@@ -2002,6 +2005,7 @@ gst_rk_kernel_alloc_output (GstRkKernel * kernel, gsize size, GError ** error)
     kernel->pool_size = size;
     cfg = gst_buffer_pool_get_config (kernel->pool);
     gst_buffer_pool_config_set_params (cfg, NULL, (guint) size, 0, 0);
+    gst_buffer_pool_config_set_allocator (cfg, NULL, &output_params);
     if (!gst_buffer_pool_set_config (kernel->pool, cfg) ||
         !gst_buffer_pool_set_active (kernel->pool, TRUE)) {
       gst_clear_object (&kernel->pool);

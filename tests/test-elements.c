@@ -221,6 +221,8 @@ test_gray_bit_exact (void)
       check_gray (formats[f], 1921, 3, f + 200);        /* vector body and tail */
       check_gray (formats[f], 31, 2, f + 300);  /* tail only */
       check_gray (formats[f], 1024, 64, f + 400);       /* 65536 pixels */
+      /* over 1 MiB out, a tail and row padding in every row */
+      check_gray (formats[f], 1022, 1030, f + 500);
     }
   }
   gst_rk_cpu_force_generic (FALSE);
