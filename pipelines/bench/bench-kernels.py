@@ -35,13 +35,16 @@ missing and the rest runs. The audio kernels get the same fraction
 against a copy of their input buffers (input + output bytes: rkfir writes
 a new buffer, rkspectrum and rkanomaly pass theirs on).
 
-The compute-bound ones (rkfir, rkspectrum, rkanomaly) are also set
-against this CPU's single-precision vector peak, measured by `rkbench
-simd-peak` before and after the kernels (the larger counts): operations
-per second (the count each pair's JSON gives, "ops_formula", over the
-buffers per second) as a fraction of the peak of the code the kernels are
-built as (AVX2 multiply and add, never fused) and of the widest the CPU
-has (AVX-512 or AVX2 FMA, an FMA counting 2), on 2 threads (the kernels
+The video kernels that compute more than they move (rkblur, rksobel)
+are set against this CPU's integer vector peak (16-bit pairwise
+multiply-adds and 32-bit adds, as rkblur runs them), the audio ones
+(rkfir, rkspectrum, rkanomaly) against its single-precision vector peak,
+both measured by `rkbench simd-peak` before and after the kernels (the
+larger counts): operations per second (the count each pair's JSON gives,
+"ops_formula", over the buffers per second) as a fraction of the peak of
+the code the kernels are built as (AVX2; for floats a multiply and an
+add, never fused) and of the widest the CPU has (AVX-512, or AVX2 FMA
+with an FMA counting 2), on 2 threads (the kernels
 use both cores; the 1-thread fractions are in the JSON too).
 
 --scaling adds each video kernel at 480p, 1080p and 4K with grid-size 1
@@ -368,8 +371,8 @@ def merge_peaks(runs):
             t = str(m["threads"])
             best.setdefault(key, {})[t] = max(
                 best.get(key, {}).get(t, 0.0), m["best_ops_per_s"])
-    return {"kernels_isa": runs[0]["kernels_isa"],
-            "widest_isa": runs[0]["widest_isa"],
+    isas = {k: v for k, v in runs[0].items() if k.endswith("_isa")}
+    return {**isas,
             "threads": int(PEAK_THREADS), **best,
             "counting": runs[0]["counting"], "runs": runs}
 
@@ -380,12 +383,23 @@ def peak_fraction(d, ops, peak):
     rate = d["median_buffers_per_s"]
     ops_s = ops.count * rate
     r = {"ops_per_buffer": ops.count, "ops_formula": ops.formula,
-         "ops_precision": "fp64" if ops.fp64 else "fp32",
+         "ops_precision": ops.precision,
          "ops_per_s": ops_s}
     if ops.direct:
         r.update({"direct_form_ops_per_buffer": ops.direct,
                   "direct_form_ops_per_s": ops.direct * rate})
-    if peak:
+    if peak and ops.integer:
+        if "int_ops_per_s" not in peak:
+            return r
+        k, w = peak["int_ops_per_s"], peak["int-widest_ops_per_s"]
+        r.update({"peak_isa": peak["int_isa"],
+                  "peak_ops_per_s": k[PEAK_THREADS],
+                  "peak_fraction": ops_s / k[PEAK_THREADS],
+                  "peak_fraction_1_thread": ops_s / k["1"],
+                  "widest_isa": peak["int-widest_isa"],
+                  "widest_peak_ops_per_s": w[PEAK_THREADS],
+                  "widest_peak_fraction": ops_s / w[PEAK_THREADS]})
+    elif peak:
         # double precision: half the lanes of the same vectors
         div = 2.0 if ops.fp64 else 1.0
         k = peak["kernels_ops_per_s"]
@@ -496,15 +510,26 @@ class Ours:
 
 
 class Ops:
-    """Floating-point operations per buffer as the kernel runs them: the
-    count, its formula, the precision (double-precision operations are set
-    against half the single-precision peak: the same vectors hold half as
-    many lanes), and what a direct evaluation would take where the kernel
-    does less (rkfir's FFT partitions)."""
+    """Operations per buffer as the kernel runs them: the count, its
+    formula, the precision (double-precision operations are set against
+    half the single-precision peak: the same vectors hold half as many
+    lanes; integer ones against the integer peak), and what a direct
+    evaluation would take where the kernel does less (rkfir's FFT
+    partitions)."""
 
-    def __init__(self, count, formula, fp64=False, direct=None):
+    def __init__(self, count, formula, fp64=False, direct=None,
+                 integer=False):
         self.count, self.formula = count, formula
-        self.fp64, self.direct = fp64, direct
+        self.fp64, self.direct, self.integer = fp64, direct, integer
+
+    @property
+    def precision(self):
+        return "int" if self.integer else "fp64" if self.fp64 else "fp32"
+
+    @property
+    def unit(self):
+        """What "G…op/s" says in the log"""
+        return "int " if self.integer else "fp64 " if self.fp64 else ""
 
 
 FFT_FLOPS = "an N-point complex FFT 5·N·log2 N (radix 2: N/2·log2 N " \
@@ -566,6 +591,25 @@ def spectrum_ops(bands, multi, channels=CHANNELS, frames=AUDIO_FRAMES):
                "not counted")
 
 
+def blur_ops(sigma, channels, width=WIDTH, height=HEIGHT):
+    """rkblur's specification (runtime/kernels/gstrkblur.c) per channel
+    sample: the horizontal pass K multiplies, K − 1 adds, the rounding add
+    and the shift; the vertical pass the same."""
+    k = 2 * math.ceil(3 * sigma) + 1 if sigma > 0 else 1
+    return Ops(width * height * channels * 2 * (2 * k + 1),
+               f"W·H·channels·2·(2K + 1): per channel sample and pass K "
+               f"multiplies, K − 1 adds, the rounding add and the shift; "
+               f"K = 2·⌈3σ⌉ + 1 = {k} taps; integer", integer=True)
+
+
+def sobel_ops(width=WIDTH, height=HEIGHT):
+    """rksobel's specification (runtime/kernels/gstrksobel.c) per pixel."""
+    return Ops(width * height * 17,
+               "W·H·17: per pixel gx and gy 6 each (5 adds or subtracts and "
+               "the doubling), gx² + gy² 3, the root 1, the clamp 1; "
+               "integer (the root in single precision)", integer=True)
+
+
 def anomaly_ops(channels=CHANNELS, frames=AUDIO_FRAMES):
     """rkanomaly (gstrkcpuanomaly.c): per sample, in double, d = x − mean,
     d², the screen (its share of a 4-vector sum, a product, a compare:
@@ -607,9 +651,9 @@ def pairs(cv_threads=2):
              cv_contender("GaussianBlur RGBA", "RGBA", cv_blur, t),
              *copy_contenders("GRAY8"), *copy_contenders("RGBA")],
          [Ours("rkblur GRAY8", f"GaussianBlur GRAY8 ({t} thread"
-               f"{'s' if t > 1 else ''})", "GRAY8"),
+               f"{'s' if t > 1 else ''})", "GRAY8", ops=blur_ops(2.0, 1)),
           Ours("rkblur RGBA", f"GaussianBlur RGBA ({t} thread"
-               f"{'s' if t > 1 else ''})", "RGBA")]),
+               f"{'s' if t > 1 else ''})", "RGBA", ops=blur_ops(2.0, 4))]),
         ("sobel", "colour in, edges out 1080p",
          "rkgray ! rksobel from RGBA: BT.601 luma, then both 3x3 Sobel "
          "gradients and the exact magnitude min(255, floor(sqrt(gx²+gy²))), "
@@ -628,7 +672,7 @@ def pairs(cv_threads=2):
              *copy_contenders("GRAY8")],
          [Ours("rkgray ! rksobel"),
           Ours("rksobel GRAY8", f"Sobel x,y |gx|+|gy| GRAY8 ({t} thread"
-               f"{'s' if t > 1 else ''})", "GRAY8")]),
+               f"{'s' if t > 1 else ''})", "GRAY8", ops=sobel_ops())]),
         ("bgsub", "background subtraction RGBA 1080p",
          "rkbgsub: running average + GRAY8 mask; segmentation: OpenCV MOG2 "
          "(its default) + RGBA out. rkbgsub's bytes moved: the RGBA frame "
@@ -938,8 +982,7 @@ def main():
                 # the peak's fractions once it has run again, at the end
                 with_ops.append((h, o, o_row.ops))
                 gops = o_row.ops.count * o["median_buffers_per_s"] / 1e9
-                line += (f"; {gops:.1f} G"
-                         f"{'fp64 ' if o_row.ops.fp64 else ''}op/s")
+                line += f"; {gops:.1f} G{o_row.ops.unit}op/s"
             headline.append(h)
             log(line)
         comparisons.append(entry)
@@ -991,7 +1034,7 @@ def main():
         h.update(peak_fraction(o, ops, peak))
         if peak:
             log(f"== {h['pair']}: {h['ours']}: "
-                f"{h['ops_per_s'] / 1e9:.1f} G{'fp64 ' if ops.fp64 else ''}"
+                f"{h['ops_per_s'] / 1e9:.1f} G{ops.unit}"
                 f"op/s, {h['peak_fraction']:.3f} of the {h['peak_isa']} peak "
                 f"({h['peak_ops_per_s'] / 1e9:.1f} G/s, {PEAK_THREADS} "
                 f"threads), {h['widest_peak_fraction']:.3f} of the "
@@ -1032,7 +1075,10 @@ def main():
         f"{PEAK_THREADS} threads): peak_fraction of the code the kernels "
         "are built as (multiply and add, never fused), widest_peak_fraction "
         "of the widest the CPU has (FMA = 2 operations); double-precision "
-        "operations against half the peak",
+        "operations against half the peak; integer ones (the video kernels) "
+        "against the integer peak (16-bit pairwise multiply-adds, 3 "
+        "operations, and 32-bit adds): the kernels' AVX2 code and the "
+        "widest (AVX-512 BW; rkblur runs that where the CPU has it)",
         "simd_peak": peak,
         "pairs": headline, "comparisons": comparisons, "scaling": scaling,
     }

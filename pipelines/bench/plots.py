@@ -92,6 +92,15 @@ def stock_ratio_bars(results, base):
     return _save(fig, base + "-stock-ratios.png")
 
 
+def _peak_label(sp, fp_key, int_key):
+    """A legend for the peak bars: the float peak, and the integer one the
+    video kernels are set against where it was measured."""
+    label = "of " + sp.get(fp_key, "the peak")
+    if int_key in sp:
+        label += f" (float) or {sp[int_key]} (integer)"
+    return label
+
+
 def _frac(v):
     """A fraction of a limit: two decimals, three below 0.1 (the audio
     kernels' share of a copy is a few thousandths)."""
@@ -144,10 +153,11 @@ def opencv_limit_bars(results, base):
     sp = stock.get("simd_peak") or {}
     b1 = a3.bar([i - 0.2 for i in x], [p["peak_fraction"] for p in peak],
                 0.4, color="#8172b2",
-                label="of " + sp.get("kernels_isa", "the kernels' ISA"))
+                label=_peak_label(sp, "kernels_isa", "int_isa"))
     b2 = a3.bar([i + 0.2 for i in x],
                 [p["widest_peak_fraction"] for p in peak], 0.4,
-                color="#ccb974", label="of " + sp.get("widest_isa", "widest"))
+                color="#ccb974",
+                label=_peak_label(sp, "widest_isa", "int-widest_isa"))
     a3.bar_label(b1, labels=[_frac(p["peak_fraction"]) for p in peak],
                  fontsize=7)
     a3.bar_label(b2, labels=[_frac(p["widest_peak_fraction"]) for p in peak],

@@ -3,8 +3,8 @@
  */
 
 /*
- * rkbench simd-peak: this CPU's single-precision vector peak, the limit
- * bench-kernels.py sets the compute-bound CPU kernels against. Each
+ * rkbench simd-peak: this CPU's vector peaks, the limits bench-kernels.py
+ * sets the compute-bound CPU kernels against. Each
  * measurement runs independent chains of vector operations, enough of
  * them to hide each operation's latency on the CPUs of today (a chain
  * waits 3 to 4 cycles per step, two to four vector units take one step
@@ -18,8 +18,18 @@
  *   widest   the widest the CPU has: AVX-512 FMA, else AVX2 FMA, else the
  *            kernels' code
  *
+ * and this CPU's integer peak, which the video kernels (integer
+ * arithmetic: rkblur's Q12 sums, rksobel's gradients) are set against:
+ *
+ *   int      16-bit pairwise multiply-adds into 32-bit lanes and 32-bit
+ *            adds (vpmaddwd, vpaddd), the instructions rkblur's AVX2 path
+ *            is built on; SSE2 where there is no AVX2
+ *   int-widest  the same on AVX-512 (BW) where the CPU has it: rkblur
+ *            runs that version there
+ *
  * Operations are counted per lane: a multiply or an add is one, an FMA
- * two. The multiply chains scale by a constant just below 1 and the add
+ * two, a pairwise multiply-add three (two multiplies and their sum in a
+ * 32-bit lane). The multiply chains scale by a constant just below 1 and the add
  * chains add a small one; the constants come from volatile memory and
  * every chain reaches the result, so the compiler can neither fold a loop
  * nor drop a chain (objdump -d rkbench: the loops are the vector
@@ -149,6 +159,83 @@ peak_avx512_fma (guint64 iters, gfloat m, gfloat a)
   return out[0] + out[15];
 }
 
+/* Integer: seven chains of pairwise multiply-adds and seven of adds; the
+ * constants come from volatile memory too. The steps are written as the
+ * instructions: through the intrinsics GCC copies every chain to another
+ * register or to the stack each step. */
+static volatile gint peak_int_mul = 0x00010001, peak_int_add = 1;
+
+#define IAVX_DECLARE(i) __m256i p##i = _mm256_set1_epi32 (1 + (i)), \
+    s##i = _mm256_set1_epi32 (i);
+#define IAVX_STEP(i) __asm__ ("vpmaddwd %1, %0, %0" : "+x" (p##i) : "x" (vm)); \
+    __asm__ ("vpaddd %1, %0, %0" : "+x" (s##i) : "x" (va));
+#define IAVX_SUM(i) t = _mm256_add_epi32 (t, _mm256_add_epi32 (p##i, s##i));
+
+static __attribute__ ((target ("avx2"), noinline)) gfloat
+peak_avx2_madd_add (guint64 iters, gfloat m, gfloat a)
+{
+  const __m256i vm = _mm256_set1_epi32 (peak_int_mul),
+      va = _mm256_set1_epi32 (peak_int_add);
+  __m256i t = _mm256_setzero_si256 ();
+  gint32 out[8];
+  EACH7 (IAVX_DECLARE);
+
+  for (guint64 i = 0; i < iters; i++) {
+    EACH7 (IAVX_STEP);
+  }
+  EACH7 (IAVX_SUM);
+  _mm256_storeu_si256 ((__m256i *) out, t);
+  return (gfloat) (out[0] + out[7]);
+}
+
+#define ISSE_DECLARE(i) __m128i p##i = _mm_set1_epi32 (1 + (i)), \
+    s##i = _mm_set1_epi32 (i);
+#define ISSE_STEP(i) __asm__ ("pmaddwd %1, %0" : "+x" (p##i) : "x" (vm)); \
+    __asm__ ("paddd %1, %0" : "+x" (s##i) : "x" (va));
+#define ISSE_SUM(i) t = _mm_add_epi32 (t, _mm_add_epi32 (p##i, s##i));
+
+static __attribute__ ((noinline)) gfloat
+peak_sse2_madd_add (guint64 iters, gfloat m, gfloat a)
+{
+  const __m128i vm = _mm_set1_epi32 (peak_int_mul),
+      va = _mm_set1_epi32 (peak_int_add);
+  __m128i t = _mm_setzero_si128 ();
+  gint32 out[4];
+  EACH7 (ISSE_DECLARE);
+
+  for (guint64 i = 0; i < iters; i++) {
+    EACH7 (ISSE_STEP);
+  }
+  EACH7 (ISSE_SUM);
+  _mm_storeu_si128 ((__m128i *) out, t);
+  return (gfloat) (out[0] + out[3]);
+}
+
+/* AVX-512: eight chains of each (of 32 registers) */
+#define I512_DECLARE(i) __m512i p##i = _mm512_set1_epi32 (1 + (i)), \
+    s##i = _mm512_set1_epi32 (i);
+#define I512_STEP(i) __asm__ ("vpmaddwd %1, %0, %0" : "+v" (p##i) : "v" (vm)); \
+    __asm__ ("vpaddd %1, %0, %0" : "+v" (s##i) : "v" (va));
+#define I512_SUM(i) t = _mm512_add_epi32 (t, _mm512_add_epi32 (p##i, s##i));
+#define EACH8(M) EACH7 (M) M (7)
+
+static __attribute__ ((target ("avx512f,avx512bw"), noinline)) gfloat
+peak_avx512_madd_add (guint64 iters, gfloat m, gfloat a)
+{
+  const __m512i vm = _mm512_set1_epi32 (peak_int_mul),
+      va = _mm512_set1_epi32 (peak_int_add);
+  __m512i t = _mm512_setzero_si512 ();
+  gint32 out[16];
+  EACH8 (I512_DECLARE);
+
+  for (guint64 i = 0; i < iters; i++) {
+    EACH8 (I512_STEP);
+  }
+  EACH8 (I512_SUM);
+  _mm512_storeu_si512 (out, t);
+  return (gfloat) (out[0] + out[15]);
+}
+
 static const PeakKind peak_avx2 =
     { "avx2 mul+add", "vmulps ymm, vaddps ymm", 8, 1, 14, peak_avx2_mul_add };
 static const PeakKind peak_sse2 =
@@ -157,6 +244,16 @@ static const PeakKind peak_fma =
     { "avx2 fma", "vfmadd ymm", 8, 2, 10, peak_avx2_fma };
 static const PeakKind peak_512 =
     { "avx512 fma", "vfmadd zmm", 16, 2, 16, peak_avx512_fma };
+/* a multiply-add counts 3 in a 32-bit lane, an add 1: 2 an instruction */
+static const PeakKind peak_int_avx2 = { "avx2 int16 madd+add",
+  "vpmaddwd ymm, vpaddd ymm", 8, 2, 14, peak_avx2_madd_add
+};
+static const PeakKind peak_int_sse2 = { "sse2 int16 madd+add",
+  "pmaddwd xmm, paddd xmm", 4, 2, 14, peak_sse2_madd_add
+};
+static const PeakKind peak_int_512 = { "avx512 int16 madd+add",
+  "vpmaddwd zmm, vpaddd zmm", 16, 2, 16, peak_avx512_madd_add
+};
 
 #else /* !RK_PEAK_X86 */
 
@@ -188,21 +285,31 @@ static const PeakKind peak_generic = { "generic vector mul+add",
 
 #endif
 
-/* What the kernels run, and the widest this CPU has */
+/* What the kernels run, and the widest this CPU has; the same for integer
+ * arithmetic (none without x86: the generic vectors have no pairwise
+ * multiply-add) */
 static void
-peak_kinds (const PeakKind ** kernels, const PeakKind ** widest)
+peak_kinds (const PeakKind ** kernels, const PeakKind ** widest,
+    const PeakKind ** integer, const PeakKind ** integer_widest)
 {
 #if RK_PEAK_X86
   __builtin_cpu_init ();
   *kernels = __builtin_cpu_supports ("avx2") ? &peak_avx2 : &peak_sse2;
+  *integer = __builtin_cpu_supports ("avx2") ? &peak_int_avx2 :
+      &peak_int_sse2;
+  *integer_widest = *integer;
   if (__builtin_cpu_supports ("avx512f"))
     *widest = &peak_512;
   else if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
     *widest = &peak_fma;
   else
     *widest = *kernels;
+  if (__builtin_cpu_supports ("avx512f") &&
+      __builtin_cpu_supports ("avx512bw"))
+    *integer_widest = &peak_int_512;
 #else
   *kernels = *widest = &peak_generic;
+  *integer = *integer_widest = NULL;
 #endif
 }
 
@@ -331,25 +438,34 @@ peak_measure (RkJson * j, const gchar * role, const PeakKind * kind,
 void
 rk_bench_simd_peak (RkJson * j, gdouble seconds, guint repeats)
 {
-  const PeakKind *kernels, *widest;
+  const PeakKind *kernels, *widest, *integer, *integer_widest;
 
-  peak_kinds (&kernels, &widest);
+  peak_kinds (&kernels, &widest, &integer, &integer_widest);
   rk_json_key (j, "simd_peak");
   rk_json_begin_object (j);
-  rk_json_string (j, "counting", "single-precision operations per lane: a "
-      "multiply or an add 1, an FMA 2; independent chains; each thread runs "
-      "~1 ms chunks for seconds_per_measurement, threads started together; "
+  rk_json_string (j, "counting", "operations per lane: a multiply or an add "
+      "1, an FMA 2 (single precision), a 16-bit pairwise multiply-add 3 in "
+      "its 32-bit lane (integer); independent chains; each thread runs ~1 "
+      "ms chunks for seconds_per_measurement, threads started together; "
       "best of the repeats");
   rk_json_double (j, "seconds_per_measurement", seconds);
   rk_json_int (j, "repeats", repeats);
   rk_json_string (j, "kernels_isa", kernels->isa);
   rk_json_string (j, "widest_isa", widest->isa);
+  if (integer) {
+    rk_json_string (j, "int_isa", integer->isa);
+    rk_json_string (j, "int-widest_isa", integer_widest->isa);
+  }
   /* A busy machine measures a lower peak: the reader can tell */
   rk_json_loadavg (j, "loadavg_before");
   rk_json_key (j, "measurements");
   rk_json_begin_array (j);
   peak_measure (j, "kernels", kernels, seconds, repeats);
   peak_measure (j, "widest", widest, seconds, repeats);
+  if (integer) {
+    peak_measure (j, "int", integer, seconds, repeats);
+    peak_measure (j, "int-widest", integer_widest, seconds, repeats);
+  }
   rk_json_end_array (j);
   rk_json_loadavg (j, "loadavg_after");
   rk_json_end_object (j);
