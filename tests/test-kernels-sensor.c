@@ -366,6 +366,9 @@ test_spectrum_like_stock (void)
   check_spectrum (2, 129, FALSE, 22);   /* nfft 256, mixed down */
   check_spectrum (1, 65, TRUE, 23);
   check_spectrum (4, 20, FALSE, 24);
+  /* nfft 126 and 1022, mixed down: windows eight at a time and alone */
+  check_spectrum (5, 64, FALSE, 25);
+  check_spectrum (2, 512, FALSE, 26);
 }
 
 /* ---- anomaly ---- */

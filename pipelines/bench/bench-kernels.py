@@ -564,31 +564,33 @@ def spectrum_ops(bands, multi, channels=CHANNELS, frames=AUDIO_FRAMES):
     """rkspectrum (gstrkcpuspectrum.c, gstrkcpufft.c), one buffer = one
     100 ms interval: ⌊S/nfft⌋ windows (at least 1) per spectrum, each
     windowed, transformed (radix 2 when nfft is a power of two, otherwise
-    Bluestein: chirp, FFT of m, product, FFT back, chirp), its bands'
-    magnitudes summed; without multi-channel the frames' mean first."""
+    as L = nfft/2 complex points through Bluestein: chirp, FFT of h, product,
+    FFT back, chirp, then the split into bands), its bands' magnitudes
+    summed; without multi-channel the frames' mean first."""
     nfft = 2 * bands - 2
-    m = 0
+    h = 0
     if nfft & (nfft - 1):
-        m = 1
-        while m < 2 * nfft - 1:
-            m *= 2
-    windows = max(1, frames // nfft)
-    if m:
-        per = (nfft + 2 * nfft + 2 * fft_ops(m) + 6 * m + 8 * bands +
-               5 * bands)
+        half = nfft // 2
+        h = 1
+        while h < 2 * half - 1:
+            h *= 2
+        per = (nfft + 6 * half + 2 * fft_ops(h) + 6 * h + 6 * half +
+               16 * bands + 5 * bands)
     else:
         per = nfft + fft_ops(nfft) + 5 * bands
+    windows = max(1, frames // nfft)
     cols = channels if multi else 1
     mix = 0 if multi else frames * channels
     return Ops(windows * cols * per + mix,
-               "windows · spectra · (nfft window + 2·nfft chirp + 2 FFTs of "
-               "m + 6·m product + 8·bands chirp and scale + 5·bands "
-               "magnitude sums), nfft = 2·bands − 2, m the power of two ≥ "
-               "2·nfft − 1 (Bluestein; nfft + FFT of nfft + 5·bands where "
-               "nfft is a power of two), windows = max(1, ⌊S/nfft⌋) a 100 ms "
-               "buffer of S frames, spectra = C channels or 1 (+ C·S to mix "
-               f"the channels down); {FFT_FLOPS}; log10 and the threshold "
-               "not counted")
+               "windows · spectra · (nfft window + 6·L chirp + 2 FFTs of h + "
+               "6·h product + 6·L chirp + 16·bands split + 5·bands "
+               "magnitude sums), nfft = 2·bands − 2, L = nfft/2 complex "
+               "points (the real window's pairs), h the power of two ≥ 2·L − "
+               "1 (Bluestein; nfft + FFT of nfft + 5·bands where nfft is a "
+               "power of two), windows = max(1, ⌊S/nfft⌋) a 100 ms buffer of "
+               "S frames, spectra = C channels or 1 (+ C·S to mix the "
+               f"channels down); {FFT_FLOPS}; log10 and the threshold not "
+               "counted")
 
 
 def blur_ops(sigma, channels, width=WIDTH, height=HEIGHT):

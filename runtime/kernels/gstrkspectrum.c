@@ -35,10 +35,13 @@
  * - DFT: radix-2 when nfft is a power of two, otherwise Bluestein's
  *   algorithm through a power-of-two size m ≥ 2 nfft - 1 with the chirp
  *   c_n = e^{-iπ n² / nfft} and the spectrum of its conjugate from the
- *   blob: X_k = c_k IDFT_m (DFT_m (x c) · B)_k / m.
+ *   blob: X_k = c_k IDFT_m (DFT_m (x c) · B)_k / m. The CPU backend
+ *   computes the same DFT of the real window with half the work: the
+ *   nfft/2 complex points x_2n + i x_2n+1 through Bluestein's m/2, split
+ *   into the bands after (backends/cpu/kernels/gstrkcpuspectrum.c).
  *
- * Other backends match the CPU reference within 0.01 dB per band (float
- * FFT rounding), the tolerance their tests use.
+ * Backends match one another within 0.01 dB per band (float FFT
+ * rounding), the tolerance their tests use.
  *
  * `timestamp` is the PTS of the interval's first frame (the buffer's PTS
  * plus the frames before it in the buffer); `stream-time`, `running-time`
