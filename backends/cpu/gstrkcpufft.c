@@ -93,11 +93,70 @@ swap_rows (gfloat * a, gfloat * b, guint nc)
  *
  * Transforms @nc channels in place.
  */
+/* Each lane's u and v in the stages of half 1, 2 and 4 */
+#define U1 0, 0, 2, 2, 4, 4, 6, 6
+#define V1 1, 1, 3, 3, 5, 5, 7, 7
+#define U2 0, 1, 0, 1, 4, 5, 4, 5
+#define V2 2, 3, 2, 3, 6, 7, 6, 7
+#define U4 0, 1, 2, 3, 0, 1, 2, 3
+#define V4 4, 5, 6, 7, 4, 5, 6, 7
+
+/* A stage of half ≤ 4 on the 8 elements @r, @i: lane l is the lower (u)
+ * or upper element of its butterfly; both take u, v and the twiddle of
+ * k = l mod half (@wr, @wi, per lane), and the upper one subtracts:
+ * u + (-1) x is u - x exactly, the plain butterfly's arithmetic. */
+#define STAGE8(r, i, U, V, wr, wi, s) do { \
+      GstRkV8sf _ur = __builtin_shufflevector (r, r, U), \
+          _ui = __builtin_shufflevector (i, i, U); \
+      GstRkV8sf _vr = __builtin_shufflevector (r, r, V), \
+          _vi = __builtin_shufflevector (i, i, V); \
+      GstRkV8sf _xr = _vr * (wr) - _vi * (wi), _xi = _vr * (wi) + _vi * (wr); \
+      r = _ur + (s) * _xr; \
+      i = _ui + (s) * _xi; \
+    } while (0)
+
+/* The lanes' twiddles of a stage: k = l mod half */
+#define STAGE_TW(t, half) ((GstRkV8sf) { (t)[0], (t)[1 % (half)], \
+      (t)[2 % (half)], (t)[3 % (half)], (t)[4 % (half)], (t)[5 % (half)], \
+      (t)[6 % (half)], (t)[7 % (half)] })
+
+/* The stages of length 2, 4 and 8 of one column, a block of 8 elements
+ * at a time: along k they are too short to vectorise. Inlined into each
+ * clone of the caller, so that it is built for that clone's target. */
+static inline __attribute__ ((always_inline)) void
+first_stages8 (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
+    gfloat sign)
+{
+  const guint n = plan->n;
+  /* stage half h takes its twiddles at stage_re + h - 1 */
+  const GstRkV8sf wr1 = STAGE_TW (plan->stage_re, 1);
+  const GstRkV8sf wi1 = sign * STAGE_TW (plan->stage_im, 1);
+  const GstRkV8sf wr2 = STAGE_TW (plan->stage_re + 1, 2);
+  const GstRkV8sf wi2 = sign * STAGE_TW (plan->stage_im + 1, 2);
+  const GstRkV8sf wr4 = STAGE_TW (plan->stage_re + 3, 4);
+  const GstRkV8sf wi4 = sign * STAGE_TW (plan->stage_im + 3, 4);
+  const GstRkV8sf s1 = { 1, -1, 1, -1, 1, -1, 1, -1 };
+  const GstRkV8sf s2 = { 1, 1, -1, -1, 1, 1, -1, -1 };
+  const GstRkV8sf s4 = { 1, 1, 1, 1, -1, -1, -1, -1 };
+
+  for (guint b = 0; b < n; b += 8) {
+    GstRkV8sf r = gst_rk_v8sf_load (re + b), i = gst_rk_v8sf_load (im + b);
+
+    STAGE8 (r, i, U1, V1, wr1, wi1, s1);
+    STAGE8 (r, i, U2, V2, wr2, wi2, s2);
+    STAGE8 (r, i, U4, V4, wr4, wi4, s4);
+    gst_rk_v8sf_store (re + b, r);
+    gst_rk_v8sf_store (im + b, i);
+  }
+}
+
 /* One column (a mixed-down spectrum, Bluestein's transforms of it): the
  * same butterflies with the same arithmetic, but a stage's butterflies
  * run along k, where the data and the stage's twiddles are contiguous,
- * so that they vectorise; across columns there is nothing to vectorise. */
-static inline void
+ * so that they vectorise; across columns there is nothing to vectorise.
+ * Inlined into each clone of fft_clones(), as first_stages8() is: GCC
+ * otherwise keeps one copy, built for the baseline (SSE2). */
+static inline __attribute__ ((always_inline)) void
 fft_one_column (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
     gboolean inverse)
 {
@@ -117,7 +176,12 @@ fft_one_column (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
     }
   }
 
-  for (len = 2; len <= n; len <<= 1) {
+  len = 2;
+  if (n >= 8) {
+    first_stages8 (plan, re, im, sign);
+    len = 16;
+  }
+  for (; len <= n; len <<= 1) {
     const guint half = len / 2;
     const gfloat *twr = plan->stage_re + half - 1;
     const gfloat *twi = plan->stage_im + half - 1;
