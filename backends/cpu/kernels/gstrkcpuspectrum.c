@@ -114,7 +114,7 @@ half_plan_get (guint nfft)
 /* X_k and X_{L-k} of the real window from Z_k and Z_{L-k} of its
  * half-length transform (Z_L = Z_0): with E = (Z_k + conj Z_{L-k}) / 2
  * and O = (Z_k - conj Z_{L-k}) / 2i, X_k = E + w^k O. */
-static inline void
+static inline __attribute__ ((always_inline)) void
 split_pair (gfloat zr, gfloat zi, gfloat yr, gfloat yi, gfloat wr, gfloat wi,
     gfloat * xr, gfloat * xi)
 {
@@ -123,6 +123,24 @@ split_pair (gfloat zr, gfloat zi, gfloat yr, gfloat yi, gfloat wr, gfloat wi,
 
   *xr = er + wr * or_ - wi * oi;
   *xi = ei + wr * oi + wi * or_;
+}
+
+/* Rows n < L times the chirp c_n, in place. Inlined into the caller's
+ * clones (GCC may keep a static inline function as one baseline copy). */
+static inline __attribute__ ((always_inline)) void
+times_chirp (const HalfPlan * hp, gfloat * re, gfloat * im, guint stride,
+    guint nc)
+{
+  for (guint n = 0; n < hp->half; n++) {
+    gfloat *r = re + (gsize) n * stride, *q = im + (gsize) n * stride;
+    const gfloat cr = hp->c_re[n], ci = hp->c_im[n];
+
+    for (guint c = 0; c < nc; c++) {
+      gfloat yr = r[c], yi = q[c];
+      r[c] = yr * cr - yi * ci;
+      q[c] = yr * ci + yi * cr;
+    }
+  }
 }
 
 /* The DFT of nc real windows of nfft points (re's first nfft rows, not a
@@ -136,19 +154,17 @@ transform_real (const HalfPlan * hp, gfloat * re, gfloat * im, guint stride,
   const GstRkCpuFftPlan *plan = gst_rk_cpu_fft_plan_get (m);
   guint n, k, c;
 
-  /* z_n = x_2n + i x_2n+1, times the chirp; row n is read before it is
-   * written (2n ≥ n) */
+  /* z_n = x_2n + i x_2n+1; row n is read before it is written (2n ≥ n) */
   for (n = 0; n < L; n++) {
     const gfloat *xe = re + (gsize) 2 * n * stride, *xo = xe + stride;
     gfloat *r = re + (gsize) n * stride, *q = im + (gsize) n * stride;
-    const gfloat cr = hp->c_re[n], ci = hp->c_im[n];
 
     for (c = 0; c < nc; c++) {
-      gfloat a = xe[c], b = xo[c];
-      r[c] = a * cr - b * ci;
-      q[c] = a * ci + b * cr;
+      r[c] = xe[c];
+      q[c] = xo[c];
     }
   }
+  times_chirp (hp, re, im, stride, nc);
   memset (re + (gsize) L * stride, 0, (gsize) (m - L) * stride *
       sizeof (gfloat));
   memset (im + (gsize) L * stride, 0, (gsize) (m - L) * stride *
@@ -165,16 +181,7 @@ transform_real (const HalfPlan * hp, gfloat * re, gfloat * im, guint stride,
     }
   }
   gst_rk_cpu_fft (plan, re, im, stride, nc, TRUE);
-  for (n = 0; n < L; n++) {
-    gfloat *r = re + (gsize) n * stride, *q = im + (gsize) n * stride;
-    const gfloat cr = hp->c_re[n], ci = hp->c_im[n];
-
-    for (c = 0; c < nc; c++) {
-      gfloat yr = r[c], yi = q[c];
-      r[c] = yr * cr - yi * ci;
-      q[c] = yr * ci + yi * cr;
-    }
-  }
+  times_chirp (hp, re, im, stride, nc);
 
   /* the split, in place: X_L (row L is free) and X_0 from Z_0, then X_k
    * and X_{L-k} together from Z_k and Z_{L-k} */
