@@ -86,13 +86,6 @@ swap_rows (gfloat * a, gfloat * b, guint nc)
   }
 }
 
-/**
- * fft_clones: (gst_rk_cpu_fft())
- * @stride: floats between consecutive elements of one channel
- * @nc: channels to transform (consecutive floats)
- *
- * Transforms @nc channels in place.
- */
 /* Each lane's u and v in the stages of half 1, 2 and 4 */
 #define U1 0, 0, 2, 2, 4, 4, 6, 6
 #define V1 1, 1, 3, 3, 5, 5, 7, 7
@@ -150,6 +143,15 @@ first_stages8 (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
   }
 }
 
+#undef U1
+#undef V1
+#undef U2
+#undef V2
+#undef U4
+#undef V4
+#undef STAGE8
+#undef STAGE_TW
+
 /* One column (a mixed-down spectrum, Bluestein's transforms of it): the
  * same butterflies with the same arithmetic, but a stage's butterflies
  * run along k, where the data and the stage's twiddles are contiguous,
@@ -204,6 +206,13 @@ fft_one_column (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
   }
 }
 
+/**
+ * fft_clones: (gst_rk_cpu_fft())
+ * @stride: floats between consecutive elements of one channel
+ * @nc: channels to transform (consecutive floats)
+ *
+ * Transforms @nc channels in place.
+ */
 static GST_RK_CPU_HOT void
 fft_clones (const GstRkCpuFftPlan * plan, gfloat * re, gfloat * im,
     gsize stride, guint nc, gboolean inverse)

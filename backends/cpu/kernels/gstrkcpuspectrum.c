@@ -15,8 +15,9 @@
  * as the nfft/2 complex points x[2n] + i x[2n + 1] (Bluestein's algorithm
  * through m/2 points, half the blob's m) and split into the nfft/2 + 1
  * bands after: half the work of transforming nfft points with a zero
- * imaginary part. The other backends take the specification's route; the
- * bands agree within the 0.01 dB the specification allows.
+ * imaginary part, with tables of its own (the blob's chirp serves the
+ * other backends, which take the specification's route; the bands agree
+ * within the 0.01 dB the specification allows).
  */
 
 #include <math.h>
@@ -229,64 +230,35 @@ typedef struct
   void (*mix_down) (const gfloat * in, guint channels, guint n, gfloat * dst);
 } Spectrum;
 
+/* Rows of a transform's working space: nfft, or Bluestein's size where
+ * the window goes through the half-length transform (≥ nfft: a power of
+ * two ≥ nfft - 1, and nfft is not one) */
+static gsize
+transform_size (const Spectrum * sp)
+{
+  return sp->half ? sp->half->m : sp->blob->nfft;
+}
+
 /* Transforms @nc columns of windowed samples, rows @stride floats apart
- * (re and im hold the transform's size, n = m or nfft, rows each), and adds
- * their magnitudes to the sums: column c to channel c's, or, with
- * @one_sum, every column to the one sum in column order (windows of the
- * mixed-down signal in time order: the sums of one window at a time). */
+ * (re and im hold transform_size () rows each), and adds their magnitudes
+ * to the sums: column c to channel c's, or, with @one_sum, every column to
+ * the one sum in column order (windows of the mixed-down signal in time
+ * order: the sums of one window at a time). */
 static GST_RK_CPU_HOT void
 transform (const Spectrum * sp, gfloat * re, gfloat * im, guint stride,
     guint nc, gboolean one_sum)
 {
   const GstRkSpectrumBlob *b = sp->blob;
   const guint nfft = b->nfft, bands = b->bands;
-  const guint n = b->m ? b->m : nfft;
   const gdouble norm = (gdouble) nfft * nfft;
   guint i, c;
 
-  if (b->m == 0) {
-    memset (im, 0, (gsize) n * stride * sizeof (gfloat));
-    gst_rk_cpu_fft (gst_rk_cpu_fft_plan_get (n), re, im, stride, nc, FALSE);
-  } else if (sp->half) {
+  if (sp->half) {
     transform_real (sp->half, re, im, stride, nc);
   } else {
-    const gfloat *c_re = sp->window + nfft, *c_im = c_re + nfft;
-    const gfloat *b_re = c_im + nfft, *b_im = b_re + b->m;
-    const gfloat scale = 1.0f / b->m;
-    const GstRkCpuFftPlan *plan = gst_rk_cpu_fft_plan_get (b->m);
-
-    /* Bluestein: a = x c, zero-padded; A · B; back; times c / m. */
-    for (i = 0; i < nfft; i++) {
-      gfloat *r = re + (gsize) i * stride, *m = im + (gsize) i * stride;
-      for (c = 0; c < nc; c++) {
-        gfloat x = r[c];
-        r[c] = x * c_re[i];
-        m[c] = x * c_im[i];
-      }
-    }
-    memset (re + (gsize) nfft * stride, 0,
-        (gsize) (n - nfft) * stride * sizeof (gfloat));
-    memset (im + (gsize) nfft * stride, 0,
-        (gsize) (n - nfft) * stride * sizeof (gfloat));
-    gst_rk_cpu_fft (plan, re, im, stride, nc, FALSE);
-    for (i = 0; i < n; i++) {
-      gfloat *r = re + (gsize) i * stride, *m = im + (gsize) i * stride;
-      for (c = 0; c < nc; c++) {
-        gfloat xr = r[c] * b_re[i] - m[c] * b_im[i];
-        gfloat xi = r[c] * b_im[i] + m[c] * b_re[i];
-        r[c] = xr;
-        m[c] = xi;
-      }
-    }
-    gst_rk_cpu_fft (plan, re, im, stride, nc, TRUE);
-    for (i = 0; i < bands; i++) {
-      gfloat *r = re + (gsize) i * stride, *m = im + (gsize) i * stride;
-      for (c = 0; c < nc; c++) {
-        gfloat yr = r[c] * scale, yi = m[c] * scale;
-        r[c] = yr * c_re[i] - yi * c_im[i];
-        m[c] = yr * c_im[i] + yi * c_re[i];
-      }
-    }
+    memset (im, 0, (gsize) nfft * stride * sizeof (gfloat));
+    gst_rk_cpu_fft (gst_rk_cpu_fft_plan_get (nfft), re, im, stride, nc,
+        FALSE);
   }
 
   for (i = 0; i < bands; i++) {
@@ -309,18 +281,12 @@ transform (const Spectrum * sp, gfloat * re, gfloat * im, guint stride,
   }
 }
 
-static gsize
-transform_size (const GstRkSpectrumBlob * b)
-{
-  return b->m ? b->m : b->nfft;
-}
-
 /* Every channel's window of the ring (oldest first) in one transform. */
 static void
 run_fft (const Spectrum * sp, guint input_pos)
 {
   const guint nfft = sp->blob->nfft, C = sp->blob->out_channels;
-  const gsize n = transform_size (sp->blob);
+  const gsize n = transform_size (sp);
   gfloat *re = gst_rk_cpu_scratch (0, 2 * n * C * sizeof (gfloat));
   guint i, c;
 
@@ -340,7 +306,7 @@ run_fft (const Spectrum * sp, guint input_pos)
 static void
 flush_windows (Spectrum * sp)
 {
-  const gsize n = transform_size (sp->blob);
+  const gsize n = transform_size (sp);
   guint i, j;
 
   if (sp->n_batched == BATCH) {
@@ -529,11 +495,11 @@ spectrum_process (GstRkCpuContext * ctx, GError ** error)
   sp.window = (const gfloat *) (sp.blob + 1);
   sp.ring = (gfloat *) (st + 1);
   sp.mag = sp.ring + (gsize) sp.blob->nfft * sp.blob->out_channels;
-  sp.batch = sp.blob->out_channels == 1 ? gst_rk_cpu_scratch (1,
-      2 * transform_size (sp.blob) * BATCH * sizeof (gfloat)) : NULL;
   sp.n_batched = 0;
   nfft = sp.blob->nfft;
   sp.half = sp.blob->m ? half_plan_get (nfft) : NULL;
+  sp.batch = sp.blob->out_channels == 1 ? gst_rk_cpu_scratch (1,
+      2 * transform_size (&sp) * BATCH * sizeof (gfloat)) : NULL;
   sp.mix_down = mix_down;
 #if GST_RK_CPU_HAVE_AVX2
   if (gst_rk_cpu_use_avx2 ())
