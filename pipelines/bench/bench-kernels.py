@@ -388,27 +388,19 @@ def peak_fraction(d, ops, peak):
     if ops.direct:
         r.update({"direct_form_ops_per_buffer": ops.direct,
                   "direct_form_ops_per_s": ops.direct * rate})
-    if peak and ops.integer:
-        if "int_ops_per_s" not in peak:
-            return r
-        k, w = peak["int_ops_per_s"], peak["int-widest_ops_per_s"]
-        r.update({"peak_isa": peak["int_isa"],
-                  "peak_ops_per_s": k[PEAK_THREADS],
-                  "peak_fraction": ops_s / k[PEAK_THREADS],
-                  "peak_fraction_1_thread": ops_s / k["1"],
-                  "widest_isa": peak["int-widest_isa"],
-                  "widest_peak_ops_per_s": w[PEAK_THREADS],
-                  "widest_peak_fraction": ops_s / w[PEAK_THREADS]})
-    elif peak:
-        # double precision: half the lanes of the same vectors
-        div = 2.0 if ops.fp64 else 1.0
-        k = peak["kernels_ops_per_s"]
-        w = peak["widest_ops_per_s"]
-        r.update({"peak_isa": peak["kernels_isa"],
+    # integer operations against the integer peak (where it was measured:
+    # x86); double precision against half the single-precision one, the
+    # same vectors holding half the lanes
+    role, widest, div = ("int", "int-widest", 1.0) if ops.integer else \
+        ("kernels", "widest", 2.0 if ops.fp64 else 1.0)
+    if peak and f"{role}_ops_per_s" in peak:
+        k = peak[f"{role}_ops_per_s"]
+        w = peak[f"{widest}_ops_per_s"]
+        r.update({"peak_isa": peak[f"{role}_isa"],
                   "peak_ops_per_s": k[PEAK_THREADS] / div,
                   "peak_fraction": ops_s / (k[PEAK_THREADS] / div),
                   "peak_fraction_1_thread": ops_s / (k["1"] / div),
-                  "widest_isa": peak["widest_isa"],
+                  "widest_isa": peak[f"{widest}_isa"],
                   "widest_peak_ops_per_s": w[PEAK_THREADS] / div,
                   "widest_peak_fraction": ops_s / (w[PEAK_THREADS] / div)})
     return r
@@ -1034,7 +1026,7 @@ def main():
     peak = merge_peaks(peak_runs)
     for h, o, ops in with_ops:
         h.update(peak_fraction(o, ops, peak))
-        if peak:
+        if "peak_fraction" in h:    # no integer peak off x86
             log(f"== {h['pair']}: {h['ours']}: "
                 f"{h['ops_per_s'] / 1e9:.1f} G{ops.unit}"
                 f"op/s, {h['peak_fraction']:.3f} of the {h['peak_isa']} peak "
